@@ -1,0 +1,26 @@
+#pragma once
+// levysgd configuration: version macros (parsed by CMakeLists.txt) and the
+// host/device function marker shared by the scalar core and the CUDA headers.
+
+#define LEVYSGD_VERSION_MAJOR 0
+#define LEVYSGD_VERSION_MINOR 1
+#define LEVYSGD_VERSION_PATCH 0
+#define LEVYSGD_VERSION                                                                            \
+    (LEVYSGD_VERSION_MAJOR * 10000 + LEVYSGD_VERSION_MINOR * 100 + LEVYSGD_VERSION_PATCH)
+
+// Functions of the scalar core (Philox, uniform/exponential/normal transforms,
+// the CMS formula) carry this marker so that nvcc compiles them for the device.
+#if defined(__CUDACC__)
+#define LEVYSGD_HOST_DEVICE __host__ __device__
+#else
+#define LEVYSGD_HOST_DEVICE
+#endif
+
+// Force-inline hint for the small core functions used inside SIMD loops.
+#if defined(__CUDACC__)
+#define LEVYSGD_INLINE __forceinline__
+#elif defined(__GNUC__) || defined(__clang__)
+#define LEVYSGD_INLINE inline __attribute__((always_inline))
+#else
+#define LEVYSGD_INLINE inline
+#endif

@@ -1,0 +1,82 @@
+#pragma once
+// Scalar overloads that let one kernel template run on plain float/double as
+// well as on xsimd::batch (whose overloads are found by argument-dependent
+// lookup). Part of the host/device core: no xsimd, no Eigen, no exceptions.
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "../config.hpp"
+
+namespace levysgd::detail {
+
+/// The real type of T, where T is a real or an xsimd::batch of reals.
+template <class T>
+struct scalar_of {
+    using type = T;
+};
+template <template <class, class> class B, class R, class A>
+struct scalar_of<B<R, A>> {
+    using type = R;
+};
+template <class T>
+using scalar_of_t = typename scalar_of<T>::type;
+
+// Structured-binding compatible with xsimd::sincos's std::pair (sin, cos).
+template <class T>
+struct sin_cos_pair {
+    T sin;
+    T cos;
+};
+
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<float> sincos(float x) noexcept {
+#if defined(__CUDA_ARCH__)
+    float s, c;
+    ::sincosf(x, &s, &c);
+    return {s, c};
+#else
+    return {std::sin(x), std::cos(x)};
+#endif
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<double> sincos(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+    double s, c;
+    ::sincos(x, &s, &c);
+    return {s, c};
+#else
+    return {std::sin(x), std::cos(x)};
+#endif
+}
+
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float select(bool c, float a, float b) noexcept {
+    return c ? a : b;
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double select(bool c, double a, double b) noexcept {
+    return c ? a : b;
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE std::uint32_t select(bool c, std::uint32_t a,
+                                                         std::uint32_t b) noexcept {
+    return c ? a : b;
+}
+
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float bits_to_float(std::uint32_t u) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __uint_as_float(u);
+#else
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+#endif
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double bits_to_double(std::uint64_t u) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __longlong_as_double(static_cast<long long>(u));
+#else
+    double f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+#endif
+}
+
+} // namespace levysgd::detail

@@ -1,0 +1,35 @@
+#pragma once
+// Argument checks for public entry points: std::invalid_argument whose message
+// names the function, the parameter and the offending value.
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace levysgd::detail {
+
+template <class V>
+[[noreturn]] inline void throw_invalid(std::string_view where, std::string_view param,
+                                       const V& value, std::string_view requirement) {
+    std::ostringstream os;
+    os.precision(17);
+    os << where << ": " << param << " " << requirement << ", got " << value;
+    throw std::invalid_argument(os.str());
+}
+
+template <class Real>
+inline void check_stable_parameters(std::string_view where, Real alpha, Real beta, Real scale,
+                                    Real location) {
+    if (!(alpha > Real(0) && alpha <= Real(2)))
+        throw_invalid(where, "alpha", alpha, "must be in (0, 2]");
+    if (!(beta >= Real(-1) && beta <= Real(1)))
+        throw_invalid(where, "beta", beta, "must be in [-1, 1]");
+    if (!(scale > Real(0) && std::isfinite(scale)))
+        throw_invalid(where, "scale", scale, "must be finite and > 0");
+    if (!std::isfinite(location))
+        throw_invalid(where, "location", location, "must be finite");
+}
+
+} // namespace levysgd::detail

@@ -1,0 +1,13 @@
+#pragma once
+// levysgd: alpha-stable noise, tail indices and escape times for the study of
+// stochastic gradient descent. Umbrella header.
+
+#include "config.hpp"
+#include "random/fill.hpp"
+#include "random/philox.hpp"
+#include "random/philox_simd.hpp"
+#include "random/transforms.hpp"
+#include "random/urbg_bits.hpp"
+#include "stable/parameterization.hpp"
+#include "stable/sample.hpp"
+#include "stable/stable_distribution.hpp"

@@ -1,0 +1,121 @@
+#pragma once
+// Bulk uniform, exponential and normal variates on Philox streams: SIMD,
+// optionally threaded, deterministic per (seed, stream, index).
+//
+// Index rule (the scalar functions in transforms.hpp give the same values):
+//   uniform float i  = uniform_float(word i%4 of block i/4)
+//   uniform double i = uniform_double(words 2(i%2), 2(i%2)+1 of block i/2)
+//   exponential i    = -log(uniform i)
+//   normal 2j, 2j+1  = Box-Muller of (uniform 2j, uniform 2j+1)
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../detail/chunked.hpp"
+#include "philox_simd.hpp"
+#include "transforms.hpp"
+
+namespace levysgd {
+
+struct fill_options {
+    /// Index of out[0] in the stream (see sample_options::first_index).
+    std::uint64_t first_index = 0;
+    /// Worker threads (0 = all hardware threads). Results do not depend on it.
+    unsigned threads = 1;
+};
+
+enum class variate { uniform, exponential, normal };
+
+namespace detail {
+
+using fill_arch = xsimd::default_arch;
+
+/// Values per chunk: n32 blocks of 4 words -> 4 n32 floats or 2 n32 doubles.
+template <class Real>
+inline constexpr std::size_t fill_chunk =
+    (std::is_same_v<Real, float> ? 4 : 2) * u32_batch<fill_arch>::size;
+
+template <variate V, class B>
+LEVYSGD_INLINE void fill_transform_pair(B& a, B& b) noexcept {
+    if constexpr (V == variate::exponential) {
+        a = exponential_from_uniform(a);
+        b = exponential_from_uniform(b);
+    } else if constexpr (V == variate::normal) {
+        B z1, z2;
+        normal_pair_from_uniforms(a, b, z1, z2);
+        a = z1;
+        b = z2;
+    }
+}
+
+template <variate V, class Real>
+void fill_chunk_values(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk,
+                       Real* dst) noexcept {
+    using A = fill_arch;
+    using B = xsimd::batch<Real, A>;
+    constexpr std::size_t W = B::size;
+    const auto blk = philox4x32_10_batch<A>(seed, stream, chunk * u32_batch<A>::size);
+    if constexpr (std::is_same_v<Real, float>) {
+        B w0 = uniform_float_batch<A>(blk.x0), w1 = uniform_float_batch<A>(blk.x1);
+        B w2 = uniform_float_batch<A>(blk.x2), w3 = uniform_float_batch<A>(blk.x3);
+        fill_transform_pair<V>(w0, w1);
+        fill_transform_pair<V>(w2, w3);
+        // Transpose 4 x W (word, block) into block-major order.
+        const B p = xsimd::zip_lo(w0, w2), q = xsimd::zip_hi(w0, w2);
+        const B r = xsimd::zip_lo(w1, w3), t = xsimd::zip_hi(w1, w3);
+        xsimd::zip_lo(p, r).store_unaligned(dst);
+        xsimd::zip_hi(p, r).store_unaligned(dst + W);
+        xsimd::zip_lo(q, t).store_unaligned(dst + 2 * W);
+        xsimd::zip_hi(q, t).store_unaligned(dst + 3 * W);
+    } else {
+        B e_lo, e_hi, o_lo, o_hi; // uniforms 2j (even) and 2j+1 (odd), lanes split in halves
+        uniform_double_batch<A>(blk.x0, blk.x1, e_lo, e_hi);
+        uniform_double_batch<A>(blk.x2, blk.x3, o_lo, o_hi);
+        fill_transform_pair<V>(e_lo, o_lo);
+        fill_transform_pair<V>(e_hi, o_hi);
+        xsimd::zip_lo(e_lo, o_lo).store_unaligned(dst);
+        xsimd::zip_hi(e_lo, o_lo).store_unaligned(dst + W);
+        xsimd::zip_lo(e_hi, o_hi).store_unaligned(dst + 2 * W);
+        xsimd::zip_hi(e_hi, o_hi).store_unaligned(dst + 3 * W);
+    }
+}
+
+} // namespace detail
+
+/// Fills `out` with variates of kind V from (seed, stream): out[i] is value
+/// opt.first_index + i under the index rule above. Real = float or double.
+template <variate V, class Real>
+    requires std::is_same_v<Real, float> || std::is_same_v<Real, double>
+void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
+          fill_options opt = {}) {
+    detail::for_each_chunk<detail::fill_chunk<Real>>(
+        out, opt.first_index, opt.threads,
+        [&](std::uint64_t chunk, Real* dst, std::size_t, std::size_t, bool) {
+            detail::fill_chunk_values<V>(seed, stream, chunk, dst);
+        });
+}
+
+/// Open-interval uniforms on (0, 1); see transforms.hpp for the grid.
+template <class Real>
+void fill_uniform(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
+                  fill_options opt = {}) {
+    fill<variate::uniform>(out, seed, stream, opt);
+}
+/// Standard exponentials.
+template <class Real>
+void fill_exponential(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
+                      fill_options opt = {}) {
+    fill<variate::exponential>(out, seed, stream, opt);
+}
+/// Standard normals (Box-Muller).
+template <class Real>
+void fill_normal(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
+                 fill_options opt = {}) {
+    fill<variate::normal>(out, seed, stream, opt);
+}
+
+} // namespace levysgd

@@ -1,0 +1,13 @@
+#pragma once
+
+// Include this instead of a Catch2 header: works with Catch2 v2 and v3.
+// LEVYSGD_CATCH2_V3 is defined by the build (tests/CMakeLists.txt) when v3 is used.
+#if defined(LEVYSGD_CATCH2_V3)
+#include <catch2/catch_all.hpp>
+#else
+#include <catch2/catch.hpp>
+#endif
+
+#if defined(LEVYSGD_CATCH2_V3)
+using Catch::Approx;
+#endif
