@@ -16,6 +16,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../detail/chunked.hpp"
+#include "../detail/interleave.hpp"
 #include "philox_simd.hpp"
 #include "transforms.hpp"
 
@@ -65,22 +66,28 @@ void fill_chunk_values(std::uint64_t seed, std::uint64_t stream, std::uint64_t c
         fill_transform_pair<V>(w0, w1);
         fill_transform_pair<V>(w2, w3);
         // Transpose 4 x W (word, block) into block-major order.
-        const B p = xsimd::zip_lo(w0, w2), q = xsimd::zip_hi(w0, w2);
-        const B r = xsimd::zip_lo(w1, w3), t = xsimd::zip_hi(w1, w3);
-        xsimd::zip_lo(p, r).store_unaligned(dst);
-        xsimd::zip_hi(p, r).store_unaligned(dst + W);
-        xsimd::zip_lo(q, t).store_unaligned(dst + 2 * W);
-        xsimd::zip_hi(q, t).store_unaligned(dst + 3 * W);
+        B p, q, r, t, o0, o1;
+        interleave(w0, w2, p, q);
+        interleave(w1, w3, r, t);
+        interleave(p, r, o0, o1);
+        o0.store_unaligned(dst);
+        o1.store_unaligned(dst + W);
+        interleave(q, t, o0, o1);
+        o0.store_unaligned(dst + 2 * W);
+        o1.store_unaligned(dst + 3 * W);
     } else {
         B e_lo, e_hi, o_lo, o_hi; // uniforms 2j (even) and 2j+1 (odd), lanes split in halves
         uniform_double_batch<A>(blk.x0, blk.x1, e_lo, e_hi);
         uniform_double_batch<A>(blk.x2, blk.x3, o_lo, o_hi);
         fill_transform_pair<V>(e_lo, o_lo);
         fill_transform_pair<V>(e_hi, o_hi);
-        xsimd::zip_lo(e_lo, o_lo).store_unaligned(dst);
-        xsimd::zip_hi(e_lo, o_lo).store_unaligned(dst + W);
-        xsimd::zip_lo(e_hi, o_hi).store_unaligned(dst + 2 * W);
-        xsimd::zip_hi(e_hi, o_hi).store_unaligned(dst + 3 * W);
+        B o0, o1;
+        interleave(e_lo, o_lo, o0, o1);
+        o0.store_unaligned(dst);
+        o1.store_unaligned(dst + W);
+        interleave(e_hi, o_hi, o0, o1);
+        o0.store_unaligned(dst + 2 * W);
+        o1.store_unaligned(dst + 3 * W);
     }
 }
 

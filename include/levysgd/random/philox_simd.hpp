@@ -13,6 +13,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "../detail/interleave.hpp"
 #include "philox.hpp"
 
 namespace levysgd::detail {
@@ -121,8 +122,10 @@ LEVYSGD_INLINE void uniform_double_batch(const u32_batch<A>& hi, const u32_batch
     const u32_batch<A> w_hi = (hi >> 12) | u32_batch<A>(0x3FF00000u);
     const u32_batch<A> w_lo = (hi << 20) | (lo >> 12);
     const D shift(1.0 - 0x1p-53);
-    first = xsimd::bitwise_cast<D>(xsimd::zip_lo(w_lo, w_hi)) - shift;
-    second = xsimd::bitwise_cast<D>(xsimd::zip_hi(w_lo, w_hi)) - shift;
+    u32_batch<A> lo_half, hi_half;
+    interleave(w_lo, w_hi, lo_half, hi_half);
+    first = xsimd::bitwise_cast<D>(lo_half) - shift;
+    second = xsimd::bitwise_cast<D>(hi_half) - shift;
 }
 
 } // namespace levysgd::detail

@@ -80,8 +80,7 @@ LEVYSGD_INLINE void stable_chunk_s0(std::uint64_t seed, std::uint64_t stream, st
                                                uniform_float_batch<A>(blk.x1), coef(0, 0));
         const auto odd = cms_s0_from_uniforms(uniform_float_batch<A>(blk.x2),
                                               uniform_float_batch<A>(blk.x3), coef(0, 1));
-        z[0] = xsimd::zip_lo(even, odd);
-        z[1] = xsimd::zip_hi(even, odd);
+        interleave(even, odd, z[0], z[1]);
     }
 }
 
