@@ -25,8 +25,8 @@
 //   zeta expm1(y)               = tau (log z / alpha) expm1(y)/y.
 // At alpha = 1 this is exactly the alpha = 1 CMS formula; at alpha = 2 it is
 // 2 sqrt(W) sin(phi) ~ N(0, 2). Where |y| is large (alpha < ~0.6 only, where
-// |zeta| < 1.4) X0 = G e^y + zeta is used instead so that an overflowing e^y
-// gives the correct +-inf rather than inf - inf.
+// |zeta| < 1.4) X0 = G e^y + zeta is used instead, so that a variate beyond
+// the largest Real is +-inf (true overflow) rather than inf - inf.
 //
 // Host/device core: templates over T = float/double or an xsimd::batch; no
 // xsimd, Eigen, exceptions or allocation.
@@ -113,12 +113,16 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w
     const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
     const T log_z = log(num / (w * cos_phi));
     const T y = k.eps_over_alpha * log_z;
-    const T em1 = expm1(y);
-    const T ey = em1 + one;
+    // e^y = (1 + h)^2 and expm1(y) = h (h + 2) with h = expm1(y/2): one call
+    // gives both, and G e^y = (G e^(y/2)) e^(y/2) overflows only when the
+    // product itself does (e^y alone overflows for y > 88.7 in float).
+    const T h = expm1(T(real(0.5)) * y);
+    const T eh = h + one;
+    const T em1 = h * (h + T(real(2)));
     const T em1_over_y = select(y == zero, one, em1 / y);
-    const T near_one = gpz * ey - k.tau * k.inv_alpha * log_z * em1_over_y;
+    const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
     const T g = gpz - k.zeta;
-    const T far_from_one = select(g == zero, k.zeta, g * ey + k.zeta);
+    const T far_from_one = select(g == zero, k.zeta, (g * eh) * eh + k.zeta);
     return select(abs(y) > T(real(cms_big_exponent)), far_from_one, near_one);
 }
 
