@@ -16,6 +16,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../detail/chunked.hpp"
+#include "../detail/simd_bits.hpp"
 #include "../detail/interleave.hpp"
 #include "philox_simd.hpp"
 #include "transforms.hpp"

@@ -25,6 +25,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../detail/chunked.hpp"
+#include "../detail/simd_bits.hpp"
 #include "../detail/validate.hpp"
 #include "../random/philox_simd.hpp"
 #include "stable_distribution.hpp"

@@ -28,6 +28,8 @@
 // |zeta| < 1.4) X0 = G e^y + zeta is used instead, so that a variate beyond
 // the largest Real is +-inf (true overflow) rather than inf - inf.
 //
+// Transcendentals come from detail/fast_math.hpp (arguments kept in its
+// domains: |pi m|, |eps pi m| <= pi/2, log of positive normals).
 // Host/device core: templates over T = float/double or an xsimd::batch; no
 // xsimd, Eigen, exceptions or allocation.
 
@@ -35,6 +37,7 @@
 #include <numbers>
 
 #include "../../config.hpp"
+#include "../../detail/fast_math.hpp"
 #include "../../detail/scalar_math.hpp"
 
 namespace levysgd::detail {
@@ -72,13 +75,14 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T& alpha,
     k.eps_over_alpha = k.eps / alpha;
     k.inv_alpha = one / alpha;
     k.beta = beta;
-    // gamma = 1 - |eps| = min(alpha, 2 - alpha), exact for alpha in [1, 2] and
-    // alpha < 1; ce = sin(pi gamma / 2) is exactly 0 at alpha = 2.
+    // ce = cos(eps pi/2) = sin(pi gamma/2), gamma = 1 - |eps| = min(alpha, 2 - alpha)
+    // (exact), is relatively accurate near alpha = 0 and 2 and exactly 0 at
+    // alpha = 2; se = sin(eps pi/2) taken directly is relatively accurate near
+    // alpha = 1, where zeta = -beta ce/se is large.
     const T gamma = min(alpha, T(real(2)) - alpha);
-    const auto [sg, cg] = sincos(T(pi / 2) * gamma);
     const T is_one = select(k.eps == zero, one, zero);
-    k.ce = sg;
-    k.se = select(k.eps == zero, zero, select(k.eps < zero, -cg, cg));
+    k.ce = fast_sincos(T(pi / 2) * gamma).sin;
+    k.se = fast_sincos(T(pi / 2) * k.eps).sin;
     k.eps_pi = k.eps * T(pi);
     k.eps_over_se = select(k.eps == zero, T(real(2) / pi), k.eps / (k.se + is_one));
     k.se_over_1pce = k.se / (one + k.ce);
@@ -93,14 +97,12 @@ template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w,
                                             const cms_coefficients<T>& k) noexcept {
     using std::abs;
-    using std::expm1;
-    using std::log;
     using real = scalar_of_t<T>;
     const T zero(real(0)), one(real(1));
-    const T pm = T(std::numbers::pi_v<real>) * m;
-    const auto [cos_phi, abs_sin_phi] = sincos(pm); // sin(pi m), cos(pi m)
-    const T em = k.eps_pi * m;
-    const auto [sd, cd] = sincos(em);
+    const T pm = T(std::numbers::pi_v<real>) * m; // in (0, pi/2]
+    const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
+    const T em = k.eps_pi * m;                          // |em| <= pi/2
+    const auto [sd, cd] = fast_sincos(em);
     const T sinc = select(em == zero, one, sd / em);
     const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
     const T bs = k.beta * sgn;
@@ -111,12 +113,12 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w
     const T zeta_1mcos =
         -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
     const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
-    const T log_z = log(num / (w * cos_phi));
+    const T log_z = fast_log(num / (w * cos_phi));
     const T y = k.eps_over_alpha * log_z;
     // e^y = (1 + h)^2 and expm1(y) = h (h + 2) with h = expm1(y/2): one call
     // gives both, and G e^y = (G e^(y/2)) e^(y/2) overflows only when the
     // product itself does (e^y alone overflows for y > 88.7 in float).
-    const T h = expm1(T(real(0.5)) * y);
+    const T h = fast_expm1(T(real(0.5)) * y);
     const T eh = h + one;
     const T em1 = h * (h + T(real(2)));
     const T em1_over_y = select(y == zero, one, em1 / y);
@@ -131,13 +133,12 @@ template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T& u1, const T& u2,
                                                           const cms_coefficients<T>& k) noexcept {
     using std::abs;
-    using std::log;
     using real = scalar_of_t<T>;
     const T half(real(0.5));
     const T v = u1 - half; // exact on levysgd's uniform grid, never 0
     const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
     const T m = half - abs(v); // exact, in (0, 1/2)
-    return cms_s0(m, sgn, -log(u2), k);
+    return cms_s0(m, sgn, -fast_log(u2), k);
 }
 
 } // namespace levysgd::detail

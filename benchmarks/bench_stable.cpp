@@ -1,0 +1,183 @@
+// alpha-stable sampling throughput: levysgd bulk SIMD sampler (one thread and
+// all threads) side by side with GSL's gsl_ran_levy / gsl_ran_levy_skew and
+// std::normal_distribution, in one run. At the end a table prints every
+// levysgd rate as a multiple of GSL at the same (alpha, beta).
+//
+//   build/release/benchmarks/bench_stable                      # full table
+//   build/release/benchmarks/bench_stable --benchmark_min_time=0.2
+#include <levysgd/levysgd.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(LEVYSGD_HAVE_GSL)
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#endif
+
+namespace {
+
+constexpr std::size_t batch = 1 << 16; // samples per iteration
+
+template <class Real>
+void bm_levysgd(benchmark::State& st, double alpha, double beta, unsigned threads) {
+    levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0, levysgd::parameterization::S1);
+    // Multi-threaded runs draw 2^20 per call so thread start-up is amortised as in real use.
+    const std::size_t n = threads == 1 ? batch : 16 * batch;
+    std::vector<Real> buf(n);
+    std::uint64_t first = 0;
+    for (auto _ : st) {
+        levysgd::sample(d, std::span<Real>(buf), 42, 0, {.first_index = first, .threads = threads});
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+        first += n;
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
+}
+
+#if defined(LEVYSGD_HAVE_GSL)
+void bm_gsl(benchmark::State& st, double alpha, double beta) {
+    gsl_rng* r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    std::vector<double> buf(batch);
+    for (auto _ : st) {
+        if (beta == 0)
+            for (auto& x : buf) x = gsl_ran_levy(r, 1.0, alpha);
+        else
+            for (auto& x : buf) x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
+    gsl_rng_free(r);
+}
+#endif
+
+void bm_std_normal(benchmark::State& st) {
+    std::mt19937_64 eng(42);
+    std::normal_distribution<double> nd;
+    std::vector<double> buf(batch);
+    for (auto _ : st) {
+        for (auto& x : buf) x = nd(eng);
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
+}
+
+void bm_levysgd_normal(benchmark::State& st) {
+    std::vector<double> buf(batch);
+    std::uint64_t first = 0;
+    for (auto _ : st) {
+        levysgd::fill_normal(std::span<double>(buf), 42, 0, {.first_index = first});
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+        first += batch;
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
+}
+
+void bm_scalar_engine(benchmark::State& st) {
+    levysgd::stable_distribution<double> d(1.5, 0, 1, 0, levysgd::parameterization::S1);
+    levysgd::philox4x32 eng(42, 0);
+    std::vector<double> buf(batch);
+    for (auto _ : st) {
+        for (auto& x : buf) x = d(eng);
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
+}
+
+// Collects items/s per benchmark name and prints the ratio table at the end.
+class ratio_reporter : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& r : runs) {
+            if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+            auto it = r.counters.find("items_per_second");
+            if (it != r.counters.end()) rate_[r.benchmark_name()] = double(it->second);
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+    void print_ratios() const {
+        std::printf("\nlevysgd throughput relative to peers (same run; higher is better)\n");
+        std::printf("%-6s %-5s | %12s | %10s %10s %10s %10s | %8s\n", "alpha", "beta", "GSL Msa/s",
+                    "dbl/GSL", "flt/GSL", "dbl all/1", "flt all/1", "cores");
+        const unsigned hw = levysgd::detail::resolve_threads(0);
+        for (const auto& [key, gsl] : gsl_keys()) {
+            const auto get = [&](const std::string& name) {
+                auto it = rate_.find(name);
+                return it == rate_.end() ? 0.0 : it->second;
+            };
+            const double g = get(gsl);
+            const double d1 = get("levysgd/double/" + key + "/threads:1");
+            const double f1 = get("levysgd/float/" + key + "/threads:1");
+            const double dn = get("levysgd/double/" + key + "/threads:all");
+            const double fn = get("levysgd/float/" + key + "/threads:all");
+            std::printf("%-12s | %12.2f | %10.1f %10.1f %10.2f %10.2f | %8u\n", key.c_str(), g / 1e6,
+                        g > 0 ? d1 / g : 0.0, g > 0 ? f1 / g : 0.0, d1 > 0 ? dn / d1 : 0.0,
+                        f1 > 0 ? fn / f1 : 0.0, hw);
+        }
+        const double sn = rate_.count("std::normal_distribution<double>/mt19937_64")
+                              ? rate_.at("std::normal_distribution<double>/mt19937_64") : 0.0;
+        const double ln = rate_.count("levysgd::fill_normal<double>") ? rate_.at("levysgd::fill_normal<double>") : 0.0;
+        if (sn > 0)
+            std::printf("std::normal_distribution: %.1f Msa/s; levysgd::fill_normal: %.1f Msa/s (%.1fx)\n",
+                        sn / 1e6, ln / 1e6, ln / sn);
+    }
+    static std::vector<std::pair<std::string, std::string>> gsl_keys() {
+        std::vector<std::pair<std::string, std::string>> k;
+        for (double a : alphas)
+            for (double b : betas) {
+                const std::string key = "alpha:" + fmt(a) + "/beta:" + fmt(b);
+                k.emplace_back(key, "gsl/" + key);
+            }
+        return k;
+    }
+    static std::string fmt(double v) {
+        char s[32];
+        std::snprintf(s, sizeof s, "%g", v);
+        return s;
+    }
+    static constexpr double alphas[] = {0.5, 1.0, 1.5, 1.9};
+    static constexpr double betas[] = {0.0, 0.5};
+
+private:
+    std::map<std::string, double> rate_;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    for (double a : ratio_reporter::alphas) {
+        for (double b : ratio_reporter::betas) {
+            const std::string key = "alpha:" + ratio_reporter::fmt(a) + "/beta:" + ratio_reporter::fmt(b);
+#if defined(LEVYSGD_HAVE_GSL)
+            benchmark::RegisterBenchmark(("gsl/" + key).c_str(), bm_gsl, a, b);
+#endif
+            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:1").c_str(), bm_levysgd<double>, a, b, 1u);
+            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:1").c_str(), bm_levysgd<float>, a, b, 1u);
+            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:all").c_str(), bm_levysgd<double>, a, b, 0u)
+                ->UseRealTime();
+            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:all").c_str(), bm_levysgd<float>, a, b, 0u)
+                ->UseRealTime();
+        }
+    }
+    benchmark::RegisterBenchmark("std::normal_distribution<double>/mt19937_64", bm_std_normal);
+    benchmark::RegisterBenchmark("levysgd::fill_normal<double>", bm_levysgd_normal);
+    benchmark::RegisterBenchmark("levysgd::stable_distribution<double>(philox4x32)/alpha:1.5", bm_scalar_engine);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    ratio_reporter rep;
+    benchmark::RunSpecifiedBenchmarks(&rep);
+    rep.print_ratios();
+    benchmark::Shutdown();
+    return 0;
+}

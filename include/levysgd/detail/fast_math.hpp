@@ -1,0 +1,199 @@
+#pragma once
+// Branch-free log, expm1 and sin/cos on restricted ranges, written once over
+// T = float/double or an xsimd::batch of them, for the CMS kernel and the
+// later CUDA headers. They exist because xsimd 8's general-purpose versions
+// (full range reduction, special-value handling) cost 2-4x more, and the CMS
+// kernel only needs:
+//   log(x)          x > 0 normal (no NaN/inf/subnormal input handling),
+//   expm1(x)        any x (overflow gives +inf, x < -40 gives -1),
+//   sin/cos(x)      |x| <= pi/2.
+// Accuracy (tests/test_fast_math.cpp, against long double): log <= 3 ulp,
+// expm1 <= 5 ulp, sin <= 3 ulp, cos <= 2 eps absolute (it loses relative
+// accuracy only where cos -> 0 near pi/2, where callers use it absolutely).
+//
+// Bit access to batches goes through overloads found by ADL on bits_tag,
+// declared in detail/simd_bits.hpp; the scalar ones are here.
+
+#include <cstdint>
+#include <limits>
+#include <numbers>
+
+#include "../config.hpp"
+#include "scalar_math.hpp"
+
+namespace levysgd::detail {
+
+struct bits_tag {};
+
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE std::uint64_t to_bits(double x, bits_tag) noexcept {
+#if defined(__CUDA_ARCH__)
+    return static_cast<std::uint64_t>(__double_as_longlong(x));
+#else
+    std::uint64_t u;
+    std::memcpy(&u, &x, sizeof u);
+    return u;
+#endif
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE std::uint32_t to_bits(float x, bits_tag) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __float_as_uint(x);
+#else
+    std::uint32_t u;
+    std::memcpy(&u, &x, sizeof u);
+    return u;
+#endif
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double from_bits(std::uint64_t u, double, bits_tag) noexcept {
+    return bits_to_double(u);
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float from_bits(std::uint32_t u, float, bits_tag) noexcept {
+    return bits_to_float(u);
+}
+
+/// Horner evaluation of c[0] + c[1] x + ... + c[N-1] x^(N-1).
+template <class T, class R, int N>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T horner(const T& x, const R (&c)[N]) noexcept {
+    T r(c[N - 1]);
+    for (int i = N - 2; i >= 0; --i) r = r * x + T(c[i]);
+    return r;
+}
+
+template <class R>
+struct fast_math_constants;
+
+template <>
+struct fast_math_constants<double> {
+    using uint = std::uint64_t;
+    static constexpr int mant_bits = 52;
+    static constexpr uint exp_mask_one = 0x3FF0000000000000ull; // bits of 1.0
+    static constexpr uint mant_mask = 0x000FFFFFFFFFFFFFull;
+    static constexpr double magic_int = 0x1p52;         // 2^52: small integers in the mantissa
+    static constexpr uint magic_int_bits = 0x4330000000000000ull;
+    static constexpr double bias = 1023;
+    static constexpr double round_magic = 0x1.8p52;      // 1.5 * 2^52: round to nearest integer
+    static constexpr double ln2_hi = 0x1.62e42fee00000p-1;
+    static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
+    static constexpr double expm1_low = -40;             // below: expm1 = -1 in double
+    static constexpr double expm1_high = 709.782712893384; // above: overflow
+    // 2 atanh(s) = s (2 + 2 s^2/3 + 2 s^4/5 + ...), |s| <= 0.1716, s^2 <= 0.0295
+    static constexpr double log_c[] = {2.0,        2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11,
+                                       2.0 / 13,   2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21};
+    // Taylor coefficients (1/n!) for |x| <= pi/2 (sin, cos) and |r| <= ln2/2 (expm1)
+    static constexpr double sin_c[] = {1.0,
+                                       -1.0 / 6,
+                                       1.0 / 120,
+                                       -1.0 / 5040,
+                                       1.0 / 362880,
+                                       -1.0 / 39916800,
+                                       1.0 / 6227020800.0,
+                                       -1.0 / 1307674368000.0,
+                                       1.0 / 355687428096000.0,
+                                       -1.0 / 121645100408832000.0,
+                                       1.0 / 51090942171709440000.0};
+    static constexpr double cos_c[] = {1.0,
+                                       -1.0 / 2,
+                                       1.0 / 24,
+                                       -1.0 / 720,
+                                       1.0 / 40320,
+                                       -1.0 / 3628800,
+                                       1.0 / 479001600,
+                                       -1.0 / 87178291200.0,
+                                       1.0 / 20922789888000.0,
+                                       -1.0 / 6402373705728000.0,
+                                       1.0 / 2432902008176640000.0,
+                                       -1.0 / 1124000727777607680000.0};
+    // expm1(r) = r (1 + r/2 + r^2/6 + ... + r^13/14!)
+    static constexpr double expm1_c[] = {1.0,
+                                         1.0 / 2,
+                                         1.0 / 6,
+                                         1.0 / 24,
+                                         1.0 / 120,
+                                         1.0 / 720,
+                                         1.0 / 5040,
+                                         1.0 / 40320,
+                                         1.0 / 362880,
+                                         1.0 / 3628800,
+                                         1.0 / 39916800,
+                                         1.0 / 479001600,
+                                         1.0 / 6227020800.0,
+                                         1.0 / 87178291200.0};
+};
+
+template <>
+struct fast_math_constants<float> {
+    using uint = std::uint32_t;
+    static constexpr int mant_bits = 23;
+    static constexpr uint exp_mask_one = 0x3F800000u;
+    static constexpr uint mant_mask = 0x007FFFFFu;
+    static constexpr float magic_int = 0x1p23f;
+    static constexpr uint magic_int_bits = 0x4B000000u;
+    static constexpr float bias = 127;
+    static constexpr float round_magic = 0x1.8p23f;
+    static constexpr float ln2_hi = 0x1.62e400p-1f;
+    static constexpr float ln2_lo = 0x1.7f7d1cp-20f;
+    static constexpr float expm1_low = -18;
+    static constexpr float expm1_high = 88.72283f;
+    static constexpr float log_c[] = {2.0f, 2.0f / 3, 2.0f / 5, 2.0f / 7, 2.0f / 9, 2.0f / 11};
+    static constexpr float sin_c[] = {1.0f,          -1.0f / 6,         1.0f / 120,
+                                      -1.0f / 5040,  1.0f / 362880,     -1.0f / 39916800,
+                                      1.0f / 6227020800.0f};
+    static constexpr float cos_c[] = {1.0f,         -1.0f / 2,          1.0f / 24,
+                                      -1.0f / 720,  1.0f / 40320,       -1.0f / 3628800,
+                                      1.0f / 479001600};
+    static constexpr float expm1_c[] = {1.0f,       1.0f / 2,    1.0f / 6,    1.0f / 24,
+                                        1.0f / 120, 1.0f / 720,  1.0f / 5040, 1.0f / 40320};
+};
+
+/// Natural log for positive, finite, normal x.
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T& x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto bits = to_bits(x, bits_tag{});
+    using U = decltype(bits);
+    // mantissa in [1, 2), exponent read through the 2^52 (2^23) trick
+    T m = from_bits((bits & U(C::mant_mask)) | U(C::exp_mask_one), x, bits_tag{});
+    T e = from_bits((bits >> C::mant_bits) | U(C::magic_int_bits), x, bits_tag{}) -
+          T(C::magic_int + C::bias);
+    const auto big = m > T(real(std::numbers::sqrt2_v<real>));
+    m = select(big, m * T(real(0.5)), m);
+    e = select(big, e + T(real(1)), e);
+    const T s = (m - T(real(1))) / (m + T(real(1))); // m - 1 exact
+    const T log_m = s * horner(s * s, C::log_c);
+    return e * T(C::ln2_hi) + (e * T(C::ln2_lo) + log_m);
+}
+
+/// expm1(x) for any x: +inf above the overflow threshold, -1 far below 0.
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T& x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    using std::fma;
+    const T xc = select(x > T(C::expm1_high), T(C::expm1_high), select(x < T(C::expm1_low), T(C::expm1_low), x));
+    const T t = xc * T(real(1) / std::numbers::ln2_v<real>) + T(C::round_magic);
+    const T k = t - T(C::round_magic); // nearest integer to x / ln 2
+    const T r = (xc - k * T(C::ln2_hi)) - k * T(C::ln2_lo);
+    const T p = r * horner(r, C::expm1_c); // expm1(r), |r| <= ln2/2
+    // 2^(k-1) from k's bits in t's mantissa: ((k - 1 + bias) << mant_bits)
+    const auto tb = to_bits(t, bits_tag{});
+    using U = decltype(tb);
+    const auto magic_bits = to_bits(T(C::round_magic), bits_tag{});
+    const T half_scale = from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1)))
+                                       << C::mant_bits,
+                                   x, bits_tag{});
+    const T scaled = (half_scale * (p + T(real(1)))) * T(real(2)) - T(real(1));
+    const T res = select(k == T(real(0)), p, scaled);
+    return select(x > T(C::expm1_high), T(std::numeric_limits<real>::infinity()),
+                  select(x < T(C::expm1_low), T(real(-1)), res));
+}
+
+/// sin and cos for |x| <= pi/2 (Taylor series, Horner in x^2).
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<T> fast_sincos(const T& x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const T x2 = x * x;
+    return {x * horner(x2, C::sin_c), horner(x2, C::cos_c)};
+}
+
+} // namespace levysgd::detail
