@@ -26,8 +26,9 @@ namespace {
 constexpr std::size_t batch = 1 << 16; // samples per iteration
 
 template <class Real>
-void bm_levysgd(benchmark::State& st, double alpha, double beta, unsigned threads) {
-    levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0, levysgd::parameterization::S1);
+void bm_levysgd(benchmark::State &st, double alpha, double beta, unsigned threads) {
+    levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
+                                         levysgd::parameterization::S1);
     // Multi-threaded runs draw 2^20 per call so thread start-up is amortised as in real use.
     const std::size_t n = threads == 1 ? batch : 16 * batch;
     std::vector<Real> buf(n);
@@ -42,15 +43,17 @@ void bm_levysgd(benchmark::State& st, double alpha, double beta, unsigned thread
 }
 
 #if defined(LEVYSGD_HAVE_GSL)
-void bm_gsl(benchmark::State& st, double alpha, double beta) {
-    gsl_rng* r = gsl_rng_alloc(gsl_rng_mt19937);
+void bm_gsl(benchmark::State &st, double alpha, double beta) {
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 42);
     std::vector<double> buf(batch);
     for (auto _ : st) {
         if (beta == 0)
-            for (auto& x : buf) x = gsl_ran_levy(r, 1.0, alpha);
+            for (auto &x : buf)
+                x = gsl_ran_levy(r, 1.0, alpha);
         else
-            for (auto& x : buf) x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+            for (auto &x : buf)
+                x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
     }
@@ -59,19 +62,20 @@ void bm_gsl(benchmark::State& st, double alpha, double beta) {
 }
 #endif
 
-void bm_std_normal(benchmark::State& st) {
+void bm_std_normal(benchmark::State &st) {
     std::mt19937_64 eng(42);
     std::normal_distribution<double> nd;
     std::vector<double> buf(batch);
     for (auto _ : st) {
-        for (auto& x : buf) x = nd(eng);
+        for (auto &x : buf)
+            x = nd(eng);
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
     }
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
 }
 
-void bm_levysgd_normal(benchmark::State& st) {
+void bm_levysgd_normal(benchmark::State &st) {
     std::vector<double> buf(batch);
     std::uint64_t first = 0;
     for (auto _ : st) {
@@ -83,12 +87,13 @@ void bm_levysgd_normal(benchmark::State& st) {
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
 }
 
-void bm_scalar_engine(benchmark::State& st) {
+void bm_scalar_engine(benchmark::State &st) {
     levysgd::stable_distribution<double> d(1.5, 0, 1, 0, levysgd::parameterization::S1);
     levysgd::philox4x32 eng(42, 0);
     std::vector<double> buf(batch);
     for (auto _ : st) {
-        for (auto& x : buf) x = d(eng);
+        for (auto &x : buf)
+            x = d(eng);
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
     }
@@ -97,40 +102,48 @@ void bm_scalar_engine(benchmark::State& st) {
 
 // Collects items/s per benchmark name and prints the ratio table at the end.
 class ratio_reporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+  public:
+    void ReportRuns(const std::vector<Run> &runs) override {
+        for (const auto &r : runs) {
+            if (r.run_type != Run::RT_Iteration || r.error_occurred)
+                continue;
             auto it = r.counters.find("items_per_second");
-            if (it != r.counters.end()) rate_[r.benchmark_name()] = double(it->second);
+            if (it != r.counters.end())
+                rate_[r.benchmark_name()] = double(it->second);
         }
         ConsoleReporter::ReportRuns(runs);
     }
     void print_ratios() const {
         std::printf("\nlevysgd throughput relative to peers (same run; higher is better)\n");
-        std::printf("%-6s %-5s | %12s | %10s %10s %10s %10s | %8s\n", "alpha", "beta", "GSL Msa/s",
+        std::printf("%-18s | %12s | %10s %10s %10s %10s | %8s\n", "(alpha, beta)", "GSL Msa/s",
                     "dbl/GSL", "flt/GSL", "dbl all/1", "flt all/1", "cores");
         const unsigned hw = levysgd::detail::resolve_threads(0);
-        for (const auto& [key, gsl] : gsl_keys()) {
-            const auto get = [&](const std::string& name) {
+        for (const auto &[key, gsl] : gsl_keys()) {
+            const auto get = [&](const std::string &name) {
                 auto it = rate_.find(name);
                 return it == rate_.end() ? 0.0 : it->second;
             };
             const double g = get(gsl);
             const double d1 = get("levysgd/double/" + key + "/threads:1");
             const double f1 = get("levysgd/float/" + key + "/threads:1");
-            const double dn = get("levysgd/double/" + key + "/threads:all");
-            const double fn = get("levysgd/float/" + key + "/threads:all");
-            std::printf("%-12s | %12.2f | %10.1f %10.1f %10.2f %10.2f | %8u\n", key.c_str(), g / 1e6,
-                        g > 0 ? d1 / g : 0.0, g > 0 ? f1 / g : 0.0, d1 > 0 ? dn / d1 : 0.0,
+            const double dn = get("levysgd/double/" + key + "/threads:all/real_time");
+            const double fn = get("levysgd/float/" + key + "/threads:all/real_time");
+            if (g == 0 && d1 == 0 && f1 == 0)
+                continue; // filtered out
+            std::printf("%-18s | %12.2f | %10.1f %10.1f %10.2f %10.2f | %8u\n", key.c_str(),
+                        g / 1e6, g > 0 ? d1 / g : 0.0, g > 0 ? f1 / g : 0.0, d1 > 0 ? dn / d1 : 0.0,
                         f1 > 0 ? fn / f1 : 0.0, hw);
         }
         const double sn = rate_.count("std::normal_distribution<double>/mt19937_64")
-                              ? rate_.at("std::normal_distribution<double>/mt19937_64") : 0.0;
-        const double ln = rate_.count("levysgd::fill_normal<double>") ? rate_.at("levysgd::fill_normal<double>") : 0.0;
+                              ? rate_.at("std::normal_distribution<double>/mt19937_64")
+                              : 0.0;
+        const double ln = rate_.count("levysgd::fill_normal<double>")
+                              ? rate_.at("levysgd::fill_normal<double>")
+                              : 0.0;
         if (sn > 0)
-            std::printf("std::normal_distribution: %.1f Msa/s; levysgd::fill_normal: %.1f Msa/s (%.1fx)\n",
-                        sn / 1e6, ln / 1e6, ln / sn);
+            std::printf(
+                "std::normal_distribution: %.1f Msa/s; levysgd::fill_normal: %.1f Msa/s (%.1fx)\n",
+                sn / 1e6, ln / 1e6, ln / sn);
     }
     static std::vector<std::pair<std::string, std::string>> gsl_keys() {
         std::vector<std::pair<std::string, std::string>> k;
@@ -149,32 +162,39 @@ public:
     static constexpr double alphas[] = {0.5, 1.0, 1.5, 1.9};
     static constexpr double betas[] = {0.0, 0.5};
 
-private:
+  private:
     std::map<std::string, double> rate_;
 };
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     for (double a : ratio_reporter::alphas) {
         for (double b : ratio_reporter::betas) {
-            const std::string key = "alpha:" + ratio_reporter::fmt(a) + "/beta:" + ratio_reporter::fmt(b);
+            const std::string key =
+                "alpha:" + ratio_reporter::fmt(a) + "/beta:" + ratio_reporter::fmt(b);
 #if defined(LEVYSGD_HAVE_GSL)
             benchmark::RegisterBenchmark(("gsl/" + key).c_str(), bm_gsl, a, b);
 #endif
-            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:1").c_str(), bm_levysgd<double>, a, b, 1u);
-            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:1").c_str(), bm_levysgd<float>, a, b, 1u);
-            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:all").c_str(), bm_levysgd<double>, a, b, 0u)
+            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:1").c_str(),
+                                         bm_levysgd<double>, a, b, 1u);
+            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:1").c_str(),
+                                         bm_levysgd<float>, a, b, 1u);
+            benchmark::RegisterBenchmark(("levysgd/double/" + key + "/threads:all").c_str(),
+                                         bm_levysgd<double>, a, b, 0u)
                 ->UseRealTime();
-            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:all").c_str(), bm_levysgd<float>, a, b, 0u)
+            benchmark::RegisterBenchmark(("levysgd/float/" + key + "/threads:all").c_str(),
+                                         bm_levysgd<float>, a, b, 0u)
                 ->UseRealTime();
         }
     }
     benchmark::RegisterBenchmark("std::normal_distribution<double>/mt19937_64", bm_std_normal);
     benchmark::RegisterBenchmark("levysgd::fill_normal<double>", bm_levysgd_normal);
-    benchmark::RegisterBenchmark("levysgd::stable_distribution<double>(philox4x32)/alpha:1.5", bm_scalar_engine);
+    benchmark::RegisterBenchmark("levysgd::stable_distribution<double>(philox4x32)/alpha:1.5",
+                                 bm_scalar_engine);
     benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
     ratio_reporter rep;
     benchmark::RunSpecifiedBenchmarks(&rep);
     rep.print_ratios();

@@ -11,25 +11,27 @@
 #include "levysgd_catch.hpp"
 
 namespace {
-template <class T>
-double ulp_err(T got, long double ref) {
-    if (ref == 0) return got == 0 ? 0 : 1e30;
-    const long double ulp = std::ldexp((long double)1, std::ilogb((T)ref) - std::numeric_limits<T>::digits + 1);
+template <class T> double ulp_err(T got, long double ref) {
+    if (ref == 0)
+        return got == 0 ? 0 : 1e30;
+    const long double ulp =
+        std::ldexp((long double)1, std::ilogb((T)ref) - std::numeric_limits<T>::digits + 1);
     return double(std::fabs((long double)got - ref) / ulp);
 }
-template <class T, class F>
-T simd_apply(F f, T x) {
+template <class T, class F> T simd_apply(F f, T x) {
     using B = xsimd::batch<T>;
     return f(B(x)).get(0);
 }
 } // namespace
 
-TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", "[fast_math]", float, double) {
+TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", "[fast_math]",
+                   float, double) {
     using T = TestType;
     std::mt19937_64 g(1);
     std::uniform_real_distribution<double> unit(0, 1);
     double w_log = 0, w_exp = 0, w_sin = 0, w_cos = 0, w_simd = 0;
-    const int lo_exp = std::numeric_limits<T>::min_exponent, hi_exp = std::numeric_limits<T>::max_exponent;
+    const int lo_exp = std::numeric_limits<T>::min_exponent,
+              hi_exp = std::numeric_limits<T>::max_exponent;
     for (int i = 0; i < 200000; ++i) {
         // log: mantissa and exponent uniform over all normals
         const T x = std::ldexp(T(1 + unit(g)), int(lo_exp + (hi_exp - lo_exp - 1) * unit(g)));
@@ -39,19 +41,26 @@ TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", 
         const T y = T(i % 2 ? -2 + 4 * unit(g) : -45 + 760 * unit(g));
         const T e = levysgd::detail::fast_expm1(y);
         const long double er = std::expm1((long double)y);
-        if (er < (long double)std::numeric_limits<T>::max()) w_exp = std::max(w_exp, ulp_err(e, er));
-        else REQUIRE(std::isinf(e));
+        if (er < (long double)std::numeric_limits<T>::max())
+            w_exp = std::max(w_exp, ulp_err(e, er));
+        else
+            REQUIRE(std::isinf(e));
         // sin/cos on [-pi/2, pi/2]; cos near pi/2 is judged absolutely (it is used so)
         const T z = T((2 * unit(g) - 1) * std::numbers::pi / 2);
         const auto [s, c] = levysgd::detail::fast_sincos(z);
         w_sin = std::max(w_sin, ulp_err(s, std::sin((long double)z)));
         const long double cr = std::cos((long double)z);
         w_cos = std::max(w_cos, double(std::fabs(c - cr) / std::numeric_limits<T>::epsilon()));
-        w_simd = std::max({w_simd, double(std::fabs(simd_apply([](auto b) { return levysgd::detail::fast_log(b); }, x) - lx)),
-                           double(std::fabs(simd_apply([](auto b) { return levysgd::detail::fast_expm1(b); }, y) - e) /
-                                  (1 + std::fabs(e)))});
+        w_simd = std::max(
+            {w_simd,
+             double(std::fabs(simd_apply([](auto b) { return levysgd::detail::fast_log(b); }, x) -
+                              lx)),
+             double(std::fabs(simd_apply([](auto b) { return levysgd::detail::fast_expm1(b); }, y) -
+                              e) /
+                    (1 + std::fabs(e)))});
     }
-    INFO("max ulp: log " << w_log << " expm1 " << w_exp << " sin " << w_sin << " cos (abs, eps units) " << w_cos);
+    INFO("max ulp: log " << w_log << " expm1 " << w_exp << " sin " << w_sin
+                         << " cos (abs, eps units) " << w_cos);
     CHECK(w_log <= 3);
     CHECK(w_exp <= 5);
     CHECK(w_sin <= 3);
@@ -63,6 +72,8 @@ TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", 
     CHECK(levysgd::detail::fast_expm1(T(-1000)) == -1);
     CHECK(std::isinf(levysgd::detail::fast_expm1(T(1e6))));
     CHECK(levysgd::detail::fast_expm1(T(1e-30)) == T(1e-30));
-    CHECK(levysgd::detail::fast_log(std::numeric_limits<T>::min()) == Approx(std::log(std::numeric_limits<T>::min())));
-    CHECK(levysgd::detail::fast_log(std::numeric_limits<T>::max()) == Approx(std::log(std::numeric_limits<T>::max())));
+    CHECK(levysgd::detail::fast_log(std::numeric_limits<T>::min()) ==
+          Approx(std::log(std::numeric_limits<T>::min())));
+    CHECK(levysgd::detail::fast_log(std::numeric_limits<T>::max()) ==
+          Approx(std::log(std::numeric_limits<T>::max())));
 }

@@ -38,7 +38,8 @@ TEST_CASE("philox4x32_10 matches Random123's published known-answer vectors", "[
          {0xa4093822, 0x299f31d0},
          {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
     };
-    for (const auto& k : kats) CHECK(levysgd::philox4x32_10(k.ctr, k.key) == k.expect);
+    for (const auto &k : kats)
+        CHECK(levysgd::philox4x32_10(k.ctr, k.key) == k.expect);
     // constexpr evaluation gives the same bits
     constexpr auto c = levysgd::philox4x32_10({0, 0, 0, 0}, {0, 0});
     STATIC_REQUIRE(c[0] == 0x6627e8d5u);
@@ -49,12 +50,13 @@ TEST_CASE("philox4x32_10 agrees with Random123 on random counters and keys", "[p
     std::mt19937_64 g(12345);
     for (int i = 0; i < 20000; ++i) {
         const std::uint64_t a = g(), b = g(), c = g();
-        r123::Philox4x32_R<10>::ctr_type ctr = {{std::uint32_t(a), std::uint32_t(a >> 32),
-                                                std::uint32_t(b), std::uint32_t(b >> 32)}};
+        r123::Philox4x32_R<10>::ctr_type ctr = {
+            {std::uint32_t(a), std::uint32_t(a >> 32), std::uint32_t(b), std::uint32_t(b >> 32)}};
         r123::Philox4x32_R<10>::key_type key = {{std::uint32_t(c), std::uint32_t(c >> 32)}};
         const auto ref = r123::Philox4x32_R<10>()(ctr, key);
         const auto got = levysgd::philox4x32_10({ctr[0], ctr[1], ctr[2], ctr[3]}, {key[0], key[1]});
-        for (int w = 0; w < 4; ++w) REQUIRE(got[w] == ref[w]);
+        for (int w = 0; w < 4; ++w)
+            REQUIRE(got[w] == ref[w]);
     }
 }
 #endif
@@ -66,24 +68,27 @@ TEST_CASE("philox4x32 engine walks the blocks of (seed, stream) in order", "[phi
     CHECK(eng.stream() == stream);
     for (std::uint64_t block = 0; block < 100; ++block) {
         const auto bits = levysgd::philox_bits(seed, stream, block);
-        for (int w = 0; w < 4; ++w) REQUIRE(eng() == bits[w]);
+        for (int w = 0; w < 4; ++w)
+            REQUIRE(eng() == bits[w]);
     }
     CHECK(eng.position() == 400);
     // key = seed halves, counter = (block, stream halves)
-    const auto direct = levysgd::philox4x32_10(
-        {7, 0, std::uint32_t(stream), std::uint32_t(stream >> 32)},
-        {std::uint32_t(seed), std::uint32_t(seed >> 32)});
+    const auto direct =
+        levysgd::philox4x32_10({7, 0, std::uint32_t(stream), std::uint32_t(stream >> 32)},
+                               {std::uint32_t(seed), std::uint32_t(seed >> 32)});
     CHECK(levysgd::philox_bits(seed, stream, 7) == direct);
 }
 
 TEST_CASE("philox4x32 discard and set_position are exact skip-aheads", "[philox]") {
     philox4x32 a(42, 3), b(42, 3);
     std::vector<std::uint32_t> ref(10000);
-    for (auto& x : ref) x = a();
+    for (auto &x : ref)
+        x = a();
     for (std::uint64_t skip : {0ull, 1ull, 2ull, 3ull, 4ull, 5ull, 77ull, 1000ull, 4095ull}) {
         philox4x32 c(42, 3);
         c.discard(skip);
-        for (std::uint64_t i = skip; i < skip + 20; ++i) REQUIRE(c() == ref[i]);
+        for (std::uint64_t i = skip; i < skip + 20; ++i)
+            REQUIRE(c() == ref[i]);
     }
     // mid-block jumps backwards and forwards, using the cached block
     b.discard(5);
@@ -110,7 +115,8 @@ TEST_CASE("philox4x32 works with <random> distributions", "[philox]") {
     philox4x32 eng(1, 2);
     std::uniform_real_distribution<double> u(0.0, 1.0);
     double s = 0;
-    for (int i = 0; i < 100000; ++i) s += u(eng);
+    for (int i = 0; i < 100000; ++i)
+        s += u(eng);
     CHECK(s / 100000 == Approx(0.5).margin(0.005)); // 5.5 sigma
 }
 
@@ -119,8 +125,8 @@ TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[philox][simd]"
     using B = levysgd::detail::u32_batch<A>;
     constexpr std::size_t n = B::size;
     // include first blocks whose lanes straddle the 2^32 carry into counter word 1
-    const std::uint64_t firsts[] = {0, 1, 12345, (1ull << 32) - 3, (1ull << 32) - n / 2,
-                                    (1ull << 40) + 17, ~0ull - 2 * n};
+    const std::uint64_t firsts[] = {
+        0, 1, 12345, (1ull << 32) - 3, (1ull << 32) - n / 2, (1ull << 40) + 17, ~0ull - 2 * n};
     for (std::uint64_t first : firsts) {
         for (std::uint64_t stream : {0ull, 5ull, 0xffffffff00000001ull}) {
             const auto blk = levysgd::detail::philox4x32_10_batch<A>(99, stream, first);
@@ -131,7 +137,8 @@ TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[philox][simd]"
             blk.x3.store_aligned(w[3]);
             for (std::size_t j = 0; j < n; ++j) {
                 const auto ref = levysgd::philox_bits(99, stream, first + j);
-                for (int k = 0; k < 4; ++k) REQUIRE(w[k][j] == ref[k]);
+                for (int k = 0; k < 4; ++k)
+                    REQUIRE(w[k][j] == ref[k]);
             }
         }
     }
@@ -144,7 +151,8 @@ TEST_CASE("mulhilo on every SIMD path equals the 64-bit product", "[philox][simd
     std::mt19937 g(7);
     for (int rep = 0; rep < 1000; ++rep) {
         alignas(64) std::uint32_t in[n], hi[n], lo[n];
-        for (auto& x : in) x = g();
+        for (auto &x : in)
+            x = g();
         in[0] = 0xffffffffu;
         const std::uint32_t m = rep == 0 ? 0xffffffffu : g();
         B h, l;

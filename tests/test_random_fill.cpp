@@ -10,8 +10,7 @@
 
 namespace {
 // Scalar uniform i of (seed, stream) under the index rule of fill.hpp.
-template <class T>
-T scalar_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t i) {
+template <class T> T scalar_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t i) {
     if constexpr (std::is_same_v<T, float>) {
         return levysgd::uniform_float(levysgd::philox_bits(seed, stream, i / 4)[i % 4]);
     } else {
@@ -34,16 +33,19 @@ TEST_CASE("uniform grid: extreme words map strictly inside (0, 1)", "[random]") 
     CHECK(levysgd::exponential_from_uniform(levysgd::uniform_double(~0u, ~0u)) > 0.0);
 }
 
-TEMPLATE_TEST_CASE("fill_uniform gives the scalar bits at every index", "[random][simd]", float, double) {
+TEMPLATE_TEST_CASE("fill_uniform gives the scalar bits at every index", "[random][simd]", float,
+                   double) {
     const std::size_t n = 5001;
     std::vector<TestType> u(n);
     levysgd::fill_uniform(std::span<TestType>(u), 17, 3, {.first_index = 9});
-    for (std::size_t i = 0; i < n; ++i) REQUIRE(u[i] == scalar_uniform<TestType>(17, 3, 9 + i));
+    for (std::size_t i = 0; i < n; ++i)
+        REQUIRE(u[i] == scalar_uniform<TestType>(17, 3, 9 + i));
     CHECK(*std::min_element(u.begin(), u.end()) > 0);
     CHECK(*std::max_element(u.begin(), u.end()) < 1);
 }
 
-TEMPLATE_TEST_CASE("fill_exponential and fill_normal match the scalar transforms", "[random][simd]", float, double) {
+TEMPLATE_TEST_CASE("fill_exponential and fill_normal match the scalar transforms", "[random][simd]",
+                   float, double) {
     const double tol = std::is_same_v<TestType, float> ? 1e-5 : 1e-13;
     const std::size_t n = 4099;
     std::vector<TestType> e(n), z(n);
@@ -55,7 +57,8 @@ TEMPLATE_TEST_CASE("fill_exponential and fill_normal match the scalar transforms
     }
     for (std::size_t j = 0; j + 1 < n; j += 2) {
         TestType z1, z2;
-        levysgd::normal_pair_from_uniforms(scalar_uniform<TestType>(5, 6, j), scalar_uniform<TestType>(5, 6, j + 1), z1, z2);
+        levysgd::normal_pair_from_uniforms(scalar_uniform<TestType>(5, 6, j),
+                                           scalar_uniform<TestType>(5, 6, j + 1), z1, z2);
         REQUIRE(std::fabs(z[j] - z1) <= tol * (1 + std::fabs(z1)));
         REQUIRE(std::fabs(z[j + 1] - z2) <= tol * (1 + std::fabs(z2)));
     }
@@ -67,7 +70,8 @@ TEMPLATE_TEST_CASE("fills are deterministic across threads and splits, with the 
     std::vector<TestType> a(n), b(n);
     levysgd::fill_normal(std::span<TestType>(a), 1, 1, {.threads = 1});
     levysgd::fill_normal(std::span<TestType>(b).first(n / 3), 1, 1, {.threads = 2});
-    levysgd::fill_normal(std::span<TestType>(b).subspan(n / 3), 1, 1, {.first_index = n / 3, .threads = 0});
+    levysgd::fill_normal(std::span<TestType>(b).subspan(n / 3), 1, 1,
+                         {.first_index = n / 3, .threads = 0});
     CHECK(a == b);
     double m1 = 0, m2 = 0, m4 = 0;
     for (TestType v : a) {
@@ -84,6 +88,7 @@ TEMPLATE_TEST_CASE("fills are deterministic across threads and splits, with the 
     CHECK(std::fabs(m4 - 3) <= 6 * std::sqrt(96.0 / n));
     levysgd::fill_exponential(std::span<TestType>(a), 2, 2, {.threads = 0});
     double s = 0;
-    for (TestType v : a) s += v;
+    for (TestType v : a)
+        s += v;
     CHECK(std::fabs(s / n - 1) <= 6 / std::sqrt(double(n)));
 }

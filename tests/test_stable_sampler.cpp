@@ -37,8 +37,7 @@ long double reference_s0(long double a, long double b, long double u1, long doub
 }
 
 // Relative error with an absolute floor of 1 (values near 0 are compared absolutely).
-template <class T>
-double rel_err(T got, long double ref) {
+template <class T> double rel_err(T got, long double ref) {
     return double(std::fabs((long double)got - ref) / (std::fabs(ref) + 1));
 }
 
@@ -55,22 +54,24 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     auto message = [&](double a, double b, double s, double l) -> std::string {
         try {
             stable_distribution<double> d(a, b, s, l, P);
-        } catch (const std::invalid_argument& e) {
+        } catch (const std::invalid_argument &e) {
             return e.what();
         }
         return "no exception";
     };
-    CHECK_THAT(message(0, 0, 1, 0), Catch::Matchers::Contains("alpha") &&
-                                        Catch::Matchers::Contains("got 0"));
-    CHECK_THAT(message(2.5, 0, 1, 0), Catch::Matchers::Contains("alpha must be in (0, 2], got 2.5"));
+    CHECK_THAT(message(0, 0, 1, 0),
+               Catch::Matchers::Contains("alpha") && Catch::Matchers::Contains("got 0"));
+    CHECK_THAT(message(2.5, 0, 1, 0),
+               Catch::Matchers::Contains("alpha must be in (0, 2], got 2.5"));
     CHECK_THAT(message(-1, 0, 1, 0), Catch::Matchers::Contains("alpha"));
-    CHECK_THAT(message(nan, 0, 1, 0), Catch::Matchers::Contains("alpha") &&
-                                          Catch::Matchers::Contains("nan"));
-    CHECK_THAT(message(1.5, 1.5, 1, 0), Catch::Matchers::Contains("beta must be in [-1, 1], got 1.5"));
+    CHECK_THAT(message(nan, 0, 1, 0),
+               Catch::Matchers::Contains("alpha") && Catch::Matchers::Contains("nan"));
+    CHECK_THAT(message(1.5, 1.5, 1, 0),
+               Catch::Matchers::Contains("beta must be in [-1, 1], got 1.5"));
     CHECK_THAT(message(1.5, nan, 1, 0), Catch::Matchers::Contains("beta"));
     CHECK_THAT(message(1.5, 0, 0, 0), Catch::Matchers::Contains("scale"));
-    CHECK_THAT(message(1.5, 0, -2, 0), Catch::Matchers::Contains("scale") &&
-                                           Catch::Matchers::Contains("-2"));
+    CHECK_THAT(message(1.5, 0, -2, 0),
+               Catch::Matchers::Contains("scale") && Catch::Matchers::Contains("-2"));
     CHECK_THAT(message(1.5, 0, inf, 0), Catch::Matchers::Contains("scale"));
     CHECK_THAT(message(1.5, 0, 1, nan), Catch::Matchers::Contains("location"));
     CHECK_THAT(message(1.5, 0, 1, -inf), Catch::Matchers::Contains("location"));
@@ -113,9 +114,10 @@ TEST_CASE("stable_distribution is a <random> distribution", "[stable]") {
     CHECK(e == d);
 }
 
-TEMPLATE_TEST_CASE("scalar CMS agrees with an independent long double reference", "[stable]",
-                   float, double) {
-    const double alphas[] = {0.3, 0.5, 0.9, 0.999, 0.9999, 1.0, 1.0001, 1.001, 1.1, 1.5, 1.9, 1.99, 2.0};
+TEMPLATE_TEST_CASE("scalar CMS agrees with an independent long double reference", "[stable]", float,
+                   double) {
+    const double alphas[] = {0.3,   0.5, 0.9, 0.999, 0.9999, 1.0, 1.0001,
+                             1.001, 1.1, 1.5, 1.9,   1.99,   2.0};
     const double betas[] = {-1, -0.5, 0, 0.5, 1};
     const bool is_float = std::is_same_v<TestType, float>;
     // The CMS map is ill-conditioned where G = (sin a.phi - zeta cos a.phi)/cos phi
@@ -172,8 +174,8 @@ TEMPLATE_TEST_CASE("bulk SIMD sample() equals d(philox4x32) index by index", "[s
     }
 }
 
-TEMPLATE_TEST_CASE("bulk sampling is bit-identical for any threads and chunking", "[stable][determinism]",
-                   float, double) {
+TEMPLATE_TEST_CASE("bulk sampling is bit-identical for any threads and chunking",
+                   "[stable][determinism]", float, double) {
     stable_distribution<TestType> d(1.2, -0.4, 3, 1, parameterization::S1);
     const std::size_t n = 300007;
     std::vector<TestType> one(n), many(n), pieces(n), offset(n - 1000);
@@ -198,7 +200,8 @@ TEMPLATE_TEST_CASE("bulk sampling is bit-identical for any threads and chunking"
     CHECK(other != one);
 }
 
-TEMPLATE_TEST_CASE("S1 and S0 samples differ by the exact location shift", "[stable]", float, double) {
+TEMPLATE_TEST_CASE("S1 and S0 samples differ by the exact location shift", "[stable]", float,
+                   double) {
     for (double a : {0.5, 0.999, 1.0, 1.5}) {
         for (double b : {-1.0, 0.5}) {
             const double s = 2.5, l = 0.75;
@@ -207,18 +210,20 @@ TEMPLATE_TEST_CASE("S1 and S0 samples differ by the exact location shift", "[sta
             std::vector<TestType> x0(4096), x1(4096);
             levysgd::sample(d0, std::span<TestType>(x0), 1, 1);
             levysgd::sample(d1, std::span<TestType>(x1), 1, 1);
-            // S1 location l is S0 location l + beta s tan(pi a/2), or l + beta (2/pi) s log s at a = 1.
-            // evaluated at the alpha, beta the distribution holds (rounded to TestType)
+            // S1 location l is S0 location l + beta s tan(pi a/2), or l + beta (2/pi) s log s at a
+            // = 1. evaluated at the alpha, beta the distribution holds (rounded to TestType)
             const double ar = TestType(a), br = TestType(b);
             // tan(pi a/2) = 1/tan(pi (1-a)/2): 1 - a is exact, so no rounding of
             // an argument near pi/2 is amplified by tan' = 1/cos^2.
-            const double shift = ar == 1.0 ? br * 2 / std::numbers::pi * s * std::log(s)
-                                           : double(br * s / std::tan(std::numbers::pi_v<long double> * (1 - ar) / 2));
+            const double shift =
+                ar == 1.0
+                    ? br * 2 / std::numbers::pi * s * std::log(s)
+                    : double(br * s / std::tan(std::numbers::pi_v<long double> * (1 - ar) / 2));
             const double eps = std::numeric_limits<TestType>::epsilon();
             for (std::size_t i = 0; i < x0.size(); ++i) {
                 const double want = double(x0[i]) + shift;
-                INFO("alpha " << a << " beta " << b << " i " << i << " x0 " << x0[i] << " x1 " << x1[i]
-                              << " shift " << shift);
+                INFO("alpha " << a << " beta " << b << " i " << i << " x0 " << x0[i] << " x1 "
+                              << x1[i] << " shift " << shift);
                 REQUIRE(std::fabs(double(x1[i]) - want) <=
                         8 * eps * (std::fabs(want) + std::fabs(shift) + std::fabs(double(x0[i]))));
             }
@@ -226,7 +231,8 @@ TEMPLATE_TEST_CASE("S1 and S0 samples differ by the exact location shift", "[sta
     }
 }
 
-TEMPLATE_TEST_CASE("scale and location act as an affine map on the same draws", "[stable]", float, double) {
+TEMPLATE_TEST_CASE("scale and location act as an affine map on the same draws", "[stable]", float,
+                   double) {
     const double eps = std::numeric_limits<TestType>::epsilon();
     for (double a : {0.7, 1.0, 1.8}) {
         stable_distribution<TestType> std_d(a, 0.6, 1, 0, parameterization::S0);
@@ -235,7 +241,8 @@ TEMPLATE_TEST_CASE("scale and location act as an affine map on the same draws", 
         levysgd::sample(std_d, std::span<TestType>(z), 3, 4);
         levysgd::sample(d, std::span<TestType>(x), 3, 4);
         for (std::size_t i = 0; i < z.size(); ++i)
-            REQUIRE(std::fabs(double(x[i]) - (4.0 * z[i] - 2.0)) <= 4 * eps * (4.0 * std::fabs(z[i]) + 2));
+            REQUIRE(std::fabs(double(x[i]) - (4.0 * z[i] - 2.0)) <=
+                    4 * eps * (4.0 * std::fabs(z[i]) + 2));
     }
 }
 
@@ -277,10 +284,10 @@ TEMPLATE_TEST_CASE("per-coordinate alphas match the one-alpha sampler at the sam
 
 TEST_CASE("sample_coordinates validates sizes and every parameter", "[stable][validation]") {
     std::vector<double> alpha{1.5, 0.0, 1.2}, scale{1, 1, 1}, out(3);
-    auto msg = [&](auto&& f) -> std::string {
+    auto msg = [&](auto &&f) -> std::string {
         try {
             f();
-        } catch (const std::invalid_argument& e) {
+        } catch (const std::invalid_argument &e) {
             return e.what();
         }
         return "no exception";
@@ -298,7 +305,8 @@ TEST_CASE("sample_coordinates validates sizes and every parameter", "[stable][va
     std::vector<double> short_out(2);
     CHECK_THAT(msg([&] { levysgd::sample_coordinates<double>(alpha, scale, 0, P, short_out, 1); }),
                Catch::Matchers::Contains("alpha.size()") && Catch::Matchers::Contains("got 3"));
-    CHECK(msg([&] { levysgd::sample_coordinates<double>(alpha, scale, 0, P, out, 1); }) == "no exception");
+    CHECK(msg([&] { levysgd::sample_coordinates<double>(alpha, scale, 0, P, out, 1); }) ==
+          "no exception");
 }
 
 TEST_CASE("Eigen overloads fill arrays and vectors", "[stable][eigen]") {
@@ -317,20 +325,22 @@ TEST_CASE("Eigen overloads fill arrays and vectors", "[stable][eigen]") {
     CHECK(f.allFinite());
 }
 
-TEMPLATE_TEST_CASE("extreme uniforms never give NaN, for any alpha and beta", "[stable][edge]", float, double) {
+TEMPLATE_TEST_CASE("extreme uniforms never give NaN, for any alpha and beta", "[stable][edge]",
+                   float, double) {
     using T = TestType;
     // smallest and largest grid values and the two around 1/2
     const T lo = std::is_same_v<T, float> ? T(0x1p-24) : T(0x1p-53);
     const T u_values[] = {lo, T(1) - lo, T(0.5) - lo, T(0.5) + lo, T(0.25), T(1) - 3 * lo, 3 * lo};
-    std::vector<double> alphas = {1e-3, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.999, 0.99999, 1.0,
-                                  1.00001, 1.001, 1.1, 1.5, 1.9, 1.999, 2.0};
+    std::vector<double> alphas = {1e-3, 0.01,    0.05,  0.1, 0.3, 0.5, 0.9,   0.999, 0.99999,
+                                  1.0,  1.00001, 1.001, 1.1, 1.5, 1.9, 1.999, 2.0};
     for (double a : alphas) {
         for (double b : {-1.0, -0.999, -0.3, 0.0, 0.3, 0.999, 1.0}) {
             for (auto p : {parameterization::S0, parameterization::S1}) {
                 stable_distribution<T> d(T(a), T(b), 1, 0, p);
                 for (T u1 : u_values)
                     for (T u2 : u_values) {
-                        const T z = levysgd::detail::cms_s0_from_uniforms(u1, u2, d.sampling_plan().k);
+                        const T z =
+                            levysgd::detail::cms_s0_from_uniforms(u1, u2, d.sampling_plan().k);
                         INFO("alpha " << a << " beta " << b << " u1 " << u1 << " u2 " << u2);
                         REQUIRE_FALSE(std::isnan(z));
                         const auto kb = levysgd::detail::broadcast(d.sampling_plan().k);

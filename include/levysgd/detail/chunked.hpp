@@ -17,9 +17,11 @@ namespace levysgd::detail {
 /// [first, first + n): full chunks write straight into out, partial ones go
 /// through a buffer and only [lo, hi) of the chunk is copied.
 template <std::size_t K, class Real, class ChunkFn>
-void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, ChunkFn&& chunk_fn) {
+void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads,
+                    ChunkFn &&chunk_fn) {
     const std::size_t n = out.size();
-    if (n == 0) return;
+    if (n == 0)
+        return;
     const std::uint64_t c_begin = first / K;
     const std::uint64_t c_end = (first + n + K - 1) / K;
     const std::size_t n_chunks = static_cast<std::size_t>(c_end - c_begin);
@@ -29,8 +31,9 @@ void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, 
             const std::uint64_t chunk = c_begin + c;
             const std::uint64_t start = chunk * K; // stream index of the chunk's lane 0
             const std::size_t lo = start < first ? static_cast<std::size_t>(first - start) : 0;
-            const std::size_t hi = static_cast<std::size_t>(std::min<std::uint64_t>(K, first + n - start));
-            Real* dst = out.data() + static_cast<std::size_t>(start + lo - first);
+            const std::size_t hi =
+                static_cast<std::size_t>(std::min<std::uint64_t>(K, first + n - start));
+            Real *dst = out.data() + static_cast<std::size_t>(start + lo - first);
             if (lo == 0 && hi == K) {
                 chunk_fn(chunk, dst, std::size_t{0}, K, false);
             } else {

@@ -15,8 +15,8 @@
 // declared in detail/simd_bits.hpp; the scalar ones are here.
 
 #include <cstdint>
-#include <limits>
 #include <numbers>
+#include <type_traits>
 
 #include "../config.hpp"
 #include "scalar_math.hpp"
@@ -50,77 +50,70 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float from_bits(std::uint32_t u, float, bits_
     return bits_to_float(u);
 }
 
-/// Horner evaluation of c[0] + c[1] x + ... + c[N-1] x^(N-1).
-template <class T, class R, int N>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T horner(const T& x, const R (&c)[N]) noexcept {
-    T r(c[N - 1]);
-    for (int i = N - 2; i >= 0; --i) r = r * x + T(c[i]);
-    return r;
+/// a * b + c: an explicit fused multiply-add for batches (xsimd::fma, found by
+/// ADL; emulated where the ISA has none), plain arithmetic for scalars so the
+/// compiler never calls a software fma.
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T madd(const T &a, const T &b, const T &c) noexcept {
+    if constexpr (std::is_floating_point_v<T>) {
+        return a * b + c;
+    } else {
+        return fma(a, b, c);
+    }
 }
 
-template <class R>
-struct fast_math_constants;
+/// Horner evaluation of c0 + c1 x + c2 x^2 + ...; coefficients are passed as
+/// arguments (not static arrays, which device code cannot read).
+template <class T, class R> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T horner(const T &, R c0) noexcept {
+    return T(c0);
+}
+template <class T, class R, class... Rs>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T horner(const T &x, R c0, Rs... cs) noexcept {
+    return madd(horner(x, cs...), x, T(c0));
+}
 
-template <>
-struct fast_math_constants<double> {
+template <class R> struct fast_math_constants;
+
+template <> struct fast_math_constants<double> {
     using uint = std::uint64_t;
     static constexpr int mant_bits = 52;
     static constexpr uint exp_mask_one = 0x3FF0000000000000ull; // bits of 1.0
     static constexpr uint mant_mask = 0x000FFFFFFFFFFFFFull;
-    static constexpr double magic_int = 0x1p52;         // 2^52: small integers in the mantissa
+    static constexpr double magic_int = 0x1p52; // 2^52: small integers in the mantissa
     static constexpr uint magic_int_bits = 0x4330000000000000ull;
     static constexpr double bias = 1023;
-    static constexpr double round_magic = 0x1.8p52;      // 1.5 * 2^52: round to nearest integer
+    static constexpr double round_magic = 0x1.8p52; // 1.5 * 2^52: round to nearest integer
     static constexpr double ln2_hi = 0x1.62e42fee00000p-1;
     static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
-    static constexpr double expm1_low = -40;             // below: expm1 = -1 in double
+    static constexpr double expm1_low = -40;               // below: expm1 = -1 in double
     static constexpr double expm1_high = 709.782712893384; // above: overflow
+    static constexpr double infinity = __builtin_huge_val();
     // 2 atanh(s) = s (2 + 2 s^2/3 + 2 s^4/5 + ...), |s| <= 0.1716, s^2 <= 0.0295
-    static constexpr double log_c[] = {2.0,        2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11,
-                                       2.0 / 13,   2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21};
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
+        return horner(x, 2.0, 2.0 / 3, 2.0 / 5, 2.0 / 7, 2.0 / 9, 2.0 / 11, 2.0 / 13, 2.0 / 15,
+                      2.0 / 17, 2.0 / 19, 2.0 / 21);
+    }
     // Taylor coefficients (1/n!) for |x| <= pi/2 (sin, cos) and |r| <= ln2/2 (expm1)
-    static constexpr double sin_c[] = {1.0,
-                                       -1.0 / 6,
-                                       1.0 / 120,
-                                       -1.0 / 5040,
-                                       1.0 / 362880,
-                                       -1.0 / 39916800,
-                                       1.0 / 6227020800.0,
-                                       -1.0 / 1307674368000.0,
-                                       1.0 / 355687428096000.0,
-                                       -1.0 / 121645100408832000.0,
-                                       1.0 / 51090942171709440000.0};
-    static constexpr double cos_c[] = {1.0,
-                                       -1.0 / 2,
-                                       1.0 / 24,
-                                       -1.0 / 720,
-                                       1.0 / 40320,
-                                       -1.0 / 3628800,
-                                       1.0 / 479001600,
-                                       -1.0 / 87178291200.0,
-                                       1.0 / 20922789888000.0,
-                                       -1.0 / 6402373705728000.0,
-                                       1.0 / 2432902008176640000.0,
-                                       -1.0 / 1124000727777607680000.0};
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T sin_c(const T &x) noexcept {
+        return horner(x, 1.0, -1.0 / 6, 1.0 / 120, -1.0 / 5040, 1.0 / 362880, -1.0 / 39916800,
+                      1.0 / 6227020800.0, -1.0 / 1307674368000.0, 1.0 / 355687428096000.0,
+                      -1.0 / 121645100408832000.0, 1.0 / 51090942171709440000.0);
+    }
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T cos_c(const T &x) noexcept {
+        return horner(x, 1.0, -1.0 / 2, 1.0 / 24, -1.0 / 720, 1.0 / 40320, -1.0 / 3628800,
+                      1.0 / 479001600, -1.0 / 87178291200.0, 1.0 / 20922789888000.0,
+                      -1.0 / 6402373705728000.0, 1.0 / 2432902008176640000.0,
+                      -1.0 / 1124000727777607680000.0);
+    }
     // expm1(r) = r (1 + r/2 + r^2/6 + ... + r^13/14!)
-    static constexpr double expm1_c[] = {1.0,
-                                         1.0 / 2,
-                                         1.0 / 6,
-                                         1.0 / 24,
-                                         1.0 / 120,
-                                         1.0 / 720,
-                                         1.0 / 5040,
-                                         1.0 / 40320,
-                                         1.0 / 362880,
-                                         1.0 / 3628800,
-                                         1.0 / 39916800,
-                                         1.0 / 479001600,
-                                         1.0 / 6227020800.0,
-                                         1.0 / 87178291200.0};
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T expm1_c(const T &x) noexcept {
+        return horner(x, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
+                      1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600,
+                      1.0 / 6227020800.0, 1.0 / 87178291200.0);
+    }
 };
 
-template <>
-struct fast_math_constants<float> {
+template <> struct fast_math_constants<float> {
     using uint = std::uint32_t;
     static constexpr int mant_bits = 23;
     static constexpr uint exp_mask_one = 0x3F800000u;
@@ -133,20 +126,26 @@ struct fast_math_constants<float> {
     static constexpr float ln2_lo = 0x1.7f7d1cp-20f;
     static constexpr float expm1_low = -18;
     static constexpr float expm1_high = 88.72283f;
-    static constexpr float log_c[] = {2.0f, 2.0f / 3, 2.0f / 5, 2.0f / 7, 2.0f / 9, 2.0f / 11};
-    static constexpr float sin_c[] = {1.0f,          -1.0f / 6,         1.0f / 120,
-                                      -1.0f / 5040,  1.0f / 362880,     -1.0f / 39916800,
-                                      1.0f / 6227020800.0f};
-    static constexpr float cos_c[] = {1.0f,         -1.0f / 2,          1.0f / 24,
-                                      -1.0f / 720,  1.0f / 40320,       -1.0f / 3628800,
-                                      1.0f / 479001600};
-    static constexpr float expm1_c[] = {1.0f,       1.0f / 2,    1.0f / 6,    1.0f / 24,
-                                        1.0f / 120, 1.0f / 720,  1.0f / 5040, 1.0f / 40320};
+    static constexpr float infinity = __builtin_huge_valf();
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
+        return horner(x, 2.0f, 2.0f / 3, 2.0f / 5, 2.0f / 7, 2.0f / 9, 2.0f / 11);
+    }
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T sin_c(const T &x) noexcept {
+        return horner(x, 1.0f, -1.0f / 6, 1.0f / 120, -1.0f / 5040, 1.0f / 362880, -1.0f / 39916800,
+                      1.0f / 6227020800.0f);
+    }
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T cos_c(const T &x) noexcept {
+        return horner(x, 1.0f, -1.0f / 2, 1.0f / 24, -1.0f / 720, 1.0f / 40320, -1.0f / 3628800,
+                      1.0f / 479001600);
+    }
+    template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T expm1_c(const T &x) noexcept {
+        return horner(x, 1.0f, 1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120, 1.0f / 720, 1.0f / 5040,
+                      1.0f / 40320);
+    }
 };
 
 /// Natural log for positive, finite, normal x.
-template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T& x) noexcept {
+template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T &x) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     const auto bits = to_bits(x, bits_tag{});
@@ -159,41 +158,41 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T& x) noexcept {
     m = select(big, m * T(real(0.5)), m);
     e = select(big, e + T(real(1)), e);
     const T s = (m - T(real(1))) / (m + T(real(1))); // m - 1 exact
-    const T log_m = s * horner(s * s, C::log_c);
+    const T log_m = s * C::log_c(s * s);
     return e * T(C::ln2_hi) + (e * T(C::ln2_lo) + log_m);
 }
 
 /// expm1(x) for any x: +inf above the overflow threshold, -1 far below 0.
-template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T& x) noexcept {
+template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T &x) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     using std::fma;
-    const T xc = select(x > T(C::expm1_high), T(C::expm1_high), select(x < T(C::expm1_low), T(C::expm1_low), x));
+    const T xc = select(x > T(C::expm1_high), T(C::expm1_high),
+                        select(x < T(C::expm1_low), T(C::expm1_low), x));
     const T t = xc * T(real(1) / std::numbers::ln2_v<real>) + T(C::round_magic);
     const T k = t - T(C::round_magic); // nearest integer to x / ln 2
     const T r = (xc - k * T(C::ln2_hi)) - k * T(C::ln2_lo);
-    const T p = r * horner(r, C::expm1_c); // expm1(r), |r| <= ln2/2
+    const T p = r * C::expm1_c(r); // expm1(r), |r| <= ln2/2
     // 2^(k-1) from k's bits in t's mantissa: ((k - 1 + bias) << mant_bits)
     const auto tb = to_bits(t, bits_tag{});
     using U = decltype(tb);
     const auto magic_bits = to_bits(T(C::round_magic), bits_tag{});
-    const T half_scale = from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1)))
-                                       << C::mant_bits,
-                                   x, bits_tag{});
+    const T half_scale =
+        from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1))) << C::mant_bits,
+                  x, bits_tag{});
     const T scaled = (half_scale * (p + T(real(1)))) * T(real(2)) - T(real(1));
     const T res = select(k == T(real(0)), p, scaled);
-    return select(x > T(C::expm1_high), T(std::numeric_limits<real>::infinity()),
+    return select(x > T(C::expm1_high), T(C::infinity),
                   select(x < T(C::expm1_low), T(real(-1)), res));
 }
 
 /// sin and cos for |x| <= pi/2 (Taylor series, Horner in x^2).
 template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<T> fast_sincos(const T& x) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<T> fast_sincos(const T &x) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     const T x2 = x * x;
-    return {x * horner(x2, C::sin_c), horner(x2, C::cos_c)};
+    return {x * C::sin_c(x2), C::cos_c(x2)};
 }
 
 } // namespace levysgd::detail

@@ -12,8 +12,8 @@
 namespace levysgd::detail {
 
 template <class T, class A>
-inline void interleave(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
-                       xsimd::batch<T, A>& lo, xsimd::batch<T, A>& hi) noexcept {
+inline void interleave(const xsimd::batch<T, A> &a, const xsimd::batch<T, A> &b,
+                       xsimd::batch<T, A> &lo, xsimd::batch<T, A> &hi) noexcept {
     static_assert(sizeof(T) == 4 || sizeof(T) == 8, "32- or 64-bit lanes");
     using B = xsimd::batch<T, A>;
 #if defined(__AVX__)

@@ -12,7 +12,8 @@ namespace levysgd::detail {
 
 /// Number of threads for a request: 0 means std::thread::hardware_concurrency().
 inline unsigned resolve_threads(unsigned requested) noexcept {
-    if (requested != 0) return requested;
+    if (requested != 0)
+        return requested;
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1u : hw;
 }
@@ -21,8 +22,9 @@ inline unsigned resolve_threads(unsigned requested) noexcept {
 /// at once and none smaller than `min_per_thread` items (except when n is).
 /// The calling thread takes the first range. fn must not throw.
 template <class Fn>
-void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread, Fn&& fn) {
-    const std::size_t by_size = std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread));
+void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread, Fn &&fn) {
+    const std::size_t by_size =
+        std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread));
     const std::size_t t = std::min<std::size_t>(resolve_threads(threads), by_size);
     if (t <= 1) {
         fn(std::size_t{0}, n);

@@ -12,20 +12,14 @@
 namespace levysgd::detail {
 
 /// The real type of T, where T is a real or an xsimd::batch of reals.
-template <class T>
-struct scalar_of {
-    using type = T;
-};
-template <template <class, class> class B, class R, class A>
-struct scalar_of<B<R, A>> {
+template <class T> struct scalar_of { using type = T; };
+template <template <class, class> class B, class R, class A> struct scalar_of<B<R, A>> {
     using type = R;
 };
-template <class T>
-using scalar_of_t = typename scalar_of<T>::type;
+template <class T> using scalar_of_t = typename scalar_of<T>::type;
 
 // Structured-binding compatible with xsimd::sincos's std::pair (sin, cos).
-template <class T>
-struct sin_cos_pair {
+template <class T> struct sin_cos_pair {
     T sin;
     T cos;
 };
@@ -56,7 +50,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double select(bool c, double a, double b) noe
     return c ? a : b;
 }
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE std::uint32_t select(bool c, std::uint32_t a,
-                                                         std::uint32_t b) noexcept {
+                                                        std::uint32_t b) noexcept {
     return c ? a : b;
 }
 

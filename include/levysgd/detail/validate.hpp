@@ -12,7 +12,7 @@ namespace levysgd::detail {
 
 template <class V>
 [[noreturn]] inline void throw_invalid(std::string_view where, std::string_view param,
-                                       const V& value, std::string_view requirement) {
+                                       const V &value, std::string_view requirement) {
     std::ostringstream os;
     os.precision(17);
     os << where << ": " << param << " " << requirement << ", got " << value;

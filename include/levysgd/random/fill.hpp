@@ -16,8 +16,8 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../detail/chunked.hpp"
-#include "../detail/simd_bits.hpp"
 #include "../detail/interleave.hpp"
+#include "../detail/simd_bits.hpp"
 #include "philox_simd.hpp"
 #include "transforms.hpp"
 
@@ -38,11 +38,10 @@ using fill_arch = xsimd::default_arch;
 
 /// Values per chunk: n32 blocks of 4 words -> 4 n32 floats or 2 n32 doubles.
 template <class Real>
-inline constexpr std::size_t fill_chunk =
-    (std::is_same_v<Real, float> ? 4 : 2) * u32_batch<fill_arch>::size;
+inline constexpr std::size_t
+    fill_chunk = (std::is_same_v<Real, float> ? 4 : 2) * u32_batch<fill_arch>::size;
 
-template <variate V, class B>
-LEVYSGD_INLINE void fill_transform_pair(B& a, B& b) noexcept {
+template <variate V, class B> LEVYSGD_INLINE void fill_transform_pair(B &a, B &b) noexcept {
     if constexpr (V == variate::exponential) {
         a = exponential_from_uniform(a);
         b = exponential_from_uniform(b);
@@ -56,7 +55,7 @@ LEVYSGD_INLINE void fill_transform_pair(B& a, B& b) noexcept {
 
 template <variate V, class Real>
 void fill_chunk_values(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk,
-                       Real* dst) noexcept {
+                       Real *dst) noexcept {
     using A = fill_arch;
     using B = xsimd::batch<Real, A>;
     constexpr std::size_t W = B::size;
@@ -97,12 +96,12 @@ void fill_chunk_values(std::uint64_t seed, std::uint64_t stream, std::uint64_t c
 /// Fills `out` with variates of kind V from (seed, stream): out[i] is value
 /// opt.first_index + i under the index rule above. Real = float or double.
 template <variate V, class Real>
-    requires std::is_same_v<Real, float> || std::is_same_v<Real, double>
+requires std::is_same_v<Real, float> || std::is_same_v<Real, double>
 void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
           fill_options opt = {}) {
     detail::for_each_chunk<detail::fill_chunk<Real>>(
         out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real* dst, std::size_t, std::size_t, bool) {
+        [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
             detail::fill_chunk_values<V>(seed, stream, chunk, dst);
         });
 }

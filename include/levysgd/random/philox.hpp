@@ -11,18 +11,34 @@
 //
 // Host/device core: no xsimd, Eigen, exceptions or allocation.
 
-#include <array>
+#include <cstddef>
 #include <cstdint>
-#include <limits>
 
 #include "../config.hpp"
 
 namespace levysgd {
 
+/// N 32-bit words; an aggregate usable in host and device code (std::array's
+/// members are not __device__ without nvcc's --expt-relaxed-constexpr).
+template <std::size_t N> struct u32_words {
+    std::uint32_t v[N];
+    LEVYSGD_HOST_DEVICE constexpr std::uint32_t &operator[](std::size_t i) noexcept { return v[i]; }
+    LEVYSGD_HOST_DEVICE constexpr const std::uint32_t &operator[](std::size_t i) const noexcept {
+        return v[i];
+    }
+    static constexpr std::size_t size() noexcept { return N; }
+    friend constexpr bool operator==(const u32_words &a, const u32_words &b) noexcept {
+        for (std::size_t i = 0; i < N; ++i)
+            if (a.v[i] != b.v[i])
+                return false;
+        return true;
+    }
+};
+
 /// Four 32-bit words: one Philox counter, or one output block.
-using philox_block = std::array<std::uint32_t, 4>;
+using philox_block = u32_words<4>;
 /// The 64-bit Philox4x32 key.
-using philox_key = std::array<std::uint32_t, 2>;
+using philox_key = u32_words<2>;
 
 namespace detail {
 inline constexpr std::uint32_t philox_m0 = 0xD2511F53u;
@@ -30,9 +46,8 @@ inline constexpr std::uint32_t philox_m1 = 0xCD9E8D57u;
 inline constexpr std::uint32_t philox_w0 = 0x9E3779B9u; // golden ratio
 inline constexpr std::uint32_t philox_w1 = 0xBB67AE85u; // sqrt(3) - 1
 
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE constexpr void mulhilo32(std::uint32_t a, std::uint32_t b,
-                                                            std::uint32_t& hi,
-                                                            std::uint32_t& lo) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE constexpr void
+mulhilo32(std::uint32_t a, std::uint32_t b, std::uint32_t &hi, std::uint32_t &lo) noexcept {
     const std::uint64_t p = static_cast<std::uint64_t>(a) * b;
     hi = static_cast<std::uint32_t>(p >> 32);
     lo = static_cast<std::uint32_t>(p);
@@ -80,7 +95,7 @@ LEVYSGD_HOST_DEVICE constexpr philox_block philox_bits(std::uint64_t seed, std::
 /// 2^62 blocks) per stream, 2^64 streams per seed; `discard` and
 /// `set_position` are O(1).
 class philox4x32 {
-public:
+  public:
     using result_type = std::uint32_t;
 
     LEVYSGD_HOST_DEVICE constexpr philox4x32() noexcept : philox4x32(0, 0) {}
@@ -89,9 +104,7 @@ public:
         : seed_(seed), stream_(stream), key_(philox_seed_key(seed)) {}
 
     LEVYSGD_HOST_DEVICE static constexpr result_type min() noexcept { return 0; }
-    LEVYSGD_HOST_DEVICE static constexpr result_type max() noexcept {
-        return std::numeric_limits<result_type>::max();
-    }
+    LEVYSGD_HOST_DEVICE static constexpr result_type max() noexcept { return 0xFFFFFFFFu; }
 
     LEVYSGD_HOST_DEVICE constexpr result_type operator()() noexcept {
         const unsigned w = static_cast<unsigned>(pos_ & 3u);
@@ -119,11 +132,11 @@ public:
     LEVYSGD_HOST_DEVICE constexpr std::uint64_t seed() const noexcept { return seed_; }
     LEVYSGD_HOST_DEVICE constexpr std::uint64_t stream() const noexcept { return stream_; }
 
-    friend constexpr bool operator==(const philox4x32& a, const philox4x32& b) noexcept {
+    friend constexpr bool operator==(const philox4x32 &a, const philox4x32 &b) noexcept {
         return a.seed_ == b.seed_ && a.stream_ == b.stream_ && a.pos_ == b.pos_;
     }
 
-private:
+  private:
     std::uint64_t seed_;
     std::uint64_t stream_;
     philox_key key_;

@@ -18,13 +18,12 @@
 
 namespace levysgd::detail {
 
-template <class A>
-using u32_batch = xsimd::batch<std::uint32_t, A>;
+template <class A> using u32_batch = xsimd::batch<std::uint32_t, A>;
 
 /// (hi, lo) of the 64-bit products a[j] * m, lane by lane.
 template <class A>
-LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A>& a, std::uint32_t m, u32_batch<A>& hi,
-                                  u32_batch<A>& lo) noexcept {
+LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A> &a, std::uint32_t m, u32_batch<A> &hi,
+                                  u32_batch<A> &lo) noexcept {
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
         const __m512i va = a, vm = _mm512_set1_epi32(static_cast<int>(m));
@@ -49,8 +48,7 @@ LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A>& a, std::uint32_t m, u32_ba
     if constexpr (std::is_base_of_v<xsimd::sse2, A> && !std::is_base_of_v<xsimd::avx, A>) {
         const __m128i va = a, vm = _mm_set1_epi32(static_cast<int>(m));
         // even = [lo0 hi0 lo2 hi2], odd = [lo1 hi1 lo3 hi3] -> [lo0 lo2 hi0 hi2] etc.
-        const __m128i even =
-            _mm_shuffle_epi32(_mm_mul_epu32(va, vm), _MM_SHUFFLE(3, 1, 2, 0));
+        const __m128i even = _mm_shuffle_epi32(_mm_mul_epu32(va, vm), _MM_SHUFFLE(3, 1, 2, 0));
         const __m128i odd =
             _mm_shuffle_epi32(_mm_mul_epu32(_mm_srli_epi64(va, 32), vm), _MM_SHUFFLE(3, 1, 2, 0));
         lo = u32_batch<A>(_mm_unpacklo_epi32(even, odd));
@@ -61,16 +59,14 @@ LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A>& a, std::uint32_t m, u32_ba
     constexpr std::size_t n = u32_batch<A>::size;
     alignas(A::alignment()) std::array<std::uint32_t, n> in{}, h{}, l{};
     a.store_aligned(in.data());
-    for (std::size_t j = 0; j < n; ++j) mulhilo32(in[j], m, h[j], l[j]);
+    for (std::size_t j = 0; j < n; ++j)
+        mulhilo32(in[j], m, h[j], l[j]);
     hi = u32_batch<A>::load_aligned(h.data());
     lo = u32_batch<A>::load_aligned(l.data());
 }
 
 /// Four words of u32_batch<A>::size consecutive Philox blocks.
-template <class A>
-struct philox_batch_block {
-    u32_batch<A> x0, x1, x2, x3;
-};
+template <class A> struct philox_batch_block { u32_batch<A> x0, x1, x2, x3; };
 
 /// Blocks first, first+1, ..., first+size-1 of (seed, stream), one per lane.
 template <class A>
@@ -105,7 +101,7 @@ LEVYSGD_INLINE philox_batch_block<A> philox4x32_10_batch(std::uint64_t seed, std
 
 /// Batch version of uniform_float(): one uniform per lane.
 template <class A>
-LEVYSGD_INLINE xsimd::batch<float, A> uniform_float_batch(const u32_batch<A>& w) noexcept {
+LEVYSGD_INLINE xsimd::batch<float, A> uniform_float_batch(const u32_batch<A> &w) noexcept {
     const u32_batch<A> bits = (w >> 9) | u32_batch<A>(0x3F800000u);
     return xsimd::bitwise_cast<xsimd::batch<float, A>>(bits) -
            xsimd::batch<float, A>(1.0f - 0x1p-24f);
@@ -114,9 +110,9 @@ LEVYSGD_INLINE xsimd::batch<float, A> uniform_float_batch(const u32_batch<A>& w)
 /// Batch version of uniform_double(hi, lo): lanes 0..n/2-1 of (hi, lo) give
 /// `first`, lanes n/2..n-1 give `second` (n = u32_batch<A>::size).
 template <class A>
-LEVYSGD_INLINE void uniform_double_batch(const u32_batch<A>& hi, const u32_batch<A>& lo,
-                                         xsimd::batch<double, A>& first,
-                                         xsimd::batch<double, A>& second) noexcept {
+LEVYSGD_INLINE void uniform_double_batch(const u32_batch<A> &hi, const u32_batch<A> &lo,
+                                         xsimd::batch<double, A> &first,
+                                         xsimd::batch<double, A> &second) noexcept {
     using D = xsimd::batch<double, A>;
     // 64-bit pattern 0x3FF | top 52 bits of hi:lo, as (low word, high word).
     const u32_batch<A> w_hi = (hi >> 12) | u32_batch<A>(0x3FF00000u);

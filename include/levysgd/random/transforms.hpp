@@ -35,7 +35,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double uniform_double(std::uint32_t hi,
 
 /// Standard exponential from an open uniform: -log(u), finite and > 0.
 template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T exponential_from_uniform(const T& u) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T exponential_from_uniform(const T &u) noexcept {
     using std::log;
     return -log(u);
 }
@@ -43,8 +43,8 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T exponential_from_uniform(const T& u) noexce
 /// Two independent standard normals from two open uniforms (Box-Muller):
 /// r = sqrt(-2 log u1), theta = pi (2 u2 - 1) in (-pi, pi).
 template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void normal_pair_from_uniforms(const T& u1, const T& u2, T& z1,
-                                                                  T& z2) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void normal_pair_from_uniforms(const T &u1, const T &u2, T &z1,
+                                                                  T &z2) noexcept {
     using detail::sincos;
     using std::log;
     using std::sqrt;

@@ -12,8 +12,7 @@
 
 namespace levysgd::detail {
 
-template <std::uniform_random_bit_generator G>
-inline std::uint32_t next_u32(G& g) {
+template <std::uniform_random_bit_generator G> inline std::uint32_t next_u32(G &g) {
     using U = typename G::result_type;
     constexpr auto lo = G::min(), hi = G::max();
     if constexpr (lo == 0 && hi == U(0xFFFFFFFFu)) {
@@ -29,8 +28,7 @@ inline std::uint32_t next_u32(G& g) {
 
 /// Open-interval uniform from g on levysgd's grid (see transforms.hpp):
 /// float takes one 32-bit word, double two (high word first).
-template <class Real, std::uniform_random_bit_generator G>
-inline Real next_uniform(G& g) {
+template <class Real, std::uniform_random_bit_generator G> inline Real next_uniform(G &g) {
     if constexpr (std::same_as<Real, float>) {
         return uniform_float(next_u32(g));
     } else {

@@ -45,27 +45,26 @@ namespace detail {
 
 using simd_arch = xsimd::default_arch;
 
-template <class Real>
-using real_batch = xsimd::batch<Real, simd_arch>;
+template <class Real> using real_batch = xsimd::batch<Real, simd_arch>;
 
 /// Samples per SIMD chunk: one Philox block per lane gives one double or two floats.
 template <class Real>
-inline constexpr std::size_t stable_chunk =
-    (std::is_same_v<Real, float> ? 2 : 1) * u32_batch<simd_arch>::size;
+inline constexpr std::size_t
+    stable_chunk = (std::is_same_v<Real, float> ? 2 : 1) * u32_batch<simd_arch>::size;
 
 /// Broadcast scalar coefficients to batches.
 template <class Real>
-cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real>& k) {
+cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
     using B = real_batch<Real>;
-    return {B(k.eps), B(k.eps_over_alpha), B(k.inv_alpha), B(k.beta),        B(k.ce),  B(k.se),
-            B(k.eps_pi), B(k.eps_over_se), B(k.se_over_1pce), B(k.tau), B(k.zeta)};
+    return {B(k.eps),    B(k.eps_over_alpha), B(k.inv_alpha),    B(k.beta), B(k.ce),  B(k.se),
+            B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta)};
 }
 
 /// Standard S0 variates of chunk `chunk` into z[0, stable_chunk<Real>), with
 /// coefficients `coef(lane_offset)` for the lanes starting at lane_offset.
 template <class Real, class Coef>
 LEVYSGD_INLINE void stable_chunk_s0(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk,
-                                    Coef&& coef, real_batch<Real>* z) noexcept {
+                                    Coef &&coef, real_batch<Real> *z) noexcept {
     using A = simd_arch;
     constexpr std::size_t n32 = u32_batch<A>::size;
     const auto blk = philox4x32_10_batch<A>(seed, stream, chunk * n32);
@@ -86,22 +85,21 @@ LEVYSGD_INLINE void stable_chunk_s0(std::uint64_t seed, std::uint64_t stream, st
 }
 
 /// Lanes 0, 2, 4, ... (even) or 1, 3, 5, ... (odd) of the 2W values a0:a1.
-template <class B>
-B even_or_odd_lanes(const B& a0, const B& a1, std::size_t parity) noexcept {
+template <class B> B even_or_odd_lanes(const B &a0, const B &a1, std::size_t parity) noexcept {
     using R = typename B::value_type;
     constexpr std::size_t W = B::size;
     alignas(simd_arch::alignment()) std::array<R, 2 * W> in;
     alignas(simd_arch::alignment()) std::array<R, W> outv;
     a0.store_aligned(in.data());
     a1.store_aligned(in.data() + W);
-    for (std::size_t j = 0; j < W; ++j) outv[j] = in[2 * j + parity];
+    for (std::size_t j = 0; j < W; ++j)
+        outv[j] = in[2 * j + parity];
     return B::load_aligned(outv.data());
 }
 
 /// S1 -> S0 location shift for scale s, location 0, per lane:
 /// beta s tan(pi a/2) (a != 1), beta (2/pi) s log s (a == 1).
-template <class B>
-B s1_location_shift(const B& a, const B& beta, const B& s) noexcept {
+template <class B> B s1_location_shift(const B &a, const B &beta, const B &s) noexcept {
     using R = typename B::value_type;
     const B t = xsimd::tan(B(std::numbers::pi_v<R> / 2) * a);
     return xsimd::select(a == B(R(1)), beta * B(R(2) / std::numbers::pi_v<R>) * s * xsimd::log(s),
@@ -114,19 +112,19 @@ B s1_location_shift(const B& a, const B& beta, const B& s) noexcept {
 /// opt.first_index + i of the stream (seed, stream). SIMD, allocation-free,
 /// optionally multi-threaded, deterministic (see the header comment).
 template <class Real>
-void sample(const stable_distribution<Real>& d, std::span<Real> out, std::uint64_t seed,
+void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64_t seed,
             std::uint64_t stream = 0, sample_options opt = {}) {
     using B = detail::real_batch<Real>;
     constexpr std::size_t W = B::size;
-    const auto& plan = d.sampling_plan();
+    const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
     detail::for_each_chunk<detail::stable_chunk<Real>>(
         out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real* dst, std::size_t, std::size_t, bool) {
+        [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
             B z[2];
             detail::stable_chunk_s0<Real>(
-                seed, stream, chunk, [&](auto...) -> const auto& { return kb; }, z);
+                seed, stream, chunk, [&](auto...) -> const auto & { return kb; }, z);
             for (std::size_t h = 0; h < 2; ++h)
                 xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper).store_unaligned(dst + h * W);
         });
@@ -134,9 +132,9 @@ void sample(const stable_distribution<Real>& d, std::span<Real> out, std::uint64
 
 /// sample() into a contiguous Eigen vector or array (Matrix/Array objects).
 template <class Derived>
-    requires std::is_floating_point_v<typename Derived::Scalar>
-void sample(const stable_distribution<typename Derived::Scalar>& d,
-            Eigen::PlainObjectBase<Derived>& out, std::uint64_t seed, std::uint64_t stream = 0,
+requires std::is_floating_point_v<typename Derived::Scalar>
+void sample(const stable_distribution<typename Derived::Scalar> &d,
+            Eigen::PlainObjectBase<Derived> &out, std::uint64_t seed, std::uint64_t stream = 0,
             sample_options opt = {}) {
     sample(d, std::span<typename Derived::Scalar>(out.data(), static_cast<std::size_t>(out.size())),
            seed, stream, opt);
@@ -144,10 +142,9 @@ void sample(const stable_distribution<typename Derived::Scalar>& d,
 
 /// A new Eigen array of n draws (see sample()).
 template <class Real>
-Eigen::Array<Real, Eigen::Dynamic, 1> sample_array(const stable_distribution<Real>& d,
-                                                   std::size_t n, std::uint64_t seed,
-                                                   std::uint64_t stream = 0,
-                                                   sample_options opt = {}) {
+Eigen::Array<Real, Eigen::Dynamic, 1>
+sample_array(const stable_distribution<Real> &d, std::size_t n, std::uint64_t seed,
+             std::uint64_t stream = 0, sample_options opt = {}) {
     Eigen::Array<Real, Eigen::Dynamic, 1> a(static_cast<Eigen::Index>(n));
     sample(d, a, seed, stream, opt);
     return a;
@@ -188,13 +185,14 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     constexpr std::size_t K = detail::stable_chunk<Real>;
     const bool s1 = p == parameterization::S1;
     const B vbeta(beta);
-    detail::for_each_chunk<detail::stable_chunk<Real>>(out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real* dst, std::size_t lo, std::size_t hi, bool partial) {
+    detail::for_each_chunk<detail::stable_chunk<Real>>(
+        out, opt.first_index, opt.threads,
+        [&](std::uint64_t chunk, Real *dst, std::size_t lo, std::size_t hi, bool partial) {
             // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
             alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
             const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
-            const Real* a_ptr;
-            const Real* s_ptr;
+            const Real *a_ptr;
+            const Real *s_ptr;
             if (!partial && scale.size() == n) {
                 a_ptr = alpha.data() + off;
                 s_ptr = scale.data() + off;
@@ -212,22 +210,26 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                 const detail::cms_coefficients<B> k[2] = {
                     detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
                     detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
-                detail::stable_chunk_s0<Real>(seed, stream, chunk,
-                    [&](std::size_t lane) -> const auto& { return k[lane == 0 ? 0 : 1]; }, z);
+                detail::stable_chunk_s0<Real>(
+                    seed, stream,
+                    chunk, [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; },
+                    z);
             } else {
                 // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
                 const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
                 const detail::cms_coefficients<B> k[2] = {
                     detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
                     detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
-                detail::stable_chunk_s0<Real>(seed, stream, chunk,
-                    [&](std::size_t, int parity) -> const auto& { return k[parity]; }, z);
+                detail::stable_chunk_s0<Real>(
+                    seed, stream,
+                    chunk, [&](std::size_t, int parity) -> const auto & { return k[parity]; }, z);
             }
             for (std::size_t h = 0; h < 2; ++h) {
                 const B a = B::load_unaligned(a_ptr + h * W);
                 const B s = B::load_unaligned(s_ptr + h * W);
                 B x = s * z[h];
-                if (s1) x = x + detail::s1_location_shift(a, vbeta, s);
+                if (s1)
+                    x = x + detail::s1_location_shift(a, vbeta, s);
                 x.store_unaligned(dst + h * W);
             }
         });

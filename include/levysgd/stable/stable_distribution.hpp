@@ -20,16 +20,14 @@
 
 namespace levysgd {
 
-template <std::floating_point Real>
-class stable_distribution;
+template <std::floating_point Real> class stable_distribution;
 
 namespace detail {
 
 /// What a sampler needs from a distribution: CMS coefficients and the affine
 /// map from the standard S0 variate to the requested law, clamped to the
 /// support (rounding never leaves a one-sided support).
-template <class Real>
-struct stable_sampling_plan {
+template <class Real> struct stable_sampling_plan {
     cms_coefficients<Real> k;
     Real mul;   // scale
     Real add;   // S0 location of the law
@@ -46,16 +44,15 @@ struct stable_sampling_plan {
 /// alpha = 1, beta = 0 is Cauchy; alpha = 1/2, beta = 1 is Levy (S1).
 /// Invalid parameters (including NaN) throw std::invalid_argument naming the
 /// parameter and value.
-template <std::floating_point Real>
-class stable_distribution {
+template <std::floating_point Real> class stable_distribution {
     static_assert(std::same_as<Real, float> || std::same_as<Real, double>,
                   "levysgd::stable_distribution supports float and double");
 
-public:
+  public:
     using result_type = Real;
 
     class param_type {
-    public:
+      public:
         using distribution_type = stable_distribution;
         param_type() = default;
         param_type(Real alpha, Real beta, Real scale, Real location, parameterization p)
@@ -68,9 +65,9 @@ public:
         Real scale() const noexcept { return scale_; }
         Real location() const noexcept { return location_; }
         parameterization param() const noexcept { return p_; }
-        friend bool operator==(const param_type&, const param_type&) = default;
+        friend bool operator==(const param_type &, const param_type &) = default;
 
-    private:
+      private:
         Real alpha_ = 2, beta_ = 0, scale_ = 1, location_ = 0;
         parameterization p_ = parameterization::S0;
     };
@@ -83,7 +80,7 @@ public:
     stable_distribution(Real alpha, Real beta, Real scale, Real location, parameterization p)
         : stable_distribution(param_type(alpha, beta, scale, location, p)) {}
 
-    explicit stable_distribution(const param_type& p) : p_(p), plan_(make_plan(p)) {}
+    explicit stable_distribution(const param_type &p) : p_(p), plan_(make_plan(p)) {}
 
     Real alpha() const noexcept { return p_.alpha(); }
     Real beta() const noexcept { return p_.beta(); }
@@ -92,7 +89,7 @@ public:
     parameterization param_kind() const noexcept { return p_.param(); }
 
     param_type param() const noexcept { return p_; }
-    void param(const param_type& p) {
+    void param(const param_type &p) {
         p_ = p;
         plan_ = make_plan(p);
     }
@@ -107,24 +104,23 @@ public:
 
     /// One variate from any standard engine: two open uniforms (one 32-bit
     /// word each for float, two for double), then CMS.
-    template <std::uniform_random_bit_generator G>
-    Real operator()(G& g) const {
+    template <std::uniform_random_bit_generator G> Real operator()(G &g) const {
         const Real u1 = detail::next_uniform<Real>(g);
         const Real u2 = detail::next_uniform<Real>(g);
         return finish(detail::cms_s0_from_uniforms(u1, u2, plan_.k), plan_);
     }
     template <std::uniform_random_bit_generator G>
-    Real operator()(G& g, const param_type& p) const {
+    Real operator()(G &g, const param_type &p) const {
         return stable_distribution(p)(g);
     }
 
-    friend bool operator==(const stable_distribution& a, const stable_distribution& b) {
+    friend bool operator==(const stable_distribution &a, const stable_distribution &b) {
         return a.p_ == b.p_;
     }
 
     template <class CharT, class Traits>
-    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
-                                                         const stable_distribution& d) {
+    friend std::basic_ostream<CharT, Traits> &operator<<(std::basic_ostream<CharT, Traits> &os,
+                                                         const stable_distribution &d) {
         const auto flags = os.flags();
         const auto prec = os.precision(std::numeric_limits<Real>::max_digits10);
         os << d.alpha() << ' ' << d.beta() << ' ' << d.scale() << ' ' << d.location() << ' '
@@ -134,8 +130,8 @@ public:
         return os;
     }
     template <class CharT, class Traits>
-    friend std::basic_istream<CharT, Traits>& operator>>(std::basic_istream<CharT, Traits>& is,
-                                                         stable_distribution& d) {
+    friend std::basic_istream<CharT, Traits> &operator>>(std::basic_istream<CharT, Traits> &is,
+                                                         stable_distribution &d) {
         Real a, b, s, l;
         int k;
         if (is >> a >> b >> s >> l >> k) {
@@ -149,37 +145,42 @@ public:
     }
 
     /// Internal: coefficients and output map shared with the bulk samplers.
-    const detail::stable_sampling_plan<Real>& sampling_plan() const noexcept { return plan_; }
+    const detail::stable_sampling_plan<Real> &sampling_plan() const noexcept { return plan_; }
 
     /// Affine map from a standard S0 variate to this law, clamped to the support.
-    static Real finish(Real z0, const detail::stable_sampling_plan<Real>& plan) noexcept {
+    static Real finish(Real z0, const detail::stable_sampling_plan<Real> &plan) noexcept {
         const Real x = plan.mul * z0 + plan.add;
         return x < plan.lower ? plan.lower : (x > plan.upper ? plan.upper : x);
     }
 
-private:
-    static detail::stable_sampling_plan<Real> make_plan(const param_type& p) {
+  private:
+    static detail::stable_sampling_plan<Real> make_plan(const param_type &p) {
         // Constants are computed in double and rounded once.
         const double a = p.alpha(), b = p.beta(), s = p.scale(), l = p.location();
         const auto kd = detail::make_cms_coefficients<double>(a, b);
         detail::stable_sampling_plan<Real> plan{};
-        plan.k = {Real(kd.eps),        Real(kd.eps_over_alpha), Real(kd.inv_alpha),
-                  Real(kd.beta),       Real(kd.ce),             Real(kd.se),
-                  Real(kd.eps_pi),     Real(kd.eps_over_se),    Real(kd.se_over_1pce),
-                  Real(kd.tau),        Real(kd.zeta)};
+        plan.k = {Real(kd.eps),          Real(kd.eps_over_alpha),
+                  Real(kd.inv_alpha),    Real(kd.beta),
+                  Real(kd.ce),           Real(kd.se),
+                  Real(kd.eps_pi),       Real(kd.eps_over_se),
+                  Real(kd.se_over_1pce), Real(kd.tau),
+                  Real(kd.zeta)};
         // S1 -> S0 location: d0 = d1 + beta g tan(pi a/2) = d1 - g zeta  (a != 1),
         //                    d0 = d1 + beta (2/pi) g log g               (a == 1).
         double loc0 = l;
         if (p.param() == parameterization::S1)
-            loc0 = (a == 1.0) ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l - s * kd.zeta;
+            loc0 =
+                (a == 1.0) ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l - s * kd.zeta;
         plan.mul = p.scale();
         plan.add = Real(loc0);
         constexpr Real inf = std::numeric_limits<Real>::infinity();
         plan.lower = -inf;
         plan.upper = inf;
         // alpha < 1, |beta| = 1: standard S0 support starts at zeta = -beta tan(pi a/2).
-        if (a < 1.0 && b == 1.0) plan.lower = Real(loc0 + s * kd.zeta);
-        if (a < 1.0 && b == -1.0) plan.upper = Real(loc0 + s * kd.zeta);
+        if (a < 1.0 && b == 1.0)
+            plan.lower = Real(loc0 + s * kd.zeta);
+        if (a < 1.0 && b == -1.0)
+            plan.upper = Real(loc0 + s * kd.zeta);
         return plan;
     }
 

@@ -43,19 +43,18 @@
 namespace levysgd::detail {
 
 /// Per-(alpha, beta) constants of the CMS formula (scalars or batches).
-template <class T>
-struct cms_coefficients {
-    T eps;             // 1 - alpha
-    T eps_over_alpha;  // (1 - alpha) / alpha
-    T inv_alpha;       // 1 / alpha
-    T beta;            // skewness
-    T ce;              // cos(eps pi / 2) >= 0
-    T se;              // sin(eps pi / 2), exactly 0 at alpha = 1
-    T eps_pi;          // eps * pi
-    T eps_over_se;     // eps / se, continuous: 2/pi at alpha = 1
-    T se_over_1pce;    // se / (1 + ce)
-    T tau;             // zeta * eps = -beta eps cot(eps pi/2), bounded
-    T zeta;            // -beta tan(pi alpha / 2); 0 at alpha = 1 (unused there)
+template <class T> struct cms_coefficients {
+    T eps;            // 1 - alpha
+    T eps_over_alpha; // (1 - alpha) / alpha
+    T inv_alpha;      // 1 / alpha
+    T beta;           // skewness
+    T ce;             // cos(eps pi / 2) >= 0
+    T se;             // sin(eps pi / 2), exactly 0 at alpha = 1
+    T eps_pi;         // eps * pi
+    T eps_over_se;    // eps / se, continuous: 2/pi at alpha = 1
+    T se_over_1pce;   // se / (1 + ce)
+    T tau;            // zeta * eps = -beta eps cot(eps pi/2), bounded
+    T zeta;           // -beta tan(pi alpha / 2); 0 at alpha = 1 (unused there)
 };
 
 /// Beyond this |y| the G e^y + zeta branch is used (see the header comment).
@@ -64,9 +63,8 @@ inline constexpr double cms_big_exponent = 50.0;
 /// Coefficients for alpha in (0, 2], beta in [-1, 1] (not validated here).
 /// Works per lane when T is a batch.
 template <class T>
-LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T& alpha,
-                                                              const T& beta) noexcept {
-    using std::min;
+LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
+                                                              const T &beta) noexcept {
     using real = scalar_of_t<T>;
     constexpr real pi = std::numbers::pi_v<real>;
     const T zero(real(0)), one(real(1));
@@ -79,7 +77,8 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T& alpha,
     // (exact), is relatively accurate near alpha = 0 and 2 and exactly 0 at
     // alpha = 2; se = sin(eps pi/2) taken directly is relatively accurate near
     // alpha = 1, where zeta = -beta ce/se is large.
-    const T gamma = min(alpha, T(real(2)) - alpha);
+    const T two_minus = T(real(2)) - alpha;
+    const T gamma = select(alpha < two_minus, alpha, two_minus);
     const T is_one = select(k.eps == zero, one, zero);
     k.ce = fast_sincos(T(pi / 2) * gamma).sin;
     k.se = fast_sincos(T(pi / 2) * k.eps).sin;
@@ -94,14 +93,14 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T& alpha,
 /// Standard S0 variate S(alpha, beta, 1, 0; 0) from phi = sgn (pi/2 - pi m),
 /// m in (0, 1/2], sgn = +-1, and W > 0 (see the header comment).
 template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w,
-                                            const cms_coefficients<T>& k) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
+                                            const cms_coefficients<T> &k) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T zero(real(0)), one(real(1));
-    const T pm = T(std::numbers::pi_v<real>) * m; // in (0, pi/2]
+    const T pm = T(std::numbers::pi_v<real>) * m;        // in (0, pi/2]
     const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
-    const T em = k.eps_pi * m;                          // |em| <= pi/2
+    const T em = k.eps_pi * m;                           // |em| <= pi/2
     const auto [sd, cd] = fast_sincos(em);
     const T sinc = select(em == zero, one, sd / em);
     const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
@@ -110,8 +109,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w
     const T num = (one + bs) * ce_cd + k.se * sd - bs * k.ce * k.ce * rho;
     const T tan_phi = sgn * abs_sin_phi / cos_phi;
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
-    const T zeta_1mcos =
-        -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
+    const T zeta_1mcos = -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
     const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
     const T log_z = fast_log(num / (w * cos_phi));
     const T y = k.eps_over_alpha * log_z;
@@ -130,8 +128,8 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T& m, const T& sgn, const T& w
 
 /// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W).
 template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T& u1, const T& u2,
-                                                          const cms_coefficients<T>& k) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
+                                                          const cms_coefficients<T> &k) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T half(real(0.5));
