@@ -54,12 +54,12 @@ template <variate V, class B> LEVYSGD_INLINE void fill_transform_pair(B &a, B &b
 }
 
 template <variate V, class Real>
-void fill_chunk_values(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk,
+void fill_chunk_values(const philox_batch_stream<fill_arch> &bits, std::uint64_t chunk,
                        Real *dst) noexcept {
     using A = fill_arch;
     using B = xsimd::batch<Real, A>;
     constexpr std::size_t W = B::size;
-    const auto blk = philox4x32_10_batch<A>(seed, stream, chunk * u32_batch<A>::size);
+    const auto blk = bits(chunk * u32_batch<A>::size);
     if constexpr (std::is_same_v<Real, float>) {
         B w0 = uniform_float_batch<A>(blk.x0), w1 = uniform_float_batch<A>(blk.x1);
         B w2 = uniform_float_batch<A>(blk.x2), w3 = uniform_float_batch<A>(blk.x3);
@@ -99,10 +99,11 @@ template <variate V, class Real>
 requires std::is_same_v<Real, float> || std::is_same_v<Real, double>
 void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
           fill_options opt = {}) {
+    const detail::philox_batch_stream<detail::fill_arch> bits(seed, stream);
     detail::for_each_chunk<detail::fill_chunk<Real>>(
         out, opt.first_index, opt.threads,
         [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
-            detail::fill_chunk_values<V>(seed, stream, chunk, dst);
+            detail::fill_chunk_values<V>(bits, chunk, dst);
         });
 }
 

@@ -40,7 +40,7 @@ LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A> &a, std::uint32_t m, u32_ba
         const __m256i even = _mm256_mul_epu32(va, vm);
         const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(va, 32), vm);
         hi = u32_batch<A>(_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA));
-        lo = u32_batch<A>(_mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA));
+        lo = u32_batch<A>(_mm256_mullo_epi32(va, vm));
         return;
     }
 #endif
@@ -68,35 +68,71 @@ LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A> &a, std::uint32_t m, u32_ba
 /// Four words of u32_batch<A>::size consecutive Philox blocks.
 template <class A> struct philox_batch_block { u32_batch<A> x0, x1, x2, x3; };
 
+/// Philox blocks of one (seed, stream), u32_batch<A>::size at a time. The
+/// round keys and stream words are broadcast once at construction, so a call
+/// costs only the ten rounds.
+template <class A> class philox_batch_stream {
+    using B = u32_batch<A>;
+    static constexpr std::size_t n = B::size;
+
+  public:
+    philox_batch_stream(std::uint64_t seed, std::uint64_t stream) noexcept
+        : s0_(static_cast<std::uint32_t>(stream)), s1_(static_cast<std::uint32_t>(stream >> 32)) {
+        philox_key key = philox_seed_key(seed);
+        for (int round = 0; round < 10; ++round) {
+            if (round > 0) {
+                key[0] += philox_w0;
+                key[1] += philox_w1;
+            }
+            k0_[round] = B(key[0]);
+            k1_[round] = B(key[1]);
+        }
+        alignas(A::alignment()) std::array<std::uint32_t, n> iota{};
+        for (std::size_t j = 0; j < n; ++j)
+            iota[j] = static_cast<std::uint32_t>(j);
+        iota_ = B::load_aligned(iota.data());
+    }
+
+    /// Blocks first, first+1, ..., first+size-1, one per lane.
+    LEVYSGD_INLINE philox_batch_block<A> operator()(std::uint64_t first) const noexcept {
+        const auto lo = static_cast<std::uint32_t>(first);
+        B x0, x1;
+        if (lo <= 0xFFFFFFFFu - (n - 1)) { // no carry into counter word 1 within the batch
+            x0 = B(lo) + iota_;
+            x1 = B(static_cast<std::uint32_t>(first >> 32));
+        } else {
+            alignas(A::alignment()) std::array<std::uint32_t, n> c0{}, c1{};
+            for (std::size_t j = 0; j < n; ++j) {
+                const std::uint64_t block = first + j;
+                c0[j] = static_cast<std::uint32_t>(block);
+                c1[j] = static_cast<std::uint32_t>(block >> 32);
+            }
+            x0 = B::load_aligned(c0.data());
+            x1 = B::load_aligned(c1.data());
+        }
+        B x2 = s0_, x3 = s1_;
+        for (int round = 0; round < 10; ++round) {
+            B hi0, lo0, hi1, lo1;
+            mulhilo_batch<A>(x0, philox_m0, hi0, lo0);
+            mulhilo_batch<A>(x2, philox_m1, hi1, lo1);
+            x0 = hi1 ^ x1 ^ k0_[round];
+            x1 = lo1;
+            x2 = hi0 ^ x3 ^ k1_[round];
+            x3 = lo0;
+        }
+        return {x0, x1, x2, x3};
+    }
+
+  private:
+    B k0_[10], k1_[10];
+    B s0_, s1_, iota_;
+};
+
 /// Blocks first, first+1, ..., first+size-1 of (seed, stream), one per lane.
 template <class A>
-LEVYSGD_INLINE philox_batch_block<A> philox4x32_10_batch(std::uint64_t seed, std::uint64_t stream,
-                                                         std::uint64_t first) noexcept {
-    using B = u32_batch<A>;
-    constexpr std::size_t n = B::size;
-    alignas(A::alignment()) std::array<std::uint32_t, n> c0{}, c1{};
-    for (std::size_t j = 0; j < n; ++j) {
-        const std::uint64_t block = first + j;
-        c0[j] = static_cast<std::uint32_t>(block);
-        c1[j] = static_cast<std::uint32_t>(block >> 32);
-    }
-    B x0 = B::load_aligned(c0.data()), x1 = B::load_aligned(c1.data());
-    B x2(static_cast<std::uint32_t>(stream)), x3(static_cast<std::uint32_t>(stream >> 32));
-    philox_key key = philox_seed_key(seed);
-    for (int round = 0; round < 10; ++round) {
-        if (round > 0) {
-            key[0] += philox_w0;
-            key[1] += philox_w1;
-        }
-        B hi0, lo0, hi1, lo1;
-        mulhilo_batch<A>(x0, philox_m0, hi0, lo0);
-        mulhilo_batch<A>(x2, philox_m1, hi1, lo1);
-        x0 = hi1 ^ x1 ^ B(key[0]);
-        x1 = lo1;
-        x2 = hi0 ^ x3 ^ B(key[1]);
-        x3 = lo0;
-    }
-    return {x0, x1, x2, x3};
+inline philox_batch_block<A> philox4x32_10_batch(std::uint64_t seed, std::uint64_t stream,
+                                                 std::uint64_t first) noexcept {
+    return philox_batch_stream<A>(seed, stream)(first);
 }
 
 /// Batch version of uniform_float(): one uniform per lane.

@@ -62,24 +62,24 @@ cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
 
 /// Standard S0 variates of chunk `chunk` into z[0, stable_chunk<Real>), with
 /// coefficients `coef(lane_offset)` for the lanes starting at lane_offset.
-template <class Real, class Coef>
-LEVYSGD_INLINE void stable_chunk_s0(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk,
+template <class Real, bool Symmetric, class Coef>
+LEVYSGD_INLINE void stable_chunk_s0(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk,
                                     Coef &&coef, real_batch<Real> *z) noexcept {
     using A = simd_arch;
     constexpr std::size_t n32 = u32_batch<A>::size;
-    const auto blk = philox4x32_10_batch<A>(seed, stream, chunk * n32);
+    const auto blk = bits(chunk * n32);
     if constexpr (std::is_same_v<Real, double>) {
         real_batch<double> u1a, u1b, u2a, u2b;
         uniform_double_batch<A>(blk.x0, blk.x1, u1a, u1b);
         uniform_double_batch<A>(blk.x2, blk.x3, u2a, u2b);
-        z[0] = cms_s0_from_uniforms(u1a, u2a, coef(0));
-        z[1] = cms_s0_from_uniforms(u1b, u2b, coef(n32 / 2));
+        z[0] = cms_s0_from_uniforms<Symmetric>(u1a, u2a, coef(0));
+        z[1] = cms_s0_from_uniforms<Symmetric>(u1b, u2b, coef(n32 / 2));
     } else {
         // Block j gives samples 2j (words 0,1) and 2j+1 (words 2,3).
-        const auto even = cms_s0_from_uniforms(uniform_float_batch<A>(blk.x0),
-                                               uniform_float_batch<A>(blk.x1), coef(0, 0));
-        const auto odd = cms_s0_from_uniforms(uniform_float_batch<A>(blk.x2),
-                                              uniform_float_batch<A>(blk.x3), coef(0, 1));
+        const auto even = cms_s0_from_uniforms<Symmetric>(
+            uniform_float_batch<A>(blk.x0), uniform_float_batch<A>(blk.x1), coef(0, 0));
+        const auto odd = cms_s0_from_uniforms<Symmetric>(
+            uniform_float_batch<A>(blk.x2), uniform_float_batch<A>(blk.x3), coef(0, 1));
         interleave(even, odd, z[0], z[1]);
     }
 }
@@ -119,15 +119,23 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
-    detail::for_each_chunk<detail::stable_chunk<Real>>(
-        out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
-            B z[2];
-            detail::stable_chunk_s0<Real>(
-                seed, stream, chunk, [&](auto...) -> const auto & { return kb; }, z);
-            for (std::size_t h = 0; h < 2; ++h)
-                xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper).store_unaligned(dst + h * W);
-        });
+    const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
+    auto run = [&]<bool Symmetric>() {
+        detail::for_each_chunk<detail::stable_chunk<Real>>(
+            out, opt.first_index, opt.threads,
+            [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
+                B z[2];
+                detail::stable_chunk_s0<Real, Symmetric>(
+                    bits, chunk, [&](auto...) -> const auto & { return kb; }, z);
+                for (std::size_t h = 0; h < 2; ++h)
+                    xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper)
+                        .store_unaligned(dst + h * W);
+            });
+    };
+    if (plan.k.beta == Real(0))
+        run.template operator()<true>();
+    else
+        run.template operator()<false>();
 }
 
 /// sample() into a contiguous Eigen vector or array (Matrix/Array objects).
@@ -185,54 +193,62 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     constexpr std::size_t K = detail::stable_chunk<Real>;
     const bool s1 = p == parameterization::S1;
     const B vbeta(beta);
-    detail::for_each_chunk<detail::stable_chunk<Real>>(
-        out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real *dst, std::size_t lo, std::size_t hi, bool partial) {
-            // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
-            alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
-            const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
-            const Real *a_ptr;
-            const Real *s_ptr;
-            if (!partial && scale.size() == n) {
-                a_ptr = alpha.data() + off;
-                s_ptr = scale.data() + off;
-            } else {
-                for (std::size_t j = 0; j < K; ++j) {
-                    const bool in = j >= lo && j < hi;
-                    a_buf[j] = in ? alpha[off + j - lo] : Real(2);
-                    s_buf[j] = scale.size() == 1 ? scale[0] : (in ? scale[off + j - lo] : Real(1));
+    const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
+    auto run = [&]<bool Symmetric>() {
+        detail::for_each_chunk<detail::stable_chunk<Real>>(
+            out, opt.first_index, opt.threads,
+            [&](std::uint64_t chunk, Real *dst, std::size_t lo, std::size_t hi, bool partial) {
+                // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
+                alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
+                const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
+                const Real *a_ptr;
+                const Real *s_ptr;
+                if (!partial && scale.size() == n) {
+                    a_ptr = alpha.data() + off;
+                    s_ptr = scale.data() + off;
+                } else {
+                    for (std::size_t j = 0; j < K; ++j) {
+                        const bool in = j >= lo && j < hi;
+                        a_buf[j] = in ? alpha[off + j - lo] : Real(2);
+                        s_buf[j] =
+                            scale.size() == 1 ? scale[0] : (in ? scale[off + j - lo] : Real(1));
+                    }
+                    a_ptr = a_buf.data();
+                    s_ptr = s_buf.data();
                 }
-                a_ptr = a_buf.data();
-                s_ptr = s_buf.data();
-            }
-            B z[2];
-            if constexpr (std::is_same_v<Real, double>) {
-                const detail::cms_coefficients<B> k[2] = {
-                    detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
-                    detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
-                detail::stable_chunk_s0<Real>(
-                    seed, stream,
-                    chunk, [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; },
-                    z);
-            } else {
-                // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
-                const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
-                const detail::cms_coefficients<B> k[2] = {
-                    detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
-                    detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
-                detail::stable_chunk_s0<Real>(
-                    seed, stream,
-                    chunk, [&](std::size_t, int parity) -> const auto & { return k[parity]; }, z);
-            }
-            for (std::size_t h = 0; h < 2; ++h) {
-                const B a = B::load_unaligned(a_ptr + h * W);
-                const B s = B::load_unaligned(s_ptr + h * W);
-                B x = s * z[h];
-                if (s1)
-                    x = x + detail::s1_location_shift(a, vbeta, s);
-                x.store_unaligned(dst + h * W);
-            }
-        });
+                B z[2];
+                if constexpr (std::is_same_v<Real, double>) {
+                    const detail::cms_coefficients<B> k[2] = {
+                        detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
+                        detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
+                    detail::stable_chunk_s0<Real, Symmetric>(
+                        bits, chunk,
+                        [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; }, z);
+                } else {
+                    // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
+                    const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
+                    const detail::cms_coefficients<B> k[2] = {
+                        detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
+                        detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
+                    detail::stable_chunk_s0<Real, Symmetric>(
+                        bits,
+                        chunk, [&](std::size_t, int parity) -> const auto & { return k[parity]; },
+                        z);
+                }
+                for (std::size_t h = 0; h < 2; ++h) {
+                    const B a = B::load_unaligned(a_ptr + h * W);
+                    const B s = B::load_unaligned(s_ptr + h * W);
+                    B x = s * z[h];
+                    if (s1)
+                        x = x + detail::s1_location_shift(a, vbeta, s);
+                    x.store_unaligned(dst + h * W);
+                }
+            });
+    };
+    if (beta == Real(0))
+        run.template operator()<true>();
+    else
+        run.template operator()<false>();
 }
 
 } // namespace levysgd

@@ -107,7 +107,10 @@ template <std::floating_point Real> class stable_distribution {
     template <std::uniform_random_bit_generator G> Real operator()(G &g) const {
         const Real u1 = detail::next_uniform<Real>(g);
         const Real u2 = detail::next_uniform<Real>(g);
-        return finish(detail::cms_s0_from_uniforms(u1, u2, plan_.k), plan_);
+        const Real z = plan_.k.beta == Real(0)
+                           ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k)
+                           : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k);
+        return finish(z, plan_);
     }
     template <std::uniform_random_bit_generator G>
     Real operator()(G &g, const param_type &p) const {

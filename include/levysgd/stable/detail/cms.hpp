@@ -92,7 +92,10 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
 
 /// Standard S0 variate S(alpha, beta, 1, 0; 0) from phi = sgn (pi/2 - pi m),
 /// m in (0, 1/2], sgn = +-1, and W > 0 (see the header comment).
-template <class T>
+/// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
+/// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
+/// gives the general formula's value at beta = 0 with fewer operations.
+template <bool Symmetric, class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
                                             const cms_coefficients<T> &k) noexcept {
     using std::abs;
@@ -102,32 +105,41 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
     const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
     const T em = k.eps_pi * m;                           // |em| <= pi/2
     const auto [sd, cd] = fast_sincos(em);
-    const T sinc = select(em == zero, one, sd / em);
-    const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
-    const T bs = k.beta * sgn;
-    const T ce_cd = k.ce * cd;
-    const T num = (one + bs) * ce_cd + k.se * sd - bs * k.ce * k.ce * rho;
-    const T tan_phi = sgn * abs_sin_phi / cos_phi;
+    const T inv_wc = one / (w * cos_phi);
+    const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
-    const T zeta_1mcos = -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
-    const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
-    const T log_z = fast_log(num / (w * cos_phi));
-    const T y = k.eps_over_alpha * log_z;
-    // e^y = (1 + h)^2 and expm1(y) = h (h + 2) with h = expm1(y/2): one call
-    // gives both, and G e^y = (G e^(y/2)) e^(y/2) overflows only when the
-    // product itself does (e^y alone overflows for y > 88.7 in float).
-    const T h = fast_expm1(T(real(0.5)) * y);
-    const T eh = h + one;
-    const T em1 = h * (h + T(real(2)));
-    const T em1_over_y = select(y == zero, one, em1 / y);
-    const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
-    const T g = gpz - k.zeta;
-    const T far_from_one = select(g == zero, k.zeta, (g * eh) * eh + k.zeta);
-    return select(abs(y) > T(real(cms_big_exponent)), far_from_one, near_one);
+    if constexpr (Symmetric) {
+        const T num = k.ce * cd + k.se * sd; // cos(eps phi)
+        const T g = tan_phi * num - sin_ephi;
+        const T y = k.eps_over_alpha * fast_log(num * inv_wc);
+        // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
+        const T eh = fast_expm1(T(real(0.5)) * y) + one;
+        return select(g == zero, zero, (g * eh) * eh);
+    } else {
+        const T sinc = select(em == zero, one, sd / em);
+        const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
+        const T bs = k.beta * sgn;
+        const T num = (one + bs) * (k.ce * cd) + k.se * sd - bs * k.ce * k.ce * rho;
+        const T zeta_1mcos = -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
+        const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
+        const T log_z = fast_log(num * inv_wc);
+        const T y = k.eps_over_alpha * log_z;
+        // e^y = (1 + h)^2 and expm1(y) = h (h + 2) with h = expm1(y/2): one call
+        // gives both, and G e^y = (G e^(y/2)) e^(y/2) overflows only when the
+        // product itself does (e^y alone overflows for y > 88.7 in float).
+        const T h = fast_expm1(T(real(0.5)) * y);
+        const T eh = h + one;
+        const T em1 = h * (h + T(real(2)));
+        const T em1_over_y = select(y == zero, one, em1 / y);
+        const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
+        const T g = gpz - k.zeta;
+        const T far_from_one = select(g == zero, k.zeta, (g * eh) * eh + k.zeta);
+        return select(abs(y) > T(real(cms_big_exponent)), far_from_one, near_one);
+    }
 }
 
 /// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W).
-template <class T>
+template <bool Symmetric = false, class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
                                                           const cms_coefficients<T> &k) noexcept {
     using std::abs;
@@ -136,7 +148,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &
     const T v = u1 - half; // exact on levysgd's uniform grid, never 0
     const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
     const T m = half - abs(v); // exact, in (0, 1/2)
-    return cms_s0(m, sgn, -fast_log(u2), k);
+    return cms_s0<Symmetric>(m, sgn, -fast_log(u2), k);
 }
 
 } // namespace levysgd::detail
