@@ -29,7 +29,7 @@ TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", 
     using T = TestType;
     std::mt19937_64 g(1);
     std::uniform_real_distribution<double> unit(0, 1);
-    double w_log = 0, w_exp = 0, w_sin = 0, w_cos = 0, w_simd = 0;
+    double w_e = 0, w_log = 0, w_exp = 0, w_sin = 0, w_cos = 0, w_simd = 0;
     const int lo_exp = std::numeric_limits<T>::min_exponent,
               hi_exp = std::numeric_limits<T>::max_exponent;
     for (int i = 0; i < 200000; ++i) {
@@ -41,6 +41,11 @@ TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", 
         const T y = T(i % 2 ? -2 + 4 * unit(g) : -45 + 760 * unit(g));
         const T e = levysgd::detail::fast_expm1(y);
         const long double er = std::expm1((long double)y);
+        const T ex = levysgd::detail::fast_exp(y);
+        const long double exr = std::exp((long double)y);
+        if (exr < (long double)std::numeric_limits<T>::max() &&
+            exr > (long double)std::numeric_limits<T>::min())
+            w_e = std::max(w_e, ulp_err(ex, exr));
         if (er < (long double)std::numeric_limits<T>::max())
             w_exp = std::max(w_exp, ulp_err(e, er));
         else
@@ -59,10 +64,14 @@ TEMPLATE_TEST_CASE("fast_log, fast_expm1 and fast_sincos are within a few ulp", 
                               e) /
                     (1 + std::fabs(e)))});
     }
-    INFO("max ulp: log " << w_log << " expm1 " << w_exp << " sin " << w_sin
+    INFO("max ulp: exp " << w_e << " log " << w_log << " expm1 " << w_exp << " sin " << w_sin
                          << " cos (abs, eps units) " << w_cos);
     CHECK(w_log <= 4);
     CHECK(w_exp <= 6);
+    CHECK(w_e <= 6);
+    CHECK(levysgd::detail::fast_exp(T(0)) == 1);
+    CHECK(levysgd::detail::fast_exp(T(-1e4)) == 0);
+    CHECK(std::isinf(levysgd::detail::fast_exp(T(1e4))));
     CHECK(w_sin <= 4);
     CHECK(w_cos <= 2);
     CHECK(w_simd <= std::numeric_limits<T>::epsilon() * 4);

@@ -105,6 +105,7 @@ template <> struct fast_math_constants<double> {
     static constexpr double ln2_hi = 0x1.62e42fee00000p-1;
     static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
     static constexpr double expm1_low = -40;               // below: expm1 = -1 in double
+    static constexpr double exp_low = -708;                // below: exp is subnormal (flushed to 0)
     static constexpr double expm1_high = 709.782712893384; // above: overflow
     static constexpr double infinity = __builtin_huge_val();
     // 2 atanh(s) = s (2 + 2 s^2/3 + 2 s^4/5 + ...), |s| <= 0.1716, s^2 <= 0.0295
@@ -175,6 +176,7 @@ template <> struct fast_math_constants<float> {
     static constexpr float ln2_hi = 0x1.62e400p-1f;
     static constexpr float ln2_lo = 0x1.7f7d1cp-20f;
     static constexpr float expm1_low = -18;
+    static constexpr float exp_low = -87;
     static constexpr float expm1_high = 88.72283f;
     static constexpr float infinity = __builtin_huge_valf();
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
@@ -216,28 +218,47 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T &x) noe
     return e * T(C::ln2_hi) + (e * T(C::ln2_lo) + log_m);
 }
 
-/// expm1(x) for any x: +inf above the overflow threshold, -1 far below 0.
-template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T &x) noexcept {
+/// Range reduction shared by fast_expm1 and fast_exp: for x clamped to
+/// [lo, high], x = k ln2 + r with |r| <= ln2/2; p = expm1(r) and
+/// half_scale = 2^(k-1) (built from k's bits in the rounding constant).
+template <class T> struct exp_parts { T k, p, half_scale; };
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE exp_parts<T> exp_reduce(const T &x, const T &lo) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
-    using std::fma;
-    const T xc = select(x > T(C::expm1_high), T(C::expm1_high),
-                        select(x < T(C::expm1_low), T(C::expm1_low), x));
+    const T xc = select(x > T(C::expm1_high), T(C::expm1_high), select(x < lo, lo, x));
     const T t = xc * T(real(1) / std::numbers::ln2_v<real>) + T(C::round_magic);
     const T k = t - T(C::round_magic); // nearest integer to x / ln 2
     const T r = (xc - k * T(C::ln2_hi)) - k * T(C::ln2_lo);
     const T p = r * C::expm1_c(r); // expm1(r), |r| <= ln2/2
-    // 2^(k-1) from k's bits in t's mantissa: ((k - 1 + bias) << mant_bits)
     const auto tb = to_bits(t, bits_tag{});
     using U = decltype(tb);
     const auto magic_bits = to_bits(T(C::round_magic), bits_tag{});
     const T half_scale =
         from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1))) << C::mant_bits,
                   x, bits_tag{});
-    const T scaled = (half_scale * (p + T(real(1)))) * T(real(2)) - T(real(1));
-    const T res = select(k == T(real(0)), p, scaled);
+    return {k, p, half_scale};
+}
+
+/// expm1(x) for any x: +inf above the overflow threshold, -1 far below 0.
+template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T &x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto e = exp_reduce(x, T(C::expm1_low));
+    const T scaled = (e.half_scale * (e.p + T(real(1)))) * T(real(2)) - T(real(1));
+    const T res = select(e.k == T(real(0)), e.p, scaled); // no cancellation for |x| < ln2/2
     return select(x > T(C::expm1_high), T(C::infinity),
                   select(x < T(C::expm1_low), T(real(-1)), res));
+}
+
+/// exp(x) for any x: +inf above the overflow threshold; results below the
+/// smallest normal number are flushed to 0.
+template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_exp(const T &x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto e = exp_reduce(x, T(C::exp_low));
+    const T res = (e.half_scale * (e.p + T(real(1)))) * T(real(2));
+    return select(x > T(C::expm1_high), T(C::infinity), select(x < T(C::exp_low), T(real(0)), res));
 }
 
 /// sin and cos for |x| <= pi/2 (Taylor series, Horner in x^2).

@@ -113,7 +113,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
         const T g = tan_phi * num - sin_ephi;
         const T y = k.eps_over_alpha * fast_log(num * inv_wc);
         // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
-        const T eh = fast_expm1(T(real(0.5)) * y) + one;
+        const T eh = fast_exp(T(real(0.5)) * y);
         return select(g == zero, zero, (g * eh) * eh);
     } else {
         const T sinc = select(em == zero, one, sd / em);
