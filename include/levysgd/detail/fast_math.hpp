@@ -108,58 +108,37 @@ template <> struct fast_math_constants<double> {
     static constexpr double exp_low = -708;                // below: exp is subnormal (flushed to 0)
     static constexpr double expm1_high = 709.782712893384; // above: overflow
     static constexpr double infinity = __builtin_huge_val();
-    // 2 atanh(s) = s (2 + 2 s^2/3 + 2 s^4/5 + ...), |s| <= 0.1716, s^2 <= 0.0295
+    // Polynomials: near-minimax (Chebyshev) fits from tests/scripts/fit_fast_math.py
+    // 2 atanh(s)/s in t = s^2 <= 0.0295 (|s| <= 0.1716)
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
-        constexpr double c[] = {2.0,      2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9, 2.0 / 11,
-                                2.0 / 13, 2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21};
+        constexpr double c[] = {2.00000000000000000e+00, 6.66666666666676511e-01,
+                                3.99999999993023381e-01, 2.85714287606416817e-01,
+                                2.22221970567260479e-01, 1.81836316802293285e-01,
+                                1.53125281483641906e-01, 1.48097103606552760e-01};
         return poly(x, c);
     }
-    // Taylor coefficients (1/n!) for |x| <= pi/2 (sin, cos) and |r| <= ln2/2 (expm1)
+    // sin(x)/x and cos(x) in t = x^2 <= (pi/2)^2; expm1(r)/r for |r| <= ln2/2
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T sin_c(const T &x) noexcept {
-        constexpr double c[] = {1.0,
-                                -1.0 / 6,
-                                1.0 / 120,
-                                -1.0 / 5040,
-                                1.0 / 362880,
-                                -1.0 / 39916800,
-                                1.0 / 6227020800.0,
-                                -1.0 / 1307674368000.0,
-                                1.0 / 355687428096000.0,
-                                -1.0 / 121645100408832000.0,
-                                1.0 / 51090942171709440000.0};
+        constexpr double c[] = {
+            1.00000000000000000e+00,  -1.66666666666666657e-01, 8.33333333333318577e-03,
+            -1.98412698412086760e-04, 2.75573192112296060e-06,  -2.50521068905695199e-08,
+            1.60589408784865599e-10,  -7.64302655797163249e-13, 2.72157494229834434e-15};
         return poly(x, c);
     }
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T cos_c(const T &x) noexcept {
-        constexpr double c[] = {1.0,
-                                -1.0 / 2,
-                                1.0 / 24,
-                                -1.0 / 720,
-                                1.0 / 40320,
-                                -1.0 / 3628800,
-                                1.0 / 479001600,
-                                -1.0 / 87178291200.0,
-                                1.0 / 20922789888000.0,
-                                -1.0 / 6402373705728000.0,
-                                1.0 / 2432902008176640000.0,
-                                -1.0 / 1124000727777607680000.0};
+        constexpr double c[] = {
+            1.00000000000000000e+00,  -4.99999999999999722e-01, 4.16666666666638819e-02,
+            -1.38888888887729904e-03, 2.48015872774149260e-05,  -2.75573163910257509e-07,
+            2.08765618399331630e-09,  -1.14629019017572756e-11, 4.60897700300179682e-14};
         return poly(x, c);
     }
     // expm1(r) = r (1 + r/2 + r^2/6 + ... + r^13/14!)
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T expm1_c(const T &x) noexcept {
-        constexpr double c[] = {1.0,
-                                1.0 / 2,
-                                1.0 / 6,
-                                1.0 / 24,
-                                1.0 / 120,
-                                1.0 / 720,
-                                1.0 / 5040,
-                                1.0 / 40320,
-                                1.0 / 362880,
-                                1.0 / 3628800,
-                                1.0 / 39916800,
-                                1.0 / 479001600,
-                                1.0 / 6227020800.0,
-                                1.0 / 87178291200.0};
+        constexpr double c[] = {
+            1.00000000000000000e+00, 5.00000000000000000e-01, 1.66666666666666796e-01,
+            4.16666666666666782e-02, 8.33333333331960115e-03, 1.38888888888790817e-03,
+            1.98412698900471131e-04, 2.48015873364213215e-05, 2.75572409185789696e-06,
+            2.75572633014747526e-07, 2.51100376059637769e-08, 2.09181294549670647e-09};
         return poly(x, c);
     }
 };
@@ -180,22 +159,24 @@ template <> struct fast_math_constants<float> {
     static constexpr float expm1_high = 88.72283f;
     static constexpr float infinity = __builtin_huge_valf();
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
-        constexpr float c[] = {2.0f, 2.0f / 3, 2.0f / 5, 2.0f / 7, 2.0f / 9, 2.0f / 11};
+        constexpr float c[] = {1.999999999e+00f, 6.666681534e-01f, 3.997485052e-01f,
+                               2.992439048e-01f};
         return poly(x, c);
     }
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T sin_c(const T &x) noexcept {
-        constexpr float c[] = {1.0f,          -1.0f / 6,        1.0f / 120,          -1.0f / 5040,
-                               1.0f / 362880, -1.0f / 39916800, 1.0f / 6227020800.0f};
+        constexpr float c[] = {9.999999957e-01f, -1.666665795e-01f, 8.333050171e-03f,
+                               -1.980901741e-04f, 2.605107635e-06f};
         return poly(x, c);
     }
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T cos_c(const T &x) noexcept {
-        constexpr float c[] = {1.0f,         -1.0f / 2,       1.0f / 24,       -1.0f / 720,
-                               1.0f / 40320, -1.0f / 3628800, 1.0f / 479001600};
+        constexpr float c[] = {9.999999998e-01f,  -4.999999936e-01f, 4.166663616e-02f,
+                               -1.388836028e-03f, 2.476010967e-05f,  -2.605065749e-07f};
         return poly(x, c);
     }
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T expm1_c(const T &x) noexcept {
-        constexpr float c[] = {1.0f,       1.0f / 2,   1.0f / 6,    1.0f / 24,
-                               1.0f / 120, 1.0f / 720, 1.0f / 5040, 1.0f / 40320};
+        constexpr float c[] = {1.000000000e+00f, 5.000000047e-01f, 1.666666672e-01f,
+                               4.166635290e-02f, 8.333298484e-03f, 1.394110843e-03f,
+                               1.989927396e-04f};
         return poly(x, c);
     }
 };
@@ -261,7 +242,7 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_exp(const T &x) noe
     return select(x > T(C::expm1_high), T(C::infinity), select(x < T(C::exp_low), T(real(0)), res));
 }
 
-/// sin and cos for |x| <= pi/2 (Taylor series, Horner in x^2).
+/// sin and cos for |x| <= pi/2 (polynomials in x^2).
 template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE sin_cos_pair<T> fast_sincos(const T &x) noexcept {
     using real = scalar_of_t<T>;
