@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <limits>
 #include <numbers>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -376,3 +378,16 @@ TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", 
         }
     }
 }
+
+// The engine argument is constrained by std::uniform_random_bit_generator:
+// a type that is not an engine is rejected at overload resolution.
+struct not_an_engine {
+    int operator()() { return 4; }
+};
+template <class D, class G>
+concept draws_from = requires(const D &d, G &g) { d(g); };
+static_assert(draws_from<stable_distribution<double>, philox4x32>);
+static_assert(draws_from<stable_distribution<float>, std::mt19937>);
+static_assert(draws_from<stable_distribution<double>, std::minstd_rand>);
+static_assert(!draws_from<stable_distribution<double>, not_an_engine>);
+static_assert(!draws_from<stable_distribution<double>, int>);

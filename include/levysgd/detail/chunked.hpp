@@ -13,11 +13,14 @@
 
 namespace levysgd::detail {
 
-/// Runs `chunk_fn(chunk, dst, lo, hi, partial)` over the chunks covering indices
-/// [first, first + n): full chunks write straight into out, partial ones go
-/// through a buffer and only [lo, hi) of the chunk is copied.
-template <std::size_t K, class Real, class ChunkFn>
-void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads,
+/// Runs `chunk_fn(chunk, prep, dst, lo, hi, partial)` over the chunks covering
+/// indices [first, first + n), where prep = prep_fn(chunk) (the chunk's random
+/// bits). Full chunks write straight into out, partial ones go through a buffer
+/// and only [lo, hi) of the chunk is copied. prep_fn for chunk c+1 is issued
+/// before chunk_fn for chunk c, so the out-of-order core overlaps the random
+/// bits of the next chunk with the long dependency chains of this one.
+template <std::size_t K, class Real, class PrepFn, class ChunkFn>
+void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, PrepFn &&prep_fn,
                     ChunkFn &&chunk_fn) {
     const std::size_t n = out.size();
     if (n == 0)
@@ -27,17 +30,21 @@ void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads,
     const std::size_t n_chunks = static_cast<std::size_t>(c_end - c_begin);
     parallel_ranges(n_chunks, threads, 4096, [&](std::size_t cb, std::size_t ce) {
         alignas(64) std::array<Real, K> buf;
+        auto next = prep_fn(c_begin + cb);
         for (std::size_t c = cb; c < ce; ++c) {
             const std::uint64_t chunk = c_begin + c;
+            const auto cur = next;
+            if (c + 1 < ce)
+                next = prep_fn(chunk + 1);
             const std::uint64_t start = chunk * K; // stream index of the chunk's lane 0
             const std::size_t lo = start < first ? static_cast<std::size_t>(first - start) : 0;
             const std::size_t hi =
                 static_cast<std::size_t>(std::min<std::uint64_t>(K, first + n - start));
             Real *dst = out.data() + static_cast<std::size_t>(start + lo - first);
             if (lo == 0 && hi == K) {
-                chunk_fn(chunk, dst, std::size_t{0}, K, false);
+                chunk_fn(chunk, cur, dst, std::size_t{0}, K, false);
             } else {
-                chunk_fn(chunk, buf.data(), lo, hi, true);
+                chunk_fn(chunk, cur, buf.data(), lo, hi, true);
                 std::copy(buf.begin() + lo, buf.begin() + hi, dst);
             }
         }

@@ -54,12 +54,10 @@ template <variate V, class B> LEVYSGD_INLINE void fill_transform_pair(B &a, B &b
 }
 
 template <variate V, class Real>
-void fill_chunk_values(const philox_batch_stream<fill_arch> &bits, std::uint64_t chunk,
-                       Real *dst) noexcept {
+void fill_chunk_values(const philox_batch_block<fill_arch> &blk, Real *dst) noexcept {
     using A = fill_arch;
     using B = xsimd::batch<Real, A>;
     constexpr std::size_t W = B::size;
-    const auto blk = bits(chunk * u32_batch<A>::size);
     if constexpr (std::is_same_v<Real, float>) {
         B w0 = uniform_float_batch<A>(blk.x0), w1 = uniform_float_batch<A>(blk.x1);
         B w2 = uniform_float_batch<A>(blk.x2), w3 = uniform_float_batch<A>(blk.x3);
@@ -102,8 +100,11 @@ void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
     const detail::philox_batch_stream<detail::fill_arch> bits(seed, stream);
     detail::for_each_chunk<detail::fill_chunk<Real>>(
         out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
-            detail::fill_chunk_values<V>(bits, chunk, dst);
+        [&](std::uint64_t chunk) {
+            return bits(chunk * detail::u32_batch<detail::fill_arch>::size);
+        },
+        [&](std::uint64_t, const auto &blk, Real *dst, std::size_t, std::size_t, bool) {
+            detail::fill_chunk_values<V>(blk, dst);
         });
 }
 

@@ -60,14 +60,13 @@ cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
             B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta)};
 }
 
-/// Standard S0 variates of chunk `chunk` into z[0, stable_chunk<Real>), with
-/// coefficients `coef(lane_offset)` for the lanes starting at lane_offset.
+/// Standard S0 variates of one chunk (its Philox blocks `blk`) into
+/// z[0, stable_chunk<Real>), with coefficients `coef(...)` for the lanes.
 template <class Real, bool Symmetric, class Coef>
-LEVYSGD_INLINE void stable_chunk_s0(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk,
-                                    Coef &&coef, real_batch<Real> *z) noexcept {
+LEVYSGD_INLINE void stable_chunk_s0(const philox_batch_block<simd_arch> &blk, Coef &&coef,
+                                    real_batch<Real> *z) noexcept {
     using A = simd_arch;
     constexpr std::size_t n32 = u32_batch<A>::size;
-    const auto blk = bits(chunk * n32);
     if constexpr (std::is_same_v<Real, double>) {
         real_batch<double> u1a, u1b, u2a, u2b;
         uniform_double_batch<A>(blk.x0, blk.x1, u1a, u1b);
@@ -109,8 +108,9 @@ template <class B> B s1_location_shift(const B &a, const B &beta, const B &s) no
 } // namespace detail
 
 /// Fills `out` with independent draws from `d`: out[i] is sample
-/// opt.first_index + i of the stream (seed, stream). SIMD, allocation-free,
-/// optionally multi-threaded, deterministic (see the header comment).
+/// opt.first_index + i of the stream (seed, stream). SIMD, deterministic (see
+/// the header comment); single-threaded calls allocate nothing, threaded ones
+/// only the worker threads.
 template <class Real>
 void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64_t seed,
             std::uint64_t stream = 0, sample_options opt = {}) {
@@ -120,13 +120,16 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
     const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
+    const auto blocks = [&](std::uint64_t chunk) {
+        return bits(chunk * detail::u32_batch<detail::simd_arch>::size);
+    };
     auto run = [&]<bool Symmetric>() {
         detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads,
-            [&](std::uint64_t chunk, Real *dst, std::size_t, std::size_t, bool) {
+            out, opt.first_index, opt.threads, blocks,
+            [&](std::uint64_t, const auto &blk, Real *dst, std::size_t, std::size_t, bool) {
                 B z[2];
                 detail::stable_chunk_s0<Real, Symmetric>(
-                    bits, chunk, [&](auto...) -> const auto & { return kb; }, z);
+                    blk, [&](auto...) -> const auto & { return kb; }, z);
                 for (std::size_t h = 0; h < 2; ++h)
                     xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper)
                         .store_unaligned(dst + h * W);
@@ -194,10 +197,14 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     const bool s1 = p == parameterization::S1;
     const B vbeta(beta);
     const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
+    const auto blocks = [&](std::uint64_t chunk) {
+        return bits(chunk * detail::u32_batch<detail::simd_arch>::size);
+    };
     auto run = [&]<bool Symmetric>() {
         detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads,
-            [&](std::uint64_t chunk, Real *dst, std::size_t lo, std::size_t hi, bool partial) {
+            out, opt.first_index, opt.threads, blocks,
+            [&](std::uint64_t chunk, const auto &blk, Real *dst, std::size_t lo, std::size_t hi,
+                bool partial) {
                 // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
                 alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
                 const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
@@ -222,8 +229,8 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                         detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
                         detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
                     detail::stable_chunk_s0<Real, Symmetric>(
-                        bits, chunk,
-                        [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; }, z);
+                        blk, [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; },
+                        z);
                 } else {
                     // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
                     const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
@@ -231,9 +238,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                         detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
                         detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
                     detail::stable_chunk_s0<Real, Symmetric>(
-                        bits,
-                        chunk, [&](std::size_t, int parity) -> const auto & { return k[parity]; },
-                        z);
+                        blk, [&](std::size_t, int parity) -> const auto & { return k[parity]; }, z);
                 }
                 for (std::size_t h = 0; h < 2; ++h) {
                     const B a = B::load_unaligned(a_ptr + h * W);
