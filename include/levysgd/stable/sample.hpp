@@ -60,26 +60,47 @@ cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
             B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta)};
 }
 
-/// Standard S0 variates of one chunk (its Philox blocks `blk`) into
-/// z[0, stable_chunk<Real>), with coefficients `coef(...)` for the lanes.
-template <class Real, bool Symmetric, class Coef>
-LEVYSGD_INLINE void stable_chunk_s0(const philox_batch_block<simd_arch> &blk, Coef &&coef,
-                                    real_batch<Real> *z) noexcept {
+/// Per-chunk CMS inputs: the uniform u1 (-> phi) and W = -log(u2) of every
+/// lane, for the two halves of the chunk (double: lanes 0..n/2-1 and n/2..n-1
+/// of the Philox batch; float: samples 2j and 2j+1 of block j).
+template <class Real> struct stable_chunk_inputs { real_batch<Real> u1[2], w[2]; };
+
+/// Philox blocks, uniforms and exponentials of chunk `chunk`. Computed one
+/// chunk ahead (see for_each_chunk), so this work overlaps the previous
+/// chunk's CMS.
+template <class Real>
+LEVYSGD_INLINE stable_chunk_inputs<Real>
+stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk) noexcept {
     using A = simd_arch;
-    constexpr std::size_t n32 = u32_batch<A>::size;
+    const auto blk = bits(chunk * u32_batch<A>::size);
+    stable_chunk_inputs<Real> in;
+    real_batch<Real> u2[2];
     if constexpr (std::is_same_v<Real, double>) {
-        real_batch<double> u1a, u1b, u2a, u2b;
-        uniform_double_batch<A>(blk.x0, blk.x1, u1a, u1b);
-        uniform_double_batch<A>(blk.x2, blk.x3, u2a, u2b);
-        z[0] = cms_s0_from_uniforms<Symmetric>(u1a, u2a, coef(0));
-        z[1] = cms_s0_from_uniforms<Symmetric>(u1b, u2b, coef(n32 / 2));
+        uniform_double_batch<A>(blk.x0, blk.x1, in.u1[0], in.u1[1]);
+        uniform_double_batch<A>(blk.x2, blk.x3, u2[0], u2[1]);
     } else {
-        // Block j gives samples 2j (words 0,1) and 2j+1 (words 2,3).
-        const auto even = cms_s0_from_uniforms<Symmetric>(
-            uniform_float_batch<A>(blk.x0), uniform_float_batch<A>(blk.x1), coef(0, 0));
-        const auto odd = cms_s0_from_uniforms<Symmetric>(
-            uniform_float_batch<A>(blk.x2), uniform_float_batch<A>(blk.x3), coef(0, 1));
-        interleave(even, odd, z[0], z[1]);
+        in.u1[0] = uniform_float_batch<A>(blk.x0);
+        u2[0] = uniform_float_batch<A>(blk.x1);
+        in.u1[1] = uniform_float_batch<A>(blk.x2);
+        u2[1] = uniform_float_batch<A>(blk.x3);
+    }
+    in.w[0] = -fast_log(u2[0]);
+    in.w[1] = -fast_log(u2[1]);
+    return in;
+}
+
+/// Standard S0 variates of one chunk into z[0, stable_chunk<Real>) in stream
+/// order, with coefficients coef(h) for half h of the inputs.
+template <class Real, bool Symmetric, class Coef>
+LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef,
+                                    real_batch<Real> *z) noexcept {
+    const auto a = cms_s0_from_u1_w<Symmetric>(in.u1[0], in.w[0], coef(0));
+    const auto b = cms_s0_from_u1_w<Symmetric>(in.u1[1], in.w[1], coef(1));
+    if constexpr (std::is_same_v<Real, double>) {
+        z[0] = a;
+        z[1] = b;
+    } else {
+        interleave(a, b, z[0], z[1]); // even and odd samples back into order
     }
 }
 
@@ -120,16 +141,16 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
     const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
-    const auto blocks = [&](std::uint64_t chunk) {
-        return bits(chunk * detail::u32_batch<detail::simd_arch>::size);
+    const auto prepare = [&](std::uint64_t chunk) {
+        return detail::stable_chunk_prepare<Real>(bits, chunk);
     };
     auto run = [&]<bool Symmetric>() {
         detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads, blocks,
-            [&](std::uint64_t, const auto &blk, Real *dst, std::size_t, std::size_t, bool) {
+            out, opt.first_index, opt.threads, prepare,
+            [&](std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
                 B z[2];
                 detail::stable_chunk_s0<Real, Symmetric>(
-                    blk, [&](auto...) -> const auto & { return kb; }, z);
+                    in, [&](auto...) -> const auto & { return kb; }, z);
                 for (std::size_t h = 0; h < 2; ++h)
                     xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper)
                         .store_unaligned(dst + h * W);
@@ -197,13 +218,13 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     const bool s1 = p == parameterization::S1;
     const B vbeta(beta);
     const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
-    const auto blocks = [&](std::uint64_t chunk) {
-        return bits(chunk * detail::u32_batch<detail::simd_arch>::size);
+    const auto prepare = [&](std::uint64_t chunk) {
+        return detail::stable_chunk_prepare<Real>(bits, chunk);
     };
     auto run = [&]<bool Symmetric>() {
         detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads, blocks,
-            [&](std::uint64_t chunk, const auto &blk, Real *dst, std::size_t lo, std::size_t hi,
+            out, opt.first_index, opt.threads, prepare,
+            [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
                 bool partial) {
                 // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
                 alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
@@ -229,8 +250,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                         detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
                         detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
                     detail::stable_chunk_s0<Real, Symmetric>(
-                        blk, [&](std::size_t lane) -> const auto & { return k[lane == 0 ? 0 : 1]; },
-                        z);
+                        in, [&](int half) -> const auto & { return k[half]; }, z);
                 } else {
                     // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
                     const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
@@ -238,7 +258,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                         detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
                         detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
                     detail::stable_chunk_s0<Real, Symmetric>(
-                        blk, [&](std::size_t, int parity) -> const auto & { return k[parity]; }, z);
+                        in, [&](int half) -> const auto & { return k[half]; }, z);
                 }
                 for (std::size_t h = 0; h < 2; ++h) {
                     const B a = B::load_unaligned(a_ptr + h * W);

@@ -138,17 +138,24 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
     }
 }
 
-/// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W).
+/// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
 template <bool Symmetric = false, class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
-                                                          const cms_coefficients<T> &k) noexcept {
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
+                                                      const cms_coefficients<T> &k) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T half(real(0.5));
     const T v = u1 - half; // exact on levysgd's uniform grid, never 0
     const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
     const T m = half - abs(v); // exact, in (0, 1/2)
-    return cms_s0<Symmetric>(m, sgn, -fast_log(u2), k);
+    return cms_s0<Symmetric>(m, sgn, w, k);
+}
+
+/// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W = -log u2).
+template <bool Symmetric = false, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
+                                                          const cms_coefficients<T> &k) noexcept {
+    return cms_s0_from_u1_w<Symmetric>(u1, -fast_log(u2), k);
 }
 
 } // namespace levysgd::detail
