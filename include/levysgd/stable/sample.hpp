@@ -60,10 +60,10 @@ cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
             B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta)};
 }
 
-/// Per-chunk CMS inputs: the parameter-free part of every lane's draw (phi and
-/// W = -log(u2)), for the two halves of the chunk (double: lanes 0..n/2-1 and n/2..n-1
+/// Per-chunk CMS inputs: the uniform u1 (-> phi) and W = -log(u2) of every
+/// lane, for the two halves of the chunk (double: lanes 0..n/2-1 and n/2..n-1
 /// of the Philox batch; float: samples 2j and 2j+1 of block j).
-template <class Real> struct stable_chunk_inputs { cms_draw<real_batch<Real>> half[2]; };
+template <class Real> struct stable_chunk_inputs { real_batch<Real> u1[2], w[2]; };
 
 /// Philox blocks, uniforms and exponentials of chunk `chunk`. Computed one
 /// chunk ahead (see for_each_chunk), so this work overlaps the previous
@@ -73,17 +73,20 @@ LEVYSGD_INLINE stable_chunk_inputs<Real>
 stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk) noexcept {
     using A = simd_arch;
     const auto blk = bits(chunk * u32_batch<A>::size);
-    real_batch<Real> u1[2], u2[2];
+    stable_chunk_inputs<Real> in;
+    real_batch<Real> u2[2];
     if constexpr (std::is_same_v<Real, double>) {
-        uniform_double_batch<A>(blk.x0, blk.x1, u1[0], u1[1]);
+        uniform_double_batch<A>(blk.x0, blk.x1, in.u1[0], in.u1[1]);
         uniform_double_batch<A>(blk.x2, blk.x3, u2[0], u2[1]);
     } else {
-        u1[0] = uniform_float_batch<A>(blk.x0);
+        in.u1[0] = uniform_float_batch<A>(blk.x0);
         u2[0] = uniform_float_batch<A>(blk.x1);
-        u1[1] = uniform_float_batch<A>(blk.x2);
+        in.u1[1] = uniform_float_batch<A>(blk.x2);
         u2[1] = uniform_float_batch<A>(blk.x3);
     }
-    return {{make_cms_draw(u1[0], -fast_log(u2[0])), make_cms_draw(u1[1], -fast_log(u2[1]))}};
+    in.w[0] = -fast_log(u2[0]);
+    in.w[1] = -fast_log(u2[1]);
+    return in;
 }
 
 /// Standard S0 variates of one chunk into z[0, stable_chunk<Real>) in stream
@@ -91,8 +94,8 @@ stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t c
 template <class Real, bool Symmetric, class Coef>
 LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef,
                                     real_batch<Real> *z) noexcept {
-    const auto a = cms_s0<Symmetric>(in.half[0], coef(0));
-    const auto b = cms_s0<Symmetric>(in.half[1], coef(1));
+    const auto a = cms_s0_from_u1_w<Symmetric>(in.u1[0], in.w[0], coef(0));
+    const auto b = cms_s0_from_u1_w<Symmetric>(in.u1[1], in.w[1], coef(1));
     if constexpr (std::is_same_v<Real, double>) {
         z[0] = a;
         z[1] = b;

@@ -90,44 +90,23 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
     return k;
 }
 
-/// The parameter-free part of one CMS draw: phi = sgn (pi/2 - pi m) through
-/// m, sgn, cos(phi) = sin(pi m), |sin(phi)| = cos(pi m), and W. Bulk samplers
-/// compute it one chunk ahead of cms_s0 so the two overlap.
-template <class T> struct cms_draw { T m, sgn, cos_phi, abs_sin_phi, w; };
-
-/// cms_draw from an open uniform u1 (-> phi) and W > 0.
-template <class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_draw<T> make_cms_draw(const T &u1, const T &w) noexcept {
-    using std::abs;
-    using real = scalar_of_t<T>;
-    const T half(real(0.5));
-    const T v = u1 - half; // exact on levysgd's uniform grid, never 0
-    cms_draw<T> d;
-    d.sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
-    d.m = half - abs(v);                                                // exact, in (0, 1/2)
-    const auto [s, c] = fast_sincos(T(std::numbers::pi_v<real>) * d.m); // pi m in (0, pi/2]
-    d.cos_phi = s;
-    d.abs_sin_phi = c;
-    d.w = w;
-    return d;
-}
-
-/// Standard S0 variate S(alpha, beta, 1, 0; 0) of one draw (see the header
-/// comment). Symmetric = true is the beta = 0 specialisation (zeta = tau = 0,
-/// so X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
+/// Standard S0 variate S(alpha, beta, 1, 0; 0) from phi = sgn (pi/2 - pi m),
+/// m in (0, 1/2], sgn = +-1, and W > 0 (see the header comment).
+/// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
+/// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
 /// gives the general formula's value at beta = 0 with fewer operations.
 template <bool Symmetric, class T>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const cms_draw<T> &d,
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
                                             const cms_coefficients<T> &k) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T zero(real(0)), one(real(1));
-    const T &m = d.m, &sgn = d.sgn, &w = d.w, &cos_phi = d.cos_phi;
-    const T pm = T(std::numbers::pi_v<real>) * m;
-    const T em = k.eps_pi * m; // |em| <= pi/2
+    const T pm = T(std::numbers::pi_v<real>) * m;        // in (0, pi/2]
+    const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
+    const T em = k.eps_pi * m;                           // |em| <= pi/2
     const auto [sd, cd] = fast_sincos(em);
     const T inv_wc = one / (w * cos_phi);
-    const T tan_phi = sgn * d.abs_sin_phi * (w * inv_wc);
+    const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
     if constexpr (Symmetric) {
         const T num = k.ce * cd + k.se * sd; // cos(eps phi)
@@ -159,11 +138,24 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const cms_draw<T> &d,
     }
 }
 
+/// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
+template <bool Symmetric = false, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
+                                                      const cms_coefficients<T> &k) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    const T half(real(0.5));
+    const T v = u1 - half; // exact on levysgd's uniform grid, never 0
+    const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
+    const T m = half - abs(v); // exact, in (0, 1/2)
+    return cms_s0<Symmetric>(m, sgn, w, k);
+}
+
 /// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W = -log u2).
 template <bool Symmetric = false, class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
                                                           const cms_coefficients<T> &k) noexcept {
-    return cms_s0<Symmetric>(make_cms_draw(u1, -fast_log(u2)), k);
+    return cms_s0_from_u1_w<Symmetric>(u1, -fast_log(u2), k);
 }
 
 } // namespace levysgd::detail
