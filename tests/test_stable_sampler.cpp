@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "levysgd_catch.hpp"
@@ -358,7 +359,8 @@ TEMPLATE_TEST_CASE("extreme uniforms never give NaN, for any alpha and beta", "[
     }
 }
 
-TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", "[stable]", float, double) {
+TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", "[stable]", float,
+                   double) {
     using T = TestType;
     // small alpha amplifies rounding of log z by (1 - alpha)/alpha (19 at 0.05)
     const double tol = std::is_same_v<T, float> ? 3e-3 : 1e-12; // as the reference test
@@ -366,7 +368,8 @@ TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", 
         const auto k = levysgd::detail::make_cms_coefficients<T>(T(a), T(0));
         philox4x32 eng(3, 3);
         for (int i = 0; i < 20000; ++i) {
-            const T u1 = levysgd::detail::next_uniform<T>(eng), u2 = levysgd::detail::next_uniform<T>(eng);
+            const T u1 = levysgd::detail::next_uniform<T>(eng),
+                    u2 = levysgd::detail::next_uniform<T>(eng);
             const T g = levysgd::detail::cms_s0_from_uniforms<false>(u1, u2, k);
             const T sym = levysgd::detail::cms_s0_from_uniforms<true>(u1, u2, k);
             if (std::isinf(g)) {
@@ -385,9 +388,30 @@ struct not_an_engine {
     int operator()() { return 4; }
 };
 template <class D, class G>
-concept draws_from = requires(const D &d, G &g) { d(g); };
+concept draws_from = requires(const D &d, G &g) {
+    d(g);
+};
 static_assert(draws_from<stable_distribution<double>, philox4x32>);
 static_assert(draws_from<stable_distribution<float>, std::mt19937>);
 static_assert(draws_from<stable_distribution<double>, std::minstd_rand>);
 static_assert(!draws_from<stable_distribution<double>, not_an_engine>);
 static_assert(!draws_from<stable_distribution<double>, int>);
+
+TEST_CASE("concurrent callers share the worker pool safely and deterministically",
+          "[stable][determinism]") {
+    stable_distribution<double> d(1.3, 0.2, 1, 0, parameterization::S0);
+    const std::size_t n = 200003;
+    std::vector<double> ref(n);
+    levysgd::sample(d, std::span<double>(ref), 9, 9, {.threads = 1});
+    std::vector<std::vector<double>> outs(4, std::vector<double>(n));
+    for (int round = 0; round < 3; ++round) {
+        std::vector<std::thread> callers;
+        for (auto &o : outs)
+            callers.emplace_back(
+                [&] { levysgd::sample(d, std::span<double>(o), 9, 9, {.threads = 0}); });
+        for (auto &c : callers)
+            c.join();
+        for (const auto &o : outs)
+            REQUIRE(o == ref);
+    }
+}
