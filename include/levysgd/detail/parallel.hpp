@@ -3,8 +3,9 @@
 // index-addressed, so results never depend on which thread runs which item.
 //
 // Workers live in one process-wide pool, created on first use with
-// hardware_concurrency() - 1 threads and joined at exit: starting a thread
-// costs ~0.2 ms on the machines we measure, as much as drawing 10^4 samples.
+// hardware_concurrency() - 1 threads that wait idle between jobs: starting a
+// thread costs ~0.2 ms on the machines we measure, as much as drawing 10^4
+// samples.
 // A call made while the pool is busy (another user thread is sampling)
 // starts its own threads instead, so concurrent callers never wait on each
 // other.
@@ -15,7 +16,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -46,9 +46,11 @@ struct pool_job {
 
 class worker_pool {
   public:
+    /// The process-wide pool. It is never destroyed (its idle workers end with
+    /// the process), so sampling from static destructors stays valid.
     static worker_pool &instance() {
-        static worker_pool pool(std::max(1u, resolve_threads(0)) - 1);
-        return pool;
+        static worker_pool *pool = new worker_pool(std::max(1u, resolve_threads(0)) - 1);
+        return *pool;
     }
 
     unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
@@ -87,25 +89,13 @@ class worker_pool {
     explicit worker_pool(unsigned n) {
         workers_.reserve(n);
         for (unsigned i = 0; i < n; ++i)
-            workers_.emplace_back([this](std::stop_token st) { loop(st); });
+            workers_.emplace_back([this] { loop(); });
     }
-    ~worker_pool() {
-        {
-            // under m_, so no worker misses the wake-up between its check and its wait
-            std::lock_guard<std::mutex> lk(m_);
-            for (auto &w : workers_)
-                w.request_stop();
-        }
-        cv_.notify_all();
-    }
-
-    void loop(std::stop_token st) {
+    [[noreturn]] void loop() {
         std::uint64_t seen = 0;
         std::unique_lock<std::mutex> lk(m_);
         while (true) {
-            cv_.wait(lk, [&] { return st.stop_requested() || generation_ != seen; });
-            if (st.stop_requested())
-                return;
+            cv_.wait(lk, [&] { return generation_ != seen; });
             seen = generation_;
             if (job_ == nullptr || joined_ >= wanted_)
                 continue;
@@ -126,7 +116,7 @@ class worker_pool {
     pool_job *job_ = nullptr;
     unsigned wanted_ = 0, joined_ = 0, finished_ = 0;
     std::uint64_t generation_ = 0;
-    std::vector<std::jthread> workers_;
+    std::vector<std::thread> workers_; // never joined: the pool lives as long as the process
 };
 
 /// Calls fn(begin, end) on disjoint ranges covering [0, n), on at most
