@@ -11,3 +11,4 @@
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"
+#include "tail/mohammadi.hpp"
