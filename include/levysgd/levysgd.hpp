@@ -11,4 +11,6 @@
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"
+#include "tail/bootstrap.hpp"
+#include "tail/hill.hpp"
 #include "tail/mohammadi.hpp"

@@ -1,0 +1,97 @@
+// Hill estimator and the percentile bootstrap.
+#include <levysgd/levysgd.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "levysgd_catch.hpp"
+
+namespace {
+// Pareto(alpha) with P(X > x) = x^-alpha, x >= 1, from levysgd uniforms, random signs
+std::vector<double> pareto(double alpha, std::size_t n, std::uint64_t stream) {
+    std::vector<double> u(2 * n), x(n);
+    levysgd::fill_uniform(std::span<double>(u), 77, stream);
+    for (std::size_t i = 0; i < n; ++i)
+        x[i] = (u[2 * i + 1] < 0.5 ? -1 : 1) * std::pow(u[2 * i], -1 / alpha);
+    return x;
+}
+std::string message_of(auto &&f) {
+    try {
+        f();
+    } catch (const std::invalid_argument &e) {
+        return e.what();
+    }
+    return "no exception";
+}
+} // namespace
+
+TEST_CASE("mulhi64 is the high half of the 128-bit product", "[tail]") {
+    STATIC_REQUIRE(levysgd::detail::mulhi64(~0ull, ~0ull) == ~0ull - 1);
+    STATIC_REQUIRE(levysgd::detail::mulhi64(1ull << 63, 4) == 2);
+    // expected value from Python: (0x123456789abcdef * 0xfedcba987654321) >> 64
+    STATIC_REQUIRE(levysgd::detail::mulhi64(0x123456789abcdefull, 0xfedcba987654321ull) ==
+                   0x121fa00ad77d74ull);
+}
+
+TEST_CASE("Hill recovers a Pareto tail index; its error is about alpha/sqrt(k)", "[tail]") {
+    for (double a : {0.8, 1.5, 3.0}) {
+        const auto x = pareto(a, 200000, 1);
+        const auto r = levysgd::hill_tail_index(x, 20000);
+        CHECK(r.k == 20000);
+        CHECK(r.n == 200000);
+        // exact Pareto: Hill is the MLE, sd = alpha / sqrt(k) ~ 0.007 alpha; allow 5 sd
+        INFO("alpha " << a << " hill " << r.alpha);
+        CHECK(std::fabs(r.alpha - a) <= 5 * a / std::sqrt(20000.0));
+    }
+    // SaS(1.5): the top 0.5 % is in the power-law regime
+    std::vector<double> s(400000);
+    levysgd::sample(
+        levysgd::stable_distribution<double>(1.5, 0, 1, 0, levysgd::parameterization::S1),
+        std::span<double>(s), 5, 5);
+    CHECK(levysgd::hill_tail_index(s, 2000).alpha == Approx(1.5).margin(0.15));
+    CHECK(levysgd::hill_tail_index(s).k == 632); // default k = floor(sqrt(n))
+}
+
+TEST_CASE("Hill validates k and bad values", "[tail][validation]") {
+    auto x = pareto(1.0, 100, 2);
+    CHECK_THAT(message_of([&] { levysgd::hill_tail_index(x, 100); }),
+               Catch::Matchers::Contains("k"));
+    x[7] = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THAT(message_of([&] { levysgd::hill_tail_index(x, 10); }),
+               Catch::Matchers::Contains("1 NaN/inf") && Catch::Matchers::Contains("index 7"));
+    const auto r = levysgd::hill_tail_index(x, 10, levysgd::bad_value_policy::skip);
+    CHECK(r.n == 99);
+    CHECK(r.n_bad == 1);
+    std::vector<double> zeros(50, 0.0);
+    zeros[0] = 1;
+    CHECK_THAT(message_of([&] { levysgd::hill_tail_index(zeros, 5); }),
+               Catch::Matchers::Contains("threshold"));
+}
+
+TEST_CASE("bootstrap interval covers alpha and is reproducible", "[tail][bootstrap]") {
+    std::vector<double> x(20000);
+    levysgd::sample(
+        levysgd::stable_distribution<double>(1.3, 0, 1, 0, levysgd::parameterization::S1),
+        std::span<double>(x), 9, 1);
+    auto stat = [](std::span<const double> s) { return levysgd::mohammadi_tail_index(s).alpha; };
+    const auto ci = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 3);
+    INFO("estimate " << ci.estimate << " [" << ci.lower << ", " << ci.upper << "]");
+    CHECK(ci.lower < ci.estimate);
+    CHECK(ci.estimate < ci.upper);
+    CHECK(ci.lower < 1.3);
+    CHECK(ci.upper > 1.3);
+    CHECK(ci.upper - ci.lower < 0.5);
+    CHECK(ci.reps == 200);
+    const auto again = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 3);
+    CHECK(again.lower == ci.lower);
+    CHECK(again.upper == ci.upper);
+    const auto other = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 4);
+    CHECK(other.lower != ci.lower);
+    CHECK_THAT(message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, 5); }),
+               Catch::Matchers::Contains("reps"));
+    CHECK_THAT(
+        message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, 100, 1.0); }),
+        Catch::Matchers::Contains("level"));
+}
