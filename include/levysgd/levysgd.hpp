@@ -3,6 +3,7 @@
 // stochastic gradient descent. Umbrella header.
 
 #include "config.hpp"
+#include "noise/gradient_noise.hpp"
 #include "random/fill.hpp"
 #include "random/philox.hpp"
 #include "random/philox_simd.hpp"
