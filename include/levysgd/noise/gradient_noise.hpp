@@ -58,6 +58,18 @@ gradient_noise(const Eigen::MatrixBase<DG> &minibatch_grads,
     return minibatch_grads.rowwise() - g.transpose();
 }
 
+/// U = G - 1 mean(G)^T when the full gradient is not at hand: the mean of
+/// the minibatch gradients stands in for it (exact when the minibatches
+/// partition the data set, as in 003_612c5dc84b231738.txt Sec. 4).
+template <class DG>
+Eigen::Matrix<typename DG::Scalar, Eigen::Dynamic, Eigen::Dynamic>
+gradient_noise(const Eigen::MatrixBase<DG> &minibatch_grads) {
+    if (minibatch_grads.rows() < 1)
+        detail::throw_invalid("levysgd::gradient_noise", "minibatch_grads.rows()",
+                              minibatch_grads.rows(), "must be >= 1");
+    return minibatch_grads.rowwise() - minibatch_grads.colwise().mean();
+}
+
 /// Multivariate Mohammadi estimator on the rows of X (Mohammadi, Mohammadpour
 /// & Ogata 2015): 1/alpha = (mean_i log||Y_i|| - mean_j log||X_j||) / log K1,
 /// Y_i the sums of K1 consecutive rows. k1 = 0: the divisor rule of
