@@ -11,3 +11,18 @@
 #if defined(LEVYSGD_CATCH2_V3)
 using Catch::Approx;
 #endif
+
+#include <stdexcept>
+#include <string>
+
+namespace levysgd_test {
+/// The what() of the std::invalid_argument that f throws, or "no exception".
+template <class F> std::string message_of(F &&f) {
+    try {
+        f();
+    } catch (const std::invalid_argument &e) {
+        return e.what();
+    }
+    return "no exception";
+}
+} // namespace levysgd_test

@@ -8,16 +8,8 @@
 
 #include "levysgd_catch.hpp"
 
-namespace {
-std::string message_of(auto &&f) {
-    try {
-        f();
-    } catch (const std::invalid_argument &e) {
-        return e.what();
-    }
-    return "no exception";
-}
-} // namespace
+using levysgd_test::message_of;
+
 
 TEST_CASE("per-parameter alphas of a synthetic gradient matrix are recovered column by column",
           "[noise]") {

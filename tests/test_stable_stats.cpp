@@ -107,7 +107,8 @@ TEMPLATE_TEST_CASE("empirical characteristic function, small grid", "[stable][st
                 stable_distribution<TestType> d(TestType(a), TestType(b), 2, -1, p);
                 levysgd::sample(d, std::span<TestType>(x), 7, ++stream);
                 for (double t : {0.2, 0.8}) {
-                    const auto want = stable_cf(t, double(TestType(a)), double(TestType(b)), 2, -1, p);
+                    const auto want =
+                        stable_cf(t, double(TestType(a)), double(TestType(b)), 2, -1, p);
                     INFO("alpha " << a << " beta " << b << " t " << t);
                     CHECK(std::abs(ecf(x, t) - want) <= tol);
                 }

@@ -8,6 +8,8 @@
 
 #include "levysgd_catch.hpp"
 
+using levysgd_test::message_of;
+
 namespace {
 // Pareto(alpha) with P(X > x) = x^-alpha, x >= 1, from levysgd uniforms, random signs
 std::vector<double> pareto(double alpha, std::size_t n, std::uint64_t stream) {
@@ -16,14 +18,6 @@ std::vector<double> pareto(double alpha, std::size_t n, std::uint64_t stream) {
     for (std::size_t i = 0; i < n; ++i)
         x[i] = (u[2 * i + 1] < 0.5 ? -1 : 1) * std::pow(u[2 * i], -1 / alpha);
     return x;
-}
-std::string message_of(auto &&f) {
-    try {
-        f();
-    } catch (const std::invalid_argument &e) {
-        return e.what();
-    }
-    return "no exception";
 }
 } // namespace
 

@@ -12,6 +12,8 @@
 
 #include "levysgd_catch.hpp"
 
+using levysgd_test::message_of;
+
 using levysgd::bad_value_policy;
 using levysgd::parameterization;
 
@@ -38,15 +40,6 @@ template <class T> long double reference_inv_alpha(const std::vector<T> &x, std:
         sy += std::log(std::fabs(y));
     }
     return (sy / k2 - sx / k) / std::log((long double)k1);
-}
-
-std::string message_of(auto &&f) {
-    try {
-        f();
-    } catch (const std::invalid_argument &e) {
-        return e.what();
-    }
-    return "no exception";
 }
 
 } // namespace
