@@ -95,13 +95,14 @@ struct mohammadi_sums {
     }
 };
 
-/// One block of k1 values evaluated in scalar code (std::log handles
-/// subnormals). False, adding nothing, if a value is 0/NaN/inf or the block
-/// sum is 0 or not finite.
+/// Finishes a block in scalar code from value j on, given the partial block
+/// sum y and log sum ls of values [0, j), and commits it to s. False, adding
+/// nothing, if a value is 0/NaN/inf or the block sum is 0 or not finite.
+/// std::log handles subnormals, so j = 0 is the scalar path for a whole block.
 template <class Real>
-bool mohammadi_block_scalar(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept {
-    double y = 0, ls = 0;
-    for (std::size_t j = 0; j < k1; ++j) {
+bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, double y, double ls,
+                            mohammadi_sums &s) noexcept {
+    for (; j < k1; ++j) {
         const double v = double(p[j]);
         if (!usable_for_log(v))
             return false;
@@ -117,7 +118,7 @@ bool mohammadi_block_scalar(const Real *p, std::size_t k1, mohammadi_sums &s) no
 }
 
 /// One full block of k1 values starting at p: adds log|Y| and the log|X|
-/// sum; false (adding nothing) as mohammadi_block_scalar.
+/// sum; false (adding nothing) as mohammadi_block_finish.
 ///
 /// sum log|x| is computed without a log per value: with x = 2^e m, m in
 /// [1, 2), it is ln2 (sum e - bias n) + log(prod m), where the mantissa
@@ -156,7 +157,7 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
         }
     }
     if (xsimd::any(special))
-        return mohammadi_block_scalar(p, k1, s);
+        return mohammadi_block_finish(p, 0, k1, 0.0, 0.0, s);
     alignas(64) uint e_lanes[W];
     esum.store_aligned(e_lanes);
     double e_total = 0;
@@ -164,20 +165,7 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
         e_total += double(e_lanes[l]);
     ls = std::numbers::ln2 * (e_total - double(C::bias) * double(j)) +
          double(xsimd::hadd(xsimd::log(xsimd::batch<Real>(prod))));
-    double y = double(xsimd::hadd(sum));
-    for (; j < k1; ++j) {
-        const double v = double(p[j]);
-        if (!usable_for_log(v))
-            return false;
-        y += v;
-        ls += std::log(std::fabs(v));
-    }
-    if (!usable_for_log(y))
-        return false;
-    s.sum_log_x += ls;
-    s.sum_log_y += std::log(std::fabs(y));
-    ++s.blocks;
-    return true;
+    return mohammadi_block_finish(p, j, k1, double(xsimd::hadd(sum)), ls, s);
 }
 
 template <class Real>
