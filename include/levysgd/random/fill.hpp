@@ -53,6 +53,16 @@ template <variate V, class B> LEVYSGD_INLINE void fill_transform_pair(B &a, B &b
     }
 }
 
+/// Stores interleave(a, b) to dst[0, 2 W).
+template <class B>
+LEVYSGD_INLINE void store_interleaved(const B &a, const B &b,
+                                      typename B::value_type *dst) noexcept {
+    B lo, hi;
+    interleave(a, b, lo, hi);
+    lo.store_unaligned(dst);
+    hi.store_unaligned(dst + B::size);
+}
+
 template <variate V, class Real>
 void fill_chunk_values(const philox_batch_block<fill_arch> &blk, Real *dst) noexcept {
     using A = fill_arch;
@@ -64,28 +74,19 @@ void fill_chunk_values(const philox_batch_block<fill_arch> &blk, Real *dst) noex
         fill_transform_pair<V>(w0, w1);
         fill_transform_pair<V>(w2, w3);
         // Transpose 4 x W (word, block) into block-major order.
-        B p, q, r, t, o0, o1;
+        B p, q, r, t;
         interleave(w0, w2, p, q);
         interleave(w1, w3, r, t);
-        interleave(p, r, o0, o1);
-        o0.store_unaligned(dst);
-        o1.store_unaligned(dst + W);
-        interleave(q, t, o0, o1);
-        o0.store_unaligned(dst + 2 * W);
-        o1.store_unaligned(dst + 3 * W);
+        store_interleaved(p, r, dst);
+        store_interleaved(q, t, dst + 2 * W);
     } else {
         B e_lo, e_hi, o_lo, o_hi; // uniforms 2j (even) and 2j+1 (odd), lanes split in halves
         uniform_double_batch<A>(blk.x0, blk.x1, e_lo, e_hi);
         uniform_double_batch<A>(blk.x2, blk.x3, o_lo, o_hi);
         fill_transform_pair<V>(e_lo, o_lo);
         fill_transform_pair<V>(e_hi, o_hi);
-        B o0, o1;
-        interleave(e_lo, o_lo, o0, o1);
-        o0.store_unaligned(dst);
-        o1.store_unaligned(dst + W);
-        interleave(e_hi, o_hi, o0, o1);
-        o0.store_unaligned(dst + 2 * W);
-        o1.store_unaligned(dst + 3 * W);
+        store_interleaved(e_lo, o_lo, dst);
+        store_interleaved(e_hi, o_hi, dst + 2 * W);
     }
 }
 
