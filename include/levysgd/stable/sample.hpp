@@ -126,6 +126,29 @@ template <class B> B s1_location_shift(const B &a, const B &beta, const B &s) no
                          beta * s * t);
 }
 
+/// The chunk loop shared by sample() and sample_coordinates(): Philox blocks
+/// and the parameter-free CMS inputs are prepared one chunk ahead, and
+/// fn(sym, chunk, inputs, dst, lo, hi, partial) runs with sym a
+/// std::bool_constant selecting the beta = 0 kernel.
+template <class Real, class Fn>
+void for_each_stable_chunk(std::span<Real> out, std::uint64_t seed, std::uint64_t stream,
+                           const sample_options &opt, bool symmetric, Fn &&fn) {
+    const philox_batch_stream<simd_arch> bits(seed, stream);
+    const auto prepare = [&](std::uint64_t chunk) {
+        return stable_chunk_prepare<Real>(bits, chunk);
+    };
+    auto run = [&](auto sym) {
+        for_each_chunk<stable_chunk<Real>>(
+            out, opt.first_index, opt.threads, prepare,
+            [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
+                bool partial) { fn(sym, chunk, in, dst, lo, hi, partial); });
+    };
+    if (symmetric)
+        run(std::true_type{});
+    else
+        run(std::false_type{});
+}
+
 } // namespace detail
 
 /// Fills `out` with independent draws from `d`: out[i] is sample
@@ -140,26 +163,15 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
-    const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
-    const auto prepare = [&](std::uint64_t chunk) {
-        return detail::stable_chunk_prepare<Real>(bits, chunk);
-    };
-    auto run = [&]<bool Symmetric>() {
-        detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads, prepare,
-            [&](std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
-                B z[2];
-                detail::stable_chunk_s0<Real, Symmetric>(
-                    in, [&](auto...) -> const auto & { return kb; }, z);
-                for (std::size_t h = 0; h < 2; ++h)
-                    xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper)
-                        .store_unaligned(dst + h * W);
-            });
-    };
-    if (plan.k.beta == Real(0))
-        run.template operator()<true>();
-    else
-        run.template operator()<false>();
+    detail::for_each_stable_chunk(
+        out, seed, stream, opt, plan.k.beta == Real(0),
+        [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
+            B z[2];
+            detail::stable_chunk_s0<Real, decltype(sym)::value>(
+                in, [&](auto...) -> const auto & { return kb; }, z);
+            for (std::size_t h = 0; h < 2; ++h)
+                xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper).store_unaligned(dst + h * W);
+        });
 }
 
 /// sample() into a contiguous Eigen vector or array (Matrix/Array objects).
@@ -217,63 +229,50 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     constexpr std::size_t K = detail::stable_chunk<Real>;
     const bool s1 = p == parameterization::S1;
     const B vbeta(beta);
-    const detail::philox_batch_stream<detail::simd_arch> bits(seed, stream);
-    const auto prepare = [&](std::uint64_t chunk) {
-        return detail::stable_chunk_prepare<Real>(bits, chunk);
-    };
-    auto run = [&]<bool Symmetric>() {
-        detail::for_each_chunk<detail::stable_chunk<Real>>(
-            out, opt.first_index, opt.threads, prepare,
-            [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
-                bool partial) {
-                // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
-                alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
-                const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
-                const Real *a_ptr;
-                const Real *s_ptr;
-                if (!partial && scale.size() == n) {
-                    a_ptr = alpha.data() + off;
-                    s_ptr = scale.data() + off;
-                } else {
-                    for (std::size_t j = 0; j < K; ++j) {
-                        const bool in = j >= lo && j < hi;
-                        a_buf[j] = in ? alpha[off + j - lo] : Real(2);
-                        s_buf[j] =
-                            scale.size() == 1 ? scale[0] : (in ? scale[off + j - lo] : Real(1));
-                    }
-                    a_ptr = a_buf.data();
-                    s_ptr = s_buf.data();
+    detail::for_each_stable_chunk(
+        out, seed, stream, opt, beta == Real(0),
+        [&](auto sym, std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo,
+            std::size_t hi, bool partial) {
+            // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.
+            alignas(detail::simd_arch::alignment()) std::array<Real, K> a_buf, s_buf;
+            const std::size_t off = static_cast<std::size_t>(chunk * K + lo - opt.first_index);
+            const Real *a_ptr;
+            const Real *s_ptr;
+            if (!partial && scale.size() == n) {
+                a_ptr = alpha.data() + off;
+                s_ptr = scale.data() + off;
+            } else {
+                for (std::size_t j = 0; j < K; ++j) {
+                    const bool inside = j >= lo && j < hi;
+                    a_buf[j] = inside ? alpha[off + j - lo] : Real(2);
+                    s_buf[j] =
+                        scale.size() == 1 ? scale[0] : (inside ? scale[off + j - lo] : Real(1));
                 }
-                B z[2];
-                if constexpr (std::is_same_v<Real, double>) {
-                    const detail::cms_coefficients<B> k[2] = {
-                        detail::make_cms_coefficients(B::load_unaligned(a_ptr), vbeta),
-                        detail::make_cms_coefficients(B::load_unaligned(a_ptr + W), vbeta)};
-                    detail::stable_chunk_s0<Real, Symmetric>(
-                        in, [&](int half) -> const auto & { return k[half]; }, z);
-                } else {
-                    // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
-                    const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
-                    const detail::cms_coefficients<B> k[2] = {
-                        detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta),
-                        detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta)};
-                    detail::stable_chunk_s0<Real, Symmetric>(
-                        in, [&](int half) -> const auto & { return k[half]; }, z);
-                }
-                for (std::size_t h = 0; h < 2; ++h) {
-                    const B a = B::load_unaligned(a_ptr + h * W);
-                    const B s = B::load_unaligned(s_ptr + h * W);
-                    B x = s * z[h];
-                    if (s1)
-                        x = x + detail::s1_location_shift(a, vbeta, s);
-                    x.store_unaligned(dst + h * W);
-                }
-            });
-    };
-    if (beta == Real(0))
-        run.template operator()<true>();
-    else
-        run.template operator()<false>();
+                a_ptr = a_buf.data();
+                s_ptr = s_buf.data();
+            }
+            const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
+            detail::cms_coefficients<B> k[2];
+            if constexpr (std::is_same_v<Real, double>) {
+                k[0] = detail::make_cms_coefficients(a0, vbeta);
+                k[1] = detail::make_cms_coefficients(a1, vbeta);
+            } else {
+                // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
+                k[0] = detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta);
+                k[1] = detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta);
+            }
+            B z[2];
+            detail::stable_chunk_s0<Real, decltype(sym)::value>(
+                in, [&](int half) -> const auto & { return k[half]; }, z);
+            const B a[2] = {a0, a1};
+            for (std::size_t h = 0; h < 2; ++h) {
+                const B s = B::load_unaligned(s_ptr + h * W);
+                B x = s * z[h];
+                if (s1)
+                    x = x + detail::s1_location_shift(a[h], vbeta, s);
+                x.store_unaligned(dst + h * W);
+            }
+        });
 }
 
 } // namespace levysgd
