@@ -9,6 +9,7 @@
 #include "random/philox_simd.hpp"
 #include "random/transforms.hpp"
 #include "random/urbg_bits.hpp"
+#include "sde/sde.hpp"
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"

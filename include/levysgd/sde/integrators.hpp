@@ -1,0 +1,76 @@
+#pragma once
+// One-step schemes for dX = -grad f(X) dt + dN_t (N from a noise model,
+// sde/noise.hpp) and the discrete SGD recursion. Each is an Integrator
+// (sde/concepts.hpp); time_step() is the time one step advances.
+//
+//   euler          X_{k+1} = X_k - dt grad f(X_k) + (N_{t+dt} - N_t). For
+//                  Brownian N this is Euler-Maruyama (weak order 1); for
+//                  alpha-stable N the Euler scheme of the Levy-driven SDE
+//                  (003_612c5dc84b231738.txt eq. 9-10), increments scaling as
+//                  dt^(1/alpha).
+//   sgd_recursion  w_{k+1} = w_k - eta (grad f(w_k) + U_k), U_k the noise
+//                  model's increment over unit time taken as gradient noise.
+//                  With stable_noise(alpha, sigma) this is
+//                  003_612c5dc84b231738.txt eq. 8: w - eta grad f + eta^(1/alpha)
+//                  (eta^((alpha-1)/alpha) sigma) S_k. Time t = eta k; its
+//                  continuous limit is eq. 9, i.e. euler on
+//                  stable_noise(alpha, sgd_limit_scale(eta, sigma, alpha)).
+
+#include <cmath>
+#include <string_view>
+
+#include "../detail/validate.hpp"
+
+namespace levysgd {
+
+/// Euler(-Maruyama) scheme with step dt > 0.
+template <class Real = double> struct euler {
+    Real dt;
+    explicit euler(Real dt_) : dt(dt_) {
+        if (!(dt_ > Real(0) && std::isfinite(dt_)))
+            detail::throw_invalid("levysgd::euler", "dt", dt_, "must be finite and > 0");
+    }
+    Real time_step() const noexcept { return dt; }
+    template <class P, class Src, class V, class W>
+    void step(const P &p, Src &src, V &x, Real t, W &g, W &dn) const {
+        p.gradient(x, g);
+        src.increment(x, t, dt, dn);
+        x += dn - dt * g;
+    }
+};
+
+/// Euler-Maruyama is euler with Brownian noise.
+template <class Real = double> using euler_maruyama = euler<Real>;
+
+/// The SGD recursion with learning rate eta > 0 (see the header comment).
+template <class Real = double> struct sgd_recursion {
+    Real eta;
+    explicit sgd_recursion(Real eta_) : eta(eta_) {
+        if (!(eta_ > Real(0) && std::isfinite(eta_)))
+            detail::throw_invalid("levysgd::sgd_recursion", "eta", eta_, "must be finite and > 0");
+    }
+    Real time_step() const noexcept { return eta; }
+    template <class P, class Src, class V, class W>
+    void step(const P &p, Src &src, V &x, Real t, W &g, W &u) const {
+        p.gradient(x, g);
+        src.increment(x, t, Real(1), u);
+        x -= eta * (g + u);
+    }
+};
+
+/// Noise scale of the SDE that is the continuous-time limit of the SGD
+/// recursion with SaS gradient noise of scale sigma: eta^((alpha-1)/alpha) sigma
+/// (003_612c5dc84b231738.txt eq. 9). For alpha = 2 (Gaussian gradient noise of
+/// covariance C = 2 sigma^2 I) this is sqrt(eta) sigma.
+template <class Real> Real sgd_limit_scale(Real eta, Real sigma, Real alpha) {
+    constexpr std::string_view where = "levysgd::sgd_limit_scale";
+    if (!(eta > Real(0) && std::isfinite(eta)))
+        detail::throw_invalid(where, "eta", eta, "must be finite and > 0");
+    if (!(sigma >= Real(0) && std::isfinite(sigma)))
+        detail::throw_invalid(where, "sigma", sigma, "must be finite and >= 0");
+    if (!(alpha > Real(0) && alpha <= Real(2)))
+        detail::throw_invalid(where, "alpha", alpha, "must be in (0, 2]");
+    return std::pow(eta, (alpha - Real(1)) / alpha) * sigma;
+}
+
+} // namespace levysgd

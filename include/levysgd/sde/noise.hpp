@@ -1,0 +1,406 @@
+#pragma once
+// Noise models for the SDEs and recursions of sde/integrators.hpp. Each is a
+// NoiseModel (sde/concepts.hpp): make_source(seed) gives a per-thread source;
+// source.start(path) selects Philox stream `path` of `seed`, and
+// source.increment(x, t, h, dn) writes the noise increment over [t, t + h].
+//
+// Conventions (time t; s_t the scheduler, 000_be844f6cfe6384be.txt eq. 3):
+//   gaussian_noise   dN = s_t^(1/2) Sigma^(1/2) dW: increment ~ N(0, s_t Sigma h).
+//                    isotropic(n, sigma): Sigma = sigma^2 I;
+//                    from_diffusion(n, D): dN = sqrt(2D) dW (001_d813b85497575571.txt
+//                    eq. 2, Kramers' convention), Sigma = 2D I.
+//   hessian_noise    state-dependent Sigma(x) = c H_+(x) (H_+: the Hessian with
+//                    negative eigenvalues set to 0). As SGD gradient noise
+//                    c = 1/B (C = H/B, 001 Fig. 2); as the SDE of SGD,
+//                    c = eta/B, i.e. D = eta H/(2B) (001 eq. 4).
+//   stable_noise     dN_l = scale_l s_t^((alpha_l-1)/alpha_l) dL^(alpha_l), with L^alpha
+//                    the symmetric alpha-stable Levy process whose L_1 ~
+//                    S(alpha, 0, 1, 0): increment over h = h^(1/alpha) S, the
+//                    law levysgd::stable_distribution samples (alpha = 2:
+//                    L = sqrt(2) W). Per-coordinate alpha_l as in 000 eq. 3.
+//   mixture_noise    the sum of two independent models.
+//
+// Random numbers: step k of a path uses innovations k m ... k m + m - 1 of
+// the path's stream (m = values per step), so the noise of a path does not
+// depend on threads or on how the source buffers it. The source draws them
+// with the bulk SIMD samplers in blocks that grow from 16 to 1024 steps
+// (short paths waste little, long ones run at the sampler's speed).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+
+#include "../detail/validate.hpp"
+#include "../random/fill.hpp"
+#include "../random/philox.hpp"
+#include "../stable/sample.hpp"
+#include "concepts.hpp"
+#include "scheduler.hpp"
+
+namespace levysgd {
+
+namespace detail {
+
+/// A 64-bit seed derived from `seed` for independent component k of a
+/// compound noise model (mixture_noise). Uses stream 2^64 - 1 of `seed`,
+/// which levysgd reserves for this purpose.
+inline std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t k) noexcept {
+    const philox_block b = philox_bits(seed, ~std::uint64_t{0}, k);
+    return (std::uint64_t{b[1]} << 32) | b[0];
+}
+
+/// Buffered innovations of one path: take(m) returns the next m values;
+/// refills with fill(span, first_index) in blocks of a whole number of steps.
+template <class Real> class innovation_buffer {
+  public:
+    static constexpr std::size_t first_steps = 16;
+    static constexpr std::size_t max_steps = 1024;
+
+    explicit innovation_buffer(std::size_t per_step) : m_(per_step), buf_(max_steps * per_step) {}
+
+    void start() noexcept {
+        pos_ = len_ = 0;
+        next_index_ = 0;
+        steps_ = first_steps;
+    }
+    template <class Fill> const Real *take(Fill &&fill) {
+        if (pos_ == len_) {
+            len_ = steps_ * m_;
+            fill(std::span<Real>(buf_.data(), len_), next_index_);
+            next_index_ += len_;
+            pos_ = 0;
+            steps_ = std::min(2 * steps_, max_steps);
+        }
+        const Real *p = buf_.data() + pos_;
+        pos_ += m_;
+        return p;
+    }
+    std::size_t per_step() const noexcept { return m_; }
+
+  private:
+    std::size_t m_;
+    std::vector<Real> buf_;
+    std::size_t pos_ = 0, len_ = 0, steps_ = first_steps;
+    std::uint64_t next_index_ = 0;
+};
+
+inline void check_dimension(std::string_view where, Eigen::Index n) {
+    if (n < 1)
+        throw_invalid(where, "dimension", n, "must be >= 1");
+}
+
+} // namespace detail
+
+/// Gaussian noise with constant covariance (see the header comment).
+template <class Real = double, class Sched = constant_scheduler<Real>>
+requires Scheduler<Sched, Real>
+class gaussian_noise {
+  public:
+    using scalar_type = Real;
+    using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+
+    /// Sigma = sigma^2 I in n dimensions.
+    static gaussian_noise isotropic(Eigen::Index n, Real sigma, Sched s = Sched{}) {
+        constexpr std::string_view where = "levysgd::gaussian_noise::isotropic";
+        detail::check_dimension(where, n);
+        if (!(sigma >= Real(0) && std::isfinite(sigma)))
+            detail::throw_invalid(where, "sigma", sigma, "must be finite and >= 0");
+        return gaussian_noise(n, sigma, matrix(), std::move(s));
+    }
+    /// dN = sqrt(2 D) dW (Kramers / Langevin convention), D >= 0.
+    static gaussian_noise from_diffusion(Eigen::Index n, Real D, Sched s = Sched{}) {
+        if (!(D >= Real(0) && std::isfinite(D)))
+            detail::throw_invalid("levysgd::gaussian_noise::from_diffusion", "D", D,
+                                  "must be finite and >= 0");
+        return isotropic(n, std::sqrt(Real(2) * D), std::move(s));
+    }
+    /// Increments ~ N(0, s_t Sigma h); Sigma symmetric positive semi-definite.
+    static gaussian_noise with_covariance(const matrix &sigma, Sched s = Sched{}) {
+        constexpr std::string_view where = "levysgd::gaussian_noise::with_covariance";
+        if (sigma.rows() != sigma.cols() || sigma.rows() < 1)
+            detail::throw_invalid(where, "covariance.cols()", sigma.cols(),
+                                  "must equal covariance.rows() = " + std::to_string(sigma.rows()) +
+                                      " and be >= 1");
+        if (!sigma.allFinite())
+            detail::throw_invalid(where, "covariance", "non-finite entries", "must be finite");
+        if (!sigma.isApprox(sigma.transpose(), Real(1e-12)))
+            detail::throw_invalid(where, "covariance", "asymmetric matrix", "must be symmetric");
+        Eigen::SelfAdjointEigenSolver<matrix> es(sigma);
+        const Real tol = Real(1e-12) * std::max(Real(1), es.eigenvalues().cwiseAbs().maxCoeff());
+        if (es.eigenvalues().minCoeff() < -tol)
+            detail::throw_invalid(where, "covariance smallest eigenvalue",
+                                  es.eigenvalues().minCoeff(), "must be >= 0 (PSD)");
+        // Symmetric square root: works for singular covariances too.
+        const matrix root = es.eigenvectors() *
+                            es.eigenvalues().cwiseMax(Real(0)).cwiseSqrt().asDiagonal() *
+                            es.eigenvectors().transpose();
+        return gaussian_noise(sigma.rows(), Real(0), root, std::move(s));
+    }
+
+    Eigen::Index dimension() const noexcept { return n_; }
+    const Sched &scheduler() const noexcept { return sched_; }
+
+    class source {
+      public:
+        source(const gaussian_noise &model, std::uint64_t seed)
+            : model_(&model), seed_(seed), buf_(static_cast<std::size_t>(model.n_)) {}
+        void start(std::uint64_t path) noexcept {
+            stream_ = path;
+            buf_.start();
+        }
+        template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
+            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                fill_normal(out, seed_, stream_, fill_options{first, 1});
+            });
+            Real f = std::sqrt(h);
+            if constexpr (!detail::is_constant_scheduler<Sched>)
+                f *= std::sqrt(model_->sched_(t));
+            else
+                f *= std::sqrt(model_->sched_.value);
+            const auto n = model_->n_;
+            if (model_->root_.size() == 0) {
+                const Real c = f * model_->sigma_;
+                for (Eigen::Index i = 0; i < n; ++i)
+                    dn[i] = c * z[i];
+            } else {
+                dn.noalias() =
+                    f * (model_->root_ *
+                         Eigen::Map<const Eigen::Matrix<Real, D::RowsAtCompileTime, 1>>(z, n));
+            }
+        }
+
+      private:
+        const gaussian_noise *model_;
+        std::uint64_t seed_, stream_ = 0;
+        detail::innovation_buffer<Real> buf_;
+    };
+    source make_source(std::uint64_t seed) const { return source(*this, seed); }
+
+  private:
+    gaussian_noise(Eigen::Index n, Real sigma, matrix root, Sched s)
+        : n_(n), sigma_(sigma), root_(std::move(root)), sched_(std::move(s)) {}
+    Eigen::Index n_;
+    Real sigma_;
+    matrix root_; // empty: isotropic
+    Sched sched_;
+};
+
+/// Gaussian noise with state-dependent covariance c H_+(x) (see the header
+/// comment); P must provide its Hessian.
+template <HessianPotential P, class Sched = constant_scheduler<typename P::scalar_type>>
+requires Scheduler<Sched, typename P::scalar_type>
+class hessian_noise {
+  public:
+    using Real = typename P::scalar_type;
+    using scalar_type = Real;
+
+    hessian_noise(const P &potential, Real c, Sched s = Sched{})
+        : p_(potential), c_(c), sched_(std::move(s)) {
+        if (!(c > Real(0) && std::isfinite(c)))
+            detail::throw_invalid("levysgd::hessian_noise", "c", c, "must be finite and > 0");
+    }
+    Eigen::Index dimension() const noexcept { return p_.dimension(); }
+
+    class source {
+      public:
+        source(const hessian_noise &model, std::uint64_t seed)
+            : model_(&model), seed_(seed), buf_(static_cast<std::size_t>(model.dimension())) {
+            h_.resize(model.dimension(), model.dimension());
+        }
+        void start(std::uint64_t path) noexcept {
+            stream_ = path;
+            buf_.start();
+        }
+        template <class V, class D> void increment(const V &x, Real t, Real h, D &dn) {
+            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                fill_normal(out, seed_, stream_, fill_options{first, 1});
+            });
+            Real s = h * model_->c_;
+            if constexpr (!detail::is_constant_scheduler<Sched>)
+                s *= model_->sched_(t);
+            else
+                s *= model_->sched_.value;
+            model_->p_.hessian(x, h_);
+            const auto n = model_->dimension();
+            if (n == 1) {
+                dn[0] = std::sqrt(s * std::max(h_(0, 0), Real(0))) * z[0];
+                return;
+            }
+            es_.compute(h_);
+            const auto zv = Eigen::Map<const Eigen::Matrix<Real, P::dim, 1>>(z, n);
+            // dn = sqrt(s) Q diag(sqrt(max(lambda, 0))) Q' z
+            dn.noalias() =
+                es_.eigenvectors() * (es_.eigenvalues().cwiseMax(Real(0)).cwiseSqrt().cwiseProduct(
+                                          es_.eigenvectors().transpose() * zv) *
+                                      std::sqrt(s));
+        }
+
+      private:
+        const hessian_noise *model_;
+        std::uint64_t seed_, stream_ = 0;
+        detail::innovation_buffer<Real> buf_;
+        hessian_matrix<P> h_;
+        Eigen::SelfAdjointEigenSolver<hessian_matrix<P>> es_;
+    };
+    source make_source(std::uint64_t seed) const { return source(*this, seed); }
+
+  private:
+    P p_;
+    Real c_;
+    Sched sched_;
+};
+
+/// Symmetric alpha-stable noise with a tail index and a scale per coordinate
+/// (000_be844f6cfe6384be.txt eq. 3; see the header comment).
+template <class Real = double, class Sched = constant_scheduler<Real>>
+requires Scheduler<Sched, Real>
+class stable_noise {
+  public:
+    using scalar_type = Real;
+
+    /// The same alpha and scale on all n coordinates.
+    stable_noise(Eigen::Index n, Real alpha, Real scale, Sched s = Sched{})
+        : stable_noise(
+              std::vector<Real>(static_cast<std::size_t>(std::max<Eigen::Index>(n, 0)), alpha),
+              std::vector<Real>(static_cast<std::size_t>(std::max<Eigen::Index>(n, 0)), scale),
+              std::move(s)) {
+        detail::check_dimension("levysgd::stable_noise", n);
+    }
+    /// alpha[l] and scale[l] for coordinate l.
+    stable_noise(std::vector<Real> alpha, std::vector<Real> scale, Sched s = Sched{})
+        : alpha_(std::move(alpha)), scale_(std::move(scale)), sched_(std::move(s)) {
+        constexpr std::string_view where = "levysgd::stable_noise";
+        detail::check_dimension(where, static_cast<Eigen::Index>(alpha_.size()));
+        if (scale_.size() != alpha_.size())
+            detail::throw_invalid(where, "scale.size()", scale_.size(),
+                                  "must equal alpha.size() = " + std::to_string(alpha_.size()));
+        for (std::size_t l = 0; l < alpha_.size(); ++l) {
+            if (!(alpha_[l] > Real(0) && alpha_[l] <= Real(2)))
+                detail::throw_invalid(where, "alpha[" + std::to_string(l) + "]", alpha_[l],
+                                      "must be in (0, 2]");
+            if (!(scale_[l] >= Real(0) && std::isfinite(scale_[l])))
+                detail::throw_invalid(where, "scale[" + std::to_string(l) + "]", scale_[l],
+                                      "must be finite and >= 0");
+        }
+        common_ = std::all_of(alpha_.begin(), alpha_.end(), [&](Real a) { return a == alpha_[0]; });
+        dist_ = stable_distribution<Real>(alpha_[0], 0, 1, 0, parameterization::S0);
+    }
+
+    Eigen::Index dimension() const noexcept { return static_cast<Eigen::Index>(alpha_.size()); }
+    const std::vector<Real> &alpha() const noexcept { return alpha_; }
+    const std::vector<Real> &scale() const noexcept { return scale_; }
+    const Sched &scheduler() const noexcept { return sched_; }
+
+    class source {
+      public:
+        source(const stable_noise &model, std::uint64_t seed)
+            : model_(&model), seed_(seed), buf_(model.alpha_.size()), factor_(model.alpha_.size()) {
+            if (!model.common_) {
+                // alpha of every buffered value: coordinate j % n.
+                const std::size_t n = model.alpha_.size();
+                pattern_.resize(detail::innovation_buffer<Real>::max_steps * n);
+                for (std::size_t j = 0; j < pattern_.size(); ++j)
+                    pattern_[j] = model.alpha_[j % n];
+            }
+        }
+        void start(std::uint64_t path) noexcept {
+            stream_ = path;
+            buf_.start();
+        }
+        template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
+            const stable_noise &m = *model_;
+            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                if (m.common_)
+                    sample(m.dist_, out, seed_, stream_, sample_options{first, 1});
+                else
+                    sample_coordinates<Real>(std::span<const Real>(pattern_.data(), out.size()),
+                                             std::span<const Real>(&one_, 1), Real(0),
+                                             parameterization::S0, out, seed_, stream_,
+                                             sample_options{first, 1});
+            });
+            const Real s = detail::is_constant_scheduler<Sched> ? m.sched_(Real(0)) : m.sched_(t);
+            if (h != h_ || s != s_) { // scale_l s^((a-1)/a) h^(1/a), cached per (h, s)
+                h_ = h;
+                s_ = s;
+                for (std::size_t l = 0; l < factor_.size(); ++l) {
+                    const Real a = m.alpha_[l];
+                    factor_[l] =
+                        m.scale_[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
+                }
+            }
+            const auto n = static_cast<Eigen::Index>(factor_.size());
+            for (Eigen::Index i = 0; i < n; ++i)
+                dn[i] = factor_[static_cast<std::size_t>(i)] * z[i];
+        }
+
+      private:
+        const stable_noise *model_;
+        std::uint64_t seed_, stream_ = 0;
+        detail::innovation_buffer<Real> buf_;
+        std::vector<Real> factor_, pattern_;
+        Real h_ = -1, s_ = -1;
+        Real one_ = 1;
+    };
+    source make_source(std::uint64_t seed) const { return source(*this, seed); }
+
+  private:
+    std::vector<Real> alpha_, scale_;
+    Sched sched_;
+    bool common_ = true;
+    stable_distribution<Real> dist_;
+};
+
+/// The sum of two independent noise models (e.g. Gaussian + alpha-stable).
+/// The second model draws from a seed derived from the first's
+/// (detail::derived_seed), so the two are independent for every path.
+template <class N1, class N2> class mixture_noise {
+  public:
+    using scalar_type = typename N1::scalar_type;
+    mixture_noise(N1 first, N2 second) : a_(std::move(first)), b_(std::move(second)) {
+        if (a_.dimension() != b_.dimension())
+            detail::throw_invalid("levysgd::mixture_noise", "second.dimension()", b_.dimension(),
+                                  "must equal first.dimension() = " +
+                                      std::to_string(a_.dimension()));
+    }
+    Eigen::Index dimension() const noexcept { return a_.dimension(); }
+    const N1 &first() const noexcept { return a_; }
+    const N2 &second() const noexcept { return b_; }
+
+    class source {
+      public:
+        source(const mixture_noise &m, std::uint64_t seed)
+            : a_(m.a_.make_source(seed)), b_(m.b_.make_source(detail::derived_seed(seed, 1))),
+              tmp_(m.dimension()) {}
+        void start(std::uint64_t path) {
+            a_.start(path);
+            b_.start(path);
+        }
+        template <class V, class D>
+        void increment(const V &x, scalar_type t, scalar_type h, D &dn) {
+            a_.increment(x, t, h, dn);
+            b_.increment(x, t, h, tmp_);
+            dn += tmp_;
+        }
+
+      private:
+        decltype(std::declval<const N1 &>().make_source(0)) a_;
+        decltype(std::declval<const N2 &>().make_source(0)) b_;
+        Eigen::Matrix<scalar_type, Eigen::Dynamic, 1> tmp_;
+    };
+    source make_source(std::uint64_t seed) const { return source(*this, seed); }
+
+  private:
+    N1 a_;
+    N2 b_;
+};
+
+} // namespace levysgd
