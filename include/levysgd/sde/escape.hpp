@@ -2,6 +2,8 @@
 // Escape-time and transition Monte Carlo studies (003_612c5dc84b231738.txt
 // Sec. 3, 000_be844f6cfe6384be.txt Sec. 4, 001_d813b85497575571.txt Sec. 4).
 //
+// simulate_paths runs N paths for a fixed time and returns the final states.
+//
 // escape_study runs N independent paths from x0 with a potential, a noise
 // model and an integrator until each leaves a domain or reaches the horizon.
 // Path i uses Philox stream first_stream + i of the seed, so every per-path
@@ -347,6 +349,67 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
             ch.probability = detail::wilson<Real>(channel[c], res.exited, z);
             res.channels.push_back(ch);
         }
+    return res;
+}
+
+/// Options of simulate_paths.
+template <class Real> struct path_options {
+    std::size_t paths = 1000;
+    std::uint64_t seed = 0;
+    std::uint64_t first_stream = 0; // path i uses stream first_stream + i
+    unsigned threads = 0;           // 0 = all hardware threads; results do not depend on it
+    progress_mode progress = progress_mode::automatic;
+};
+
+/// The states of N paths after a fixed time.
+template <class Real, int Dim> struct terminal_states {
+    /// Column i: path i at time steps * time_step (inf/NaN if it became non-finite).
+    Eigen::Matrix<Real, Dim, Eigen::Dynamic> states;
+    std::size_t non_finite = 0; // paths stopped because the state became inf/NaN
+    std::uint64_t steps = 0;
+    Real time_step = 0;
+};
+
+/// Runs N paths from x0 for ceil(time / time_step) steps with no domain and
+/// returns their final states (for the law of X_t; e.g. moments, empirical
+/// characteristic functions). Same streams and determinism as escape_study.
+template <Potential P, class N, class I>
+requires NoiseModel<N, state_vector<P>> &&
+    Integrator<I, P, decltype(std::declval<const N &>().make_source(0))>
+        terminal_states<typename P::scalar_type, P::dim>
+        simulate_paths(const P &potential, const N &noise, const I &integrator,
+                       const state_vector<P> &x0, typename P::scalar_type time,
+                       const path_options<typename P::scalar_type> &opt) {
+    using Real = typename P::scalar_type;
+    using V = state_vector<P>;
+    const std::uint64_t steps = detail::check_study_common<Real>(
+        "levysgd::simulate_paths", potential, noise, integrator, x0, opt.paths, time);
+    const Real dt = integrator.time_step();
+    terminal_states<Real, P::dim> res;
+    res.states.resize(potential.dimension(), static_cast<Eigen::Index>(opt.paths));
+    res.steps = steps;
+    res.time_step = dt;
+    std::vector<std::size_t> bad((opt.paths + detail::study_block - 1) / detail::study_block, 0);
+    detail::progress_bar bar(opt.paths, opt.progress, "paths");
+    detail::for_each_path_block(opt.paths, opt.threads, bar,
+                                [&](std::size_t b, std::size_t lo, std::size_t hi) {
+                                    auto src = noise.make_source(opt.seed);
+                                    V x = x0, g = x0, dn = x0;
+                                    for (std::size_t i = lo; i < hi; ++i) {
+                                        src.start(opt.first_stream + i);
+                                        x = x0;
+                                        for (std::uint64_t k = 0; k < steps; ++k) {
+                                            integrator.step(potential, src, x, Real(k) * dt, g, dn);
+                                            if (!x.allFinite()) {
+                                                ++bad[b];
+                                                break;
+                                            }
+                                        }
+                                        res.states.col(static_cast<Eigen::Index>(i)) = x;
+                                    }
+                                });
+    for (std::size_t c : bad)
+        res.non_finite += c;
     return res;
 }
 
