@@ -101,6 +101,9 @@ TEST_CASE("Concepts accept the built-in and user types and reject others", "[sde
         levysgd::Integrator<levysgd::euler<double>, levysgd::polynomial_well<double>, src>);
     STATIC_REQUIRE(
         levysgd::Integrator<levysgd::sgd_recursion<double>, levysgd::polynomial_well<double>, src>);
+    STATIC_REQUIRE(
+        levysgd::Integrator<levysgd::tamed_euler<double>, levysgd::polynomial_well<double>, src>);
+    STATIC_REQUIRE(!levysgd::Integrator<double, levysgd::polynomial_well<double>, src>);
 }
 
 TEST_CASE("Potentials: gradients and Hessians match finite differences", "[sde]") {
@@ -228,6 +231,9 @@ TEST_CASE("Schedulers follow 000_be844f6cfe6384be.txt", "[sde]") {
 TEST_CASE("Bad parameters name the parameter and the value", "[sde]") {
     CHECK_THAT(message_of([] { levysgd::euler<double>(0.0); }), Contains("dt") && Contains("0"));
     CHECK_THAT(message_of([] { levysgd::euler<double>(-1e-3); }), Contains("dt"));
+    CHECK_THAT(
+        message_of([] { levysgd::tamed_euler<double> t(std::numeric_limits<double>::infinity()); }),
+        Contains("tamed_euler") && Contains("dt") && Contains("inf"));
     CHECK_THAT(message_of([] { levysgd::sgd_recursion<double>(std::nan("")); }),
                Contains("eta") && Contains("nan"));
     CHECK_THAT(message_of([] { levysgd::stable_noise<double>(2, 2.5, 1.0); }),

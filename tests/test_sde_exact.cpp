@@ -287,3 +287,39 @@ TEST_CASE("Exit channels: a symmetric box is left through each side equally ofte
     }
     CHECK(r.axis_probability(0) + r.axis_probability(1) == Approx(1.0));
 }
+
+TEST_CASE("Hessian-shaped noise: dX = -H X dt + sqrt(c H) dW has stationary covariance c/2 I",
+          "[sde]") {
+    // Lyapunov equation H S + S H = c H has the solution S = c/2 I for any
+    // positive-definite H (the flatness-blind equilibrium of SGD noise C = H/B
+    // in 001_d813b85497575571.txt Sec. 3).
+    Eigen::Matrix2d h;
+    h << 2.0, 0.5, 0.5, 1.0;
+    const levysgd::quadratic<double, 2> q(h, Eigen::Vector2d::Zero());
+    const double c = 0.3;
+    levysgd::path_options<double> opt;
+    opt.paths = 40000;
+    opt.seed = 8;
+    const auto res =
+        levysgd::simulate_paths(q, levysgd::hessian_noise(q, c), levysgd::euler<double>(0.005),
+                                Eigen::Vector2d(1.0, 1.0), 10.0, opt);
+    REQUIRE(res.non_finite == 0);
+    const Eigen::Vector2d mean = res.states.rowwise().mean();
+    const Eigen::Matrix2Xd d = res.states.colwise() - mean;
+    const Eigen::Matrix2d emp = d * d.transpose() / double(opt.paths - 1);
+    INFO("stationary covariance\n" << emp);
+    const double se = (c / 2) * std::sqrt(2.0 / opt.paths);
+    CHECK(std::abs(emp(0, 0) - c / 2) < 4 * se + 0.01 * c);
+    CHECK(std::abs(emp(1, 1) - c / 2) < 4 * se + 0.01 * c);
+    CHECK(std::abs(emp(0, 1)) < 4 * se + 0.01 * c);
+    // 1-D: the clipped Hessian gives no noise where f'' < 0 (at the saddle).
+    const auto dw = levysgd::double_well(-1.0, 0.0, 1.0);
+    const levysgd::hessian_noise hn(dw, 1.0);
+    auto src = hn.make_source(1); // a source refers to its model: keep the model alive
+    src.start(0);
+    V1 dn;
+    src.increment(V1(0.0), 0.0, 0.1, dn);
+    CHECK(dn[0] == 0.0);
+    src.increment(V1(1.0), 0.0, 0.1, dn);
+    CHECK(dn[0] != 0.0);
+}

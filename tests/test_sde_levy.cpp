@@ -143,3 +143,49 @@ TEST_CASE("The SGD recursion and the Euler scheme of its limit SDE agree in law"
         CHECK(std::abs(a.value - b.value) < 5 * std::hypot(a.se, b.se) + bias);
     }
 }
+
+TEST_CASE("Transition study: counts, occupation and symmetry of a symmetric double well",
+          "[sde][levy]") {
+    using V1 = Eigen::Matrix<double, 1, 1>;
+    const auto dw = levysgd::double_well(-1.0, 0.0, 1.0, 1.0);
+    const levysgd::interval_basins<double> basins({-1.5, 0.5}, {-0.5, 1.5});
+    const levysgd::stable_noise<double> noise(1, 1.2, 0.15);
+    levysgd::transition_options<double> opt;
+    opt.paths = 200;
+    opt.horizon = 400;
+    opt.seed = 12;
+    // Plain Euler explodes after large jumps into the cubic walls (flagged,
+    // not counted); the tamed scheme does not.
+    const auto explicit_euler =
+        levysgd::transition_study(dw, noise, levysgd::euler<double>(0.01), basins, V1(-1.0), opt);
+    CHECK(explicit_euler.non_finite > 0);
+    const auto r = levysgd::transition_study(dw, noise, levysgd::tamed_euler<double>(0.01), basins,
+                                             V1(-1.0), opt);
+    REQUIRE(r.non_finite == 0);
+    // Every step is accounted for: labelled + unlabelled time = paths x horizon.
+    CHECK(r.occupation.sum() + r.unlabelled_time == Approx(200 * 400.0).epsilon(1e-9));
+    CHECK(r.unlabelled_time == 0); // starts inside basin 0
+    CHECK(r.counts(0, 0) == 0);
+    CHECK(r.counts(0, 1) > 100);
+    // Transitions alternate, so per path |n01 - n10| <= 1.
+    CHECK(std::abs(double(r.counts(0, 1)) - double(r.counts(1, 0))) <= 200);
+    // Symmetric well: equal equilibrium weights and rates (the start in
+    // basin 0 biases the weights by about one residence time per path).
+    const auto pi = r.occupation_fraction();
+    INFO("pi " << pi.transpose() << " counts\n" << r.counts);
+    CHECK(std::abs(pi[0] - 0.5) < 0.05);
+    const auto q = r.rates();
+    CHECK(q(0, 1) == Approx(q(1, 0)).epsilon(0.15));
+    CHECK(q(0, 0) == -q(0, 1));
+    CHECK(r.mean_residence_time(0) == Approx(1 / q(0, 1)).epsilon(1e-12));
+    CHECK(r.jump_probabilities()(0, 1) == 1.0);
+    // Same counts on 1 and 2 threads.
+    opt.threads = 1;
+    const auto r1 = levysgd::transition_study(dw, noise, levysgd::tamed_euler<double>(0.01), basins,
+                                              V1(-1.0), opt);
+    opt.threads = 2;
+    const auto r2 = levysgd::transition_study(dw, noise, levysgd::tamed_euler<double>(0.01), basins,
+                                              V1(-1.0), opt);
+    CHECK(r1.counts == r2.counts);
+    CHECK(r1.occupation == r2.occupation);
+}

@@ -87,6 +87,19 @@ template <class Real> struct escape_options {
     Real confidence = Real(0.95); // level of the confidence intervals
 };
 
+namespace detail {
+/// Wilson score interval for k successes in n trials (normal quantile z).
+template <class Real> estimate<Real> wilson(std::size_t k, std::size_t n, double z) {
+    if (n == 0)
+        return {};
+    const double p = static_cast<double>(k) / n, z2n = z * z / n;
+    const double c = (p + z2n / 2) / (1 + z2n);
+    const double h = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
+    return {Real(p), Real(std::max(0.0, c - h)), Real(std::min(1.0, c + h))};
+}
+
+} // namespace detail
+
 template <class Real, int Dim> struct escape_result {
     std::size_t paths = 0, exited = 0, censored = 0, non_finite = 0;
     Real time_step = 0, horizon = 0;
@@ -105,10 +118,16 @@ template <class Real, int Dim> struct escape_result {
         return exited == 0 ? std::numeric_limits<Real>::quiet_NaN() : Real(0);
     }
     /// Probability of leaving through coordinate, either side.
-    Real axis_probability(int coordinate) const noexcept {
-        return channel_probability(coordinate, -1) + channel_probability(coordinate, 0) +
-               channel_probability(coordinate, 1);
+    Real axis_probability(int coordinate) const noexcept { return axis(coordinate).value; }
+    /// The same with its Wilson interval at the study's confidence level.
+    estimate<Real> axis(int coordinate) const {
+        std::size_t k = 0;
+        for (const auto &c : channels)
+            if (c.coordinate == coordinate)
+                k += c.count;
+        return detail::wilson<Real>(k, exited, z);
     }
+    double z = 1.959963984540054; // normal quantile of the confidence level
 };
 
 namespace detail {
@@ -125,15 +144,6 @@ inline double normal_quantile(double p) noexcept {
             break;
     }
     return x;
-}
-
-template <class Real> estimate<Real> wilson(std::size_t k, std::size_t n, double z) {
-    if (n == 0)
-        return {};
-    const double p = static_cast<double>(k) / n, z2n = z * z / n;
-    const double c = (p + z2n / 2) / (1 + z2n);
-    const double h = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
-    return {Real(p), Real(std::max(0.0, c - h)), Real(std::min(1.0, c + h))};
 }
 
 /// Running count / mean / M2 (Chan et al. merge), merged in a fixed order.
@@ -180,6 +190,60 @@ void for_each_path_block(std::size_t paths, unsigned threads, progress_bar &bar,
     });
     if (error)
         std::rethrow_exception(error);
+}
+
+/// Paths advanced in lock step by one thread: the dependency chain of one
+/// step (gradient -> update -> next gradient) is latency-bound in low
+/// dimension, so several independent paths in flight fill the pipeline.
+template <int Dim>
+inline constexpr std::size_t lanes_for = (Dim != Eigen::Dynamic && Dim <= 4) ? 4 : 1;
+
+/// One path in flight: its noise source, state, scratch and step count.
+template <class Src, class V> struct path_lane {
+    Src src;
+    V x, g, dn;
+    std::uint64_t k = 0;
+    std::size_t path = 0;
+    int label = -1; // transition_study: current basin; escape_study: path_status
+};
+
+/// Runs paths [lo, hi) on `lanes` (up to 4 in flight): start(lane, i) begins
+/// path i, step(lane) advances it one step and returns true when it has
+/// ended, finish(lane) records it. A path's result depends only on its own
+/// stream, not on which lane ran it.
+template <class Lane, class Start, class Step, class Finish>
+void run_lanes(std::vector<Lane> &lanes, std::size_t lo, std::size_t hi, Start &&start, Step &&step,
+               Finish &&finish) {
+    constexpr std::size_t max_lanes = 4;
+    const std::size_t L = std::min(lanes.size(), max_lanes);
+    bool on[max_lanes] = {};
+    std::size_t next = lo, active = 0;
+    for (std::size_t j = 0; j < L && next < hi; ++j, ++active) {
+        start(lanes[j], next++);
+        on[j] = true;
+    }
+    while (active > 0)
+        for (std::size_t j = 0; j < L; ++j)
+            if (on[j] && step(lanes[j])) {
+                finish(lanes[j]);
+                if (next < hi) {
+                    start(lanes[j], next++);
+                } else {
+                    on[j] = false;
+                    --active;
+                }
+            }
+}
+
+/// n lanes with sources from noise.make_source(seed).
+template <class V, class N>
+auto make_lanes(const N &noise, std::uint64_t seed, const V &x0, std::size_t n) {
+    using Src = decltype(noise.make_source(seed));
+    std::vector<path_lane<Src, V>> lanes;
+    lanes.reserve(n);
+    for (std::size_t j = 0; j < n; ++j)
+        lanes.push_back(path_lane<Src, V>{noise.make_source(seed), x0, x0, x0});
+    return lanes;
 }
 
 template <class T>
@@ -231,7 +295,6 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
                      const state_vector<P> &x0,
                      const escape_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
-    using V = state_vector<P>;
     constexpr std::string_view where = "levysgd::escape_study";
     const std::uint64_t max_steps = detail::check_study_common<Real>(
         where, potential, noise, integrator, x0, opt.paths, opt.horizon);
@@ -260,52 +323,68 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
     detail::progress_bar bar(opt.paths, opt.progress, "paths");
     detail::for_each_path_block(
         opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
-            auto src = noise.make_source(opt.seed);
-            V x = x0, g = x0, dn = x0;
+            std::vector<double> exit_time(hi - lo);
+            std::vector<path_status> status(hi - lo);
             block_stats &st = blocks[b];
             st.channel.assign(nchan, 0);
-            for (std::size_t i = lo; i < hi; ++i) {
-                src.start(opt.first_stream + i);
-                x = x0;
-                std::uint64_t k = 0;
-                path_status status = path_status::censored;
-                while (k < max_steps) {
-                    integrator.step(potential, src, x, Real(k) * dt, g, dn);
-                    ++k;
-                    if (!x.allFinite()) {
-                        status = path_status::non_finite;
-                        break;
+            auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
+            detail::run_lanes(
+                lanes, lo, hi,
+                [&](auto &l, std::size_t i) {
+                    l.src.start(opt.first_stream + i);
+                    l.x = x0;
+                    l.k = 0;
+                    l.path = i;
+                    l.label = int(path_status::censored);
+                },
+                [&](auto &l) {
+                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
+                    ++l.k;
+                    if (!l.x.allFinite()) {
+                        l.label = int(path_status::non_finite);
+                        return true;
                     }
-                    if (!domain.contains(x)) {
-                        status = path_status::exited;
-                        break;
+                    if (!domain.contains(l.x)) {
+                        l.label = int(path_status::exited);
+                        return true;
                     }
-                }
-                const Real t = Real(k) * dt;
-                exit_info e{};
-                if (status == path_status::exited) {
-                    e = domain.exit(x);
+                    return l.k >= max_steps;
+                },
+                [&](auto &l) {
+                    const auto ps = static_cast<path_status>(l.label);
+                    status[l.path - lo] = ps;
+                    const Real t = Real(l.k) * dt;
+                    exit_info e{};
+                    if (ps == path_status::exited) {
+                        e = domain.exit(l.x);
+                        if (e.coordinate >= 0 && e.coordinate < n)
+                            ++st.channel[3 * static_cast<std::size_t>(e.coordinate) +
+                                         static_cast<std::size_t>(std::clamp(e.side, -1, 1) + 1)];
+                    }
+                    if (opt.keep_paths) {
+                        auto &r = res.path_records[l.path];
+                        r.status = ps;
+                        r.time = t;
+                        r.steps = l.k;
+                        r.where = e;
+                        r.point = l.x;
+                    }
+                    exit_time[l.path - lo] = t;
+                });
+            // Moments in path order, so that they do not depend on lane scheduling.
+            for (std::size_t i = 0; i < hi - lo; ++i) {
+                const double t = exit_time[i];
+                if (status[i] == path_status::exited) {
                     ++st.exited;
                     st.exit_times.add(t);
                     st.restricted.add(t);
                     st.exposure += t;
-                    if (e.coordinate >= 0 && e.coordinate < n)
-                        ++st.channel[3 * static_cast<std::size_t>(e.coordinate) +
-                                     static_cast<std::size_t>(std::clamp(e.side, -1, 1) + 1)];
-                } else if (status == path_status::censored) {
+                } else if (status[i] == path_status::censored) {
                     ++st.censored;
                     st.restricted.add(t);
                     st.exposure += t;
                 } else {
                     ++st.non_finite;
-                }
-                if (opt.keep_paths) {
-                    auto &r = res.path_records[i];
-                    r.status = status;
-                    r.time = t;
-                    r.steps = k;
-                    r.where = e;
-                    r.point = x;
                 }
             }
         });
@@ -325,6 +404,7 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
     }
     const double z = detail::normal_quantile(0.5 + 0.5 * static_cast<double>(opt.confidence));
     res.paths = opt.paths;
+    res.z = z;
     res.time_step = dt;
     res.horizon = Real(static_cast<double>(max_steps) * dt);
     if (res.exited > 0) {
@@ -381,7 +461,6 @@ requires NoiseModel<N, state_vector<P>> &&
                        const state_vector<P> &x0, typename P::scalar_type time,
                        const path_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
-    using V = state_vector<P>;
     const std::uint64_t steps = detail::check_study_common<Real>(
         "levysgd::simulate_paths", potential, noise, integrator, x0, opt.paths, time);
     const Real dt = integrator.time_step();
@@ -391,23 +470,28 @@ requires NoiseModel<N, state_vector<P>> &&
     res.time_step = dt;
     std::vector<std::size_t> bad((opt.paths + detail::study_block - 1) / detail::study_block, 0);
     detail::progress_bar bar(opt.paths, opt.progress, "paths");
-    detail::for_each_path_block(opt.paths, opt.threads, bar,
-                                [&](std::size_t b, std::size_t lo, std::size_t hi) {
-                                    auto src = noise.make_source(opt.seed);
-                                    V x = x0, g = x0, dn = x0;
-                                    for (std::size_t i = lo; i < hi; ++i) {
-                                        src.start(opt.first_stream + i);
-                                        x = x0;
-                                        for (std::uint64_t k = 0; k < steps; ++k) {
-                                            integrator.step(potential, src, x, Real(k) * dt, g, dn);
-                                            if (!x.allFinite()) {
-                                                ++bad[b];
-                                                break;
-                                            }
-                                        }
-                                        res.states.col(static_cast<Eigen::Index>(i)) = x;
-                                    }
-                                });
+    detail::for_each_path_block(
+        opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
+            auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
+            detail::run_lanes(
+                lanes, lo, hi,
+                [&](auto &l, std::size_t i) {
+                    l.src.start(opt.first_stream + i);
+                    l.x = x0;
+                    l.k = 0;
+                    l.path = i;
+                },
+                [&](auto &l) {
+                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
+                    ++l.k;
+                    if (!l.x.allFinite()) {
+                        ++bad[b];
+                        return true;
+                    }
+                    return l.k >= steps;
+                },
+                [&](auto &l) { res.states.col(static_cast<Eigen::Index>(l.path)) = l.x; });
+        });
     for (std::size_t c : bad)
         res.non_finite += c;
     return res;
@@ -473,7 +557,6 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
                          const C &classifier, const state_vector<P> &x0,
                          const transition_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
-    using V = state_vector<P>;
     constexpr std::string_view where = "levysgd::transition_study";
     const std::uint64_t max_steps = detail::check_study_common<Real>(
         where, potential, noise, integrator, x0, opt.paths, opt.horizon);
@@ -491,35 +574,45 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
     detail::progress_bar bar(opt.paths, opt.progress, "paths");
     detail::for_each_path_block(
         opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
-            auto src = noise.make_source(opt.seed);
-            V x = x0, g = x0, dn = x0;
             block_stats &st = blocks[b];
             st.counts.assign(static_cast<std::size_t>(K * K), 0);
             st.occupation.assign(static_cast<std::size_t>(K + 1), 0.0);
-            std::vector<std::uint64_t> steps_in(static_cast<std::size_t>(K + 1));
-            for (std::size_t i = lo; i < hi; ++i) {
-                src.start(opt.first_stream + i);
-                x = x0;
-                int label = classifier.basin(x);
-                std::fill(steps_in.begin(), steps_in.end(), 0);
-                for (std::uint64_t k = 0; k < max_steps; ++k) {
+            // Steps spent under each label (K: unlabelled) per path, summed
+            // into the block in path order.
+            const std::size_t np = hi - lo, K1 = static_cast<std::size_t>(K + 1);
+            std::vector<std::uint64_t> steps_in(np * K1, 0);
+            auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
+            detail::run_lanes(
+                lanes, lo, hi,
+                [&](auto &l, std::size_t i) {
+                    l.src.start(opt.first_stream + i);
+                    l.x = x0;
+                    l.k = 0;
+                    l.path = i;
+                    l.label = classifier.basin(l.x);
+                },
+                [&](auto &l) {
                     // The step's time counts for the label held at its start.
-                    ++steps_in[static_cast<std::size_t>(label < 0 ? K : label)];
-                    integrator.step(potential, src, x, Real(k) * dt, g, dn);
-                    if (!x.allFinite()) {
+                    ++steps_in[(l.path - lo) * K1 +
+                               static_cast<std::size_t>(l.label < 0 ? K : l.label)];
+                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
+                    ++l.k;
+                    if (!l.x.allFinite()) {
                         ++st.non_finite;
-                        break;
+                        return true;
                     }
-                    const int bsn = classifier.basin(x);
-                    if (bsn >= 0 && bsn < K && bsn != label) {
-                        if (label >= 0)
-                            ++st.counts[static_cast<std::size_t>(label * K + bsn)];
-                        label = bsn;
+                    const int bsn = classifier.basin(l.x);
+                    if (bsn >= 0 && bsn < K && bsn != l.label) {
+                        if (l.label >= 0)
+                            ++st.counts[static_cast<std::size_t>(l.label * K + bsn)];
+                        l.label = bsn;
                     }
-                }
-                for (std::size_t j = 0; j <= static_cast<std::size_t>(K); ++j)
-                    st.occupation[j] += static_cast<double>(steps_in[j]) * dt;
-            }
+                    return l.k >= max_steps;
+                },
+                [](auto &) {});
+            for (std::size_t i = 0; i < np; ++i)
+                for (std::size_t j = 0; j < K1; ++j)
+                    st.occupation[j] += static_cast<double>(steps_in[i * K1 + j]) * dt;
         });
     transition_result<Real> res;
     res.basins = K;

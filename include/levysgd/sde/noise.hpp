@@ -63,7 +63,7 @@ inline std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t k) noexcept 
 template <class Real> class innovation_buffer {
   public:
     static constexpr std::size_t first_steps = 16;
-    static constexpr std::size_t max_steps = 1024;
+    static constexpr std::size_t max_steps = 256;
 
     explicit innovation_buffer(std::size_t per_step) : m_(per_step), buf_(max_steps * per_step) {}
 
@@ -161,20 +161,22 @@ class gaussian_noise {
             const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
                 fill_normal(out, seed_, stream_, fill_options{first, 1});
             });
-            Real f = std::sqrt(h);
-            if constexpr (!detail::is_constant_scheduler<Sched>)
-                f *= std::sqrt(model_->sched_(t));
-            else
-                f *= std::sqrt(model_->sched_.value);
-            const auto n = model_->n_;
+            const Real s =
+                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
+            if (h != h_ || s != s_) { // sqrt(s h), cached per (h, s)
+                h_ = h;
+                s_ = s;
+                f_ = std::sqrt(s * h);
+                c_ = f_ * model_->sigma_;
+            }
+            constexpr int N = D::RowsAtCompileTime;
+            const Eigen::Index n = N > 0 ? Eigen::Index(N) : model_->n_;
             if (model_->root_.size() == 0) {
-                const Real c = f * model_->sigma_;
                 for (Eigen::Index i = 0; i < n; ++i)
-                    dn[i] = c * z[i];
+                    dn[i] = c_ * z[i];
             } else {
                 dn.noalias() =
-                    f * (model_->root_ *
-                         Eigen::Map<const Eigen::Matrix<Real, D::RowsAtCompileTime, 1>>(z, n));
+                    f_ * (model_->root_ * Eigen::Map<const Eigen::Matrix<Real, N, 1>>(z, n));
             }
         }
 
@@ -182,6 +184,7 @@ class gaussian_noise {
         const gaussian_noise *model_;
         std::uint64_t seed_, stream_ = 0;
         detail::innovation_buffer<Real> buf_;
+        Real h_ = -1, s_ = -1, f_ = 0, c_ = 0;
     };
     source make_source(std::uint64_t seed) const { return source(*this, seed); }
 
@@ -337,9 +340,12 @@ class stable_noise {
                         m.scale_[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
                 }
             }
-            const auto n = static_cast<Eigen::Index>(factor_.size());
+            constexpr int N = D::RowsAtCompileTime;
+            const Eigen::Index n =
+                N > 0 ? Eigen::Index(N) : static_cast<Eigen::Index>(factor_.size());
+            const Real *f = factor_.data();
             for (Eigen::Index i = 0; i < n; ++i)
-                dn[i] = factor_[static_cast<std::size_t>(i)] * z[i];
+                dn[i] = f[i] * z[i];
         }
 
       private:

@@ -121,6 +121,8 @@ template <class Real = double> class polynomial_well {
             }
             p = std::move(q);
         }
+        for (std::size_t j = 0; j < 3 && j < crit_.size(); ++j)
+            c3_[j] = crit_[j];
         f_.assign(p.size() + 1, Real(0));
         h_.assign(p.size() > 1 ? p.size() - 1 : 1, Real(0));
         for (std::size_t j = 0; j < p.size(); ++j)
@@ -136,6 +138,8 @@ template <class Real = double> class polynomial_well {
     Eigen::Index dimension() const noexcept { return 1; }
     Real value(Real x) const noexcept { return horner(f_, x); }
     Real derivative(Real x) const noexcept {
+        if (crit_.size() == 3) // the double well: the common case, unrolled
+            return a_ * (x - c3_[0]) * (x - c3_[1]) * (x - c3_[2]);
         Real d = a_;
         for (Real c : crit_)
             d *= x - c;
@@ -182,6 +186,7 @@ template <class Real = double> class polynomial_well {
     }
     Real a_;
     std::vector<Real> crit_;
+    Real c3_[3] = {};     // the first three critical points, inline
     std::vector<Real> f_; // coefficients of f
     std::vector<Real> h_; // coefficients of f''
 };
