@@ -7,10 +7,14 @@
 //   build/release/benchmarks/bench_sde
 //   build/release/benchmarks/bench_sde --benchmark_repetitions=5   # medians
 //
-// Problems: 1-D double well f' = 2 (x + 1) x (x - 1) in (-3, 0) from -1;
-// 2-D Ackley in the ball of radius 3 from 0; 100-D Styblinski-Tang (k = 1)
-// in the box |x_i - m| < 2 around its minimum m. Euler with dt = 1e-3,
-// horizon 2 (2000 steps unless a path exits).
+// Problems: 1d: double well f' = 2 (x + 1) x (x - 1) in (-3, 0) from -1;
+// 2dq: quadratic with H = [[2, .5], [.5, 1]] in the disc of radius 3 from 0;
+// 2d: Ackley in the same disc (its gradient costs 2 sincos, 2 exp, 1 sqrt);
+// 100d: Styblinski-Tang (k = 1) in the box |x_i - m| < 2 around its minimum
+// m. Euler with dt = 1e-3, horizon 2 (2000 steps unless a path exits).
+// Noise: Gaussian sigma = 0.05, or SaS alpha = 1.5 with scale 0.01 per
+// coordinate. The noise-only rows draw the same values with the bulk
+// samplers, 256 steps per call (what a path's noise source does).
 #include <levysgd/levysgd.hpp>
 
 #include <benchmark/benchmark.h>
@@ -65,37 +69,44 @@ template <class N> void bm_2d(benchmark::State &st, unsigned threads) {
               levysgd::ball<double, 2>(Eigen::Vector2d::Zero(), 3.0), Eigen::Vector2d::Zero(), 256,
               threads);
 }
+template <class N> void bm_2dq(benchmark::State &st, unsigned threads) {
+    Eigen::Matrix2d h;
+    h << 2.0, 0.5, 0.5, 1.0;
+    run_study(st, levysgd::quadratic<double, 2>(h, Eigen::Vector2d::Zero()), make_noise<N>(2, true),
+              levysgd::ball<double, 2>(Eigen::Vector2d::Zero(), 3.0), Eigen::Vector2d::Zero(), 256,
+              threads);
+}
 template <class N> void bm_100d(benchmark::State &st, unsigned threads) {
     const Eigen::Index n = 100;
     const levysgd::styblinski_tang<double> p(n, 1.0);
     const double m = levysgd::styblinski_tang<double>::critical_points()[0];
     const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(n, m);
     run_study(st, p, make_noise<N>(n, true),
-              levysgd::box<double>(x0.array() - 2.0, x0.array() + 2.0), x0, 32, threads);
+              levysgd::box<double>(x0.array() - 2.0, x0.array() + 2.0), x0, 128, threads);
 }
 
-// The noise alone: one thread draws the values of 1024 steps at a time (what
+// The noise alone: one thread draws the values of 256 steps at a time (what
 // a noise source does) and reports "steps" of d values.
 void bm_noise_stable(benchmark::State &st, int d) {
     const levysgd::stable_distribution<double> dist(1.5, 0, 1, 0, levysgd::parameterization::S0);
-    std::vector<double> buf(1024 * static_cast<std::size_t>(d));
+    std::vector<double> buf(256 * static_cast<std::size_t>(d));
     std::uint64_t first = 0;
     for (auto _ : st) {
         levysgd::sample(dist, std::span<double>(buf), 1, 0, {first, 1});
         first += buf.size();
         benchmark::DoNotOptimize(buf.data());
     }
-    st.SetItemsProcessed(std::int64_t(st.iterations()) * 1024);
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * 256);
 }
 void bm_noise_normal(benchmark::State &st, int d) {
-    std::vector<double> buf(1024 * static_cast<std::size_t>(d));
+    std::vector<double> buf(256 * static_cast<std::size_t>(d));
     std::uint64_t first = 0;
     for (auto _ : st) {
         levysgd::fill_normal(std::span<double>(buf), 1, 0, {first, 1});
         first += buf.size();
         benchmark::DoNotOptimize(buf.data());
     }
-    st.SetItemsProcessed(std::int64_t(st.iterations()) * 1024);
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * 256);
 }
 
 class summary_reporter : public benchmark::ConsoleReporter {
@@ -118,7 +129,7 @@ class summary_reporter : public benchmark::ConsoleReporter {
                     "noise with the bulk sampler (1 thread)\n");
         std::printf("%-5s %-9s %12s %12s %12s %10s %9s\n", "dim", "noise", "1 thread",
                     "all threads", "noise only", "step/noise", "speedup");
-        for (const char *dim : {"1d", "2d", "100d"})
+        for (const char *dim : {"1d", "2dq", "2d", "100d"})
             for (const char *noise : {"gaussian", "stable"}) {
                 const std::string base = std::string("study/") + dim + "/" + noise;
                 const std::string n1 = base + "/threads:1/real_time";
@@ -142,7 +153,7 @@ class summary_reporter : public benchmark::ConsoleReporter {
 int main(int argc, char **argv) {
     using G = levysgd::gaussian_noise<double>;
     using S = levysgd::stable_noise<double>;
-    const std::map<std::string, int> dims{{"1d", 1}, {"2d", 2}, {"100d", 100}};
+    const std::map<std::string, int> dims{{"1d", 1}, {"2d", 2}, {"2dq", 2}, {"100d", 100}};
     for (const auto &[name, d] : dims) {
         benchmark::RegisterBenchmark(("noise/" + name + "/gaussian").c_str(), bm_noise_normal, d)
             ->UseRealTime();
@@ -157,6 +168,10 @@ int main(int argc, char **argv) {
         benchmark::RegisterBenchmark(("study/2d/gaussian/" + th).c_str(), bm_2d<G>, t)
             ->UseRealTime();
         benchmark::RegisterBenchmark(("study/2d/stable/" + th).c_str(), bm_2d<S>, t)->UseRealTime();
+        benchmark::RegisterBenchmark(("study/2dq/gaussian/" + th).c_str(), bm_2dq<G>, t)
+            ->UseRealTime();
+        benchmark::RegisterBenchmark(("study/2dq/stable/" + th).c_str(), bm_2dq<S>, t)
+            ->UseRealTime();
         benchmark::RegisterBenchmark(("study/100d/gaussian/" + th).c_str(), bm_100d<G>, t)
             ->UseRealTime();
         benchmark::RegisterBenchmark(("study/100d/stable/" + th).c_str(), bm_100d<S>, t)

@@ -10,7 +10,6 @@
 
 using levysgd_test::message_of;
 
-
 TEST_CASE("per-parameter alphas of a synthetic gradient matrix are recovered column by column",
           "[noise]") {
     // rows = minibatches: row r is one draw of per-coordinate SaS noise

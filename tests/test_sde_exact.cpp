@@ -323,3 +323,102 @@ TEST_CASE("Hessian-shaped noise: dX = -H X dt + sqrt(c H) dW has stationary cova
     src.increment(V1(1.0), 0.0, 0.1, dn);
     CHECK(dn[0] != 0.0);
 }
+
+namespace {
+// Forwards to a built-in potential but hides its gradient_batch(): forces the
+// scalar path of the studies.
+template <class P> struct scalar_only {
+    using scalar_type = typename P::scalar_type;
+    static constexpr int dim = P::dim;
+    P p;
+    Eigen::Index dimension() const { return p.dimension(); }
+    template <class V> scalar_type value(const V &x) const { return p.value(x); }
+    template <class V, class G> void gradient(const V &x, G &g) const { p.gradient(x, g); }
+};
+} // namespace
+
+TEST_CASE("The SIMD lane path gives the scalar path's results", "[sde]") {
+    // Same operations per lane; the compiler may fuse multiply-adds differently
+    // in the two code shapes (-march=native enables FMA), so states agree to
+    // rounding and the exit decisions (steps) agree exactly here.
+    STATIC_REQUIRE(
+        levysgd::detail::batch_capable<levysgd::polynomial_well<double>,
+                                       levysgd::stable_noise<double>, levysgd::euler<double>,
+                                       levysgd::interval<double>>);
+    STATIC_REQUIRE(
+        !levysgd::detail::batch_capable<scalar_only<levysgd::polynomial_well<double>>,
+                                        levysgd::stable_noise<double>, levysgd::euler<double>,
+                                        levysgd::interval<double>>);
+    const auto dw = levysgd::double_well(-1.0, 0.0, 1.5, 2.0);
+    const scalar_only<levysgd::polynomial_well<double>> dw_scalar{dw};
+    levysgd::escape_options<double> opt;
+    opt.paths = 301;
+    opt.horizon = 30;
+    opt.seed = 41;
+    const levysgd::interval<double> dom(-4.0, 0.0);
+    auto same = [&](const auto &a, const auto &b) {
+        REQUIRE(a.exited == b.exited);
+        REQUIRE(a.exited > 0);
+        CHECK(a.censored == b.censored);
+        CHECK(a.non_finite == b.non_finite);
+        for (std::size_t i = 0; i < opt.paths; ++i) {
+            CHECK(a.path_records[i].steps == b.path_records[i].steps);
+            CHECK(a.path_records[i].point[0] ==
+                  Approx(b.path_records[i].point[0]).epsilon(1e-9).margin(1e-12));
+        }
+        CHECK(a.mean_exit_time.value == Approx(b.mean_exit_time.value).epsilon(1e-12));
+    };
+    {
+        const levysgd::stable_noise<double> noise(1, 1.3, 0.3);
+        same(levysgd::escape_study(dw, noise, levysgd::euler<double>(1e-2), dom, V1(-1.0), opt),
+             levysgd::escape_study(dw_scalar, noise, levysgd::euler<double>(1e-2), dom, V1(-1.0),
+                                   opt));
+        same(levysgd::escape_study(dw, noise, levysgd::tamed_euler<double>(1e-2), dom, V1(-1.0),
+                                   opt),
+             levysgd::escape_study(dw_scalar, noise, levysgd::tamed_euler<double>(1e-2), dom,
+                                   V1(-1.0), opt));
+        same(levysgd::escape_study(dw, noise, levysgd::sgd_recursion<double>(1e-2), dom, V1(-1.0),
+                                   opt),
+             levysgd::escape_study(dw_scalar, noise, levysgd::sgd_recursion<double>(1e-2), dom,
+                                   V1(-1.0), opt));
+    }
+    {
+        const auto noise = levysgd::gaussian_noise<double>::isotropic(1, 0.5);
+        same(levysgd::escape_study(dw, noise, levysgd::euler<double>(1e-2), dom, V1(-1.0), opt),
+             levysgd::escape_study(dw_scalar, noise, levysgd::euler<double>(1e-2), dom, V1(-1.0),
+                                   opt));
+    }
+    // 2-D quadratic, correlated Gaussian noise, ball; and simulate_paths.
+    Eigen::Matrix2d h, cov;
+    h << 2.0, 0.5, 0.5, 1.0;
+    cov << 1.0, 0.3, 0.3, 0.5;
+    const levysgd::quadratic<double, 2> q(h, Eigen::Vector2d::Zero());
+    const scalar_only<levysgd::quadratic<double, 2>> q_scalar{q};
+    const auto noise = levysgd::gaussian_noise<double>::with_covariance(cov);
+    const levysgd::ball<double, 2> bl(Eigen::Vector2d::Zero(), 1.5);
+    const auto a = levysgd::escape_study(q, noise, levysgd::euler<double>(1e-2), bl,
+                                         Eigen::Vector2d::Zero(), opt);
+    const auto b = levysgd::escape_study(q_scalar, noise, levysgd::euler<double>(1e-2), bl,
+                                         Eigen::Vector2d::Zero(), opt);
+    REQUIRE(a.exited == b.exited);
+    for (std::size_t i = 0; i < opt.paths; ++i) {
+        CHECK(a.path_records[i].steps == b.path_records[i].steps);
+        CHECK((a.path_records[i].point - b.path_records[i].point).norm() < 1e-9);
+    }
+    levysgd::path_options<double> po;
+    po.paths = 101;
+    const auto s1 = levysgd::simulate_paths(q, noise, levysgd::euler<double>(1e-2),
+                                            Eigen::Vector2d(1, 1), 2.0, po);
+    const auto s2 = levysgd::simulate_paths(q_scalar, noise, levysgd::euler<double>(1e-2),
+                                            Eigen::Vector2d(1, 1), 2.0, po);
+    CHECK((s1.states - s2.states).cwiseAbs().maxCoeff() < 1e-12);
+    // Thread count does not matter on the SIMD path either.
+    opt.threads = 1;
+    const auto c1 = levysgd::escape_study(q, noise, levysgd::euler<double>(1e-2), bl,
+                                          Eigen::Vector2d::Zero(), opt);
+    opt.threads = 3;
+    const auto c3 = levysgd::escape_study(q, noise, levysgd::euler<double>(1e-2), bl,
+                                          Eigen::Vector2d::Zero(), opt);
+    for (std::size_t i = 0; i < opt.paths; ++i)
+        CHECK(c1.path_records[i].time == c3.path_records[i].time);
+}

@@ -85,6 +85,9 @@ struct exit_info {
     int side = 0;
 };
 
+/// How a path of an escape study ended.
+enum class path_status : std::uint8_t { exited, censored, non_finite };
+
 /// The basin a path must escape from: contains(x) is checked every step;
 /// exit(x) describes a point outside.
 template <class D, class V>

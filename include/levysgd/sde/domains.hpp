@@ -13,6 +13,7 @@
 //                             networks), optionally intersected with a ball
 //                             around w* so that only w*'s component counts
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -35,6 +36,10 @@ template <class Real = double> struct interval {
     }
     Eigen::Index dimension() const noexcept { return 1; }
     template <class V> bool contains(const V &x) const noexcept { return x[0] > lo && x[0] < hi; }
+    /// contains() of several states at once (B an xsimd batch).
+    template <class B> auto contains_batch(const std::array<B, 1> &x) const noexcept {
+        return (x[0] > B(lo)) && (x[0] < B(hi));
+    }
     template <class V> exit_info exit(const V &x) const noexcept {
         return {0, x[0] <= lo ? -1 : (x[0] >= hi ? 1 : 0)};
     }
@@ -61,6 +66,15 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct box {
             if (!(x[i] > lo[i] && x[i] < hi[i]))
                 return false;
         return true;
+    }
+    /// contains() of several states at once (B an xsimd batch; fixed Dim only).
+    template <class B, std::size_t N>
+    requires(Dim != Eigen::Dynamic &&
+             N == std::size_t(Dim)) auto contains_batch(const std::array<B, N> &x) const noexcept {
+        auto in = (x[0] > B(lo[0])) && (x[0] < B(hi[0]));
+        for (std::size_t i = 1; i < N; ++i)
+            in = in && (x[i] > B(lo[Eigen::Index(i)])) && (x[i] < B(hi[Eigen::Index(i)]));
+        return in;
     }
     template <class V> exit_info exit(const V &x) const noexcept {
         exit_info e;
@@ -98,6 +112,18 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct ball {
     Eigen::Index dimension() const noexcept { return center.size(); }
     template <class V> bool contains(const V &x) const noexcept {
         return (x - center).squaredNorm() < radius * radius;
+    }
+    /// contains() of several states at once (B an xsimd batch; fixed Dim only).
+    template <class B, std::size_t N>
+    requires(Dim != Eigen::Dynamic &&
+             N == std::size_t(Dim)) auto contains_batch(const std::array<B, N> &x) const noexcept {
+        const B d0 = x[0] - B(center[0]);
+        B ss = d0 * d0;
+        for (std::size_t i = 1; i < N; ++i) {
+            const B d = x[i] - B(center[Eigen::Index(i)]);
+            ss = ss + d * d;
+        }
+        return ss < B(radius * radius);
     }
     template <class V> exit_info exit(const V &x) const noexcept {
         return detail_largest_axis(x, center);

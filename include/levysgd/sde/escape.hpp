@@ -46,11 +46,9 @@
 #include "../detail/progress.hpp"
 #include "../detail/validate.hpp"
 #include "concepts.hpp"
+#include "detail/batch_paths.hpp"
 
 namespace levysgd {
-
-/// How a path ended.
-enum class path_status : std::uint8_t { exited, censored, non_finite };
 
 /// One path of an escape study.
 template <class Real, int Dim> struct escape_path {
@@ -327,50 +325,55 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
             std::vector<path_status> status(hi - lo);
             block_stats &st = blocks[b];
             st.channel.assign(nchan, 0);
-            auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
-            detail::run_lanes(
-                lanes, lo, hi,
-                [&](auto &l, std::size_t i) {
-                    l.src.start(opt.first_stream + i);
-                    l.x = x0;
-                    l.k = 0;
-                    l.path = i;
-                    l.label = int(path_status::censored);
-                },
-                [&](auto &l) {
-                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
-                    ++l.k;
-                    if (!l.x.allFinite()) {
-                        l.label = int(path_status::non_finite);
-                        return true;
-                    }
-                    if (!domain.contains(l.x)) {
-                        l.label = int(path_status::exited);
-                        return true;
-                    }
-                    return l.k >= max_steps;
-                },
-                [&](auto &l) {
-                    const auto ps = static_cast<path_status>(l.label);
-                    status[l.path - lo] = ps;
-                    const Real t = Real(l.k) * dt;
-                    exit_info e{};
-                    if (ps == path_status::exited) {
-                        e = domain.exit(l.x);
-                        if (e.coordinate >= 0 && e.coordinate < n)
-                            ++st.channel[3 * static_cast<std::size_t>(e.coordinate) +
-                                         static_cast<std::size_t>(std::clamp(e.side, -1, 1) + 1)];
-                    }
-                    if (opt.keep_paths) {
-                        auto &r = res.path_records[l.path];
-                        r.status = ps;
-                        r.time = t;
-                        r.steps = l.k;
-                        r.where = e;
-                        r.point = l.x;
-                    }
-                    exit_time[l.path - lo] = t;
-                });
+            auto record = [&](std::size_t path, std::uint64_t k, const auto &x, path_status ps) {
+                status[path - lo] = ps;
+                const Real t = Real(k) * dt;
+                exit_info e{};
+                if (ps == path_status::exited) {
+                    e = domain.exit(x);
+                    if (e.coordinate >= 0 && e.coordinate < n)
+                        ++st.channel[3 * static_cast<std::size_t>(e.coordinate) +
+                                     static_cast<std::size_t>(std::clamp(e.side, -1, 1) + 1)];
+                }
+                if (opt.keep_paths) {
+                    auto &r = res.path_records[path];
+                    r.status = ps;
+                    r.time = t;
+                    r.steps = k;
+                    r.where = e;
+                    r.point = x;
+                }
+                exit_time[path - lo] = t;
+            };
+            if constexpr (detail::batch_capable<P, N, I, D>) {
+                detail::run_batch_paths(potential, noise, integrator, domain, x0, lo, hi, opt.seed,
+                                        opt.first_stream, max_steps, record);
+            } else {
+                auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
+                detail::run_lanes(
+                    lanes, lo, hi,
+                    [&](auto &l, std::size_t i) {
+                        l.src.start(opt.first_stream + i);
+                        l.x = x0;
+                        l.k = 0;
+                        l.path = i;
+                        l.label = int(path_status::censored);
+                    },
+                    [&](auto &l) {
+                        integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
+                        ++l.k;
+                        if (!l.x.allFinite()) {
+                            l.label = int(path_status::non_finite);
+                            return true;
+                        }
+                        if (!domain.contains(l.x)) {
+                            l.label = int(path_status::exited);
+                            return true;
+                        }
+                        return l.k >= max_steps;
+                    },
+                    [&](auto &l) { record(l.path, l.k, l.x, static_cast<path_status>(l.label)); });
+            }
             // Moments in path order, so that they do not depend on lane scheduling.
             for (std::size_t i = 0; i < hi - lo; ++i) {
                 const double t = exit_time[i];
@@ -472,25 +475,35 @@ requires NoiseModel<N, state_vector<P>> &&
     detail::progress_bar bar(opt.paths, opt.progress, "paths");
     detail::for_each_path_block(
         opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
-            auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
-            detail::run_lanes(
-                lanes, lo, hi,
-                [&](auto &l, std::size_t i) {
-                    l.src.start(opt.first_stream + i);
-                    l.x = x0;
-                    l.k = 0;
-                    l.path = i;
-                },
-                [&](auto &l) {
-                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
-                    ++l.k;
-                    if (!l.x.allFinite()) {
-                        ++bad[b];
-                        return true;
-                    }
-                    return l.k >= steps;
-                },
-                [&](auto &l) { res.states.col(static_cast<Eigen::Index>(l.path)) = l.x; });
+            if constexpr (detail::batch_capable<P, N, I, detail::whole_space>) {
+                detail::run_batch_paths(
+                    potential, noise, integrator, detail::whole_space{}, x0, lo, hi, opt.seed,
+                    opt.first_stream, steps,
+                    [&](std::size_t path, std::uint64_t, const auto &x, path_status ps) {
+                        bad[b] += ps == path_status::non_finite;
+                        res.states.col(static_cast<Eigen::Index>(path)) = x;
+                    });
+            } else {
+                auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
+                detail::run_lanes(
+                    lanes, lo, hi,
+                    [&](auto &l, std::size_t i) {
+                        l.src.start(opt.first_stream + i);
+                        l.x = x0;
+                        l.k = 0;
+                        l.path = i;
+                    },
+                    [&](auto &l) {
+                        integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
+                        ++l.k;
+                        if (!l.x.allFinite()) {
+                            ++bad[b];
+                            return true;
+                        }
+                        return l.k >= steps;
+                    },
+                    [&](auto &l) { res.states.col(static_cast<Eigen::Index>(l.path)) = l.x; });
+            }
         });
     for (std::size_t c : bad)
         res.non_finite += c;

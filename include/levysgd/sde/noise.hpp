@@ -148,6 +148,9 @@ class gaussian_noise {
 
     Eigen::Index dimension() const noexcept { return n_; }
     const Sched &scheduler() const noexcept { return sched_; }
+    /// Sigma^(1/2) (symmetric root; empty for isotropic noise, where it is sigma I).
+    const matrix &covariance_root() const noexcept { return root_; }
+    Real sigma() const noexcept { return sigma_; }
 
     class source {
       public:
@@ -158,17 +161,8 @@ class gaussian_noise {
             buf_.start();
         }
         template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
-            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                fill_normal(out, seed_, stream_, fill_options{first, 1});
-            });
-            const Real s =
-                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
-            if (h != h_ || s != s_) { // sqrt(s h), cached per (h, s)
-                h_ = h;
-                s_ = s;
-                f_ = std::sqrt(s * h);
-                c_ = f_ * model_->sigma_;
-            }
+            const Real *z = innovations();
+            update(t, h);
             constexpr int N = D::RowsAtCompileTime;
             const Eigen::Index n = N > 0 ? Eigen::Index(N) : model_->n_;
             if (model_->root_.size() == 0) {
@@ -179,6 +173,26 @@ class gaussian_noise {
                     f_ * (model_->root_ * Eigen::Map<const Eigen::Matrix<Real, N, 1>>(z, n));
             }
         }
+        /// The next step's n standard normals (increment() = factors applied to them).
+        const Real *innovations() {
+            return buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                fill_normal(out, seed_, stream_, fill_options{first, 1});
+            });
+        }
+        /// Refresh the cached factors for time t and step h: root_factor() =
+        /// sqrt(s_t h), iso_factor() = sigma sqrt(s_t h).
+        void update(Real t, Real h) {
+            const Real s =
+                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
+            if (h != h_ || s != s_) { // cached per (h, s)
+                h_ = h;
+                s_ = s;
+                f_ = std::sqrt(s * h);
+                c_ = f_ * model_->sigma_;
+            }
+        }
+        Real root_factor() const noexcept { return f_; }
+        Real iso_factor() const noexcept { return c_; }
 
       private:
         const gaussian_noise *model_;
@@ -320,8 +334,19 @@ class stable_noise {
             buf_.start();
         }
         template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
+            const Real *z = innovations();
+            update(t, h);
+            constexpr int N = D::RowsAtCompileTime;
+            const Eigen::Index n =
+                N > 0 ? Eigen::Index(N) : static_cast<Eigen::Index>(factor_.size());
+            const Real *f = factor_.data();
+            for (Eigen::Index i = 0; i < n; ++i)
+                dn[i] = f[i] * z[i];
+        }
+        /// The next step's n standard S(alpha_l, 0, 1) variates.
+        const Real *innovations() {
             const stable_noise &m = *model_;
-            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
+            return buf_.take([&](std::span<Real> out, std::uint64_t first) {
                 if (m.common_)
                     sample(m.dist_, out, seed_, stream_, sample_options{first, 1});
                 else
@@ -330,8 +355,12 @@ class stable_noise {
                                              parameterization::S0, out, seed_, stream_,
                                              sample_options{first, 1});
             });
+        }
+        /// Refresh factors()[l] = scale_l s_t^((alpha_l-1)/alpha_l) h^(1/alpha_l).
+        void update(Real t, Real h) {
+            const stable_noise &m = *model_;
             const Real s = detail::is_constant_scheduler<Sched> ? m.sched_(Real(0)) : m.sched_(t);
-            if (h != h_ || s != s_) { // scale_l s^((a-1)/a) h^(1/a), cached per (h, s)
+            if (h != h_ || s != s_) { // cached per (h, s)
                 h_ = h;
                 s_ = s;
                 for (std::size_t l = 0; l < factor_.size(); ++l) {
@@ -340,13 +369,8 @@ class stable_noise {
                         m.scale_[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
                 }
             }
-            constexpr int N = D::RowsAtCompileTime;
-            const Eigen::Index n =
-                N > 0 ? Eigen::Index(N) : static_cast<Eigen::Index>(factor_.size());
-            const Real *f = factor_.data();
-            for (Eigen::Index i = 0; i < n; ++i)
-                dn[i] = f[i] * z[i];
         }
+        const Real *factors() const noexcept { return factor_.data(); }
 
       private:
         const stable_noise *model_;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <xsimd/xsimd.hpp>
 
 #include "../detail/validate.hpp"
 
@@ -69,6 +70,19 @@ template <class Real = double, int Dim = Eigen::Dynamic> class quadratic {
         g.noalias() = h_ * (x - m_);
     }
     template <class V, class H> void hessian(const V &, H &h) const { h = h_; }
+    /// Gradient of several states at once (B an xsimd batch; fixed Dim only).
+    template <class B, std::size_t N>
+    requires(Dim != Eigen::Dynamic &&
+             N == std::size_t(Dim)) void gradient_batch(const std::array<B, N> &x,
+                                                        std::array<B, N> &g) const noexcept {
+        for (std::size_t i = 0; i < N; ++i) {
+            B acc = B(h_(Eigen::Index(i), 0)) * (x[0] - B(m_[0]));
+            for (std::size_t k = 1; k < N; ++k)
+                acc =
+                    acc + B(h_(Eigen::Index(i), Eigen::Index(k))) * (x[k] - B(m_[Eigen::Index(k)]));
+            g[i] = acc;
+        }
+    }
     const matrix &hessian_matrix() const noexcept { return h_; }
     const vector &minimum() const noexcept { return m_; }
 
@@ -155,6 +169,17 @@ template <class Real = double> class polynomial_well {
     template <class V, class H> void hessian(const V &x, H &h) const noexcept {
         h(0, 0) = second_derivative(x[0]);
     }
+    /// derivative() of several states at once (B an xsimd batch), same operations.
+    template <class B> void gradient_batch(const std::array<B, 1> &x, std::array<B, 1> &g) const {
+        if (crit_.size() == 3) {
+            g[0] = B(a_) * (x[0] - B(c3_[0])) * (x[0] - B(c3_[1])) * (x[0] - B(c3_[2]));
+            return;
+        }
+        B d(a_);
+        for (Real c : crit_)
+            d = d * (x[0] - B(c));
+        g[0] = d;
+    }
 
     /// Sorted critical points: minimum, maximum, minimum, ...
     const std::vector<Real> &critical_points() const noexcept { return crit_; }
@@ -238,6 +263,17 @@ template <class Real = double> class ackley {
         g[0] = cone * x[0] + e * sx;
         g[1] = cone * x[1] + e * sy;
     }
+    /// gradient() of several states at once (B an xsimd batch).
+    template <class B> void gradient_batch(const std::array<B, 2> &x, std::array<B, 2> &g) const {
+        const B r = xsimd::sqrt(B(Real(0.5)) * (x[0] * x[0] + x[1] * x[1]));
+        const B cone = xsimd::select(
+            r > B(Real(0)), B(a_ * b_) * xsimd::exp(B(-b_) * r) / (B(Real(2)) * r), B(Real(0)));
+        const auto [sx, cx] = xsimd::sincos(B(c_) * x[0]);
+        const auto [sy, cy] = xsimd::sincos(B(c_) * x[1]);
+        const B e = xsimd::exp(B(Real(0.5)) * (cx + cy)) * B(Real(0.5) * c_);
+        g[0] = cone * x[0] + e * sx;
+        g[1] = cone * x[1] + e * sy;
+    }
 
   private:
     Real a_ = 20, b_ = Real(0.2), c_ = 2 * std::numbers::pi_v<Real>;
@@ -277,6 +313,17 @@ template <class Real = double, int Dim = Eigen::Dynamic> class styblinski_tang {
         for (Eigen::Index i = 0; i < n_; ++i) {
             const Real u = sk_ * x[i];
             g[i] = sk_ * (Real(2) * u * u * u - Real(16) * u + Real(2.5));
+        }
+    }
+    /// gradient() of several states at once (B an xsimd batch; fixed Dim only).
+    template <class B, std::size_t N>
+    requires(Dim != Eigen::Dynamic &&
+             N == std::size_t(Dim)) void gradient_batch(const std::array<B, N> &x,
+                                                        std::array<B, N> &g) const noexcept {
+        const B sk(sk_);
+        for (std::size_t i = 0; i < N; ++i) {
+            const B u = sk * x[i];
+            g[i] = sk * (B(Real(2)) * u * u * u - B(Real(16)) * u + B(Real(2.5)));
         }
     }
     template <class V, class H> void hessian(const V &x, H &h) const {
