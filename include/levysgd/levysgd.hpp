@@ -4,6 +4,7 @@
 
 #include "config.hpp"
 #include "noise/gradient_noise.hpp"
+#include "optim/optim.hpp"
 #include "random/fill.hpp"
 #include "random/philox.hpp"
 #include "random/philox_simd.hpp"

@@ -15,22 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "../detail/scalar_math.hpp"
 #include "../detail/validate.hpp"
 #include "../random/philox.hpp"
 
 namespace levysgd {
-
-namespace detail {
-/// High 64 bits of a * b (portable: no __int128 under -Wpedantic).
-constexpr std::uint64_t mulhi64(std::uint64_t a, std::uint64_t b) noexcept {
-    const std::uint64_t a_lo = a & 0xFFFFFFFFu, a_hi = a >> 32;
-    const std::uint64_t b_lo = b & 0xFFFFFFFFu, b_hi = b >> 32;
-    const std::uint64_t lo_lo = a_lo * b_lo, hi_lo = a_hi * b_lo;
-    const std::uint64_t lo_hi = a_lo * b_hi, hi_hi = a_hi * b_hi;
-    const std::uint64_t cross = (lo_lo >> 32) + (hi_lo & 0xFFFFFFFFu) + lo_hi;
-    return hi_hi + (hi_lo >> 32) + (cross >> 32);
-}
-} // namespace detail
 
 struct bootstrap_interval {
     double estimate = 0; ///< statistic on the original sample
