@@ -90,6 +90,11 @@ TEST_CASE("Concepts: gradient oracles", "[optim]") {
     STATIC_REQUIRE(levysgd::GradientOracle<recording>);
     STATIC_REQUIRE(!levysgd::GradientOracle<no_gradient>);
     STATIC_REQUIRE(levysgd::Scheduler<levysgd::multistep_scheduler<double>, double>);
+    STATIC_REQUIRE(levysgd::OptimizerStep<levysgd::sgd<double>, least_squares>);
+    STATIC_REQUIRE(levysgd::OptimizerStep<levysgd::noise_enhanced_sgd<double>, least_squares>);
+    STATIC_REQUIRE(levysgd::OptimizerStep<levysgd::sgld<double>, least_squares>);
+    STATIC_REQUIRE(levysgd::OptimizerStep<levysgd::stable_noise_sgd<double>, least_squares>);
+    STATIC_REQUIRE(!levysgd::OptimizerStep<levysgd::minibatch_sampler, least_squares>);
 }
 
 TEST_CASE("Minibatch sampler without replacement covers every index once per epoch", "[optim]") {

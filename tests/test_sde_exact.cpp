@@ -240,6 +240,13 @@ TEST_CASE("Censored and non-finite paths are counted, never dropped or called ex
     CHECK(r.escape_rate.high == Approx(-std::log(0.05) / (500 * 0.05)).epsilon(1e-9));
     CHECK(r.restricted_mean == Approx(0.05).epsilon(1e-12));
     CHECK(r.path_records[7].status == levysgd::path_status::censored);
+    // The progress bar (forced on; normally only when stderr is a terminal)
+    // does not change results.
+    opt.progress = levysgd::progress_mode::always;
+    const auto r_bar = levysgd::escape_study(linear_drift{0.0}, noise, levysgd::euler<double>(1e-3),
+                                             levysgd::interval<double>(-10.0, 10.0), V1(0.0), opt);
+    CHECK(r_bar.restricted_mean == r.restricted_mean);
+    opt.progress = levysgd::progress_mode::automatic;
     // Mixed: near boundary, horizon 0.5.
     opt.horizon = 0.5;
     r = levysgd::escape_study(linear_drift{0.0}, noise, levysgd::euler<double>(1e-3),

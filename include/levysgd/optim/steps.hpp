@@ -69,6 +69,16 @@ concept GradientOracle = std::floating_point<Real> &&
     o.gradient(w, idx, g);
 };
 
+/// What every optimizer step offers, so a study can swap one for another.
+template <class S, class O, class Real = double>
+concept OptimizerStep = GradientOracle<O, Real> &&
+    requires(S &s, Eigen::Ref<param_vector<Real>> w, std::span<Real> ws, const O &o) {
+    s.step(w, o);
+    s.step(ws, o);
+    { s.iteration() } -> std::convertible_to<std::uint64_t>;
+    { s.time() } -> std::convertible_to<Real>;
+};
+
 /// Effective batch size of noise-enhanced SGD, B / (a^2 + (1 - a)^2)
 /// (004_fe372c1291f4ade5.txt eq. 11).
 inline double effective_batch_size(double batch, double a) {
