@@ -32,7 +32,7 @@ ecf cos_mean(const Eigen::RowVectorXd &x, double t, double shift = 0) {
 
 } // namespace
 
-TEST_CASE("Pure-jump free motion: X_t ~ S(alpha, 0, eps t^(1/alpha))", "[sde][levy]") {
+TEST_CASE("Pure-jump free motion: X_t ~ S(alpha, 0, eps t^(1/alpha))", "[sde][levy][slow]") {
     const double eps = 0.5, t_end = 2.0;
     levysgd::path_options<double> opt;
     opt.paths = 50000;
@@ -83,7 +83,7 @@ TEST_CASE("Per-coordinate alpha and scale with a constant scheduler factor", "[s
 }
 
 TEST_CASE("A time-dependent scheduler: X_t scale^alpha = eps^alpha sum s_tk^(alpha-1) dt",
-          "[sde][levy]") {
+          "[sde][levy][slow]") {
     const double alpha = 1.4, eps = 0.8, dt = 0.01, t_end = 2.0;
     const levysgd::exponential_scheduler<double> sched(0.5, 0.1);
     const levysgd::stable_noise<double, levysgd::exponential_scheduler<double>> noise(1, alpha, eps,
@@ -106,7 +106,8 @@ TEST_CASE("A time-dependent scheduler: X_t scale^alpha = eps^alpha sum s_tk^(alp
     }
 }
 
-TEST_CASE("The SGD recursion and the Euler scheme of its limit SDE agree in law", "[sde][levy]") {
+TEST_CASE("The SGD recursion and the Euler scheme of its limit SDE agree in law",
+          "[sde][levy][slow]") {
     // f = x^2/2, SaS gradient noise of scale sigma, learning rate eta:
     // SGD (eq. 8) for K = T/eta steps vs Euler of eq. 9 with dt = eta/10.
     // The SDE's exact law at T: x0 e^-T + S(alpha, 0, eps ((1 - e^(-alpha T))/alpha)^(1/alpha)),
@@ -145,7 +146,7 @@ TEST_CASE("The SGD recursion and the Euler scheme of its limit SDE agree in law"
 }
 
 TEST_CASE("Transition study: counts, occupation and symmetry of a symmetric double well",
-          "[sde][levy]") {
+          "[sde][levy][slow]") {
     using V1 = Eigen::Matrix<double, 1, 1>;
     const auto dw = levysgd::double_well(-1.0, 0.0, 1.0, 1.0);
     const levysgd::interval_basins<double> basins({-1.5, 0.5}, {-0.5, 1.5});

@@ -252,7 +252,10 @@ class hessian_noise {
                 dn[0] = std::sqrt(s * std::max(h_(0, 0), Real(0))) * z[0];
                 return;
             }
-            es_.compute(h_);
+            if constexpr (P::dim == 2 || P::dim == 3)
+                es_.computeDirect(h_); // closed form: no iterations
+            else
+                es_.compute(h_);
             const auto zv = Eigen::Map<const Eigen::Matrix<Real, P::dim, 1>>(z, n);
             // dn = sqrt(s) Q diag(sqrt(max(lambda, 0))) Q' z
             dn.noalias() =
