@@ -331,6 +331,11 @@ TEST_CASE("Optimizer steps reject bad input and never half-update", "[optim]") {
     levysgd::sgd<double> s40(40, 5, 0.1, sampling::with_replacement, 1);
     Vec w3 = Vec::Zero(3);
     CHECK_THAT(message_of([&] { s40.step(w3, p); }), Contains("oracle.samples()"));
+    levysgd::stable_noise_sgd<double> sn(30, 5, 0.1, {1.5, 1.5}, {1.0, 1.0},
+                                         sampling::with_replacement, 1);
+    Vec w3b = Vec::Zero(3);
+    CHECK_THAT(message_of([&] { sn.step(w3b, p); }), Contains("alpha.size()") && Contains("3"));
+    CHECK(sn.iteration() == 0);
     // NaN gradient: runtime_error, parameters untouched.
     levysgd::noise_enhanced_sgd<double> ne(30, 30, 0.1, 2.0, sampling::without_replacement, 1);
     Vec w = Vec::Constant(3, 1.0);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "levysgd_catch.hpp"
@@ -140,7 +141,16 @@ TEST_CASE("Potentials: critical points, barriers and known values", "[sde]") {
     CHECK(dw.barrier(1, -1) ==
           Approx(a * std::pow(r - s, 3) * (r + s - 2 * l) / 12).epsilon(1e-12));
     CHECK(std::isinf(dw.barrier(0, -1)));
-    CHECK(dw.value(0.0) == 0.0);
+    CHECK_THAT(message_of([&] { (void)dw.barrier(2, -1); }), Contains("i") && Contains("2"));
+    CHECK_THAT(message_of([&] { (void)dw.barrier(0, 0); }), Contains("side"));
+    STATIC_REQUIRE(!std::is_constructible_v<levysgd::styblinski_tang<double>, double>);
+    STATIC_REQUIRE(std::is_constructible_v<levysgd::styblinski_tang<double>, int, double>);
+    // Far from the origin the value keeps its accuracy (expansion about the
+    // centre of the critical points): barrier of a shifted well = unshifted.
+    const auto far = levysgd::double_well(l + 1000, s + 1000, r + 1000, a);
+    CHECK(far.barrier(0, +1) == Approx(dw.barrier(0, +1)).epsilon(1e-9));
+    CHECK(far.second_derivative(l + 1000) == Approx(dw.second_derivative(l)).epsilon(1e-12));
+    CHECK(dw.value((l + s + r) / 3) == 0.0); // f = 0 at the mean critical point
     CHECK(dw.minima() == std::vector<double>{l, r});
     // Styblinski-Tang 1-D critical points: 2u^3 - 16u + 2.5 = 0
     // (mpmath.polyroots([2, 0, -16, 2.5]) at 30 digits).
@@ -185,6 +195,12 @@ TEST_CASE("Domains: membership and exit side/coordinate", "[sde]") {
     e = bx.exit(Eigen::Vector2d(0.0, 3.5));
     CHECK(e.coordinate == 1);
     CHECK(e.side == 1);
+    // Unbounded sides: only coordinates that are outside count.
+    const double inf = std::numeric_limits<double>::infinity();
+    const levysgd::box<double, 2> half(Eigen::Vector2d(-inf, -inf), Eigen::Vector2d(1, 1));
+    e = half.exit(Eigen::Vector2d(0.3, 1.2));
+    CHECK(e.coordinate == 1);
+    CHECK(e.side == 1);
     const levysgd::ball<double, 2> bl(Eigen::Vector2d(1, 1), 1.0);
     CHECK(bl.contains(Eigen::Vector2d(1.5, 1.5)));
     CHECK(!bl.contains(Eigen::Vector2d(2.0, 1.0)));
@@ -226,6 +242,16 @@ TEST_CASE("Schedulers follow 000_be844f6cfe6384be.txt", "[sde]") {
     CHECK_THAT(message_of([] { levysgd::multistep_scheduler<double>({10.0}, {1.5}); }),
                Contains("factors[0]"));
     CHECK_THAT(message_of([] { levysgd::constant_scheduler<double>(-1.0); }), Contains("value"));
+    // Any callable is a scheduler; one that returns 0 is caught where it is used.
+    using fn = double (*)(double);
+    const levysgd::stable_noise<double, fn> bad(1, 1.5, 1.0,
+                                                [](double t) { return t < 1 ? 1.0 : 0.0; });
+    auto src = bad.make_source(1);
+    src.start(0);
+    Eigen::Matrix<double, 1, 1> x(0.0), dn;
+    src.increment(x, 0.5, 0.1, dn);
+    CHECK_THAT(message_of([&] { src.increment(x, 2.0, 0.1, dn); }),
+               Contains("scheduler") && Contains("s(t) = 0") && Contains("t = 2"));
 }
 
 TEST_CASE("Bad parameters name the parameter and the value", "[sde]") {

@@ -36,8 +36,10 @@ class progress_bar {
               (mode == progress_mode::automatic && stderr_is_terminal())),
           start_(clock::now()), last_(start_) {}
     ~progress_bar() {
-        if (on_ && drawn_)
-            std::fputc('\n', stderr);
+        if (!on_)
+            return;
+        draw(done_.load(), clock::now()); // the final state, even if add() skipped it
+        std::fputc('\n', stderr);
     }
     progress_bar(const progress_bar &) = delete;
     progress_bar &operator=(const progress_bar &) = delete;
@@ -54,7 +56,11 @@ class progress_bar {
         if (done < total_ && now - last_ < std::chrono::milliseconds(200))
             return;
         last_ = now;
-        drawn_ = true;
+        draw(done, now);
+    }
+
+  private:
+    void draw(std::size_t done, std::chrono::steady_clock::time_point now) noexcept {
         const double frac = total_ == 0 ? 1.0 : static_cast<double>(done) / total_;
         const int width = 30, filled = static_cast<int>(frac * width);
         char bar[width + 1];
@@ -66,13 +72,10 @@ class progress_bar {
                      what_, secs);
         std::fflush(stderr);
     }
-
-  private:
     using clock = std::chrono::steady_clock;
     std::size_t total_;
     const char *what_;
     bool on_;
-    bool drawn_ = false;
     std::atomic<std::size_t> done_{0};
     std::mutex m_;
     clock::time_point start_, last_;

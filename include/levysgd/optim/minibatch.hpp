@@ -8,8 +8,12 @@
 // position), never on threads or on how the caller consumes them.
 //
 // Random integers in [0, n): Lemire's multiply-shift with rejection (unbiased)
-// on 64-bit words of Philox blocks; the permutation of epoch e is
-// Fisher-Yates driven by block (e << 32) + j of the stream.
+// on the 64-bit words of Philox blocks (word 0, and word 1 if word 0 is
+// rejected, which happens with probability < n / 2^64). With replacement,
+// index i uses block i of (seed, stream) (the next block on a double
+// rejection); the permutation of epoch e is Fisher-Yates driven by blocks
+// 0, 1, ... of (derived_seed(seed, e + 1), stream), so epochs never share
+// random numbers.
 
 #include <cstddef>
 #include <cstdint>
@@ -56,8 +60,8 @@ class minibatch_sampler {
         if (batch == 0 || batch > n)
             detail::throw_invalid(where, "batch", batch,
                                   "must be in [1, n] with n = " + std::to_string(n));
-        if (n > (std::size_t{1} << 32) && mode == sampling::without_replacement)
-            detail::throw_invalid(where, "n", n, "must be <= 2^32 without replacement");
+        if (n >= (std::size_t{1} << 32) && mode == sampling::without_replacement)
+            detail::throw_invalid(where, "n", n, "must be < 2^32 without replacement");
     }
 
     /// The next minibatch (valid until the next call).
@@ -93,10 +97,11 @@ class minibatch_sampler {
         perm_.resize(n_);
         for (std::size_t j = 0; j < n_; ++j)
             perm_[j] = j;
-        std::uint64_t blk = e << 32;
+        const std::uint64_t key = detail::derived_seed(seed_, e + 1);
+        std::uint64_t blk = 0;
         for (std::size_t j = n_ - 1; j > 0; --j) {
             const auto r =
-                static_cast<std::size_t>(detail::bounded_index(seed_, stream_, blk, j + 1));
+                static_cast<std::size_t>(detail::bounded_index(key, stream_, blk, j + 1));
             std::swap(perm_[j], perm_[r]);
         }
         perm_epoch_ = e;

@@ -31,7 +31,9 @@
 // reproducible. Bad gradients: if the oracle returns inf/NaN, step() throws
 // std::runtime_error with the count, the first index and the iteration, and
 // w is left unchanged (the update is formed in a buffer and committed only
-// when finite).
+// when finite). The minibatch samplers have advanced by then: a retried step
+// sees the next minibatches (the iteration count, and so the injected noise's
+// stream position, is unchanged).
 
 #include <algorithm>
 #include <cmath>
@@ -118,9 +120,11 @@ void check_finite_gradient(std::string_view where, const V &v, std::uint64_t ite
     }
 }
 
-/// State shared by every step type: the primary minibatch sampler, learning
-/// rate and scheduler, iteration counter and buffers.
-template <class Real, class Sched> class step_core {
+/// State and step() shared by every step type (CRTP): the primary minibatch
+/// sampler, learning rate and scheduler, iteration counter and buffers.
+/// Derived::update(w, oracle, eta) turns the minibatch gradient g_ into the
+/// update delta_; an optional Derived::check_dimension(d) runs first.
+template <class Derived, class Real, class Sched> class step_core {
   public:
     step_core(std::string_view where, std::size_t n, std::size_t batch, Real lr, sampling mode,
               std::uint64_t seed, std::uint64_t stream, Sched s)
@@ -136,17 +140,35 @@ template <class Real, class Sched> class step_core {
     /// eta s(t) of the next step.
     Real current_learning_rate() const { return lr_ * Real(sched_(time())); }
     const Sched &scheduler() const noexcept { return sched_; }
+    std::size_t batch_size() const noexcept { return sampler_.batch_size(); }
 
-  protected:
-    template <class O> void check_oracle(const O &o, Eigen::Index d) const {
-        if (o.dimension() != d)
-            throw_invalid(where_, "w.size()", d,
+    /// One step on parameters held in an Eigen vector (see the header comment).
+    template <GradientOracle<Real> O> void step(Eigen::Ref<param_vector<Real>> w, const O &o) {
+        Derived &self = static_cast<Derived &>(*this);
+        if (o.dimension() != w.size())
+            throw_invalid(where_, "w.size()", w.size(),
                           "must equal the oracle's dimension " + std::to_string(o.dimension()));
         if (o.samples() != sampler_.samples())
             throw_invalid(where_, "oracle.samples()", o.samples(),
                           "must equal the sampler's n = " + std::to_string(sampler_.samples()));
+        if constexpr (requires { self.check_dimension(w.size()); })
+            self.check_dimension(w.size());
+        const Real eta = current_learning_rate();
+        minibatch_gradient(o, sampler_, w, g_, "the minibatch gradient on B");
+        self.update(w, o, eta);
+        // Commit only a finite update: w is never left half-updated.
+        check_finite_gradient(where_, delta_, k_, "the update");
+        w += delta_;
+        ++k_;
     }
-    /// g <- mean gradient over the primary sampler's next minibatch.
+    /// The same on a contiguous span.
+    template <GradientOracle<Real> O> void step(std::span<Real> w, const O &o) {
+        Eigen::Map<param_vector<Real>> m(w.data(), static_cast<Eigen::Index>(w.size()));
+        step(Eigen::Ref<param_vector<Real>>(m), o);
+    }
+
+  protected:
+    /// g <- mean gradient over the sampler's next minibatch; throws if non-finite.
     template <class O>
     void minibatch_gradient(const O &o, minibatch_sampler &s,
                             Eigen::Ref<const param_vector<Real>> w, param_vector<Real> &g,
@@ -154,12 +176,6 @@ template <class Real, class Sched> class step_core {
         g.setZero(w.size());
         o.gradient(w, s.next(), Eigen::Ref<param_vector<Real>>(g));
         check_finite_gradient(where_, g, k_, what);
-    }
-    /// w <- w + delta if delta is finite; else throw, w unchanged.
-    void commit(Eigen::Ref<param_vector<Real>> w, const param_vector<Real> &delta) {
-        check_finite_gradient(where_, delta, k_, "the update");
-        w += delta;
-        ++k_;
     }
 
     std::string_view where_;
@@ -176,32 +192,27 @@ template <class Real, class Sched> class step_core {
 /// Plain minibatch SGD.
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
-class sgd : public detail::step_core<Real, Sched> {
-    using core = detail::step_core<Real, Sched>;
+class sgd : public detail::step_core<sgd<Real, Sched>, Real, Sched> {
+    using core = detail::step_core<sgd, Real, Sched>;
+    friend core;
 
   public:
     sgd(std::size_t n, std::size_t batch, Real learning_rate, sampling mode, std::uint64_t seed,
         std::uint64_t stream = 0, Sched s = Sched{})
         : core("levysgd::sgd", n, batch, learning_rate, mode, seed, stream, std::move(s)) {}
 
-    template <GradientOracle<Real> O> void step(Eigen::Ref<param_vector<Real>> w, const O &o) {
-        this->check_oracle(o, w.size());
-        const Real eta = this->current_learning_rate();
-        this->minibatch_gradient(o, this->sampler_, w, this->g_, "the minibatch gradient");
+  private:
+    template <class O> void update(Eigen::Ref<const param_vector<Real>>, const O &, Real eta) {
         this->delta_ = -eta * this->g_;
-        this->commit(w, this->delta_);
-    }
-    template <GradientOracle<Real> O> void step(std::span<Real> w, const O &o) {
-        Eigen::Map<param_vector<Real>> m(w.data(), static_cast<Eigen::Index>(w.size()));
-        step(Eigen::Ref<param_vector<Real>>(m), o);
     }
 };
 
 /// Noise-enhanced SGD (004_fe372c1291f4ade5.txt eq. 6; see the header comment).
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
-class noise_enhanced_sgd : public detail::step_core<Real, Sched> {
-    using core = detail::step_core<Real, Sched>;
+class noise_enhanced_sgd : public detail::step_core<noise_enhanced_sgd<Real, Sched>, Real, Sched> {
+    using core = detail::step_core<noise_enhanced_sgd, Real, Sched>;
+    friend core;
 
   public:
     noise_enhanced_sgd(std::size_t n, std::size_t batch, Real learning_rate, Real a, sampling mode,
@@ -217,24 +228,15 @@ class noise_enhanced_sgd : public detail::step_core<Real, Sched> {
         return effective_batch_size(double(this->sampler_.batch_size()), double(a_));
     }
 
-    template <GradientOracle<Real> O> void step(Eigen::Ref<param_vector<Real>> w, const O &o) {
-        this->check_oracle(o, w.size());
-        const Real eta = this->current_learning_rate();
-        this->minibatch_gradient(o, this->sampler_, w, this->g_, "the gradient on B");
+  private:
+    template <class O> void update(Eigen::Ref<const param_vector<Real>> w, const O &o, Real eta) {
         if (a_ == Real(1)) { // plain SGD, bit for bit; B' is not drawn
             this->delta_ = -eta * this->g_;
-        } else {
-            this->minibatch_gradient(o, second_, w, g2_, "the gradient on B'");
-            this->delta_ = -eta * (a_ * this->g_ + (Real(1) - a_) * g2_);
+            return;
         }
-        this->commit(w, this->delta_);
+        this->minibatch_gradient(o, second_, w, g2_, "the minibatch gradient on B'");
+        this->delta_ = -eta * (a_ * this->g_ + (Real(1) - a_) * g2_);
     }
-    template <GradientOracle<Real> O> void step(std::span<Real> w, const O &o) {
-        Eigen::Map<param_vector<Real>> m(w.data(), static_cast<Eigen::Index>(w.size()));
-        step(Eigen::Ref<param_vector<Real>>(m), o);
-    }
-
-  private:
     minibatch_sampler second_;
     Real a_;
     param_vector<Real> g2_;
@@ -243,8 +245,9 @@ class noise_enhanced_sgd : public detail::step_core<Real, Sched> {
 /// SGLD: SGD plus Gaussian noise of temperature T >= 0.
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
-class sgld : public detail::step_core<Real, Sched> {
-    using core = detail::step_core<Real, Sched>;
+class sgld : public detail::step_core<sgld<Real, Sched>, Real, Sched> {
+    using core = detail::step_core<sgld, Real, Sched>;
+    friend core;
 
   public:
     sgld(std::size_t n, std::size_t batch, Real learning_rate, Real temperature, sampling mode,
@@ -257,24 +260,16 @@ class sgld : public detail::step_core<Real, Sched> {
     }
     Real temperature() const noexcept { return temp_; }
 
-    template <GradientOracle<Real> O> void step(Eigen::Ref<param_vector<Real>> w, const O &o) {
-        this->check_oracle(o, w.size());
-        const Real eta = this->current_learning_rate();
-        this->minibatch_gradient(o, this->sampler_, w, this->g_, "the minibatch gradient");
+  private:
+    template <class O> void update(Eigen::Ref<const param_vector<Real>> w, const O &, Real eta) {
+        // xi: normals k d ... k d + d - 1 of the noise stream.
         xi_.resize(w.size());
         const auto d = static_cast<std::uint64_t>(w.size());
         fill_normal(std::span<Real>(xi_.data(), static_cast<std::size_t>(d)),
                     detail::derived_seed(this->seed_, 3), this->stream_,
                     fill_options{this->k_ * d, 1});
         this->delta_ = -eta * this->g_ + std::sqrt(Real(2) * eta * temp_) * xi_;
-        this->commit(w, this->delta_);
     }
-    template <GradientOracle<Real> O> void step(std::span<Real> w, const O &o) {
-        Eigen::Map<param_vector<Real>> m(w.data(), static_cast<Eigen::Index>(w.size()));
-        step(Eigen::Ref<param_vector<Real>>(m), o);
-    }
-
-  private:
     Real temp_;
     param_vector<Real> xi_;
 };
@@ -282,8 +277,9 @@ class sgld : public detail::step_core<Real, Sched> {
 /// SGD (or GD with B = N) plus per-coordinate SaS noise (000_be844f6cfe6384be.txt eq. 3).
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
-class stable_noise_sgd : public detail::step_core<Real, Sched> {
-    using core = detail::step_core<Real, Sched>;
+class stable_noise_sgd : public detail::step_core<stable_noise_sgd<Real, Sched>, Real, Sched> {
+    using core = detail::step_core<stable_noise_sgd, Real, Sched>;
+    friend core;
 
   public:
     stable_noise_sgd(std::size_t n, std::size_t batch, Real learning_rate, std::vector<Real> alpha,
@@ -300,15 +296,19 @@ class stable_noise_sgd : public detail::step_core<Real, Sched> {
     const std::vector<Real> &alpha() const noexcept { return alpha_; }
     const std::vector<Real> &scale() const noexcept { return scale_; }
 
-    template <GradientOracle<Real> O> void step(Eigen::Ref<param_vector<Real>> w, const O &o) {
-        this->check_oracle(o, w.size());
-        const auto d = static_cast<std::size_t>(w.size());
-        if (alpha_.size() != d)
-            detail::throw_invalid(this->where_, "w.size()", w.size(),
+  public:
+    /// w.size() must equal alpha.size() (called by step() before anything is drawn).
+    void check_dimension(Eigen::Index d) const {
+        if (static_cast<std::size_t>(d) != alpha_.size())
+            detail::throw_invalid(this->where_, "w.size()", d,
                                   "must equal alpha.size() = " + std::to_string(alpha_.size()));
+    }
+
+  private:
+    template <class O> void update(Eigen::Ref<const param_vector<Real>> w, const O &, Real) {
+        const auto d = static_cast<std::size_t>(w.size());
         const Real st = Real(this->sched_(this->time()));
         const Real eta = this->lr_ * st;
-        this->minibatch_gradient(o, this->sampler_, w, this->g_, "the minibatch gradient");
         // Standard SaS(alpha_l) values k d ... k d + d - 1 of the noise stream.
         z_.resize(w.size());
         const std::span<Real> z(z_.data(), d);
@@ -329,14 +329,7 @@ class stable_noise_sgd : public detail::step_core<Real, Sched> {
             }
         }
         this->delta_ = -eta * this->g_ + factor_.cwiseProduct(z_);
-        this->commit(w, this->delta_);
     }
-    template <GradientOracle<Real> O> void step(std::span<Real> w, const O &o) {
-        Eigen::Map<param_vector<Real>> m(w.data(), static_cast<Eigen::Index>(w.size()));
-        step(Eigen::Ref<param_vector<Real>>(m), o);
-    }
-
-  private:
     std::vector<Real> alpha_, scale_;
     bool common_ = true;
     Real one_ = 1, cached_s_ = -1;

@@ -88,6 +88,18 @@ LEVYSGD_HOST_DEVICE constexpr philox_block philox_bits(std::uint64_t seed, std::
     return philox4x32_10(philox_counter(stream, block), philox_seed_key(seed));
 }
 
+namespace detail {
+/// A 64-bit seed derived from `seed` for independent component k of a
+/// compound random source (noise mixtures, second minibatches, injected
+/// noise, epoch permutations): block k of stream 2^64 - 1 of `seed`, a stream
+/// that levysgd reserves for this purpose.
+LEVYSGD_HOST_DEVICE constexpr std::uint64_t derived_seed(std::uint64_t seed,
+                                                         std::uint64_t k) noexcept {
+    const philox_block b = philox_bits(seed, ~std::uint64_t{0}, k);
+    return (std::uint64_t{b[1]} << 32) | b[0];
+}
+} // namespace detail
+
 /// Philox4x32-10 as a standard engine (std::uniform_random_bit_generator).
 ///
 /// `philox4x32 eng(seed, stream)` yields the words of blocks 0, 1, 2, ... of

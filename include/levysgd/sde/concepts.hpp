@@ -69,8 +69,8 @@ concept NoiseModel = requires(const N &n, std::uint64_t seed) {
 
 /// One step of an SDE scheme or of a discrete recursion: time_step() is the
 /// time the step advances (dt, or the learning rate eta for SGD, t = eta k);
-/// step(potential, source, x, t, work) advances x in place (work is scratch of
-/// the state's size).
+/// step(potential, source, x, t, g, dn) advances x in place (g and dn are
+/// scratch vectors of the state's size: gradient and noise increment).
 template <class I, class P, class S>
 concept Integrator = Potential<P> && requires(const I &i, const P &p, S &src, state_vector<P> &x,
                                               typename P::scalar_type t, state_vector<P> &work) {

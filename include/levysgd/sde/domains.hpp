@@ -18,6 +18,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -77,17 +79,18 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct box {
         return in;
     }
     template <class V> exit_info exit(const V &x) const noexcept {
+        // Among the coordinates that are outside, the one furthest out relative
+        // to the box width (raw distance where a side is unbounded).
         exit_info e;
-        Real worst = -std::numeric_limits<Real>::infinity();
+        Real worst = -1;
         for (Eigen::Index i = 0; i < lo.size(); ++i) {
             const Real w = hi[i] - lo[i];
-            const Real below = (lo[i] - x[i]) / w, above = (x[i] - hi[i]) / w;
-            if (below >= Real(0) && below > worst) {
-                worst = below;
+            const Real scale = std::isfinite(w) ? w : Real(1);
+            if (x[i] <= lo[i] && (lo[i] - x[i]) / scale > worst) {
+                worst = (lo[i] - x[i]) / scale;
                 e = {static_cast<int>(i), -1};
-            }
-            if (above >= Real(0) && above > worst) {
-                worst = above;
+            } else if (x[i] >= hi[i] && (x[i] - hi[i]) / scale > worst) {
+                worst = (x[i] - hi[i]) / scale;
                 e = {static_cast<int>(i), 1};
             }
         }
@@ -185,9 +188,9 @@ template <Potential P> class loss_threshold {
     Real level_, r2_;
 };
 
-/// Basins of a 1-D multi-well as intervals around its minima: basin i is
-/// (c_i - w_i, c_i + w_i) for centres c and half-widths w (non-overlapping);
-/// -1 between them. Satisfies BasinClassifier.
+/// Basins of a 1-D problem as open intervals (lo_i, hi_i), sorted and
+/// non-overlapping (e.g. neighbourhoods of the minima of a multi-well);
+/// basin(x) = -1 between them. Satisfies BasinClassifier.
 template <class Real = double> class interval_basins {
   public:
     interval_basins(std::vector<Real> lo, std::vector<Real> hi)

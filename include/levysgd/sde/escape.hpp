@@ -19,7 +19,11 @@
 //                   restricted_mean, a lower bound, and escape_rate)
 //   escape_rate     exits / total time at risk (exited + censored paths):
 //                   the maximum-likelihood rate of an exponential exit time
-//                   with right censoring; CI rate exp(+-z/sqrt(exits))
+//                   with right censoring; CI rate exp(+-z/sqrt(exits)); with
+//                   no exit, value 0 and the one-sided upper bound
+//                   -log(1 - confidence) / time at risk. Non-finite paths are
+//                   left out of the time at risk (their count is reported;
+//                   if it is not 0 the rate describes the finite paths only)
 //   channels        exit probability per (coordinate, side), Wilson CI
 //
 // transition_study runs paths to the horizon and counts transitions between
@@ -203,6 +207,20 @@ template <class Src, class V> struct path_lane {
     std::uint64_t k = 0;
     std::size_t path = 0;
     int label = -1; // transition_study: current basin; escape_study: path_status
+
+    /// Start path i on stream `stream` at x0.
+    void begin(std::size_t i, std::uint64_t stream, const V &x0) {
+        src.start(stream);
+        x = x0;
+        k = 0;
+        path = i;
+    }
+    /// One step at time k dt; false if the state became non-finite.
+    template <class P, class I, class Real> bool advance(const P &p, const I &integ, Real dt) {
+        integ.step(p, src, x, Real(k) * dt, g, dn);
+        ++k;
+        return x.allFinite();
+    }
 };
 
 /// Runs paths [lo, hi) on `lanes` (up to 4 in flight): start(lane, i) begins
@@ -272,9 +290,13 @@ std::uint64_t check_study_common(std::string_view where, const P &potential, con
         throw_invalid(where, "x0", "non-finite entries", "must be finite");
     check_same_dimension(where, "noise", noise, n);
     const Real dt = integrator.time_step();
+    if (!(dt > Real(0) && std::isfinite(dt)))
+        throw_invalid(where, "integrator.time_step()", dt, "must be finite and > 0");
     if (!(horizon > Real(0) && std::isfinite(horizon)))
         throw_invalid(where, "horizon", horizon, "must be finite and > 0");
-    const double steps = std::ceil(static_cast<double>(horizon) / static_cast<double>(dt) - 1e-9);
+    // ceil(horizon / dt), forgiving the rounding of a ratio that is an integer.
+    const double ratio = static_cast<double>(horizon) / static_cast<double>(dt);
+    const double steps = std::ceil(ratio * (1 - 1e-12));
     if (!(steps < 4e18))
         throw_invalid(where, "horizon / time_step", steps, "must be < 4e18 steps");
     return static_cast<std::uint64_t>(std::max(1.0, steps));
@@ -353,16 +375,11 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
                 detail::run_lanes(
                     lanes, lo, hi,
                     [&](auto &l, std::size_t i) {
-                        l.src.start(opt.first_stream + i);
-                        l.x = x0;
-                        l.k = 0;
-                        l.path = i;
+                        l.begin(i, opt.first_stream + i, x0);
                         l.label = int(path_status::censored);
                     },
                     [&](auto &l) {
-                        integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
-                        ++l.k;
-                        if (!l.x.allFinite()) {
+                        if (!l.advance(potential, integrator, dt)) {
                             l.label = int(path_status::non_finite);
                             return true;
                         }
@@ -487,16 +504,9 @@ requires NoiseModel<N, state_vector<P>> &&
                 auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
                 detail::run_lanes(
                     lanes, lo, hi,
-                    [&](auto &l, std::size_t i) {
-                        l.src.start(opt.first_stream + i);
-                        l.x = x0;
-                        l.k = 0;
-                        l.path = i;
-                    },
+                    [&](auto &l, std::size_t i) { l.begin(i, opt.first_stream + i, x0); },
                     [&](auto &l) {
-                        integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
-                        ++l.k;
-                        if (!l.x.allFinite()) {
+                        if (!l.advance(potential, integrator, dt)) {
                             ++bad[b];
                             return true;
                         }
@@ -598,19 +608,14 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
             detail::run_lanes(
                 lanes, lo, hi,
                 [&](auto &l, std::size_t i) {
-                    l.src.start(opt.first_stream + i);
-                    l.x = x0;
-                    l.k = 0;
-                    l.path = i;
+                    l.begin(i, opt.first_stream + i, x0);
                     l.label = classifier.basin(l.x);
                 },
                 [&](auto &l) {
                     // The step's time counts for the label held at its start.
                     ++steps_in[(l.path - lo) * K1 +
                                static_cast<std::size_t>(l.label < 0 ? K : l.label)];
-                    integrator.step(potential, l.src, l.x, Real(l.k) * dt, l.g, l.dn);
-                    ++l.k;
-                    if (!l.x.allFinite()) {
+                    if (!l.advance(potential, integrator, dt)) {
                         ++st.non_finite;
                         return true;
                     }

@@ -20,10 +20,13 @@
 //                    L = sqrt(2) W). Per-coordinate alpha_l as in 000 eq. 3.
 //   mixture_noise    the sum of two independent models.
 //
+// A source refers to its model: the model must outlive the sources made from
+// it (studies create and destroy the sources inside the call).
+//
 // Random numbers: step k of a path uses innovations k m ... k m + m - 1 of
 // the path's stream (m = values per step), so the noise of a path does not
 // depend on threads or on how the source buffers it. The source draws them
-// with the bulk SIMD samplers in blocks that grow from 16 to 1024 steps
+// with the bulk SIMD samplers in blocks that grow from 16 to 256 steps
 // (short paths waste little, long ones run at the sampler's speed).
 
 #include <algorithm>
@@ -31,6 +34,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,47 +55,73 @@ namespace levysgd {
 
 namespace detail {
 
-/// A 64-bit seed derived from `seed` for independent component k of a
-/// compound noise model (mixture_noise). Uses stream 2^64 - 1 of `seed`,
-/// which levysgd reserves for this purpose.
-inline std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t k) noexcept {
-    const philox_block b = philox_bits(seed, ~std::uint64_t{0}, k);
-    return (std::uint64_t{b[1]} << 32) | b[0];
-}
-
-/// Buffered innovations of one path: take(m) returns the next m values;
-/// refills with fill(span, first_index) in blocks of a whole number of steps.
+/// Buffered innovations of one path: take() returns the next step's m values;
+/// refills with fill(span, first_index) in blocks of a whole number of steps
+/// that grow from 16 to 256 steps, capped at 2^16 values (at least one step)
+/// so high-dimensional models do not hold huge buffers. Storage grows lazily.
 template <class Real> class innovation_buffer {
   public:
     static constexpr std::size_t first_steps = 16;
     static constexpr std::size_t max_steps = 256;
+    static constexpr std::size_t max_values = std::size_t{1} << 16;
 
-    explicit innovation_buffer(std::size_t per_step) : m_(per_step), buf_(max_steps * per_step) {}
+    explicit innovation_buffer(std::size_t per_step)
+        : m_(per_step), cap_steps_(std::clamp<std::size_t>(max_values / per_step, 1, max_steps)) {}
 
     void start() noexcept {
         pos_ = len_ = 0;
         next_index_ = 0;
-        steps_ = first_steps;
+        steps_ = std::min(first_steps, cap_steps_);
     }
     template <class Fill> const Real *take(Fill &&fill) {
         if (pos_ == len_) {
             len_ = steps_ * m_;
+            if (buf_.size() < len_)
+                buf_.resize(len_);
             fill(std::span<Real>(buf_.data(), len_), next_index_);
             next_index_ += len_;
             pos_ = 0;
-            steps_ = std::min(2 * steps_, max_steps);
+            steps_ = std::min(2 * steps_, cap_steps_);
         }
         const Real *p = buf_.data() + pos_;
         pos_ += m_;
         return p;
     }
     std::size_t per_step() const noexcept { return m_; }
+    /// The most values one refill asks for.
+    std::size_t max_block() const noexcept { return cap_steps_ * m_; }
 
   private:
-    std::size_t m_;
+    std::size_t m_, cap_steps_;
     std::vector<Real> buf_;
     std::size_t pos_ = 0, len_ = 0, steps_ = first_steps;
     std::uint64_t next_index_ = 0;
+};
+
+/// Throws if a scheduler returned a value that cannot scale noise.
+template <class Real> void check_scheduler_value(Real s, Real t) {
+    if (!(s > Real(0) && std::isfinite(s))) {
+        std::ostringstream os;
+        os << "levysgd noise model: the scheduler returned s(t) = " << s << " at t = " << t
+           << "; it must be finite and > 0";
+        throw std::invalid_argument(os.str());
+    }
+}
+
+/// What every built-in noise source holds: the seed, the current path's
+/// stream and its innovation buffer.
+template <class Real> class buffered_source {
+  public:
+    buffered_source(std::uint64_t seed, std::size_t per_step) : seed_(seed), buf_(per_step) {}
+    /// Select the path's stream and rewind it.
+    void start(std::uint64_t path) noexcept {
+        stream_ = path;
+        buf_.start();
+    }
+
+  protected:
+    std::uint64_t seed_, stream_ = 0;
+    innovation_buffer<Real> buf_;
 };
 
 inline void check_dimension(std::string_view where, Eigen::Index n) {
@@ -152,14 +183,11 @@ class gaussian_noise {
     const matrix &covariance_root() const noexcept { return root_; }
     Real sigma() const noexcept { return sigma_; }
 
-    class source {
+    class source : public detail::buffered_source<Real> {
       public:
         source(const gaussian_noise &model, std::uint64_t seed)
-            : model_(&model), seed_(seed), buf_(static_cast<std::size_t>(model.n_)) {}
-        void start(std::uint64_t path) noexcept {
-            stream_ = path;
-            buf_.start();
-        }
+            : detail::buffered_source<Real>(seed, static_cast<std::size_t>(model.n_)),
+              model_(&model) {}
         template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
             const Real *z = innovations();
             update(t, h);
@@ -175,8 +203,8 @@ class gaussian_noise {
         }
         /// The next step's n standard normals (increment() = factors applied to them).
         const Real *innovations() {
-            return buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                fill_normal(out, seed_, stream_, fill_options{first, 1});
+            return this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                fill_normal(out, this->seed_, this->stream_, fill_options{first, 1});
             });
         }
         /// Refresh the cached factors for time t and step h: root_factor() =
@@ -185,6 +213,7 @@ class gaussian_noise {
             const Real s =
                 detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
             if (h != h_ || s != s_) { // cached per (h, s)
+                detail::check_scheduler_value(s, t);
                 h_ = h;
                 s_ = s;
                 f_ = std::sqrt(s * h);
@@ -196,8 +225,6 @@ class gaussian_noise {
 
       private:
         const gaussian_noise *model_;
-        std::uint64_t seed_, stream_ = 0;
-        detail::innovation_buffer<Real> buf_;
         Real h_ = -1, s_ = -1, f_ = 0, c_ = 0;
     };
     source make_source(std::uint64_t seed) const { return source(*this, seed); }
@@ -227,25 +254,21 @@ class hessian_noise {
     }
     Eigen::Index dimension() const noexcept { return p_.dimension(); }
 
-    class source {
+    class source : public detail::buffered_source<Real> {
       public:
         source(const hessian_noise &model, std::uint64_t seed)
-            : model_(&model), seed_(seed), buf_(static_cast<std::size_t>(model.dimension())) {
+            : detail::buffered_source<Real>(seed, static_cast<std::size_t>(model.dimension())),
+              model_(&model) {
             h_.resize(model.dimension(), model.dimension());
         }
-        void start(std::uint64_t path) noexcept {
-            stream_ = path;
-            buf_.start();
-        }
         template <class V, class D> void increment(const V &x, Real t, Real h, D &dn) {
-            const Real *z = buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                fill_normal(out, seed_, stream_, fill_options{first, 1});
+            const Real *z = this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
+                fill_normal(out, this->seed_, this->stream_, fill_options{first, 1});
             });
-            Real s = h * model_->c_;
-            if constexpr (!detail::is_constant_scheduler<Sched>)
-                s *= model_->sched_(t);
-            else
-                s *= model_->sched_.value;
+            const Real st =
+                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
+            detail::check_scheduler_value(st, t);
+            const Real s = h * model_->c_ * st;
             model_->p_.hessian(x, h_);
             const auto n = model_->dimension();
             if (n == 1) {
@@ -266,8 +289,6 @@ class hessian_noise {
 
       private:
         const hessian_noise *model_;
-        std::uint64_t seed_, stream_ = 0;
-        detail::innovation_buffer<Real> buf_;
         hessian_matrix<P> h_;
         Eigen::SelfAdjointEigenSolver<hessian_matrix<P>> es_;
     };
@@ -320,21 +341,18 @@ class stable_noise {
     const std::vector<Real> &scale() const noexcept { return scale_; }
     const Sched &scheduler() const noexcept { return sched_; }
 
-    class source {
+    class source : public detail::buffered_source<Real> {
       public:
         source(const stable_noise &model, std::uint64_t seed)
-            : model_(&model), seed_(seed), buf_(model.alpha_.size()), factor_(model.alpha_.size()) {
+            : detail::buffered_source<Real>(seed, model.alpha_.size()), model_(&model),
+              factor_(model.alpha_.size()) {
             if (!model.common_) {
                 // alpha of every buffered value: coordinate j % n.
                 const std::size_t n = model.alpha_.size();
-                pattern_.resize(detail::innovation_buffer<Real>::max_steps * n);
+                pattern_.resize(this->buf_.max_block());
                 for (std::size_t j = 0; j < pattern_.size(); ++j)
                     pattern_[j] = model.alpha_[j % n];
             }
-        }
-        void start(std::uint64_t path) noexcept {
-            stream_ = path;
-            buf_.start();
         }
         template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
             const Real *z = innovations();
@@ -349,13 +367,13 @@ class stable_noise {
         /// The next step's n standard S(alpha_l, 0, 1) variates.
         const Real *innovations() {
             const stable_noise &m = *model_;
-            return buf_.take([&](std::span<Real> out, std::uint64_t first) {
+            return this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
                 if (m.common_)
-                    sample(m.dist_, out, seed_, stream_, sample_options{first, 1});
+                    sample(m.dist_, out, this->seed_, this->stream_, sample_options{first, 1});
                 else
                     sample_coordinates<Real>(std::span<const Real>(pattern_.data(), out.size()),
                                              std::span<const Real>(&one_, 1), Real(0),
-                                             parameterization::S0, out, seed_, stream_,
+                                             parameterization::S0, out, this->seed_, this->stream_,
                                              sample_options{first, 1});
             });
         }
@@ -364,6 +382,7 @@ class stable_noise {
             const stable_noise &m = *model_;
             const Real s = detail::is_constant_scheduler<Sched> ? m.sched_(Real(0)) : m.sched_(t);
             if (h != h_ || s != s_) { // cached per (h, s)
+                detail::check_scheduler_value(s, t);
                 h_ = h;
                 s_ = s;
                 for (std::size_t l = 0; l < factor_.size(); ++l) {
@@ -377,8 +396,6 @@ class stable_noise {
 
       private:
         const stable_noise *model_;
-        std::uint64_t seed_, stream_ = 0;
-        detail::innovation_buffer<Real> buf_;
         std::vector<Real> factor_, pattern_;
         Real h_ = -1, s_ = -1;
         Real one_ = 1;
@@ -393,8 +410,9 @@ class stable_noise {
 };
 
 /// The sum of two independent noise models (e.g. Gaussian + alpha-stable).
-/// The second model draws from a seed derived from the first's
-/// (detail::derived_seed), so the two are independent for every path.
+/// The two draw from seeds derived from the study's (detail::derived_seed(seed,
+/// 0) and (seed, 1)), so they are independent for every path, also when
+/// mixtures are nested.
 template <class N1, class N2> class mixture_noise {
   public:
     using scalar_type = typename N1::scalar_type;
@@ -411,8 +429,8 @@ template <class N1, class N2> class mixture_noise {
     class source {
       public:
         source(const mixture_noise &m, std::uint64_t seed)
-            : a_(m.a_.make_source(seed)), b_(m.b_.make_source(detail::derived_seed(seed, 1))),
-              tmp_(m.dimension()) {}
+            : a_(m.a_.make_source(detail::derived_seed(seed, 0))),
+              b_(m.b_.make_source(detail::derived_seed(seed, 1))), tmp_(m.dimension()) {}
         void start(std::uint64_t path) {
             a_.start(path);
             b_.start(path);

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <initializer_list>
 #include <limits>
 #include <numbers>
@@ -94,7 +95,9 @@ template <class Real = double, int Dim = Eigen::Dynamic> class quadratic {
 
 /// A 1-D multi-well polynomial: f'(x) = a (x - c_0)(x - c_1) ... (x - c_2m)
 /// with the critical points c sorted and alternating minimum, maximum,
-/// minimum, ..., minimum (so f -> +inf on both sides); f(0) = 0.
+/// minimum, ..., minimum (so f -> +inf on both sides). The additive constant
+/// makes f = 0 at the mean of the critical points (f(0) = 0 for wells
+/// symmetric about 0); only differences of f carry meaning.
 template <class Real = double> class polynomial_well {
   public:
     using scalar_type = Real;
@@ -125,9 +128,16 @@ template <class Real = double> class polynomial_well {
                 crit_.push_back(maxima[i]);
             }
         }
-        // f' = a sum_j p_j x^j (expanded product), f = a sum_j p_j x^(j+1)/(j+1).
+        // f' = a sum_j p_j u^j in u = x - centre (expanded product about the
+        // centre of the critical points, which keeps the coefficients and the
+        // cancellation small), f = a sum_j p_j u^(j+1)/(j+1).
+        Real sum = 0;
+        for (Real c : crit_)
+            sum += c;
+        centre_ = sum / Real(crit_.size());
         std::vector<Real> p{Real(1)};
-        for (Real c : crit_) {
+        for (Real c0 : crit_) {
+            const Real c = c0 - centre_;
             std::vector<Real> q(p.size() + 1, Real(0));
             for (std::size_t j = 0; j < p.size(); ++j) {
                 q[j + 1] += p[j];
@@ -138,11 +148,8 @@ template <class Real = double> class polynomial_well {
         for (std::size_t j = 0; j < 3 && j < crit_.size(); ++j)
             c3_[j] = crit_[j];
         f_.assign(p.size() + 1, Real(0));
-        h_.assign(p.size() > 1 ? p.size() - 1 : 1, Real(0));
         for (std::size_t j = 0; j < p.size(); ++j)
             f_[j + 1] = a * p[j] / Real(j + 1);
-        for (std::size_t j = 1; j < p.size(); ++j)
-            h_[j - 1] = a * p[j] * Real(j);
     }
     polynomial_well(std::initializer_list<Real> minima, std::initializer_list<Real> maxima,
                     Real a = 1)
@@ -150,7 +157,7 @@ template <class Real = double> class polynomial_well {
                           std::span<const Real>(maxima.begin(), maxima.size()), a) {}
 
     Eigen::Index dimension() const noexcept { return 1; }
-    Real value(Real x) const noexcept { return horner(f_, x); }
+    Real value(Real x) const noexcept { return horner(f_, x - centre_); }
     Real derivative(Real x) const noexcept {
         if (crit_.size() == 3) // the double well: the common case, unrolled
             return a_ * (x - c3_[0]) * (x - c3_[1]) * (x - c3_[2]);
@@ -159,7 +166,19 @@ template <class Real = double> class polynomial_well {
             d *= x - c;
         return d;
     }
-    Real second_derivative(Real x) const noexcept { return horner(h_, x); }
+    /// f'' by the product rule, a sum_i prod_{j != i} (x - c_j): no cancellation
+    /// from expanded coefficients.
+    Real second_derivative(Real x) const noexcept {
+        Real sum = 0;
+        for (std::size_t i = 0; i < crit_.size(); ++i) {
+            Real p = a_;
+            for (std::size_t j = 0; j < crit_.size(); ++j)
+                if (j != i)
+                    p *= x - crit_[j];
+            sum += p;
+        }
+        return sum;
+    }
     template <class V>
     requires(!std::is_arithmetic_v<V>) Real value(const V &x)
     const noexcept { return value(Real(x[0])); }
@@ -188,6 +207,13 @@ template <class Real = double> class polynomial_well {
     /// Barrier height of minimum i towards its left (side -1) or right (+1)
     /// neighbour maximum; +inf where there is none.
     Real barrier(std::size_t i, int side) const {
+        constexpr std::string_view where = "levysgd::polynomial_well::barrier";
+        if (2 * i >= crit_.size())
+            detail::throw_invalid(where, "i", i,
+                                  "must be < the number of minima " +
+                                      std::to_string((crit_.size() + 1) / 2));
+        if (side != -1 && side != 1)
+            detail::throw_invalid(where, "side", side, "must be -1 or +1");
         const std::size_t c = 2 * i;
         if (side < 0)
             return c == 0 ? std::numeric_limits<Real>::infinity()
@@ -212,8 +238,8 @@ template <class Real = double> class polynomial_well {
     Real a_;
     std::vector<Real> crit_;
     Real c3_[3] = {};     // the first three critical points, inline
-    std::vector<Real> f_; // coefficients of f
-    std::vector<Real> h_; // coefficients of f''
+    std::vector<Real> f_; // coefficients of f in x - centre_
+    Real centre_ = 0;
 };
 
 /// Double well f'(x) = a (x - left)(x - saddle)(x - right): minima at left
@@ -289,6 +315,8 @@ template <class Real = double, int Dim = Eigen::Dynamic> class styblinski_tang {
     static constexpr int dim = Dim;
     using vector = Eigen::Matrix<Real, Dim, 1>;
 
+    /// A lone floating-point argument would silently become the dimension.
+    template <std::floating_point F> explicit styblinski_tang(F) = delete;
     explicit styblinski_tang(Eigen::Index n = Dim == Eigen::Dynamic ? 1 : Dim, Real k = 1)
         : n_(n), k_(k), sk_(std::sqrt(k)) {
         constexpr std::string_view where = "levysgd::styblinski_tang";

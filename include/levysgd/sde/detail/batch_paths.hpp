@@ -13,9 +13,12 @@
 // multiply-adds differently), and a given configuration always takes the
 // same path, so a study's results never depend on the thread count.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -188,6 +191,15 @@ void run_batch_paths(const P &potential, const N &noise, const I &integ, const D
         return c;
     };
     std::uint64_t countdown = countdown_of();
+    // Lanes that carry a path: idle lanes (end of the block) never end a step.
+    using BB = typename B::batch_bool_type;
+    auto active_mask = [&] {
+        alignas(B::arch_type::alignment()) std::array<R, W> a;
+        for (std::size_t j = 0; j < W; ++j)
+            a[j] = active[j] ? R(1) : R(0);
+        return B::load_aligned(a.data()) != B(R(0));
+    };
+    BB live = active_mask();
     std::uint64_t since = 0; // steps since k[] was last brought up to date
     while (n_active > 0) {
         for (std::size_t j = 0; j < W; ++j)
@@ -200,7 +212,7 @@ void run_batch_paths(const P &potential, const N &noise, const I &integ, const D
         for (std::size_t i = 1; i < Dim; ++i)
             bad = bad || x[i] != x[i] || xsimd::abs(x[i]) == B(std::numeric_limits<R>::infinity());
         const auto out = !domain.contains_batch(x);
-        const bool some_end = xsimd::any(bad || out);
+        const bool some_end = xsimd::any((bad || out) && live);
         if (--countdown > 0 && !some_end)
             continue;
         // Some lane ended: bring its bookkeeping up to date and restart it.
@@ -236,6 +248,7 @@ void run_batch_paths(const P &potential, const N &noise, const I &integ, const D
         for (std::size_t i = 0; i < Dim; ++i)
             x[i] = B::load_aligned(xs[i].data());
         countdown = countdown_of();
+        live = active_mask();
     }
 }
 
