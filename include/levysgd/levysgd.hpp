@@ -17,3 +17,4 @@
 #include "tail/bootstrap.hpp"
 #include "tail/hill.hpp"
 #include "tail/mohammadi.hpp"
+#include "theory/theory.hpp"

@@ -32,4 +32,11 @@ inline void check_stable_parameters(std::string_view where, Real alpha, Real bet
         throw_invalid(where, "location", location, "must be finite");
 }
 
+/// Throws unless v is finite and > 0.
+template <class Real>
+inline void check_positive(std::string_view where, std::string_view param, Real v) {
+    if (!(v > Real(0) && std::isfinite(v)))
+        throw_invalid(where, param, v, "must be finite and > 0");
+}
+
 } // namespace levysgd::detail

@@ -10,7 +10,10 @@
 //                    from_diffusion(n, D): dN = sqrt(2D) dW (001_d813b85497575571.txt
 //                    eq. 2, Kramers' convention), Sigma = 2D I.
 //   hessian_noise    state-dependent Sigma(x) = c H_+(x) (H_+: the Hessian with
-//                    negative eigenvalues set to 0). As SGD gradient noise
+//                    negative eigenvalues set to 0; with hessian_part::absolute
+//                    c |H(x)|, eigenvalues replaced by their absolute values,
+//                    the temperature T_b = eta |H_b| / (2B) that the proof of
+//                    001 Thm 3.2 uses at the saddle). As SGD gradient noise
 //                    c = 1/B (C = H/B, 001 Fig. 2); as the SDE of SGD,
 //                    c = eta/B, i.e. D = eta H/(2B) (001 eq. 4).
 //   stable_noise     dN_l = scale_l s_t^((alpha_l-1)/alpha_l) dL^(alpha_l), with L^alpha
@@ -238,8 +241,14 @@ class gaussian_noise {
     Sched sched_;
 };
 
-/// Gaussian noise with state-dependent covariance c H_+(x) (see the header
-/// comment); P must provide its Hessian.
+/// Which part of the Hessian's spectrum hessian_noise uses.
+enum class hessian_part {
+    positive, // H_+: negative eigenvalues set to 0 (a covariance like the Fisher matrix)
+    absolute  // |H|: negative eigenvalues replaced by their absolute values
+};
+
+/// Gaussian noise with state-dependent covariance c H_+(x) or c |H(x)| (see
+/// the header comment); P must provide its Hessian.
 template <HessianPotential P, class Sched = constant_scheduler<typename P::scalar_type>>
 requires Scheduler<Sched, typename P::scalar_type>
 class hessian_noise {
@@ -248,10 +257,16 @@ class hessian_noise {
     using scalar_type = Real;
 
     hessian_noise(const P &potential, Real c, Sched s = Sched{})
-        : p_(potential), c_(c), sched_(std::move(s)) {
+        : hessian_noise(potential, c, hessian_part::positive, std::move(s)) {}
+    hessian_noise(const P &potential, Real c, hessian_part part, Sched s = Sched{})
+        : p_(potential), c_(c), part_(part), sched_(std::move(s)) {
         if (!(c > Real(0) && std::isfinite(c)))
             detail::throw_invalid("levysgd::hessian_noise", "c", c, "must be finite and > 0");
+        if (part != hessian_part::positive && part != hessian_part::absolute)
+            detail::throw_invalid("levysgd::hessian_noise", "part", static_cast<int>(part),
+                                  "must be hessian_part::positive or ::absolute");
     }
+    hessian_part part() const noexcept { return part_; }
     Eigen::Index dimension() const noexcept { return p_.dimension(); }
 
     class source : public detail::buffered_source<Real> {
@@ -271,8 +286,10 @@ class hessian_noise {
             const Real s = h * model_->c_ * st;
             model_->p_.hessian(x, h_);
             const auto n = model_->dimension();
+            const bool absolute = model_->part_ == hessian_part::absolute;
             if (n == 1) {
-                dn[0] = std::sqrt(s * std::max(h_(0, 0), Real(0))) * z[0];
+                const Real h0 = absolute ? std::abs(h_(0, 0)) : std::max(h_(0, 0), Real(0));
+                dn[0] = std::sqrt(s * h0) * z[0];
                 return;
             }
             if constexpr (P::dim == 2 || P::dim == 3)
@@ -280,11 +297,12 @@ class hessian_noise {
             else
                 es_.compute(h_);
             const auto zv = Eigen::Map<const Eigen::Matrix<Real, P::dim, 1>>(z, n);
-            // dn = sqrt(s) Q diag(sqrt(max(lambda, 0))) Q' z
+            // dn = sqrt(s) Q diag(sqrt(max(lambda, 0) or |lambda|)) Q' z
+            const auto lam = absolute ? es_.eigenvalues().cwiseAbs().eval()
+                                      : es_.eigenvalues().cwiseMax(Real(0)).eval();
             dn.noalias() =
-                es_.eigenvectors() * (es_.eigenvalues().cwiseMax(Real(0)).cwiseSqrt().cwiseProduct(
-                                          es_.eigenvectors().transpose() * zv) *
-                                      std::sqrt(s));
+                es_.eigenvectors() *
+                (lam.cwiseSqrt().cwiseProduct(es_.eigenvectors().transpose() * zv) * std::sqrt(s));
         }
 
       private:
@@ -297,6 +315,7 @@ class hessian_noise {
   private:
     P p_;
     Real c_;
+    hessian_part part_;
     Sched sched_;
 };
 

@@ -1,0 +1,289 @@
+#pragma once
+// Levy-noise escape theory for the noise levysgd samples.
+//
+// Normalisation. levysgd's symmetric alpha-stable noise eps L has
+// L_1 ~ S(alpha, 0, 1) (characteristic function exp(-|t|^alpha); the law of
+// stable_distribution and of stable_noise in sde/noise.hpp). Its Levy measure
+// is nu(dy) = c_alpha eps^alpha |y|^(-1-alpha) dy with
+//   c_alpha = Gamma(1 + alpha) sin(pi alpha / 2) / pi          (Sato, Thm 14.3)
+// (c_1 = 1/pi: Cauchy). The papers write the measure as |y|^(-1-alpha) dy
+// (003_612c5dc84b231738.txt eq. 11-13, 000_be844f6cfe6384be.txt eq. 12-13):
+// their rates are ours divided by c_alpha eps^alpha. Every rate below is in
+// the SDE's own time t and includes c_alpha, so it is the rate of the noise
+// the library actually samples.
+//
+//   stable_levy_constant     c_alpha
+//   levy_jump_rate           rate of jumps of eps L beyond r on one side
+//   levy_metastability       Imkeller-Pavlyukevich (003 Thms 1-2) for a 1-D
+//                            multi-well: q_ij, generator Q, stationary law pi
+//                            (Q' pi = 0), jump probabilities q_ij / q_i, mean
+//                            exit times 1 / q_i ~ eps^-alpha
+//   levy_exit_model          000's per-coordinate framework: coordinate l has
+//                            its own alpha_l and scale eps_l, the scheduler
+//                            factor s^((alpha_l - 1)/alpha_l) (000 eq. 3), and
+//                            a basin edge at distances d_l^- < 0 < d_l^+ along
+//                            its axis; jump intensity (eq. 12), first-jump
+//                            escape probability (eq. 13), mean transition time
+//                            (Cor. 4.2, no cooling) and exit-direction
+//                            probabilities (Cor. 4.4).
+//
+// All are small-noise (first-jump) laws: the process sits at the minimum
+// between jumps and leaves on the first jump that lands outside the basin.
+// They hold to leading order as eps -> 0 (corrections from small jumps and the
+// relaxation after a jump vanish like powers of eps).
+//
+// On 000's printed corollaries: Cor. 4.2 is an upper bound carrying factors
+// A_{l,nu} = (1 - m_nu Phi_nu / beta_nu)(1 - beta_l / beta_S) that vanish for a
+// single coordinate (beta_l = beta_S), and Cor. 4.4 drops the 1/alpha and
+// c_alpha factors of the jump rates it compares. levy_exit_model implements
+// the first-jump law these results approximate (Thm. 4.1's derivation with
+// gamma = 1): exits through (l, side) arrive as independent Poisson streams
+// of rate c_l eps_l^alpha_l s^(alpha_l - 1) |d_l^side|^-alpha_l / alpha_l, so the
+// transition time is exponential with the summed rate and the exit direction
+// is chosen in proportion to the rates. The tests check it against simulation.
+
+#include <cmath>
+#include <cstddef>
+#include <numbers>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+
+#include "../detail/validate.hpp"
+
+namespace levysgd {
+
+namespace detail {
+inline void check_levy_alpha(std::string_view where, std::string_view name, double alpha) {
+    if (!(alpha > 0 && alpha < 2))
+        throw_invalid(where, name, alpha, "must be in (0, 2) (alpha = 2 has no jumps)");
+}
+} // namespace detail
+
+/// c_alpha = Gamma(1 + alpha) sin(pi alpha / 2) / pi: the Levy density of
+/// S(alpha, 0, 1) is c_alpha |y|^(-1-alpha). alpha in (0, 2).
+inline double stable_levy_constant(double alpha) {
+    detail::check_levy_alpha("levysgd::stable_levy_constant", "alpha", alpha);
+    return std::tgamma(1 + alpha) * std::sin(std::numbers::pi * alpha / 2) / std::numbers::pi;
+}
+
+/// Rate of jumps of eps L (L_1 ~ S(alpha, 0, 1)) larger than r > 0 on one
+/// side: c_alpha eps^alpha r^-alpha / alpha.
+inline double levy_jump_rate(double alpha, double eps, double r) {
+    constexpr const char *where = "levysgd::levy_jump_rate";
+    detail::check_levy_alpha(where, "alpha", alpha);
+    detail::check_positive(where, "eps", eps);
+    detail::check_positive(where, "r", r);
+    return stable_levy_constant(alpha) * std::pow(eps / r, alpha) / alpha;
+}
+
+/// Imkeller-Pavlyukevich metastability of dX = -f'(X) dt + eps dL in 1-D
+/// (003_612c5dc84b231738.txt Thms 1-2), for the minima m_1 < ... < m_r
+/// separated by the maxima s_1 < ... < s_{r-1} (m_i < s_i < m_{i+1}).
+class levy_metastability {
+  public:
+    levy_metastability(std::span<const double> minima, std::span<const double> maxima, double alpha,
+                       double eps)
+        : m_(minima.begin(), minima.end()), s_(maxima.begin(), maxima.end()), alpha_(alpha),
+          eps_(eps) {
+        constexpr const char *where = "levysgd::levy_metastability";
+        detail::check_levy_alpha(where, "alpha", alpha);
+        detail::check_positive(where, "eps", eps);
+        if (m_.size() < 2)
+            detail::throw_invalid(where, "minima", m_.size(), "must hold at least 2 minima; size");
+        if (s_.size() + 1 != m_.size())
+            detail::throw_invalid(where, "maxima", s_.size(),
+                                  "must hold one fewer entry than minima; size");
+        for (std::size_t i = 0; i < m_.size(); ++i) {
+            if (!std::isfinite(m_[i]))
+                detail::throw_invalid(where, "minima[" + std::to_string(i) + "]", m_[i],
+                                      "must be finite");
+            if (i + 1 < m_.size() && !(m_[i] < s_[i] && s_[i] < m_[i + 1]))
+                detail::throw_invalid(where, "maxima[" + std::to_string(i) + "]", s_[i],
+                                      "must lie strictly between minima[i] and minima[i+1]");
+        }
+        const auto r = static_cast<Eigen::Index>(m_.size());
+        const double scale = stable_levy_constant(alpha) * std::pow(eps, alpha);
+        unit_.setZero(r, r);
+        // unit measure |y|^(-1-alpha): mass of the jumps from m_i into (s_{j-1}, s_j)
+        // is |d(s_{j-1})^-alpha - d(s_j)^-alpha| / alpha, d(+-inf)^-alpha = 0 (003 eq. 11/13)
+        auto tail = [&](std::size_t i, long k) { // |s_k - m_i|^-alpha, k in [0, r]
+            if (k <= 0 || k >= r)
+                return 0.0;
+            return std::pow(std::abs(s_[static_cast<std::size_t>(k - 1)] - m_[i]), -alpha);
+        };
+        for (Eigen::Index i = 0; i < r; ++i)
+            for (Eigen::Index j = 0; j < r; ++j)
+                if (i != j)
+                    unit_(i, j) = std::abs(tail(static_cast<std::size_t>(i), j) -
+                                           tail(static_cast<std::size_t>(i), j + 1)) /
+                                  alpha;
+        for (Eigen::Index i = 0; i < r; ++i)
+            unit_(i, i) = -unit_.row(i).sum();
+        q_ = scale * unit_;
+    }
+
+    /// From a 1-D potential's sorted critical points (minimum, maximum, ...,
+    /// minimum), e.g. polynomial_well::critical_points().
+    template <class W>
+    requires requires(const W &w) { w.critical_points(); }
+    levy_metastability(const W &well, double alpha, double eps)
+        : levy_metastability(split(well.critical_points()), alpha, eps) {}
+
+    /// Generator Q in the SDE's time t (rates of the noise levysgd samples):
+    /// q_ij = c_alpha eps^alpha x 003's q_ij, q_ii = -sum_j q_ij.
+    const Eigen::MatrixXd &generator() const noexcept { return q_; }
+    /// 003's Q (Levy measure |y|^(-1-alpha) dy, time t eps^-alpha).
+    const Eigen::MatrixXd &unit_generator() const noexcept { return unit_; }
+    /// q_i = -q_ii: total exit rate of well i.
+    double exit_rate(std::size_t i) const { return -q_(idx(i), idx(i)); }
+    /// Mean exit time of well i, 1 / q_i (scales as eps^-alpha).
+    double mean_exit_time(std::size_t i) const { return 1.0 / exit_rate(i); }
+    /// P(the transition out of well i goes to well j) = q_ij / q_i (i != j).
+    double transition_probability(std::size_t i, std::size_t j) const {
+        if (i == j)
+            return 0.0;
+        return q_(idx(i), idx(j)) / exit_rate(i);
+    }
+    /// Stationary law pi of the reduced chain: Q' pi = 0, sum pi = 1 (003 Thm 2).
+    Eigen::VectorXd stationary() const {
+        const Eigen::Index r = q_.rows();
+        Eigen::MatrixXd a = unit_.transpose(); // same null space as Q'
+        a.row(r - 1).setOnes();                // replace one equation by sum pi = 1
+        Eigen::VectorXd rhs = Eigen::VectorXd::Zero(r);
+        rhs(r - 1) = 1;
+        return a.fullPivLu().solve(rhs);
+    }
+    std::size_t wells() const noexcept { return m_.size(); }
+    double alpha() const noexcept { return alpha_; }
+    double eps() const noexcept { return eps_; }
+
+  private:
+    using min_max = std::pair<std::vector<double>, std::vector<double>>;
+    template <class C> static min_max split(const C &crit) {
+        min_max mm;
+        std::size_t k = 0;
+        for (const auto &c : crit)
+            (k++ % 2 == 0 ? mm.first : mm.second).push_back(static_cast<double>(c));
+        return mm;
+    }
+    levy_metastability(const min_max &mm, double alpha, double eps)
+        : levy_metastability(mm.first, mm.second, alpha, eps) {}
+
+    Eigen::Index idx(std::size_t i) const {
+        if (i >= m_.size())
+            detail::throw_invalid("levysgd::levy_metastability", "well index", i,
+                                  "must be < the number of minima");
+        return static_cast<Eigen::Index>(i);
+    }
+    std::vector<double> m_, s_;
+    double alpha_, eps_;
+    Eigen::MatrixXd unit_, q_;
+};
+
+/// One coordinate of 000's per-parameter model: dN_l = eps s^((alpha-1)/alpha) dL^alpha
+/// (000 eq. 3; eps includes any direction factor 1' lambda_l), basin edges at
+/// d_minus < 0 < d_plus from the minimum along the axis.
+struct levy_axis {
+    double alpha;
+    double eps;
+    double d_minus;
+    double d_plus;
+};
+
+/// 000's first-jump exit model over several coordinates (see the header comment).
+class levy_exit_model {
+  public:
+    /// s is the scheduler value s_t (constant: no cooling, Cor. 4.2's gamma -> 1).
+    explicit levy_exit_model(std::span<const levy_axis> axes, double s = 1.0)
+        : axes_(axes.begin(), axes.end()), s_(s) {
+        constexpr const char *where = "levysgd::levy_exit_model";
+        if (axes_.empty())
+            detail::throw_invalid(where, "axes", 0, "must hold at least one axis; size");
+        detail::check_positive(where, "s", s);
+        for (std::size_t l = 0; l < axes_.size(); ++l) {
+            const std::string p = "axes[" + std::to_string(l) + "].";
+            detail::check_levy_alpha(where, p + "alpha", axes_[l].alpha);
+            detail::check_positive(where, p + "eps", axes_[l].eps);
+            if (!(axes_[l].d_minus < 0 && std::isfinite(axes_[l].d_minus)))
+                detail::throw_invalid(where, p + "d_minus", axes_[l].d_minus,
+                                      "must be finite and < 0");
+            detail::check_positive(where, p + "d_plus", axes_[l].d_plus);
+        }
+    }
+
+    /// eps_bar_l = s^((alpha_l - 1)/alpha_l) eps_l: the effective noise scale.
+    double effective_eps(std::size_t l) const {
+        const auto &a = axis(l);
+        return std::pow(s_, (a.alpha - 1) / a.alpha) * a.eps;
+    }
+    /// 000 eq. 12: intensity of the large jumps, those of eps_bar L beyond
+    /// eps_bar^(1 - rho), rho in (0, 1): 2 c_alpha eps_bar^(rho alpha) / alpha.
+    double jump_intensity(std::size_t l, double rho) const {
+        check_rho(rho);
+        const auto &a = axis(l);
+        return 2 * stable_levy_constant(a.alpha) * std::pow(effective_eps(l), rho * a.alpha) /
+               a.alpha;
+    }
+    /// 000 eq. 13: probability that a large jump of coordinate l (as in
+    /// jump_intensity) leaves [d_minus, d_plus]; exact for the symmetric measure
+    /// (edges inside the jump threshold count every large jump on that side).
+    double first_jump_escape_probability(std::size_t l, double rho) const {
+        check_rho(rho);
+        const auto &a = axis(l);
+        const double r = std::pow(effective_eps(l), 1 - rho);
+        const double up = std::pow(std::max(a.d_plus, r) / r, -a.alpha);
+        const double down = std::pow(std::max(-a.d_minus, r) / r, -a.alpha);
+        return 0.5 * (up + down);
+    }
+    /// Rate of exits through coordinate l on side +1 (d_plus) or -1 (d_minus):
+    /// c_alpha eps_bar^alpha |d|^-alpha / alpha (000's m_l Phi_l split by side).
+    double exit_rate(std::size_t l, int side) const {
+        if (side != 1 && side != -1)
+            detail::throw_invalid("levysgd::levy_exit_model", "side", side, "must be +1 or -1");
+        const auto &a = axis(l);
+        return levy_jump_rate(a.alpha, effective_eps(l), side > 0 ? a.d_plus : -a.d_minus);
+    }
+    /// Total exit rate: sum over coordinates and sides.
+    double total_exit_rate() const {
+        double g = 0;
+        for (std::size_t l = 0; l < axes_.size(); ++l)
+            g += exit_rate(l, 1) + exit_rate(l, -1);
+        return g;
+    }
+    /// Mean transition time (Cor. 4.2 with no cooling): 1 / total_exit_rate().
+    double mean_transition_time() const { return 1.0 / total_exit_rate(); }
+    /// P(exit through coordinate l, side): exit_rate(l, side) / total.
+    double exit_probability(std::size_t l, int side) const {
+        return exit_rate(l, side) / total_exit_rate();
+    }
+    /// P(exit through coordinate l, either side).
+    double axis_probability(std::size_t l) const {
+        return (exit_rate(l, 1) + exit_rate(l, -1)) / total_exit_rate();
+    }
+    /// Cor. 4.4: P(exit via l, +) / P(exit via j, +).
+    double direction_ratio(std::size_t l, std::size_t j) const {
+        return exit_rate(l, 1) / exit_rate(j, 1);
+    }
+    std::size_t axes() const noexcept { return axes_.size(); }
+
+  private:
+    const levy_axis &axis(std::size_t l) const {
+        if (l >= axes_.size())
+            detail::throw_invalid("levysgd::levy_exit_model", "coordinate", l,
+                                  "must be < the number of axes");
+        return axes_[l];
+    }
+    static void check_rho(double rho) {
+        if (!(rho > 0 && rho < 1))
+            detail::throw_invalid("levysgd::levy_exit_model", "rho", rho, "must be in (0, 1)");
+    }
+    std::vector<levy_axis> axes_;
+    double s_;
+};
+
+} // namespace levysgd
