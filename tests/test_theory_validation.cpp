@@ -146,7 +146,7 @@ TEST_CASE("Imkeller-Pavlyukevich vs simulation: exit times and jump probabilitie
 TEST_CASE("Levy equilibrium: pi_2 / pi_1 = (m2 / |m1|)^alpha", "[theory][slow]") {
     // Double well m1 = -1, s = 0, m2 = 2; 128 paths run long enough for 1200+
     // transitions each way; basins are +-0.3 neighbourhoods of the minima.
-    // Measured occupation ratio / theory: 0.944 (0.8), 0.971 (1.2), 0.961 (1.6).
+    // Measured q12 / q21 over theory: 0.987 (0.8), 1.034 (1.2), 1.042 (1.6).
     const std::vector<double> mins{-1.0, 2.0}, maxs{0.0};
     const levysgd::polynomial_well<double> w(mins, maxs);
     struct setting {
@@ -168,11 +168,15 @@ TEST_CASE("Levy equilibrium: pi_2 / pi_1 = (m2 / |m1|)^alpha", "[theory][slow]")
         };
         const auto r = s.alpha < 1 ? run(levysgd::implicit_euler<double>(0.01))
                                    : run(levysgd::tamed_euler<double>(0.01));
-        const auto f = r.occupation_fraction();
-        const double sim = f(1) / f(0), theory = std::pow(2.0, s.alpha);
+        // pi_2 / pi_1 = q_12 / q_21 for the two-state chain. The jump-rate
+        // estimate (counts / occupation) does not depend on the start well;
+        // the raw occupation ratio is biased towards it by about half a
+        // residence per path (every path starts in well 1).
+        const auto q = r.rates();
+        const double sim = q(0, 1) / q(1, 0), theory = std::pow(2.0, s.alpha);
         const auto pi = th.stationary();
         CHECK(pi(1) / pi(0) == Approx(theory).epsilon(1e-12));
-        INFO("alpha " << s.alpha << ": occupation ratio " << sim << ", theory " << theory
+        INFO("alpha " << s.alpha << ": q12 / q21 " << sim << ", theory " << theory
                       << ", transitions " << r.counts(0, 1) << " / " << r.counts(1, 0));
         CHECK(r.counts(0, 1) > 0.8 * s.transitions);
         // Residence times are close to exponential, so the time spent in well
