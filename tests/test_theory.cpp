@@ -321,6 +321,9 @@ TEST_CASE("levy_exit_model: 000 eq. 12-13, Cor. 4.2 and 4.4", "[theory]") {
     CHECK(m.first_jump_escape_probability(0, rho) * m.jump_intensity(0, rho) ==
           Approx(m.exit_rate(0, 1) + m.exit_rate(0, -1)));
     // a scheduler value s < 1 shrinks eps to s^((alpha-1)/alpha) eps
+    const levysgd::levy_exit_model listed({{1.5, 0.2, -3.0, 3.0}, {1.9, 0.2, -3.0, 2.0}});
+    CHECK(listed.axes() == 2);
+    CHECK(listed.mean_transition_time() == m.mean_transition_time());
     const levysgd::levy_exit_model cooled(axes, 0.5);
     CHECK(cooled.effective_eps(0) == Approx(std::pow(0.5, 0.5 / 1.5) * 0.2));
     CHECK(cooled.exit_rate(0, 1) == Approx(std::sqrt(0.5) * r0)); // s^(alpha - 1) = 0.5^0.5

@@ -44,6 +44,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <numbers>
 #include <span>
 #include <string>
@@ -215,6 +216,10 @@ class levy_exit_model {
             detail::check_positive(where, p + "d_plus", axes_[l].d_plus);
         }
     }
+
+    /// levy_exit_model({{alpha, eps, d_minus, d_plus}, ...}).
+    explicit levy_exit_model(std::initializer_list<levy_axis> axes, double s = 1.0)
+        : levy_exit_model(std::span<const levy_axis>(axes.begin(), axes.size()), s) {}
 
     /// eps_bar_l = s^((alpha_l - 1)/alpha_l) eps_l: the effective noise scale.
     double effective_eps(std::size_t l) const {
