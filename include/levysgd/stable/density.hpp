@@ -1,0 +1,260 @@
+#pragma once
+// Density, log density, distribution function, its complement and the
+// quantile function of levysgd::stable_distribution, in the Boost.Math style
+// of free functions:
+//
+//   levysgd::pdf(d, x)   levysgd::logpdf(d, x)   levysgd::cdf(d, x)
+//   levysgd::ccdf(d, x)  (1 - cdf, accurate in the upper tail)
+//   levysgd::quantile(d, p)   levysgd::quantile_complement(d, q)  (x with ccdf = q)
+//
+// plus span and Eigen array versions that share the per-(alpha, beta) setup,
+// and levysgd::stable_evaluator<Real> for callers that evaluate one law many
+// times. Method and accuracy: stable/detail/density_core.hpp (Nolan's integral
+// of Zolotarev's formulas, peak-split adaptive Gauss-Kronrod, closed forms
+// for the Gaussian, Cauchy and Levy laws); all arithmetic is in double, float
+// results are rounded once.
+//
+// Edge cases: x = NaN gives NaN; x = +-inf gives the limits (pdf 0, logpdf
+// -inf, cdf 0 or 1); outside a one-sided support (alpha < 1, |beta| = 1) pdf
+// is 0 and cdf 0 or 1. quantile(d, 0) and quantile(d, 1) are the ends of the
+// support (+-inf or the finite edge); p outside [0, 1] or NaN throws
+// std::invalid_argument naming p.
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numbers>
+#include <span>
+#include <string>
+
+#include "../detail/validate.hpp"
+#include "detail/density_core.hpp"
+#include "stable_distribution.hpp"
+
+namespace levysgd {
+
+/// Evaluates one stable law many times: the per-(alpha, beta) constants are
+/// computed once. Cheap to copy.
+template <std::floating_point Real> class stable_evaluator {
+  public:
+    explicit stable_evaluator(const stable_distribution<Real> &d)
+        : core_(double(d.alpha()), double(d.beta())), scale_(double(d.scale())),
+          loc_(double(d.location())) {
+        const double a = d.alpha(), b = d.beta();
+        constexpr double pi = std::numbers::pi;
+        // y = (x - loc) / scale + add: the standard S1 coordinate of
+        // density_core.hpp (S0 z = y + zeta for alpha != 1).
+        if (a == 2)
+            add_ = 0;
+        else if (a == 1)
+            add_ = d.param_kind() == parameterization::S1 ? -b * (2 / pi) * std::log(scale_) : 0.0;
+        else
+            add_ = d.param_kind() == parameterization::S0 ? -core_.zeta() : 0.0;
+        log_scale_ = std::log(scale_);
+    }
+
+    /// Standard S1 coordinate of x.
+    double standard(Real x) const { return (double(x) - loc_) / scale_ + add_; }
+
+    Real pdf(Real x) const { return Real(std::exp(core_.logpdf(standard(x))) / scale_); }
+    Real logpdf(Real x) const { return Real(core_.logpdf(standard(x)) - log_scale_); }
+    Real cdf(Real x) const { return Real(core_.cdf(standard(x))); }
+    Real ccdf(Real x) const { return Real(core_.ccdf(standard(x))); }
+
+    /// x with cdf(x) = p, p in [0, 1].
+    Real quantile(Real p) const {
+        check_probability("levysgd::quantile", "p", p);
+        return Real(from_standard(core_quantile(double(p), false)));
+    }
+    /// x with ccdf(x) = q, q in [0, 1] (accurate for small q: the upper tail).
+    Real quantile_complement(Real q) const {
+        check_probability("levysgd::quantile_complement", "q", q);
+        return Real(from_standard(core_quantile(double(q), true)));
+    }
+
+    const detail::stable_standard &standard_law() const { return core_; }
+
+  private:
+    static void check_probability(const char *where, const char *name, Real p) {
+        if (!(p >= Real(0) && p <= Real(1)))
+            detail::throw_invalid(where, name, p, "must be in [0, 1]");
+    }
+    double from_standard(double y) const { return (y - add_) * scale_ + loc_; }
+
+    // y with cdf(y) = p (upper = false) or ccdf(y) = p (upper = true):
+    // bracketing, then Newton (on log F in the tails) safeguarded by bisection.
+    double core_quantile(double p, bool upper) const {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        // tail(y): the probability being matched, increasing in y for cdf
+        auto tail = [&](double y) { return upper ? core_.ccdf(y) : core_.cdf(y); };
+        const double sgn = upper ? -1.0 : 1.0; // tail is increasing in sgn * y
+        // support ends in y
+        double ylo = -inf, yhi = inf;
+        const double a = core_.alpha(), b = core_.beta();
+        if (a < 1 && b == 1)
+            ylo = 0;
+        if (a < 1 && b == -1)
+            yhi = 0;
+        if (p == 0)
+            return upper ? yhi : ylo;
+        if (p == 1)
+            return upper ? ylo : yhi;
+        // the complementary probability, when matching it is better conditioned
+        if (p > 0.5) {
+            const double q = 1 - p; // exact for p >= 1/2
+            return upper ? core_quantile(q, false) : core_quantile(q, true);
+        }
+        // Bracket [lo, hi] (in y) with tail(lo) <= p <= tail(hi) in the
+        // direction where tail increases. Start at the standard point y = 0.
+        double y0 = 0;
+        if (ylo == 0 || yhi == 0)
+            y0 = ylo == 0 ? 1.0 : -1.0;
+        double t0 = tail(y0);
+        double lo, hi, tlo, thi;
+        if ((t0 < p) == (sgn > 0)) {
+            // need larger y (cdf) : go right
+            lo = y0;
+            tlo = t0;
+            double step = 1;
+            hi = y0 + step;
+            thi = tail(hi);
+            while ((thi < p) == (sgn > 0) && std::isfinite(hi)) {
+                lo = hi;
+                tlo = thi;
+                step *= 4;
+                hi = y0 + step;
+                if (hi >= yhi) {
+                    hi = yhi;
+                    break;
+                }
+                thi = tail(hi);
+            }
+        } else {
+            hi = y0;
+            thi = t0;
+            double step = 1;
+            lo = y0 - step;
+            if (lo <= ylo)
+                lo = ylo;
+            tlo = tail(lo);
+            while ((tlo > p) == (sgn > 0) && std::isfinite(lo) && lo > ylo) {
+                hi = lo;
+                thi = tlo;
+                step *= 4;
+                lo = y0 - step;
+                if (lo <= ylo) {
+                    lo = ylo;
+                    break;
+                }
+                tlo = tail(lo);
+            }
+        }
+        (void)tlo;
+        (void)thi;
+        // Newton on log(tail) - log(p) with bisection safeguard.
+        double y = 0.5 * (lo + hi);
+        if (!std::isfinite(y))
+            y = std::isfinite(lo) ? lo : hi;
+        const double lp = std::log(p);
+        for (int it = 0; it < 200; ++it) {
+            const double t = tail(y);
+            const double f = std::exp(core_.logpdf(y));
+            if (t == p)
+                return y;
+            // shrink the bracket
+            if ((t < p) == (sgn > 0))
+                lo = y;
+            else
+                hi = y;
+            double next;
+            if (t > 0 && f > 0) {
+                // d log t / dy = sgn f / t
+                next = y - (std::log(t) - lp) * t / (sgn * f);
+            } else {
+                next = 0.5 * (lo + hi);
+            }
+            if (!(next > lo && next < hi))
+                next = std::isfinite(lo) && std::isfinite(hi) ? 0.5 * (lo + hi) : next;
+            if (!(next > lo && next < hi)) // an infinite end: step outwards
+                next = std::isfinite(lo) ? lo + 2 * (std::abs(lo) + 1) : hi - 2 * (std::abs(hi) + 1);
+            if (std::abs(next - y) <= 1e-15 * std::abs(y) || hi - lo <= 4e-16 * std::abs(y) + 1e-300)
+                return next;
+            y = next;
+        }
+        return y;
+    }
+
+    detail::stable_standard core_;
+    double scale_ = 1, loc_ = 0, add_ = 0, log_scale_ = 0;
+};
+
+template <std::floating_point Real> Real pdf(const stable_distribution<Real> &d, Real x) {
+    return stable_evaluator<Real>(d).pdf(x);
+}
+template <std::floating_point Real> Real logpdf(const stable_distribution<Real> &d, Real x) {
+    return stable_evaluator<Real>(d).logpdf(x);
+}
+template <std::floating_point Real> Real cdf(const stable_distribution<Real> &d, Real x) {
+    return stable_evaluator<Real>(d).cdf(x);
+}
+template <std::floating_point Real> Real ccdf(const stable_distribution<Real> &d, Real x) {
+    return stable_evaluator<Real>(d).ccdf(x);
+}
+template <std::floating_point Real> Real quantile(const stable_distribution<Real> &d, Real p) {
+    return stable_evaluator<Real>(d).quantile(p);
+}
+template <std::floating_point Real>
+Real quantile_complement(const stable_distribution<Real> &d, Real q) {
+    return stable_evaluator<Real>(d).quantile_complement(q);
+}
+
+namespace detail {
+template <class Real, class F>
+void stable_map(const char *where, std::span<const Real> x, std::span<Real> out, F &&f) {
+    if (x.size() != out.size())
+        throw_invalid(where, "out.size()", out.size(), "must equal x.size() = " + std::to_string(x.size()));
+    for (std::size_t i = 0; i < x.size(); ++i)
+        out[i] = f(x[i]);
+}
+template <class Real> void check_probabilities(const char *where, std::span<const Real> p) {
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (!(p[i] >= Real(0) && p[i] <= Real(1)))
+            throw_invalid(where, "p[" + std::to_string(i) + "]", p[i], "must be in [0, 1]");
+}
+} // namespace detail
+
+// Span versions: out[i] = f(d, x[i]); the setup is shared; out.size() must equal x.size().
+// quantile spans check every p before writing anything (never half-written).
+#define LEVYSGD_STABLE_SPAN(fn, probability)                                                        \
+    template <std::floating_point Real>                                                             \
+    void fn(const stable_distribution<Real> &d, std::span<const Real> x, std::span<Real> out) {     \
+        const stable_evaluator<Real> e(d);                                                          \
+        if (probability)                                                                            \
+            detail::check_probabilities("levysgd::" #fn, std::span<const Real>(x));                  \
+        detail::stable_map("levysgd::" #fn, x, out, [&](Real v) { return e.fn(v); });               \
+    }                                                                                               \
+    template <std::floating_point Real, class Derived>                                             \
+    Eigen::Array<Real, Eigen::Dynamic, 1> fn(const stable_distribution<Real> &d,                    \
+                                             const Eigen::ArrayBase<Derived> &x) {                  \
+        const stable_evaluator<Real> e(d);                                                          \
+        Eigen::Array<Real, Eigen::Dynamic, 1> out(x.size());                                        \
+        if (probability)                                                                            \
+            for (Eigen::Index i = 0; i < x.size(); ++i)                                             \
+                if (!(x.derived()(i) >= 0 && x.derived()(i) <= 1))                                  \
+                    detail::throw_invalid("levysgd::" #fn, "p[" + std::to_string(i) + "]",          \
+                                          x.derived()(i), "must be in [0, 1]");                     \
+        for (Eigen::Index i = 0; i < x.size(); ++i)                                                 \
+            out(i) = e.fn(Real(x.derived()(i)));                                                    \
+        return out;                                                                                 \
+    }
+LEVYSGD_STABLE_SPAN(pdf, false)
+LEVYSGD_STABLE_SPAN(logpdf, false)
+LEVYSGD_STABLE_SPAN(cdf, false)
+LEVYSGD_STABLE_SPAN(ccdf, false)
+LEVYSGD_STABLE_SPAN(quantile, true)
+LEVYSGD_STABLE_SPAN(quantile_complement, true)
+#undef LEVYSGD_STABLE_SPAN
+
+} // namespace levysgd

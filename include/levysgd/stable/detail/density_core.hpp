@@ -1,0 +1,616 @@
+#pragma once
+// Density, distribution function and complement of the standard alpha-stable
+// law: Nolan's integral representation of Zolotarev's formulas (Nolan 1997,
+// "Numerical calculation of stable densities and distribution functions",
+// Thm 1), evaluated in double precision.
+//
+// Coordinates. Everything here is in the standard S1 coordinate y: for
+// alpha != 1 the standard S0 variate z is y + zeta, zeta = -beta tan(pi a/2)
+// (so y - 0 is Nolan's x - zeta and never needs the subtraction that loses
+// precision near alpha = 1); for alpha = 1 S0 and S1 coincide and y = z.
+// For y < 0 the reflection f(y; a, b) = f(-y; a, -b) (cdf <-> ccdf) is used,
+// so the integrals below only ever see y > 0.
+//
+// alpha != 1, y > 0 (Nolan Thm 1 with the power of y folded into g):
+//   theta on (-theta0, pi/2), theta0 = atan(beta tan(pi a/2)) / a,
+//   u = theta + theta0 (distance from the lower end), w = pi/2 - theta,
+//   log g = [a log(y cos(theta) / sin(a u)) + log cos(a theta0)] / (a - 1)
+//           + log(cos(a theta0 + (a - 1) theta) / cos(theta))
+//   f(y)  = a / (pi |a - 1| y) * int g e^-g dtheta
+//   a < 1: cdf = (pi/2 - theta0)/pi + (1/pi) int e^-g,  ccdf = (1/pi) int (1 - e^-g)
+//   a > 1: cdf = (pi/2 - theta0)/pi + (1/pi) int (1 - e^-g),  ccdf = (1/pi) int e^-g
+// Each form is a sum of positive terms (no cancellation): the upper tail is
+// accurate to the last digits, and so is the lower tail through reflection.
+// g is monotone in theta (increasing for a < 1, decreasing for a > 1), so the
+// density integrand g e^-g has a single peak at g = 1; it is located by a
+// root search on log g, and both sides are integrated by adaptive
+// Gauss-Kronrod (7-15) in a variable measured from the nearer end (u on the
+// lower half, w on the upper half), so that sin/cos near the ends keep full
+// relative accuracy however close the peak gets to an end.
+//
+// alpha = 1, beta > 0 (Nolan Thm 1, a = 1):
+//   log g = -pi y / (2 beta) + log(2/pi) + log((pi/2 + beta theta) / cos theta)
+//           + (pi/2 + beta theta) tan(theta) / beta,  theta in (-pi/2, pi/2)
+//   f = 1/(2 beta) int g e^-g,  cdf = (1/pi) int e^-g,  ccdf = (1/pi) int (1 - e^-g).
+//
+// Closed forms: alpha = 2 (N(0, 2)), alpha = 1 & beta = 0 (Cauchy),
+// alpha = 1/2 & |beta| = 1 (Levy, in S1 coordinates). At y = 0 (z = zeta):
+// f = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a))), cdf = (pi/2 - theta0)/pi.
+//
+// Near alpha = 1 the bracket in log g is a difference of O(log |zeta|) terms
+// divided by a - 1: the absolute error of log g is about 1e-15 log|zeta| /
+// |a - 1|, i.e. ~1e-12 at |a - 1| = 1e-3 (tested at 0.999 and 1.001) and
+// growing as alpha -> 1; |a - 1| < 1e-6 is evaluated with the alpha = 1
+// formula's neighbour only through this bound (see README, "Accuracy").
+//
+// Scalar code without Eigen, xsimd, exceptions or allocation (CUDA-ready).
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace levysgd::detail {
+
+/// tan(pi alpha / 2) to full relative accuracy: near alpha = 1 as
+/// cot(pi (1 - alpha) / 2) and near alpha = 2 as -tan(pi (2 - alpha) / 2),
+/// with 1 - alpha and 2 - alpha exact (Sterbenz). A direct tan(pi a/2) errs
+/// by ~1e-16 |t| relative, which the 1 / (alpha - 1) in log g amplifies.
+inline double tan_pi_half(double a) {
+    constexpr double pi = std::numbers::pi;
+    if (a < 0.5)
+        return std::tan(pi * a / 2);
+    if (a < 1.5)
+        return 1 / std::tan(pi * (1 - a) / 2);
+    return -std::tan(pi * (2 - a) / 2);
+}
+
+/// The three integrals of one evaluation at y > 0 (scaled: see shift).
+struct stable_integrals {
+    double dens = 0;   // int g e^-g dtheta, times exp(-shift)
+    double shift = 0;  // the density integral is dens * exp(shift)
+    double lower = 0;  // int e^-g dtheta, times exp(g_ref)
+    double g_ref = 0;  // the lower integral is lower * exp(-g_ref)
+    double upper = 0;  // int (1 - e^-g) dtheta
+};
+
+/// One side (beta or -beta) of a standard law with alpha != 1, for y > 0.
+struct stable_side {
+    double alpha = 2, beta = 0;
+    double theta0 = 0; // Nolan's theta_0
+    double len = 0;    // pi/2 + theta0: length of the theta interval
+    double head = 0;   // pi/2 - theta0 (cdf at y = 0 is head / pi)
+    double a_len = 0;  // alpha * len, in (0, pi]
+    double pi_m_a_len = 0; // pi - alpha * len, computed without cancellation
+    double log_cos_at0 = 0; // log cos(alpha theta0) = -log(1 + zeta^2) / 2
+    double inv_am1 = 0;     // 1 / (alpha - 1)
+
+    stable_side() = default;
+    stable_side(double a, double b) : alpha(a), beta(b) {
+        constexpr double pi = std::numbers::pi;
+        const double t = tan_pi_half(a); // > 0 for a < 1, <= 0 for a > 1
+        // alpha theta0 = atan(beta t); the lengths from atan differences written
+        // as single atan2 calls, exact when |beta| = 1 (no pi/2 - pi/2).
+        const double at0 = std::atan(b * t);
+        theta0 = at0 / a;
+        if (a < 1) {
+            // pi a/2 = atan(t): pi a/2 -+ atan(b t) = atan2(t (1 -+ b), 1 +- b t^2)
+            head = std::atan2(t * (1 - b), 1 + b * t * t) / a;
+            a_len = std::atan2(t * (1 + b), 1 - b * t * t);
+        } else {
+            // pi a/2 = pi + atan(t)
+            head = (pi + std::atan2(t * (1 - b), 1 + b * t * t)) / a;
+            a_len = pi + std::atan2(t * (1 + b), 1 - b * t * t);
+        }
+        if (a_len < 0)
+            a_len = 0;
+        len = a_len / a;
+        // pi - a len = -(atan t + atan(b t)) for a > 1; for a < 1 it is
+        // pi - pi a/2 - atan(b t) = pi (1 - a/2) - atan(bt): no cancellation.
+        pi_m_a_len = a > 1 ? std::atan2(-t * (1 + b), 1 - b * t * t) : pi - a_len;
+        if (pi_m_a_len < 0)
+            pi_m_a_len = 0;
+        log_cos_at0 = -0.5 * std::log1p(b * b * t * t);
+        if (std::abs(b * t) > 1) {
+            log_bt = std::log(std::abs(b * t));
+            log_rest = 0.5 * std::log1p(1 / (b * b * t * t));
+        }
+        inv_am1 = 1 / (a - 1);
+    }
+
+    /// sin(alpha * len - alpha * w) for w in [0, len] (= sin(alpha u)).
+    double sin_a_u(double u, double w) const {
+        const double x = alpha * u;
+        return x <= std::numbers::pi / 2 ? std::sin(x) : std::sin(pi_m_a_len + alpha * w);
+    }
+    /// cos(theta) with theta = -theta0 + u = pi/2 - w.
+    double cos_theta(double u, double w) const {
+        return w <= std::numbers::pi / 2 ? std::sin(w) : std::sin(u + head);
+    }
+    /// cos(alpha theta0 + (alpha - 1) theta), as the sine of whichever of the
+    /// two supplementary angles is <= pi/2:
+    ///   alpha < 1: head + (1 - alpha) u  and  alpha len + (1 - alpha) w  (sum pi)
+    ///   alpha > 1: alpha len - (alpha - 1) w  and  (pi - alpha len) + (alpha - 1) w
+    double cos_tilt(double u, double w) const {
+        if (alpha < 1) {
+            const double xu = head + (1 - alpha) * u;
+            return xu <= std::numbers::pi / 2 ? std::sin(xu) : std::sin(a_len + (1 - alpha) * w);
+        }
+        const double x = a_len - (alpha - 1) * w;
+        return x <= std::numbers::pi / 2 ? std::sin(x) : std::sin(pi_m_a_len + (alpha - 1) * w);
+    }
+    /// log g at (u, w) for log y = ly.
+    double log_g(double ly, double u, double w) const {
+        const double c = cos_theta(u, w);
+        const double s = sin_a_u(u, w);
+        if (log_bt > 0) {
+            // |beta t| > 1: log cos(a theta0) = -log|bt| - log1p(1/(bt)^2)/2;
+            // the O(log|bt|) parts cancel before the division by a - 1
+            // (near alpha = 1, y ~ |bt| in the bulk of S1 and S0 alike).
+            const double br = alpha * (ly - log_bt + std::log(c / s)) - log_rest;
+            return br * inv_am1 + log_bt + std::log(cos_tilt(u, w) / c);
+        }
+        const double br = alpha * (ly + std::log(c / s)) + log_cos_at0;
+        return br * inv_am1 + std::log(cos_tilt(u, w) / c);
+    }
+    double log_bt = 0;   // log|beta t| when |beta t| > 1, else 0
+    double log_rest = 0; // log1p(1/(beta t)^2) / 2
+};
+
+/// Side data of alpha = 1, beta > 0.
+struct stable_side1 {
+    double beta = 1;
+    double log_g(double x, double u, double w) const {
+        // theta = -pi/2 + u = pi/2 - w
+        constexpr double pi = std::numbers::pi;
+        const double c = w <= pi / 2 ? std::sin(w) : std::sin(u);
+        const double s = u <= pi / 2 ? -std::cos(u) : std::cos(w); // sin(theta)
+        const double a = (pi / 2) * (1 - beta) + beta * u;         // pi/2 + beta theta
+        return -pi * x / (2 * beta) + std::log(2 / pi) + std::log(a / c) + a * s / (c * beta);
+    }
+};
+
+/// What an evaluation integrates.
+enum stable_want : unsigned { want_density = 1, want_lower = 2, want_upper = 4 };
+
+/// Adaptive Gauss-Kronrod (7-15) of the stable integrands of one evaluation.
+/// The theta interval is split at its midpoint into two halves, each
+/// integrated in the distance v from its own end (half 0: v = u from the
+/// lower end, half 1: v = w from the upper end); lg(half, v) is log g there.
+/// Global error control: the piece with the largest relative error estimate
+/// is bisected until every wanted integral meets tol.
+template <class LogG> class stable_quadrature {
+  public:
+    static constexpr int max_pieces = 96;
+
+    stable_quadrature(const LogG &lg, unsigned want, double shift, double g_ref)
+        : lg_(lg), want_(want), shift_(shift), g_ref_(g_ref) {}
+
+    /// Adds the piece [a, b] of half h.
+    void add(int h, double a, double b) {
+        if (b > a && n_ < max_pieces)
+            p_[n_++] = rule(h, a, b);
+    }
+
+    /// Refines until the relative error estimate of each wanted integral is
+    /// below tol (or the piece budget is spent); returns the integrals.
+    stable_integrals run(double tol) {
+        for (;;) {
+            double tot[3] = {0, 0, 0}, err[3] = {0, 0, 0};
+            for (int i = 0; i < n_; ++i)
+                for (int k = 0; k < 3; ++k) {
+                    tot[k] += p_[i].val[k];
+                    err[k] += p_[i].err[k];
+                }
+            bool ok = true;
+            for (int k = 0; k < 3; ++k)
+                if ((want_ >> k) & 1u)
+                    ok = ok && err[k] <= tol * std::abs(tot[k]) + 1e-300;
+            if (ok || n_ + 1 >= max_pieces) {
+                stable_integrals r;
+                r.dens = tot[0];
+                r.shift = shift_;
+                r.lower = tot[1];
+                r.g_ref = g_ref_;
+                r.upper = tot[2];
+                return r;
+            }
+            // worst piece by relative contribution
+            int worst = 0;
+            double wv = -1;
+            for (int i = 0; i < n_; ++i) {
+                double v = 0;
+                for (int k = 0; k < 3; ++k)
+                    if (((want_ >> k) & 1u) && tot[k] != 0)
+                        v = std::max(v, p_[i].err[k] / std::abs(tot[k]));
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
+                }
+            }
+            const piece old = p_[worst];
+            const double mid = 0.5 * (old.a + old.b);
+            p_[worst] = rule(old.h, old.a, mid);
+            p_[n_++] = rule(old.h, mid, old.b);
+        }
+    }
+
+  private:
+    // Kronrod 15 nodes (positive half) and weights; Gauss 7 weights on the odd nodes.
+    static constexpr double xk[8] = {
+        0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+        0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+        0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+        0.207784955007898467600689403773245, 0.0};
+    static constexpr double wk[8] = {
+        0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+        0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+        0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+        0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+    static constexpr double wg[4] = {
+        0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+        0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+
+    struct piece {
+        int h;
+        double a, b;
+        double val[3];
+        double err[3];
+    };
+
+    // integrands at s = log v, times the Jacobian v
+    void eval(int h, double s, double out[3]) const {
+        const double v = std::exp(s);
+        const double l = lg_(h, v);
+        if (std::isnan(l)) {
+            out[0] = out[1] = out[2] = 0;
+            return;
+        }
+        const double g = std::exp(l);
+        out[0] = (want_ & want_density) ? std::exp(l - g - shift_ + s) : 0.0;
+        out[1] = (want_ & want_lower) ? std::exp(g_ref_ - g + s) : 0.0;
+        out[2] = (want_ & want_upper) ? -std::expm1(-g) * v : 0.0;
+    }
+
+    piece rule(int h, double a, double b) const {
+        const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
+        double f0[3];
+        eval(h, c, f0);
+        double k[3], g[3];
+        for (int q = 0; q < 3; ++q) {
+            k[q] = wk[7] * f0[q];
+            g[q] = wg[3] * f0[q];
+        }
+        for (int j = 0; j < 7; ++j) {
+            double f1[3], f2[3];
+            eval(h, c - hw * xk[j], f1);
+            eval(h, c + hw * xk[j], f2);
+            for (int q = 0; q < 3; ++q) {
+                k[q] += wk[j] * (f1[q] + f2[q]);
+                if (j % 2 == 1)
+                    g[q] += wg[j / 2] * (f1[q] + f2[q]);
+            }
+        }
+        piece p{h, a, b, {}, {}};
+        for (int q = 0; q < 3; ++q) {
+            p.val[q] = k[q] * hw;
+            p.err[q] = std::abs((k[q] - g[q]) * hw);
+        }
+        return p;
+    }
+
+    const LogG &lg_;
+    unsigned want_;
+    double shift_, g_ref_;
+    piece p_[max_pieces];
+    int n_ = 0;
+};
+
+/// Root of lg(h, v) = 0 for v in (0, vmax] on one half, where lg is monotone;
+/// searched in log v (lg is close to linear in log v near the ends).
+/// Returns 0 if lg has the same sign at the ends (no root: the peak is at an end).
+template <class F> double stable_log_root(const F &f, double vmax, double &slope) {
+    slope = 0;
+    double hi = vmax, fhi = f(hi);
+    if (fhi == 0)
+        return hi;
+    // walk towards 0 geometrically until the sign changes
+    double lo = hi, flo = fhi;
+    for (int k = 0; k < 64; ++k) {
+        lo = hi * std::exp2(-16.0 * (k + 1) / 4.0);
+        flo = f(lo);
+        if (std::isnan(flo))
+            return 0;
+        if ((flo < 0) != (fhi < 0))
+            break;
+        hi = lo;
+        fhi = flo;
+        if (lo < 1e-300)
+            return 0;
+    }
+    if ((flo < 0) == (fhi < 0))
+        return 0;
+    // Illinois false position on log v; the breakpoint need not be exact.
+    double a = std::log(lo), b = std::log(hi), fa = flo, fb = fhi;
+    int side = 0;
+    double fa0 = fa, fb0 = fb; // unhalved values for the slope
+    for (int it = 0; it < 60 && std::abs(b - a) > 1e-9 * (1 + std::abs(a)); ++it) {
+        double c = (a * fb - b * fa) / (fb - fa);
+        if (!(c > std::min(a, b) && c < std::max(a, b)))
+            c = 0.5 * (a + b);
+        const double fc = f(std::exp(c));
+        if (std::abs(fc) < 1e-3) {
+            // slope from the nearer bracket end
+            const double e = std::abs(c - a) > std::abs(c - b) ? b : a;
+            const double fe = e == a ? fa0 : fb0;
+            slope = e != c ? (fe - fc) / (e - c) : (fb0 - fa0) / (b - a);
+            return std::exp(c);
+        }
+        if ((fc < 0) == (fb < 0)) {
+            b = c;
+            fb = fb0 = fc;
+            if (side == -1)
+                fa *= 0.5;
+            side = -1;
+        } else {
+            a = c;
+            fa = fa0 = fc;
+            if (side == 1)
+                fb *= 0.5;
+            side = 1;
+        }
+    }
+    slope = (fb0 - fa0) / (b - a);
+    return std::exp(0.5 * (a + b));
+}
+
+/// The integrals of one evaluation: the theta interval of length len, split
+/// into halves; lg(h, v) gives log g. The density integrand is scaled by
+/// exp(-shift), shift = the maximum of log g - g (found from the peak).
+template <class LogG>
+stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, double tol) {
+    const double half = 0.5 * len;
+    // peak: g = 1, on whichever half lg changes sign
+    const double l_mid = lg(0, half);
+    double shift = 0;
+    int peak_h = -1;
+    double peak_v = 0;
+    if (std::isnan(l_mid))
+        return {};
+    // lg at the ends of each half: sign tells where the root is
+    auto f0 = [&](double v) { return lg(0, v); };
+    auto f1 = [&](double v) { return lg(1, v); };
+    double slope = 0;
+    const double r0 = stable_log_root(f0, half, slope);
+    if (r0 > 0 && r0 < half) {
+        peak_h = 0;
+        peak_v = r0;
+    } else {
+        const double r1 = stable_log_root(f1, half, slope);
+        if (r1 > 0 && r1 < half) {
+            peak_h = 1;
+            peak_v = r1;
+        }
+    }
+    double g_ref = 0; // g where the density integrand peaks (scales the e^-g integral)
+    if (peak_h >= 0) {
+        const double l = lg(peak_h, peak_v);
+        shift = l - std::exp(l);
+        g_ref = std::exp(l);
+    } else {
+        // no root: g stays on one side of 1; the maximum of l - e^l is at the
+        // end where g is closest to 1. Probe both ends close in.
+        const double la = lg(0, half * 1e-12), lb = lg(1, half * 1e-12);
+        const double ma = std::isfinite(la) ? la - std::exp(la) : -INFINITY;
+        const double mb = std::isfinite(lb) ? lb - std::exp(lb) : -INFINITY;
+        const double mm = l_mid - std::exp(l_mid);
+        shift = mm;
+        double lr = l_mid;
+        if (ma > shift) {
+            shift = ma;
+            lr = la;
+        }
+        if (mb > shift) {
+            shift = mb;
+            lr = lb;
+        }
+        g_ref = std::min(std::exp(lr), 700.0);
+    }
+    // Both halves in s = log v (v the distance from the half's own end):
+    // the integrands have one peak and decay exponentially (or faster) in s
+    // on both sides, so a fixed window of +-40 around the peak and the
+    // half's end holds everything above 1e-17 of the total. Breakpoints at
+    // the peak and 2 and 8 units from it keep every piece's mass visible to
+    // its Gauss-Kronrod nodes.
+    stable_quadrature<LogG> q(lg, want, shift, g_ref);
+    const double s_end = std::log(half);
+    for (int h = 0; h < 2; ++h) {
+        double bp[24];
+        int n = 0;
+        if (h == peak_h) {
+            // log g ~ sp' (s - sp) near the peak: on the side where g > 1 the
+            // integrands die like exp(-e^(|k| ds)), on the other like
+            // e^(-|k| ds); breakpoints at multiples of 1/|k| resolve both
+            // however steep g is (|k| ~ 1 / |alpha - 1| near alpha = 1).
+            const double sp = std::log(peak_v);
+            const double k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
+            const double lo = sp - 40;
+            double cand[16];
+            int m = 0;
+            for (double d : {1.0, 4.0, 16.0, 48.0}) {
+                cand[m++] = sp - d / k;
+                cand[m++] = sp + d / k;
+            }
+            for (double d : {2.0, 8.0}) {
+                cand[m++] = sp - d;
+                cand[m++] = sp + d;
+            }
+            cand[m++] = sp;
+            std::sort(cand, cand + m);
+            bp[n++] = lo;
+            for (int i = 0; i < m; ++i)
+                if (cand[i] > bp[n - 1] + 1e-12 * (1 + std::abs(cand[i])) && cand[i] < s_end)
+                    bp[n++] = cand[i];
+        } else {
+            bp[n++] = s_end - 40;
+            bp[n++] = s_end - 8;
+            bp[n++] = s_end - 2;
+        }
+        bp[n++] = s_end;
+        for (int i = 0; i + 1 < n; ++i)
+            q.add(h, bp[i], bp[i + 1]);
+    }
+    return q.run(tol);
+}
+
+} // namespace levysgd::detail
+
+namespace levysgd::detail {
+
+/// The standard alpha-stable law in the S1 coordinate y (see the top of this
+/// file): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
+class stable_standard {
+  public:
+    static constexpr double tol = 1e-12; // relative, per integral (estimate)
+
+    stable_standard() = default;
+    stable_standard(double alpha, double beta) : alpha_(alpha), beta_(beta) {
+        if (alpha == 2) {
+            kind_ = kind::gauss;
+        } else if (alpha == 1) {
+            kind_ = beta == 0 ? kind::cauchy : kind::one;
+        } else if (alpha == 0.5 && (beta == 1 || beta == -1)) {
+            kind_ = kind::levy;
+        } else {
+            kind_ = kind::general;
+            pos_ = stable_side(alpha, beta);
+            neg_ = stable_side(alpha, -beta);
+        }
+        if (alpha != 1 && alpha != 2) {
+            zeta_ = -beta * tan_pi_half(alpha);
+            // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a)))
+            // cos(theta0) = sin(pi/2 - theta0) = sin(pi/2 + theta0): the smaller is exact
+            const double c0 = std::sin(std::min(pos_.head, pos_.len));
+            f_zero_ = std::tgamma(1 + 1 / alpha) * c0 *
+                      std::exp(-std::log1p(zeta_ * zeta_) / (2 * alpha)) / std::numbers::pi;
+        }
+    }
+
+    double alpha() const { return alpha_; }
+    double beta() const { return beta_; }
+    /// zeta = -beta tan(pi alpha / 2): S0 coordinate z = y + zeta (alpha != 1).
+    double zeta() const { return zeta_; }
+
+    double pdf(double y) const { return std::exp(logpdf(y)); }
+
+    double logpdf(double y) const {
+        if (std::isnan(y))
+            return y;
+        if (std::isinf(y))
+            return -INFINITY;
+        constexpr double pi = std::numbers::pi;
+        switch (kind_) {
+        case kind::gauss: // N(0, 2)
+            return -0.25 * y * y - std::log(2 * std::sqrt(pi));
+        case kind::cauchy:
+            return -std::log(pi) - std::log1p(y * y);
+        case kind::levy: {
+            const double x = beta_ > 0 ? y : -y; // Levy(0, 1): (2 pi)^-1/2 x^-3/2 e^(-1/(2x))
+            if (x <= 0)
+                return -INFINITY;
+            return -0.5 * std::log(2 * pi) - 1.5 * std::log(x) - 0.5 / x;
+        }
+        case kind::one: {
+            const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
+            const stable_side1 s{b};
+            auto lg = [&](int h, double v) {
+                return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
+            };
+            const auto r = stable_integrate(lg, pi, want_density, tol);
+            return std::log(r.dens) + r.shift - std::log(2 * b);
+        }
+        case kind::general:
+            break;
+        }
+        if (y == 0)
+            return std::log(f_zero_);
+        const stable_side &s = y > 0 ? pos_ : neg_;
+        const double ay = std::abs(y);
+        if (s.len <= 0)
+            return -INFINITY;
+        const double ly = std::log(ay);
+        auto lg = [&](int h, double v) {
+            return h == 0 ? s.log_g(ly, v, s.len - v) : s.log_g(ly, s.len - v, v);
+        };
+        const auto r = stable_integrate(lg, s.len, want_density, tol);
+        return std::log(r.dens) + r.shift + std::log(alpha_ / (pi * std::abs(alpha_ - 1))) - ly;
+    }
+
+    /// cdf (upper = false) or ccdf (upper = true) at y.
+    double tail(double y, bool upper) const {
+        if (std::isnan(y))
+            return y;
+        constexpr double pi = std::numbers::pi;
+        if (std::isinf(y))
+            return (y > 0) == upper ? 1.0 : 0.0;
+        switch (kind_) {
+        case kind::gauss:
+            return 0.5 * std::erfc((upper ? y : -y) / 2);
+        case kind::cauchy:
+            return std::atan2(1.0, upper ? y : -y) / pi;
+        case kind::levy: {
+            // Levy(0, 1) on x > 0: cdf = erfc(1/sqrt(2x)), ccdf = erf(1/sqrt(2x))
+            const bool pos = beta_ > 0;
+            const double x = pos ? y : -y;
+            const bool up = pos ? upper : !upper; // tail on the x > 0 side
+            if (x <= 0)
+                return up ? 1.0 : 0.0;
+            const double r = 1 / std::sqrt(2 * x);
+            return up ? std::erf(r) : std::erfc(r);
+        }
+        case kind::one: {
+            const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
+            const bool up = beta_ > 0 ? upper : !upper;
+            const stable_side1 s{b};
+            auto lg = [&](int h, double v) {
+                return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
+            };
+            const auto r = stable_integrate(lg, pi, up ? want_upper : want_lower, tol);
+            return (up ? r.upper : r.lower * std::exp(-r.g_ref)) / pi;
+        }
+        case kind::general:
+            break;
+        }
+        if (y == 0)
+            return (upper ? neg_.head : pos_.head) / pi;
+        // reflection: the y < 0 tail is the y > 0 tail of -beta
+        const bool pos = y > 0;
+        const stable_side &s = pos ? pos_ : neg_;
+        const bool up = pos ? upper : !upper; // tail of |y| on the far side?
+        if (s.len <= 0)
+            return up ? 0.0 : 1.0;
+        const double ly = std::log(std::abs(y));
+        auto lg = [&](int h, double v) {
+            return h == 0 ? s.log_g(ly, v, s.len - v) : s.log_g(ly, s.len - v, v);
+        };
+        // alpha < 1: cdf = head/pi + I(e^-g)/pi, ccdf = I(1 - e^-g)/pi
+        // alpha > 1: cdf = head/pi + I(1 - e^-g)/pi, ccdf = I(e^-g)/pi
+        const bool far_is_lower = alpha_ > 1;
+        const unsigned w = up ? (far_is_lower ? want_lower : want_upper)
+                              : (far_is_lower ? want_upper : want_lower);
+        const auto r = stable_integrate(lg, s.len, w, tol);
+        const double i = (w == want_lower ? r.lower * std::exp(-r.g_ref) : r.upper) / pi;
+        return up ? i : s.head / pi + i;
+    }
+
+    double cdf(double y) const { return tail(y, false); }
+    double ccdf(double y) const { return tail(y, true); }
+
+  private:
+    enum class kind { gauss, cauchy, levy, one, general };
+    double alpha_ = 2, beta_ = 0, zeta_ = 0, f_zero_ = 0;
+    kind kind_ = kind::gauss;
+    stable_side pos_, neg_;
+};
+
+} // namespace levysgd::detail

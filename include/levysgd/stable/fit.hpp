@@ -1,0 +1,570 @@
+#pragma once
+// Fitting alpha-stable laws to data (all estimates in Nolan's S0
+// parameterization, with the S1 location alongside):
+//  - fit_stable_quantiles: McCulloch's (1986) quantile estimator, "Simple
+//    consistent estimators of stable distribution parameters", Commun.
+//    Statist. Simul. 15(4). The ratios nu_alpha, nu_beta of sample quantiles
+//    are inverted through the exact quantile function of the standard S0 law
+//    (levysgd::quantile), not through McCulloch's printed tables.
+//  - fit_stable_mle: maximum likelihood from the McCulloch start, with the
+//    log-density tabulated per (alpha, beta) as in Nolan's STABLE
+//    (detail/fit_logpdf_grid.hpp), Nelder-Mead, and standard errors from the
+//    observed information (numerical Hessian).
+//  - stable_gaussian_gof: histogram goodness of fit, SaS vs Gaussian, as in
+//    000_be844f6cfe6384be.txt Tables 1-3 (SSE and Chi^2).
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <ranges>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "../detail/validate.hpp"
+#include "density.hpp"
+#include "detail/fit_logpdf_grid.hpp"
+#include "detail/fit_numerics.hpp"
+#include "stable_distribution.hpp"
+
+namespace levysgd {
+
+/// S1 location of the law with S0 location loc0 (the inverse of
+/// stable_distribution::location_s0()).
+inline double stable_location_s1(double alpha, double beta, double scale, double loc0) noexcept {
+    if (alpha == 1)
+        return loc0 - beta * (2 / std::numbers::pi) * scale * std::log(scale);
+    if (alpha >= 2)
+        return loc0;
+    return loc0 - beta * scale * std::tan(std::numbers::pi * alpha / 2);
+}
+
+/// Result of fit_stable_quantiles (McCulloch's estimator).
+struct stable_quantile_fit {
+    double alpha = 2, beta = 0, scale = 1;
+    double location = 0;    ///< S0 location
+    double location_s1 = 0; ///< S1 location of the same law
+    double nu_alpha = 0;    ///< (x95 - x05) / (x75 - x25) of the sample
+    double nu_beta = 0;     ///< (x95 + x05 - 2 x50) / (x95 - x05) of the sample
+    bool alpha_clamped = false; ///< nu_alpha outside what alpha in [0.5, 2] attains
+    bool beta_clamped = false;  ///< nu_beta outside what beta in [-1, 1] attains
+    std::size_t n = 0;
+
+    template <std::floating_point Real = double> stable_distribution<Real> distribution() const {
+        return {Real(alpha), Real(beta), Real(scale), Real(location), parameterization::S0};
+    }
+};
+
+namespace detail {
+
+inline constexpr std::size_t fit_min_samples = 20;
+
+struct mcculloch_point {
+    double nu_alpha, nu_beta, iqr, median;
+};
+
+/// nu_alpha, nu_beta, interquartile range and median of the standard S0 law.
+inline mcculloch_point mcculloch_functions(double alpha, double beta) {
+    static constexpr std::array<double, 5> p{0.05, 0.25, 0.5, 0.75, 0.95};
+    std::array<double, 5> q{};
+    const stable_distribution<double> law(alpha, beta, 1, 0, parameterization::S0);
+    levysgd::quantile(law, std::span<const double>(p), std::span<double>(q));
+    return {(q[4] - q[0]) / (q[3] - q[1]), (q[4] + q[0] - 2 * q[2]) / (q[4] - q[0]), q[3] - q[1],
+            q[2]};
+}
+
+/// Root of the monotone f on [lo, hi] (rising if `rising`), searched from x0
+/// outwards in steps doubling from `step`, then Illinois to tol. If f keeps
+/// its sign up to a bound, returns that bound and sets `clamped`.
+template <class F>
+double monotone_root(F &&f, double x0, double step, double lo, double hi, bool rising,
+                     double tol, bool &clamped) {
+    clamped = false;
+    double a = x0, fa = f(a);
+    if (fa == 0)
+        return a;
+    const double dir = ((fa < 0) == rising) ? 1 : -1; // towards the root
+    for (;;) {
+        double b = std::clamp(a + dir * step, lo, hi);
+        const double fb = f(b);
+        if ((fb > 0) != (fa > 0) || fb == 0)
+            return fb == 0 ? b : illinois_root(f, a, b, fa, fb, tol);
+        if (b == lo || b == hi) {
+            clamped = true;
+            return b;
+        }
+        a = b;
+        fa = fb;
+        step *= 2;
+    }
+}
+
+/// (alpha, beta) with nu_alpha(alpha, beta) = ta, nu_beta(alpha, beta) = tb.
+/// nu_alpha falls with alpha at fixed beta, nu_beta rises with beta at fixed
+/// alpha, and each depends only weakly on the other parameter, so alternating
+/// 1-D root finds, each started at the previous value, converge in a few
+/// rounds. nu_beta is odd in beta, so only beta >= 0 is searched.
+inline stable_quantile_fit mcculloch_invert(double ta, double tb) {
+    constexpr double a_lo = 0.5, a_hi = 2, tol = 1e-6;
+    const double sign = tb < 0 ? -1 : 1;
+    tb = std::fabs(tb);
+    stable_quantile_fit r;
+    double a = 1.2, b = 0, step_a = 0.1, step_b = 0.1;
+    for (int round = 0; round < 30; ++round) {
+        const double a_old = a, b_old = b;
+        a = monotone_root([&](double al) { return mcculloch_functions(al, b).nu_alpha - ta; }, a,
+                          step_a, a_lo, a_hi, false, tol, r.alpha_clamped);
+        if (a >= a_hi) {
+            b = 0; // beta has no effect at alpha = 2
+            r.beta_clamped = false;
+            break;
+        }
+        if (tb == 0) {
+            b = 0;
+            r.beta_clamped = false;
+        } else
+            b = monotone_root([&](double be) { return mcculloch_functions(a, be).nu_beta - tb; },
+                              b, step_b, 0, 1, true, tol, r.beta_clamped);
+        if (round > 0 && std::fabs(a - a_old) < 2 * tol && std::fabs(b - b_old) < 2 * tol)
+            break;
+        step_a = std::max(4 * std::fabs(a - a_old), 1e-3);
+        step_b = std::max(4 * std::fabs(b - b_old), 1e-3);
+    }
+    r.alpha = a;
+    r.beta = sign * b;
+    return r;
+}
+
+/// Shared body of the public overloads (data already checked, as double).
+inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v,
+                                                 std::string_view where) {
+    std::sort(v.begin(), v.end());
+    const std::span<const double> s(v);
+    const double x05 = sorted_quantile(s, 0.05), x25 = sorted_quantile(s, 0.25),
+                 x50 = sorted_quantile(s, 0.5), x75 = sorted_quantile(s, 0.75),
+                 x95 = sorted_quantile(s, 0.95);
+    if (!(x75 > x25))
+        throw_invalid(where, "x", "x25 = x75 = " + std::to_string(x25),
+                      "must have a positive interquartile range");
+    const double ta = (x95 - x05) / (x75 - x25);
+    const double tb = (x95 + x05 - 2 * x50) / (x95 - x05);
+    stable_quantile_fit r = mcculloch_invert(ta, tb);
+    const mcculloch_point m = mcculloch_functions(r.alpha, r.beta);
+    r.scale = (x75 - x25) / m.iqr;
+    r.location = x50 - r.scale * m.median;
+    r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
+    r.nu_alpha = ta;
+    r.nu_beta = tb;
+    r.n = v.size();
+    return r;
+}
+
+} // namespace detail
+
+/// McCulloch's quantile estimator of (alpha, beta, scale, S0 location).
+///
+/// From the sample quantiles x_p (order statistic i taken as the
+/// (i - 1/2)/n quantile, linear in between) it forms
+///     nu_alpha = (x95 - x05) / (x75 - x25),  nu_beta = (x95 + x05 - 2 x50) / (x95 - x05),
+/// finds (alpha, beta) where the standard S0 law has these ratios (computed
+/// from levysgd::quantile at fit time), then scale = (x75 - x25) / (q75 - q25)
+/// and location = x50 - scale q50 with q the standard law's quantiles.
+/// alpha is searched in [0.5, 2]: McCulloch tabulated alpha >= 0.6 only; the
+/// exact quantiles extend the inversion to 0.5, and a sample heavier than
+/// alpha = 0.5 gets alpha = 0.5 with alpha_clamped set (use fit_stable_mle
+/// there). Likewise nu_alpha below the Gaussian value 2.439 gives alpha = 2
+/// (beta = 0), and |nu_beta| beyond what |beta| = 1 attains gives beta = +-1;
+/// both set the flags. Needs at least 20 finite samples and a positive
+/// interquartile range; throws std::invalid_argument otherwise. Takes about
+/// 50-150 quantile evaluations of the standard law (tens of milliseconds)
+/// plus one sort of a copy of x.
+template <class Real> stable_quantile_fit fit_stable_quantiles(std::span<const Real> x) {
+    constexpr std::string_view where = "levysgd::fit_stable_quantiles";
+    return detail::fit_quantiles_checked(
+        detail::checked_fit_data(where, x, detail::fit_min_samples), where);
+}
+
+template <std::ranges::contiguous_range R>
+requires std::is_floating_point_v<std::ranges::range_value_t<R>>
+    stable_quantile_fit fit_stable_quantiles(const R &x) {
+    using Real = std::ranges::range_value_t<R>;
+    return fit_stable_quantiles(std::span<const Real>(std::ranges::data(x), std::ranges::size(x)));
+}
+
+struct stable_mle_options {
+    /// Fix beta (e.g. 0 for a symmetric SaS fit); empty = estimate it.
+    std::optional<double> fixed_beta;
+    /// Nodes of the tabulated log-density (in asinh(z), see fit_logpdf_grid.hpp).
+    std::size_t grid_points = 400;
+    /// Nelder-Mead iteration limit.
+    int max_iterations = 2000;
+    /// Lower bound of the alpha search; the upper bound is 2.
+    double alpha_min = 0.2;
+};
+
+/// Result of fit_stable_mle. Parameter order in se and covariance:
+/// (alpha, beta, scale, location), location in S0.
+struct stable_mle_result {
+    double alpha = 2, beta = 0, scale = 1;
+    double location = 0;    ///< S0 location
+    double location_s1 = 0; ///< S1 location of the same law
+    /// Log-likelihood at the estimate, from the tabulated log-density.
+    double log_likelihood = 0;
+    /// Standard errors sqrt(diag(covariance)); NaN for a parameter on the
+    /// boundary (alpha = 2, |beta| = 1, alpha = alpha_min), held fixed
+    /// (fixed_beta), or not identified (beta when alpha = 2).
+    std::array<double, 4> se{};
+    /// Inverse observed information of the free parameters; rows/columns of
+    /// the others are NaN.
+    std::array<std::array<double, 4>, 4> covariance{};
+    int iterations = 0;          ///< Nelder-Mead iterations
+    bool converged = false;      ///< Nelder-Mead met its tolerance
+    bool information_ok = false; ///< observed information positive definite
+    bool alpha_on_boundary = false;
+    bool beta_on_boundary = false;
+    stable_quantile_fit start; ///< the McCulloch estimate the search started from
+
+    template <std::floating_point Real = double> stable_distribution<Real> distribution() const {
+        return {Real(alpha), Real(beta), Real(scale), Real(location), parameterization::S0};
+    }
+};
+
+namespace detail {
+
+/// Negative log-likelihood of data v under S0(alpha, beta, scale, loc) with
+/// the log-density tabulated on a fixed t-grid; the grid is rebuilt only when
+/// (alpha, beta) change.
+class stable_nll {
+  public:
+    stable_nll(std::span<const double> v, double t_lo, double t_hi, std::size_t nodes)
+        : v_(v), t_lo_(t_lo), t_hi_(t_hi), nodes_(nodes) {}
+
+    double operator()(double alpha, double beta, double scale, double loc) {
+        if (alpha != alpha_ || beta != beta_) {
+            grid_.build(alpha, beta, 0.0, 1.0, t_lo_, t_hi_, nodes_);
+            alpha_ = alpha;
+            beta_ = beta;
+        }
+        const double inv = 1 / scale;
+        double s = 0;
+        for (const double x : v_)
+            s += grid_((x - loc) * inv);
+        const double nll = double(v_.size()) * std::log(scale) - s;
+        return std::isnan(nll) ? std::numeric_limits<double>::infinity() : nll;
+    }
+
+  private:
+    std::span<const double> v_;
+    double t_lo_, t_hi_;
+    std::size_t nodes_;
+    double alpha_ = -1, beta_ = -2;
+    stable_logpdf_grid grid_;
+};
+
+} // namespace detail
+
+/// Maximum-likelihood estimate of (alpha, beta, scale, S0 location).
+///
+/// Starts from fit_stable_quantiles and minimises the negative
+/// log-likelihood by Nelder-Mead in (alpha, beta, log scale, location/scale0),
+/// with alpha in [alpha_min, 2] and beta in [-1, 1] (outside, the objective is
+/// the value at the nearest boundary point plus a quadratic penalty, so
+/// estimates stay in the parameter space). The log-density of the standard
+/// law is the exact levysgd::logpdf on `grid_points` nodes equally spaced in
+/// asinh(z) over the standardised data range (times 4, capped at |z| = 1e8),
+/// cubic Hermite in between and the tail asymptotics beyond
+/// (detail/fit_logpdf_grid.hpp); each (alpha, beta) costs one grid of exact
+/// evaluations and each evaluation of the likelihood O(n).
+///
+/// Standard errors: the observed information is the central-difference
+/// Hessian of the negative log-likelihood (steps 1e-3 in alpha and beta,
+/// 1e-3 scale in scale and location; the stencil is moved inside the
+/// parameter space where it would leave it), restricted to the free
+/// parameters and inverted. Throws std::invalid_argument for fewer than 20
+/// samples, non-finite data, fixed_beta outside [-1, 1], alpha_min outside
+/// (0, 2), grid_points < 20 or max_iterations < 1.
+template <class Real>
+stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_options &opt = {}) {
+    constexpr std::string_view where = "levysgd::fit_stable_mle";
+    if (opt.fixed_beta && !(*opt.fixed_beta >= -1 && *opt.fixed_beta <= 1))
+        detail::throw_invalid(where, "options.fixed_beta", *opt.fixed_beta, "must be in [-1, 1]");
+    if (!(opt.alpha_min > 0 && opt.alpha_min < 2))
+        detail::throw_invalid(where, "options.alpha_min", opt.alpha_min, "must be in (0, 2)");
+    if (opt.grid_points < 20)
+        detail::throw_invalid(where, "options.grid_points", opt.grid_points, "must be >= 20");
+    if (opt.max_iterations < 1)
+        detail::throw_invalid(where, "options.max_iterations", opt.max_iterations,
+                              "must be >= 1");
+    const std::vector<double> v = detail::checked_fit_data(where, x, detail::fit_min_samples);
+    stable_mle_result r;
+    r.start = detail::fit_quantiles_checked(v, where);
+    const double a_min = opt.alpha_min;
+    const double s0 = r.start.scale, l0 = r.start.location;
+    double a0 = std::clamp(r.start.alpha, a_min, 2.0);
+    double b0 = opt.fixed_beta ? *opt.fixed_beta : r.start.beta;
+
+    // Grid extent from the start: 4x the standardised data range, |z| in [20, 1e8].
+    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+    const double z_lo = std::clamp(4 * std::max(-(*mn - l0) / s0, 1.0) + 5, 20.0, 1e8);
+    const double z_hi = std::clamp(4 * std::max((*mx - l0) / s0, 1.0) + 5, 20.0, 1e8);
+    detail::stable_nll nll(v, -std::asinh(z_lo), std::asinh(z_hi), opt.grid_points);
+
+    const double n = double(v.size());
+    // Objective in (alpha, beta, log scale, (loc - l0)/s0); outside the box:
+    // value at the projection plus a penalty growing with the distance.
+    auto clamp_ab = [&](double a, double b, double &pen) {
+        const double ac = std::clamp(a, a_min, 2.0), bc = std::clamp(b, -1.0, 1.0);
+        pen = n * ((a - ac) * (a - ac) + (b - bc) * (b - bc));
+        a = ac;
+        b = bc;
+        return std::pair{ac, bc};
+    };
+    auto objective = [&](const std::array<double, 4> &t) {
+        double pen = 0;
+        const auto [a, b] = clamp_ab(t[0], opt.fixed_beta ? *opt.fixed_beta : t[1], pen);
+        return nll(a, b, s0 * std::exp(t[2]), l0 + s0 * t[3]) + pen;
+    };
+    // Initial simplex steps point into the parameter space.
+    const std::array<double, 4> step{a0 > 1.9 ? -0.05 : 0.05,
+                                     opt.fixed_beta ? 0.0 : (b0 > 0.9 ? -0.1 : 0.1), 0.05, 0.05};
+    std::array<double, 4> t0{a0, b0, 0, 0};
+    // Nelder-Mead in 4-D with a fixed beta coordinate would degenerate: with
+    // beta fixed the simplex is 3-D (alpha, log scale, location).
+    const double ftol = 1e-6, xtol = 1e-6;
+    std::array<double, 4> t{};
+    if (opt.fixed_beta) {
+        auto obj3 = [&](const std::array<double, 3> &u) {
+            return objective({u[0], 0, u[1], u[2]});
+        };
+        auto res = detail::nelder_mead<3>(obj3, {t0[0], t0[2], t0[3]}, {step[0], step[2], step[3]},
+                                          ftol, xtol, opt.max_iterations);
+        // one restart from the optimum guards against a collapsed simplex
+        const int it1 = res.iterations;
+        res = detail::nelder_mead<3>(obj3, res.x, {0.01, 0.01, 0.01}, ftol, xtol,
+                                     opt.max_iterations);
+        t = {res.x[0], *opt.fixed_beta, res.x[1], res.x[2]};
+        r.iterations = it1 + res.iterations;
+        r.converged = res.converged;
+    } else {
+        auto res = detail::nelder_mead<4>(objective, t0, step, ftol, xtol, opt.max_iterations);
+        const int it1 = res.iterations;
+        res = detail::nelder_mead<4>(objective, res.x, {0.01, 0.02, 0.01, 0.01}, ftol, xtol,
+                                     opt.max_iterations);
+        t = res.x;
+        r.iterations = it1 + res.iterations;
+        r.converged = res.converged;
+    }
+    double pen = 0;
+    const auto [ah, bh] = clamp_ab(t[0], t[1], pen);
+    r.alpha = ah;
+    r.beta = (ah >= 2 && !opt.fixed_beta) ? 0.0 : bh; // beta has no effect at alpha = 2
+    r.scale = s0 * std::exp(t[2]);
+    r.location = l0 + s0 * t[3];
+    r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
+    r.log_likelihood = -nll(r.alpha, r.beta, r.scale, r.location);
+    r.alpha_on_boundary = r.alpha >= 2 || r.alpha <= a_min;
+    r.beta_on_boundary = !opt.fixed_beta && std::fabs(r.beta) >= 1;
+
+    // Observed information on the free parameters.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::array<bool, 4> free{!r.alpha_on_boundary,
+                             !opt.fixed_beta && !r.beta_on_boundary && r.alpha < 2, true, true};
+    std::array<double, 4> c{r.alpha, r.beta, r.scale, r.location};
+    const std::array<double, 4> h{1e-3, 1e-3, 1e-3 * r.scale, 1e-3 * r.scale};
+    if (free[0])
+        c[0] = std::clamp(c[0], a_min + h[0], 2 - h[0]);
+    if (free[1])
+        c[1] = std::clamp(c[1], -1 + h[1], 1 - h[1]);
+    auto f = [&](std::array<double, 4> p) { return nll(p[0], p[1], p[2], p[3]); };
+    std::array<std::size_t, 4> idx{};
+    std::size_t k = 0;
+    for (std::size_t j = 0; j < 4; ++j)
+        if (free[j])
+            idx[k++] = j;
+    std::array<double, 16> hess{};
+    const double f0 = f(c);
+    for (std::size_t i = 0; i < k; ++i) {
+        const std::size_t a = idx[i];
+        auto p = c;
+        p[a] = c[a] + h[a];
+        const double fp = f(p);
+        p[a] = c[a] - h[a];
+        const double fm = f(p);
+        hess[i * 4 + i] = (fp - 2 * f0 + fm) / (h[a] * h[a]);
+        for (std::size_t j = 0; j < i; ++j) {
+            const std::size_t b = idx[j];
+            double s = 0;
+            for (int sa : {1, -1})
+                for (int sb : {1, -1}) {
+                    auto q = c;
+                    q[a] += sa * h[a];
+                    q[b] += sb * h[b];
+                    s += sa * sb * f(q);
+                }
+            hess[i * 4 + j] = hess[j * 4 + i] = s / (4 * h[a] * h[b]);
+        }
+    }
+    r.information_ok = detail::spd_inverse(hess, k);
+    for (auto &row : r.covariance)
+        row.fill(nan);
+    r.se.fill(nan);
+    if (r.information_ok)
+        for (std::size_t i = 0; i < k; ++i) {
+            for (std::size_t j = 0; j < k; ++j)
+                r.covariance[idx[i]][idx[j]] = hess[i * 4 + j];
+            r.se[idx[i]] = std::sqrt(hess[i * 4 + i]);
+        }
+    return r;
+}
+
+template <std::ranges::contiguous_range R>
+requires std::is_floating_point_v<std::ranges::range_value_t<R>>
+    stable_mle_result fit_stable_mle(const R &x, const stable_mle_options &opt = {}) {
+    using Real = std::ranges::range_value_t<R>;
+    return fit_stable_mle(std::span<const Real>(std::ranges::data(x), std::ranges::size(x)), opt);
+}
+
+// ---------------------------------------------------------------------------
+// Goodness of fit, 000_be844f6cfe6384be.txt Tables 1-3
+// ---------------------------------------------------------------------------
+
+struct stable_gof_options {
+    std::size_t bins = 100;
+    /// Histogram range; NaN (default) = the central 1 - 2 tail_fraction of the
+    /// sample (its tail_fraction and 1 - tail_fraction quantiles).
+    double lower = std::numeric_limits<double>::quiet_NaN();
+    double upper = std::numeric_limits<double>::quiet_NaN();
+    double tail_fraction = 0.005;
+    /// Options of the SaS fit (fixed_beta is forced to 0).
+    stable_mle_options mle{};
+};
+
+struct histogram_fit_error {
+    double sse = 0;  ///< sum over bins of (histogram density - model pdf at the bin centre)^2
+    double chi2 = 0; ///< Pearson: sum over bins of (count - expected)^2 / expected
+};
+
+struct stable_gof_result {
+    stable_mle_result sas;                 ///< SaS (beta = 0) maximum-likelihood fit
+    double gauss_mean = 0, gauss_sd = 0;   ///< Gaussian maximum-likelihood fit
+    histogram_fit_error sas_error, gauss_error;
+    double lower = 0, upper = 0;           ///< histogram range
+    std::vector<double> density;           ///< count_k / (n width), n = all samples
+    std::vector<std::size_t> counts;       ///< samples per bin
+    std::size_t n = 0, n_in_range = 0;
+};
+
+/// Bins x into `bins` equal-width bins over [lower, upper] and compares the
+/// histogram with a fitted SaS law (fit_stable_mle with beta = 0) and a
+/// fitted Gaussian (sample mean and maximum-likelihood sd), as in
+/// 000_be844f6cfe6384be.txt Tables 1-3. The paper only names its measures
+/// ("Sum of Squares Error (SSE) and Chi-Squares (Chi2)"); implemented are
+///     SSE  = sum_k (c_k / (n w) - f(m_k))^2,
+///     Chi2 = sum_k (c_k - E_k)^2 / E_k,  E_k = n (F(b_{k+1}) - F(b_k)),
+/// with c_k the count in bin k = [b_k, b_{k+1}), w the bin width, m_k its
+/// centre, n the number of all samples (those outside the range count in n
+/// but in no bin), f and F the fitted pdf and cdf. A bin with E_k = 0 and
+/// c_k > 0 makes Chi2 infinite. Throws std::invalid_argument for fewer
+/// than 20 samples, non-finite data, bins < 2, lower >= upper, or
+/// tail_fraction outside [0, 0.5).
+template <class Real>
+stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_options &opt = {}) {
+    constexpr std::string_view where = "levysgd::stable_gaussian_gof";
+    if (opt.bins < 2)
+        detail::throw_invalid(where, "options.bins", opt.bins, "must be >= 2");
+    if (!(opt.tail_fraction >= 0 && opt.tail_fraction < 0.5))
+        detail::throw_invalid(where, "options.tail_fraction", opt.tail_fraction,
+                              "must be in [0, 0.5)");
+    if (!std::isnan(opt.lower) && !std::isfinite(opt.lower))
+        detail::throw_invalid(where, "options.lower", opt.lower, "must be finite or NaN");
+    if (!std::isnan(opt.upper) && !std::isfinite(opt.upper))
+        detail::throw_invalid(where, "options.upper", opt.upper, "must be finite or NaN");
+    std::vector<double> v = detail::checked_fit_data(where, x, detail::fit_min_samples);
+    stable_gof_result r;
+    r.n = v.size();
+    auto mopt = opt.mle;
+    mopt.fixed_beta = 0.0;
+    r.sas = fit_stable_mle(std::span<const double>(v), mopt);
+    double mean = 0;
+    for (double y : v)
+        mean += y;
+    mean /= double(v.size());
+    double ss = 0;
+    for (double y : v)
+        ss += (y - mean) * (y - mean);
+    r.gauss_mean = mean;
+    r.gauss_sd = std::sqrt(ss / double(v.size()));
+
+    std::sort(v.begin(), v.end());
+    r.lower = std::isnan(opt.lower) ? detail::sorted_quantile(v, opt.tail_fraction) : opt.lower;
+    r.upper =
+        std::isnan(opt.upper) ? detail::sorted_quantile(v, 1 - opt.tail_fraction) : opt.upper;
+    if (!(r.lower < r.upper))
+        detail::throw_invalid(where, "histogram range", std::to_string(r.lower) + " .. " +
+                                                            std::to_string(r.upper),
+                              "must have lower < upper");
+    const std::size_t nb = opt.bins;
+    const double w = (r.upper - r.lower) / double(nb);
+    r.counts.assign(nb, 0);
+    for (double y : v) {
+        if (y < r.lower || y > r.upper)
+            continue;
+        const auto k = std::min(nb - 1, static_cast<std::size_t>((y - r.lower) / w));
+        ++r.counts[k];
+        ++r.n_in_range;
+    }
+    const double n = double(v.size());
+    r.density.resize(nb);
+    std::vector<double> mid(nb), edges(nb + 1);
+    for (std::size_t k = 0; k < nb; ++k) {
+        r.density[k] = double(r.counts[k]) / (n * w);
+        mid[k] = r.lower + (double(k) + 0.5) * w;
+    }
+    for (std::size_t k = 0; k <= nb; ++k)
+        edges[k] = r.lower + double(k) * w;
+    edges[nb] = r.upper;
+
+    auto score = [&](std::span<const double> pdf_mid, std::span<const double> cdf_edges) {
+        histogram_fit_error e;
+        for (std::size_t k = 0; k < nb; ++k) {
+            const double d = r.density[k] - pdf_mid[k];
+            e.sse += d * d;
+            const double expct = n * (cdf_edges[k + 1] - cdf_edges[k]);
+            const double c = double(r.counts[k]);
+            if (expct > 0)
+                e.chi2 += (c - expct) * (c - expct) / expct;
+            else if (c > 0)
+                e.chi2 = std::numeric_limits<double>::infinity();
+        }
+        return e;
+    };
+    std::vector<double> pm(nb), ce(nb + 1);
+    const auto law = r.sas.distribution<double>();
+    levysgd::pdf(law, std::span<const double>(mid), std::span<double>(pm));
+    levysgd::cdf(law, std::span<const double>(edges), std::span<double>(ce));
+    r.sas_error = score(pm, ce);
+    const double sd = r.gauss_sd > 0 ? r.gauss_sd : std::numeric_limits<double>::min();
+    for (std::size_t k = 0; k < nb; ++k) {
+        const double u = (mid[k] - mean) / sd;
+        pm[k] = std::exp(-u * u / 2) / (sd * std::sqrt(2 * std::numbers::pi));
+    }
+    for (std::size_t k = 0; k <= nb; ++k)
+        ce[k] = 0.5 * std::erfc(-(edges[k] - mean) / (sd * std::numbers::sqrt2));
+    r.gauss_error = score(pm, ce);
+    return r;
+}
+
+template <std::ranges::contiguous_range R>
+requires std::is_floating_point_v<std::ranges::range_value_t<R>>
+    stable_gof_result stable_gaussian_gof(const R &x, const stable_gof_options &opt = {}) {
+    using Real = std::ranges::range_value_t<R>;
+    return stable_gaussian_gof(std::span<const Real>(std::ranges::data(x), std::ranges::size(x)),
+                               opt);
+}
+
+} // namespace levysgd
