@@ -11,6 +11,7 @@
 #include "random/transforms.hpp"
 #include "random/urbg_bits.hpp"
 #include "sde/sde.hpp"
+#include "stable/density.hpp"
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"
