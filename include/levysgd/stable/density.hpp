@@ -160,26 +160,27 @@ template <std::floating_point Real> class stable_evaluator {
         const double lp = std::log(p);
         for (int it = 0; it < 200; ++it) {
             const double t = tail(y);
-            const double f = std::exp(core_.logpdf(y));
-            if (t == p)
+            // the integrals carry ~1e-13 relative noise: stop at that level
+            if (std::abs(t - p) <= 2e-14 * p)
                 return y;
-            // shrink the bracket
             if ((t < p) == (sgn > 0))
                 lo = y;
             else
                 hi = y;
-            double next;
-            if (t > 0 && f > 0) {
-                // d log t / dy = sgn f / t
-                next = y - (std::log(t) - lp) * t / (sgn * f);
-            } else {
-                next = 0.5 * (lo + hi);
+            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)))
+                return y;
+            const double f = std::exp(core_.logpdf(y));
+            // Newton on log(t) - log(p): d log t / dy = sgn f / t
+            double next = t > 0 && f > 0 ? y - (std::log(t) - lp) * t / (sgn * f)
+                                         : std::numeric_limits<double>::quiet_NaN();
+            if (!(next > lo && next < hi)) {
+                if (std::isfinite(lo) && std::isfinite(hi))
+                    next = 0.5 * (lo + hi);
+                else // an infinite end: step outwards from the finite one
+                    next = std::isfinite(lo) ? lo + 2 * (std::abs(lo) + 1)
+                                             : hi - 2 * (std::abs(hi) + 1);
             }
-            if (!(next > lo && next < hi))
-                next = std::isfinite(lo) && std::isfinite(hi) ? 0.5 * (lo + hi) : next;
-            if (!(next > lo && next < hi)) // an infinite end: step outwards
-                next = std::isfinite(lo) ? lo + 2 * (std::abs(lo) + 1) : hi - 2 * (std::abs(hi) + 1);
-            if (std::abs(next - y) <= 1e-15 * std::abs(y) || hi - lo <= 4e-16 * std::abs(y) + 1e-300)
+            if (std::abs(next - y) <= 1e-15 * std::abs(y))
                 return next;
             y = next;
         }
@@ -214,7 +215,8 @@ namespace detail {
 template <class Real, class F>
 void stable_map(const char *where, std::span<const Real> x, std::span<Real> out, F &&f) {
     if (x.size() != out.size())
-        throw_invalid(where, "out.size()", out.size(), "must equal x.size() = " + std::to_string(x.size()));
+        throw_invalid(where, "out.size()", out.size(),
+                      "must equal x.size() = " + std::to_string(x.size()));
     for (std::size_t i = 0; i < x.size(); ++i)
         out[i] = f(x[i]);
 }
@@ -227,27 +229,27 @@ template <class Real> void check_probabilities(const char *where, std::span<cons
 
 // Span versions: out[i] = f(d, x[i]); the setup is shared; out.size() must equal x.size().
 // quantile spans check every p before writing anything (never half-written).
-#define LEVYSGD_STABLE_SPAN(fn, probability)                                                        \
-    template <std::floating_point Real>                                                             \
-    void fn(const stable_distribution<Real> &d, std::span<const Real> x, std::span<Real> out) {     \
-        const stable_evaluator<Real> e(d);                                                          \
-        if (probability)                                                                            \
-            detail::check_probabilities("levysgd::" #fn, std::span<const Real>(x));                  \
-        detail::stable_map("levysgd::" #fn, x, out, [&](Real v) { return e.fn(v); });               \
-    }                                                                                               \
+#define LEVYSGD_STABLE_SPAN(fn, probability)                                                       \
+    template <std::floating_point Real>                                                            \
+    void fn(const stable_distribution<Real> &d, std::span<const Real> x, std::span<Real> out) {    \
+        const stable_evaluator<Real> e(d);                                                         \
+        if (probability)                                                                           \
+            detail::check_probabilities("levysgd::" #fn, std::span<const Real>(x));                \
+        detail::stable_map("levysgd::" #fn, x, out, [&](Real v) { return e.fn(v); });              \
+    }                                                                                              \
     template <std::floating_point Real, class Derived>                                             \
-    Eigen::Array<Real, Eigen::Dynamic, 1> fn(const stable_distribution<Real> &d,                    \
-                                             const Eigen::ArrayBase<Derived> &x) {                  \
-        const stable_evaluator<Real> e(d);                                                          \
-        Eigen::Array<Real, Eigen::Dynamic, 1> out(x.size());                                        \
-        if (probability)                                                                            \
-            for (Eigen::Index i = 0; i < x.size(); ++i)                                             \
-                if (!(x.derived()(i) >= 0 && x.derived()(i) <= 1))                                  \
-                    detail::throw_invalid("levysgd::" #fn, "p[" + std::to_string(i) + "]",          \
-                                          x.derived()(i), "must be in [0, 1]");                     \
-        for (Eigen::Index i = 0; i < x.size(); ++i)                                                 \
-            out(i) = e.fn(Real(x.derived()(i)));                                                    \
-        return out;                                                                                 \
+    Eigen::Array<Real, Eigen::Dynamic, 1> fn(const stable_distribution<Real> &d,                   \
+                                             const Eigen::ArrayBase<Derived> &x) {                 \
+        const stable_evaluator<Real> e(d);                                                         \
+        Eigen::Array<Real, Eigen::Dynamic, 1> out(x.size());                                       \
+        if (probability)                                                                           \
+            for (Eigen::Index i = 0; i < x.size(); ++i)                                            \
+                if (!(x.derived()(i) >= 0 && x.derived()(i) <= 1))                                 \
+                    detail::throw_invalid("levysgd::" #fn, "p[" + std::to_string(i) + "]",         \
+                                          x.derived()(i), "must be in [0, 1]");                    \
+        for (Eigen::Index i = 0; i < x.size(); ++i)                                                \
+            out(i) = e.fn(Real(x.derived()(i)));                                                   \
+        return out;                                                                                \
     }
 LEVYSGD_STABLE_SPAN(pdf, false)
 LEVYSGD_STABLE_SPAN(logpdf, false)

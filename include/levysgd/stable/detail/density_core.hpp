@@ -67,21 +67,21 @@ inline double tan_pi_half(double a) {
 
 /// The three integrals of one evaluation at y > 0 (scaled: see shift).
 struct stable_integrals {
-    double dens = 0;   // int g e^-g dtheta, times exp(-shift)
-    double shift = 0;  // the density integral is dens * exp(shift)
-    double lower = 0;  // int e^-g dtheta, times exp(g_ref)
-    double g_ref = 0;  // the lower integral is lower * exp(-g_ref)
-    double upper = 0;  // int (1 - e^-g) dtheta
+    double dens = 0;  // int g e^-g dtheta, times exp(-shift)
+    double shift = 0; // the density integral is dens * exp(shift)
+    double lower = 0; // int e^-g dtheta, times exp(g_ref)
+    double g_ref = 0; // the lower integral is lower * exp(-g_ref)
+    double upper = 0; // int (1 - e^-g) dtheta
 };
 
 /// One side (beta or -beta) of a standard law with alpha != 1, for y > 0.
 struct stable_side {
     double alpha = 2, beta = 0;
-    double theta0 = 0; // Nolan's theta_0
-    double len = 0;    // pi/2 + theta0: length of the theta interval
-    double head = 0;   // pi/2 - theta0 (cdf at y = 0 is head / pi)
-    double a_len = 0;  // alpha * len, in (0, pi]
-    double pi_m_a_len = 0; // pi - alpha * len, computed without cancellation
+    double theta0 = 0;      // Nolan's theta_0
+    double len = 0;         // pi/2 + theta0: length of the theta interval
+    double head = 0;        // pi/2 - theta0 (cdf at y = 0 is head / pi)
+    double a_len = 0;       // alpha * len, in (0, pi]
+    double pi_m_a_len = 0;  // pi - alpha * len, computed without cancellation
     double log_cos_at0 = 0; // log cos(alpha theta0) = -log(1 + zeta^2) / 2
     double inv_am1 = 0;     // 1 / (alpha - 1)
 
@@ -467,6 +467,126 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
 
 namespace levysgd::detail {
 
+/// Adaptive Gauss-Kronrod (7-15) of a smooth scalar function on [a, b]:
+/// bisects the worst piece until the summed |K - G| estimate is below
+/// tol times the total (or 64 pieces).
+template <class F> double gk15_adaptive(const F &f, const double *breaks, int nb, double tol) {
+    static constexpr double xk[8] = {
+        0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+        0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+        0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+        0.207784955007898467600689403773245, 0.0};
+    static constexpr double wk[8] = {
+        0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+        0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+        0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+        0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+    static constexpr double wg[4] = {
+        0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+        0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+    struct pc {
+        double a, b, v, e;
+    };
+    auto rule = [&](double a, double b) {
+        const double c = 0.5 * (a + b), h = 0.5 * (b - a);
+        const double f0 = f(c);
+        double k = wk[7] * f0, g = wg[3] * f0;
+        for (int j = 0; j < 7; ++j) {
+            const double s = f(c - h * xk[j]) + f(c + h * xk[j]);
+            k += wk[j] * s;
+            if (j % 2 == 1)
+                g += wg[j / 2] * s;
+        }
+        return pc{a, b, k * h, std::abs((k - g) * h)};
+    };
+    pc p[64];
+    int n = 0;
+    for (int i = 0; i + 1 < nb; ++i)
+        p[n++] = rule(breaks[i], breaks[i + 1]);
+    for (;;) {
+        double tot = 0, err = 0;
+        int worst = 0;
+        for (int i = 0; i < n; ++i) {
+            tot += p[i].v;
+            err += p[i].e;
+            if (p[i].e > p[worst].e)
+                worst = i;
+        }
+        if (err <= tol * std::abs(tot) || n + 1 >= 64)
+            return tot;
+        const pc old = p[worst];
+        const double mid = 0.5 * (old.a + old.b);
+        p[worst] = rule(old.a, mid);
+        p[n++] = rule(mid, old.b);
+    }
+}
+
+/// cot(x) - 1/x without cancellation for small x.
+inline double cot_minus_inv(double x) {
+    if (std::abs(x) < 0.1) {
+        const double x2 = x * x; // -x/3 - x^3/45 - 2x^5/945 - x^7/4725 - 2x^9/93555
+        return -x * (1.0 / 3 +
+                     x2 * (1.0 / 45 + x2 * (2.0 / 945 + x2 * (1.0 / 4725 + x2 * 2.0 / 93555))));
+    }
+    return std::cos(x) / std::sin(x) - 1 / x;
+}
+
+/// alpha = 1, beta > 0, far tails: with X = -pi x / (2 beta), log g contains
+/// X and a pole K / v of the same size at the end of the theta range where
+/// the integrand peaks, so evaluating log g at a point loses |X| ulps. In
+/// the variable r = X + K / w (x > 0: w = pi/2 - theta, K = pi (1 + beta) / (2 beta))
+/// or r = X - K / u (x < 0: u = theta + pi/2, K = pi (1 - beta) / (2 beta))
+/// the cancellation happens exactly and log g = r + O(1) terms that are
+/// computed to full relative accuracy; the density and the near tail are
+/// integrals over r in [-45, 4] (Gumbel-shaped integrand) with Jacobian
+/// K / (r - X)^2. Returns false where this form does not apply.
+inline bool stable_one_far(double b, double x, double &dens, double &near_tail) {
+    constexpr double pi = std::numbers::pi;
+    const double X = -pi * x / (2 * b);
+    const bool right = x > 0;
+    const double K = right ? pi * (1 + b) / (2 * b) : pi * (1 - b) / (2 * b);
+    if (K <= 0)
+        return false;
+    const double r_lo = -45, r_hi = 4;
+    // v = K / |r - X| must stay in (0, pi): |X| > 45 + 4 + K / pi
+    if (std::abs(X) < 60 + K / pi * 1.01 || (right ? X > 0 : X < 0))
+        return false;
+    const double L2 = std::log(2 / pi);
+    auto log_g = [&](double r, double &jac) {
+        const double d = right ? r - X : X - r; // > 0
+        const double v = K / d;                 // w (right) or u (left)
+        jac = K / (d * d);
+        const double a = b * (K + (right ? -v : v)); // pi/2 + beta theta
+        const double sv = std::sin(v);
+        // right: (K - w) cot w = K/w + K (cot w - 1/w) - w cot w
+        // left: -(K + u) cot u = -K/u - K (cot u - 1/u) - u cot u
+        const double vcot = v * std::cos(v) / sv;
+        const double rest = right ? K * cot_minus_inv(v) - vcot : -K * cot_minus_inv(v) - vcot;
+        return r + rest + L2 + std::log(a / sv);
+    };
+    const double breaks[] = {r_lo, -30, -20, -12, -6, -3, -1, 0.5, 2, r_hi};
+    dens = gk15_adaptive(
+        [&](double r) {
+            double jac;
+            const double l = log_g(r, jac);
+            return std::exp(l - std::exp(l)) * jac;
+        },
+        breaks, 10, 1e-13);
+    // Near tail: int (1 - e^-g) over the r window (x > 0) plus the end piece
+    // beyond r_hi where g > e^4 and 1 - e^-g = 1 to double precision; for
+    // x < 0 int e^-g over the window plus the end piece below r_lo where
+    // g < e^-45 and e^-g = 1.
+    const double end_piece = K / (right ? r_hi - X : X - r_lo);
+    near_tail = end_piece + gk15_adaptive(
+                                [&](double r) {
+                                    double jac;
+                                    const double g = std::exp(log_g(r, jac));
+                                    return (right ? -std::expm1(-g) : std::exp(-g)) * jac;
+                                },
+                                breaks, 10, 1e-13);
+    return true;
+}
+
 /// The standard alpha-stable law in the S1 coordinate y (see the top of this
 /// file): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
 class stable_standard {
@@ -522,6 +642,9 @@ class stable_standard {
         }
         case kind::one: {
             const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
+            double dens, near;
+            if (stable_one_far(b, x, dens, near))
+                return std::log(dens / (2 * b));
             const stable_side1 s{b};
             auto lg = [&](int h, double v) {
                 return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
@@ -552,7 +675,7 @@ class stable_standard {
             return y;
         constexpr double pi = std::numbers::pi;
         if (std::isinf(y))
-            return (y > 0) == upper ? 1.0 : 0.0;
+            return (y > 0) != upper ? 1.0 : 0.0;
         switch (kind_) {
         case kind::gauss:
             return 0.5 * std::erfc((upper ? y : -y) / 2);
@@ -571,6 +694,12 @@ class stable_standard {
         case kind::one: {
             const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
             const bool up = beta_ > 0 ? upper : !upper;
+            double dens, near;
+            if (stable_one_far(b, x, dens, near)) {
+                // x > 0: near = int (1 - e^-g) = pi ccdf; x < 0: near = int e^-g = pi cdf
+                const bool near_is_up = x > 0;
+                return (up == near_is_up ? near : pi - near) / pi;
+            }
             const stable_side1 s{b};
             auto lg = [&](int h, double v) {
                 return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
