@@ -50,7 +50,17 @@
 #include <limits>
 #include <numbers>
 
+#include <xsimd/xsimd.hpp>
+
+#include "../../detail/fast_math.hpp"
+#include "../../detail/simd_bits.hpp"
+
 namespace levysgd::detail {
+
+/// sin(x) for x in [0, pi/2] (detail/fast_math.hpp's polynomial, <= 4 ulp).
+template <class T> inline T stable_sin(const T &x) {
+    return x * fast_math_constants<double>::sin_c(x * x);
+}
 
 /// tan(pi alpha / 2) to full relative accuracy: near alpha = 1 as
 /// cot(pi (1 - alpha) / 2) and near alpha = 2 as -tan(pi (2 - alpha) / 2),
@@ -118,40 +128,40 @@ struct stable_side {
         inv_am1 = 1 / (a - 1);
     }
 
-    /// sin(alpha * len - alpha * w) for w in [0, len] (= sin(alpha u)).
-    double sin_a_u(double u, double w) const {
-        const double x = alpha * u;
-        return x <= std::numbers::pi / 2 ? std::sin(x) : std::sin(pi_m_a_len + alpha * w);
-    }
-    /// cos(theta) with theta = -theta0 + u = pi/2 - w.
-    double cos_theta(double u, double w) const {
-        return w <= std::numbers::pi / 2 ? std::sin(w) : std::sin(u + head);
-    }
-    /// cos(alpha theta0 + (alpha - 1) theta), as the sine of whichever of the
-    /// two supplementary angles is <= pi/2:
-    ///   alpha < 1: head + (1 - alpha) u  and  alpha len + (1 - alpha) w  (sum pi)
-    ///   alpha > 1: alpha len - (alpha - 1) w  and  (pi - alpha len) + (alpha - 1) w
-    double cos_tilt(double u, double w) const {
+    /// log g at (u, w), u + w = len, for log y = ly; T = double or an
+    /// xsimd batch (the Gauss-Kronrod nodes of a piece are evaluated
+    /// together). Every sine argument is chosen in [0, pi/2] (the angle or
+    /// its supplement, whichever keeps relative accuracy near the ends), so
+    /// the restricted-range polynomials of detail/fast_math.hpp apply.
+    template <class T> T log_g(const T &ly, const T &u, const T &w) const {
+        const T hp(std::numbers::pi / 2);
+        // cos(theta), theta = -theta0 + u = pi/2 - w
+        const T c = stable_sin(select(w <= hp, w, u + T(head)));
+        // sin(alpha u) = sin(pi - alpha len + alpha w)
+        const T au = T(alpha) * u;
+        const T s = stable_sin(select(au <= hp, au, T(pi_m_a_len) + T(alpha) * w));
+        // cos(alpha theta0 + (alpha - 1) theta):
+        //   alpha < 1: sin(head + (1 - alpha) u) = sin(alpha len + (1 - alpha) w)
+        //   alpha > 1: sin(alpha len - (alpha - 1) w) = sin(pi - alpha len + (alpha - 1) w)
+        T xt;
         if (alpha < 1) {
-            const double xu = head + (1 - alpha) * u;
-            return xu <= std::numbers::pi / 2 ? std::sin(xu) : std::sin(a_len + (1 - alpha) * w);
+            const T xu = T(head) + T(1 - alpha) * u;
+            xt = select(xu <= hp, xu, T(a_len) + T(1 - alpha) * w);
+        } else {
+            const T xw = T(a_len) - T(alpha - 1) * w;
+            xt = select(xw <= hp, xw, T(pi_m_a_len) + T(alpha - 1) * w);
         }
-        const double x = a_len - (alpha - 1) * w;
-        return x <= std::numbers::pi / 2 ? std::sin(x) : std::sin(pi_m_a_len + (alpha - 1) * w);
-    }
-    /// log g at (u, w) for log y = ly.
-    double log_g(double ly, double u, double w) const {
-        const double c = cos_theta(u, w);
-        const double s = sin_a_u(u, w);
+        const T ct = stable_sin(xt);
+        const T lcs = fast_log(c / s), ltc = fast_log(ct / c);
         if (log_bt > 0) {
             // |beta t| > 1: log cos(a theta0) = -log|bt| - log1p(1/(bt)^2)/2;
             // the O(log|bt|) parts cancel before the division by a - 1
             // (near alpha = 1, y ~ |bt| in the bulk of S1 and S0 alike).
-            const double br = alpha * (ly - log_bt + std::log(c / s)) - log_rest;
-            return br * inv_am1 + log_bt + std::log(cos_tilt(u, w) / c);
+            const T br = T(alpha) * (ly - T(log_bt) + lcs) - T(log_rest);
+            return br * T(inv_am1) + T(log_bt) + ltc;
         }
-        const double br = alpha * (ly + std::log(c / s)) + log_cos_at0;
-        return br * inv_am1 + std::log(cos_tilt(u, w) / c);
+        const T br = T(alpha) * (ly + lcs) + T(log_cos_at0);
+        return br * T(inv_am1) + ltc;
     }
     double log_bt = 0;   // log|beta t| when |beta t| > 1, else 0
     double log_rest = 0; // log1p(1/(beta t)^2) / 2
@@ -160,13 +170,16 @@ struct stable_side {
 /// Side data of alpha = 1, beta > 0.
 struct stable_side1 {
     double beta = 1;
-    double log_g(double x, double u, double w) const {
+    template <class T> T log_g(const T &x, const T &u, const T &w) const {
         // theta = -pi/2 + u = pi/2 - w
         constexpr double pi = std::numbers::pi;
-        const double c = w <= pi / 2 ? std::sin(w) : std::sin(u);
-        const double s = u <= pi / 2 ? -std::cos(u) : std::cos(w); // sin(theta)
-        const double a = (pi / 2) * (1 - beta) + beta * u;         // pi/2 + beta theta
-        return -pi * x / (2 * beta) + std::log(2 / pi) + std::log(a / c) + a * s / (c * beta);
+        const T hp(pi / 2);
+        const T c = stable_sin(select(w <= hp, w, u)); // cos(theta)
+        // sin(theta) = -sin(pi/2 - u) = sin(pi/2 - w)
+        const T sn = select(u <= hp, -stable_sin(hp - u), stable_sin(hp - w));
+        const T a = T((pi / 2) * (1 - beta)) + T(beta) * u; // pi/2 + beta theta
+        return T(-pi / (2 * beta)) * x + T(std::log(2 / pi)) + fast_log(a / c) +
+               a * sn / (c * T(beta));
     }
 };
 
@@ -258,43 +271,54 @@ template <class LogG> class stable_quadrature {
         double err[3];
     };
 
-    // integrands at s = log v, times the Jacobian v
-    void eval(int h, double s, double out[3]) const {
-        const double v = std::exp(s);
-        const double l = lg_(h, v);
-        if (std::isnan(l)) {
-            out[0] = out[1] = out[2] = 0;
-            return;
-        }
-        const double g = std::exp(l);
-        out[0] = (want_ & want_density) ? std::exp(l - g - shift_ + s) : 0.0;
-        out[1] = (want_ & want_lower) ? std::exp(g_ref_ - g + s) : 0.0;
-        out[2] = (want_ & want_upper) ? -std::expm1(-g) * v : 0.0;
+    using batch = xsimd::batch<double>;
+    static constexpr std::size_t lanes = batch::size;
+    static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
+
+    // The three integrands at s = log v (times the Jacobian v), for a batch
+    // of nodes. NaN (an end of the range reached in rounding) counts as 0.
+    void eval(int h, const batch &s, batch out[3]) const {
+        const batch v = xsimd::max(fast_exp(s), batch(1e-300));
+        const batch l = lg_(h, v);
+        const auto bad = l != l;
+        const batch g = fast_exp(l);
+        const batch zero(0.0);
+        const batch d = fast_exp(l - g + (s - batch(shift_)));
+        out[0] = (want_ & want_density) ? select(bad || d != d, zero, d) : zero;
+        const batch lo = fast_exp(batch(g_ref_) - g + s);
+        out[1] = (want_ & want_lower) ? select(bad || lo != lo, zero, lo) : zero;
+        const batch up = -fast_expm1(-g) * v;
+        out[2] = (want_ & want_upper) ? select(bad || up != up, zero, up) : zero;
     }
 
     piece rule(int h, double a, double b) const {
         const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
-        double f0[3];
-        eval(h, c, f0);
-        double k[3], g[3];
-        for (int q = 0; q < 3; ++q) {
-            k[q] = wk[7] * f0[q];
-            g[q] = wg[3] * f0[q];
-        }
+        // node i: c + hw * x_i, x = (-xk[0..6], 0, xk[6..0]); padding repeats c
+        alignas(64) double xs[nodes];
         for (int j = 0; j < 7; ++j) {
-            double f1[3], f2[3];
-            eval(h, c - hw * xk[j], f1);
-            eval(h, c + hw * xk[j], f2);
-            for (int q = 0; q < 3; ++q) {
-                k[q] += wk[j] * (f1[q] + f2[q]);
-                if (j % 2 == 1)
-                    g[q] += wg[j / 2] * (f1[q] + f2[q]);
-            }
+            xs[j] = c - hw * xk[j];
+            xs[14 - j] = c + hw * xk[j];
+        }
+        xs[7] = c;
+        for (std::size_t i = 15; i < nodes; ++i)
+            xs[i] = c;
+        alignas(64) double f[3][nodes];
+        for (std::size_t i = 0; i < nodes; i += lanes) {
+            batch o[3];
+            eval(h, batch::load_aligned(xs + i), o);
+            for (int q = 0; q < 3; ++q)
+                o[q].store_aligned(f[q] + i);
         }
         piece p{h, a, b, {}, {}};
         for (int q = 0; q < 3; ++q) {
-            p.val[q] = k[q] * hw;
-            p.err[q] = std::abs((k[q] - g[q]) * hw);
+            double k = wk[7] * f[q][7], g = wg[3] * f[q][7];
+            for (int j = 0; j < 7; ++j) {
+                k += wk[j] * (f[q][j] + f[q][14 - j]);
+                if (j % 2 == 1)
+                    g += wg[j / 2] * (f[q][j] + f[q][14 - j]);
+            }
+            p.val[q] = k * hw;
+            p.err[q] = std::abs((k - g) * hw);
         }
         return p;
     }
@@ -591,7 +615,7 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail) 
 /// file): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
 class stable_standard {
   public:
-    static constexpr double tol = 1e-12; // relative, per integral (estimate)
+    static constexpr double tol = 1e-10; // relative, per integral (estimate)
 
     stable_standard() = default;
     stable_standard(double alpha, double beta) : alpha_(alpha), beta_(beta) {
@@ -646,8 +670,9 @@ class stable_standard {
             if (stable_one_far(b, x, dens, near))
                 return std::log(dens / (2 * b));
             const stable_side1 s{b};
-            auto lg = [&](int h, double v) {
-                return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
+            auto lg = [&](int h, auto v) {
+                using T = decltype(v);
+                return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
             };
             const auto r = stable_integrate(lg, pi, want_density, tol);
             return std::log(r.dens) + r.shift - std::log(2 * b);
@@ -662,8 +687,9 @@ class stable_standard {
         if (s.len <= 0)
             return -INFINITY;
         const double ly = std::log(ay);
-        auto lg = [&](int h, double v) {
-            return h == 0 ? s.log_g(ly, v, s.len - v) : s.log_g(ly, s.len - v, v);
+        auto lg = [&](int h, auto v) {
+            using T = decltype(v);
+            return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
         };
         const auto r = stable_integrate(lg, s.len, want_density, tol);
         return std::log(r.dens) + r.shift + std::log(alpha_ / (pi * std::abs(alpha_ - 1))) - ly;
@@ -701,8 +727,9 @@ class stable_standard {
                 return (up == near_is_up ? near : pi - near) / pi;
             }
             const stable_side1 s{b};
-            auto lg = [&](int h, double v) {
-                return h == 0 ? s.log_g(x, v, pi - v) : s.log_g(x, pi - v, v);
+            auto lg = [&](int h, auto v) {
+                using T = decltype(v);
+                return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
             };
             const auto r = stable_integrate(lg, pi, up ? want_upper : want_lower, tol);
             return (up ? r.upper : r.lower * std::exp(-r.g_ref)) / pi;
@@ -719,8 +746,9 @@ class stable_standard {
         if (s.len <= 0)
             return up ? 0.0 : 1.0;
         const double ly = std::log(std::abs(y));
-        auto lg = [&](int h, double v) {
-            return h == 0 ? s.log_g(ly, v, s.len - v) : s.log_g(ly, s.len - v, v);
+        auto lg = [&](int h, auto v) {
+            using T = decltype(v);
+            return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
         };
         // alpha < 1: cdf = head/pi + I(e^-g)/pi, ccdf = I(1 - e^-g)/pi
         // alpha > 1: cdf = head/pi + I(1 - e^-g)/pi, ccdf = I(e^-g)/pi
