@@ -203,7 +203,7 @@ TEST_CASE("stable pdf integrates to 1, cdf is its integral and monotone", "[stab
             for (int i = 1; i < m; ++i)
                 t += (i % 2 ? 4 : 2) * e.pdf(x1 + i * (x2 - x1) / m);
             CHECK(e.cdf(x2) - e.cdf(x1) == Approx(t * (x2 - x1) / m / 3).epsilon(1e-9));
-            CHECK(e.cdf(0.4) + e.ccdf(0.4) == Approx(1.0).epsilon(1e-14));
+            CHECK(e.cdf(0.4) + e.ccdf(0.4) == Approx(1.0).epsilon(1e-11)); // two separate integrals
         }
 }
 
