@@ -8,8 +8,8 @@
 //    (levysgd::quantile), not through McCulloch's printed tables.
 //  - fit_stable_mle: maximum likelihood from the McCulloch start, with the
 //    log-density tabulated per (alpha, beta) as in Nolan's STABLE
-//    (detail/fit_logpdf_grid.hpp), Nelder-Mead, and standard errors from the
-//    observed information (numerical Hessian).
+//    (detail/fit_logpdf_grid.hpp), a profiled Newton search, and standard
+//    errors from the observed information (numerical Hessian).
 //  - stable_gaussian_gof: histogram goodness of fit, SaS vs Gaussian, as in
 //    000_be844f6cfe6384be.txt Tables 1-3 (SSE and Chi^2).
 
@@ -23,7 +23,9 @@
 #include <ranges>
 #include <span>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../detail/validate.hpp"
@@ -47,10 +49,10 @@ inline double stable_location_s1(double alpha, double beta, double scale, double
 /// Result of fit_stable_quantiles (McCulloch's estimator).
 struct stable_quantile_fit {
     double alpha = 2, beta = 0, scale = 1;
-    double location = 0;    ///< S0 location
-    double location_s1 = 0; ///< S1 location of the same law
-    double nu_alpha = 0;    ///< (x95 - x05) / (x75 - x25) of the sample
-    double nu_beta = 0;     ///< (x95 + x05 - 2 x50) / (x95 - x05) of the sample
+    double location = 0;        ///< S0 location
+    double location_s1 = 0;     ///< S1 location of the same law
+    double nu_alpha = 0;        ///< (x95 - x05) / (x75 - x25) of the sample
+    double nu_beta = 0;         ///< (x95 + x05 - 2 x50) / (x95 - x05) of the sample
     bool alpha_clamped = false; ///< nu_alpha outside what alpha in [0.5, 2] attains
     bool beta_clamped = false;  ///< nu_beta outside what beta in [-1, 1] attains
     std::size_t n = 0;
@@ -82,8 +84,8 @@ inline mcculloch_point mcculloch_functions(double alpha, double beta) {
 /// outwards in steps doubling from `step`, then Illinois to tol. If f keeps
 /// its sign up to a bound, returns that bound and sets `clamped`.
 template <class F>
-double monotone_root(F &&f, double x0, double step, double lo, double hi, bool rising,
-                     double tol, bool &clamped) {
+double monotone_root(F &&f, double x0, double step, double lo, double hi, bool rising, double tol,
+                     bool &clamped) {
     clamped = false;
     double a = x0, fa = f(a);
     if (fa == 0)
@@ -128,8 +130,8 @@ inline stable_quantile_fit mcculloch_invert(double ta, double tb) {
             b = 0;
             r.beta_clamped = false;
         } else
-            b = monotone_root([&](double be) { return mcculloch_functions(a, be).nu_beta - tb; },
-                              b, step_b, 0, 1, true, tol, r.beta_clamped);
+            b = monotone_root([&](double be) { return mcculloch_functions(a, be).nu_beta - tb; }, b,
+                              step_b, 0, 1, true, tol, r.beta_clamped);
         if (round > 0 && std::fabs(a - a_old) < 2 * tol && std::fabs(b - b_old) < 2 * tol)
             break;
         step_a = std::max(4 * std::fabs(a - a_old), 1e-3);
@@ -141,8 +143,7 @@ inline stable_quantile_fit mcculloch_invert(double ta, double tb) {
 }
 
 /// Shared body of the public overloads (data already checked, as double).
-inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v,
-                                                 std::string_view where) {
+inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v, std::string_view where) {
     std::sort(v.begin(), v.end());
     const std::span<const double> s(v);
     const double x05 = sorted_quantile(s, 0.05), x25 = sorted_quantile(s, 0.25),
@@ -180,9 +181,9 @@ inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v,
 /// there). Likewise nu_alpha below the Gaussian value 2.439 gives alpha = 2
 /// (beta = 0), and |nu_beta| beyond what |beta| = 1 attains gives beta = +-1;
 /// both set the flags. Needs at least 20 finite samples and a positive
-/// interquartile range; throws std::invalid_argument otherwise. Takes about
-/// 50-150 quantile evaluations of the standard law (tens of milliseconds)
-/// plus one sort of a copy of x.
+/// interquartile range; throws std::invalid_argument otherwise. Cost: one
+/// sort of a copy of x and typically 20-60 evaluations of the five standard
+/// quantiles (0.04-1.1 s, mean 0.4 s, on the 30-law test grid).
 template <class Real> stable_quantile_fit fit_stable_quantiles(std::span<const Real> x) {
     constexpr std::string_view where = "levysgd::fit_stable_quantiles";
     return detail::fit_quantiles_checked(
@@ -201,8 +202,8 @@ struct stable_mle_options {
     std::optional<double> fixed_beta;
     /// Nodes of the tabulated log-density (in asinh(z), see fit_logpdf_grid.hpp).
     std::size_t grid_points = 400;
-    /// Nelder-Mead iteration limit.
-    int max_iterations = 2000;
+    /// Limit on the outer Newton iterations over (alpha, beta).
+    int max_iterations = 100;
     /// Lower bound of the alpha search; the upper bound is 2.
     double alpha_min = 0.2;
 };
@@ -222,11 +223,14 @@ struct stable_mle_result {
     /// Inverse observed information of the free parameters; rows/columns of
     /// the others are NaN.
     std::array<std::array<double, 4>, 4> covariance{};
-    int iterations = 0;          ///< Nelder-Mead iterations
-    bool converged = false;      ///< Nelder-Mead met its tolerance
+    int iterations = 0;          ///< outer Newton iterations over (alpha, beta)
+    bool converged = false;      ///< the outer search stopped before max_iterations
     bool information_ok = false; ///< observed information positive definite
     bool alpha_on_boundary = false;
     bool beta_on_boundary = false;
+    /// Exact levysgd::logpdf evaluations spent on the tabulated densities
+    /// (the dominant cost; 201 of them for the pilot grid that finds the mode).
+    std::size_t logpdf_evaluations = 0;
     stable_quantile_fit start; ///< the McCulloch estimate the search started from
 
     template <std::floating_point Real = double> stable_distribution<Real> distribution() const {
@@ -236,58 +240,182 @@ struct stable_mle_result {
 
 namespace detail {
 
-/// Negative log-likelihood of data v under S0(alpha, beta, scale, loc) with
-/// the log-density tabulated on a fixed t-grid; the grid is rebuilt only when
-/// (alpha, beta) change.
-class stable_nll {
-  public:
-    stable_nll(std::span<const double> v, double t_lo, double t_hi, std::size_t nodes)
-        : v_(v), t_lo_(t_lo), t_hi_(t_hi), nodes_(nodes) {}
+/// Node placement of the tabulated log-density, fixed for one fit so that the
+/// likelihood is smooth in all four parameters.
+struct stable_grid_layout {
+    double c = 0, w = 1, t_lo = -10, t_hi = 10;
+    std::size_t nodes = 400;
+};
 
-    double operator()(double alpha, double beta, double scale, double loc) {
-        if (alpha != alpha_ || beta != beta_) {
-            grid_.build(alpha, beta, 0.0, 1.0, t_lo_, t_hi_, nodes_);
-            alpha_ = alpha;
-            beta_ = beta;
-        }
+/// Negative log-likelihood of data v under S0(alpha, beta, scale, loc) from
+/// tabulated log-densities (the last few (alpha, beta) grids are cached).
+class stable_likelihood {
+  public:
+    stable_likelihood(std::span<const double> v, const stable_grid_layout &g) : v_(v), g_(g) {
+        cache_.reserve(cache_size);
+    }
+
+    /// Exact logpdf evaluations so far (nodes of all grids built).
+    std::size_t evaluations() const noexcept { return evaluations_; }
+
+    const stable_logpdf_grid &grid(double a, double b) {
+        for (const auto &e : cache_)
+            if (e.alpha() == a && e.beta() == b)
+                return e;
+        if (cache_.size() < cache_size)
+            cache_.emplace_back();
+        auto &e = cache_[next_];
+        next_ = (next_ + 1) % cache_size;
+        e.build(a, b, g_.c, g_.w, g_.t_lo, g_.t_hi, g_.nodes);
+        evaluations_ += g_.nodes;
+        return e;
+    }
+
+    double nll(double a, double b, double scale, double loc) {
+        const auto &g = grid(a, b);
         const double inv = 1 / scale;
         double s = 0;
         for (const double x : v_)
-            s += grid_((x - loc) * inv);
-        const double nll = double(v_.size()) * std::log(scale) - s;
-        return std::isnan(nll) ? std::numeric_limits<double>::infinity() : nll;
+            s += g((x - loc) * inv);
+        const double f = double(v_.size()) * std::log(scale) - s;
+        return std::isnan(f) ? std::numeric_limits<double>::infinity() : f;
+    }
+
+    /// min over (scale, loc) of nll(a, b, ., .) by damped Newton in
+    /// (log scale, loc) with the interpolant's analytic derivatives, from and
+    /// into (scale, loc).
+    double profile(double a, double b, double &scale, double &loc) {
+        const auto &g = grid(a, b);
+        const double n = double(v_.size());
+        struct state {
+            double f, gu, gm, huu, hum, hmm;
+        };
+        auto eval = [&](double u, double m) {
+            const double inv = std::exp(-u);
+            double sl = 0, s1 = 0, s1z = 0, s2 = 0, s2z = 0, s2zz = 0;
+            for (const double x : v_) {
+                const double z = (x - m) * inv;
+                const auto d = g.derivs(z);
+                sl += d.v;
+                s1 += d.d1;
+                s1z += d.d1 * z;
+                s2 += d.d2;
+                s2z += d.d2 * z;
+                s2zz += d.d2 * z * z;
+            }
+            state r{n * u - sl,    n + s1z,           inv * s1,
+                    -(s2zz + s1z), -inv * (s2z + s1), -inv * inv * s2};
+            if (std::isnan(r.f))
+                r.f = std::numeric_limits<double>::infinity();
+            return r;
+        };
+        double u = std::log(scale), m = loc;
+        state cur = eval(u, m);
+        for (int it = 0; it < 50 && std::isfinite(cur.f); ++it) {
+            // Newton direction on H + lambda I, lambda raised until positive definite
+            double lam = 0, du = 0, dm = 0;
+            for (int k = 0; k < 60; ++k) {
+                const double a11 = cur.huu + lam, a22 = cur.hmm + lam, a12 = cur.hum;
+                const double det = a11 * a22 - a12 * a12;
+                if (a11 > 0 && det > 0) {
+                    du = -(a22 * cur.gu - a12 * cur.gm) / det;
+                    dm = -(a11 * cur.gm - a12 * cur.gu) / det;
+                    break;
+                }
+                lam = lam == 0 ? 1e-8 * (std::fabs(cur.huu) + std::fabs(cur.hmm) + 1) : 4 * lam;
+            }
+            const double slope = cur.gu * du + cur.gm * dm; // < 0
+            if (!(slope < 0))
+                break;
+            double step = 1;
+            bool accepted = false;
+            for (int k = 0; k < 40; ++k, step /= 2) {
+                const state c = eval(u + step * du, m + step * dm);
+                if (c.f <= cur.f + 1e-4 * step * slope) {
+                    u += step * du;
+                    m += step * dm;
+                    cur = c;
+                    accepted = true;
+                    break;
+                }
+            }
+            // Newton decrement: the NLL is within ~ -slope / 2 of its minimum;
+            // 1e-9 n is far below statistical relevance and above roundoff
+            if (!accepted || -slope < 1e-9 * n)
+                break;
+        }
+        scale = std::exp(u);
+        loc = m;
+        return cur.f;
     }
 
   private:
     std::span<const double> v_;
-    double t_lo_, t_hi_;
-    std::size_t nodes_;
-    double alpha_ = -1, beta_ = -2;
-    stable_logpdf_grid grid_;
+    stable_grid_layout g_;
+    static constexpr std::size_t cache_size = 12; // the Hessian stencil needs 9
+    std::vector<stable_logpdf_grid> cache_;
+    std::size_t next_ = 0;
+    std::size_t evaluations_ = 0;
 };
+
+/// Grid layout for data v and a start (a0, b0, s0, l0): the standardised data
+/// range times 4 (|z| in [20, 1e8]); c = the mode of the start law (argmax on
+/// a pilot grid, refined by a parabola); w = 0.1 for alpha0 < 0.7, 0.3 below
+/// 1, else 1 (the peak narrows as alpha falls; measured in the tests).
+inline stable_grid_layout make_grid_layout(std::span<const double> v, double a0, double b0,
+                                           double s0, double l0, std::size_t nodes) {
+    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+    const double z_lo = std::clamp(4 * std::max(-(*mn - l0) / s0, 1.0) + 5, 20.0, 1e8);
+    const double z_hi = std::clamp(4 * std::max((*mx - l0) / s0, 1.0) + 5, 20.0, 1e8);
+    stable_logpdf_grid pilot; // 201 nodes, |z| <= 2, dense near 0
+    pilot.build(a0, b0, 0, 0.1, std::asinh(-2 / 0.1), std::asinh(2 / 0.1), 201);
+    const auto z = pilot.nodes();
+    const auto lv = pilot.values();
+    const auto k = std::size_t(std::max_element(lv.begin(), lv.end()) - lv.begin());
+    double c = z[k];
+    if (k > 0 && k + 1 < z.size() && std::isfinite(lv[k - 1]) && std::isfinite(lv[k + 1])) {
+        // vertex of the parabola through the three nodes around the maximum
+        const double x1 = z[k - 1], x2 = z[k], x3 = z[k + 1];
+        const double y1 = lv[k - 1], y2 = lv[k], y3 = lv[k + 1];
+        const double num = (x2 - x1) * (x2 - x1) * (y2 - y3) - (x2 - x3) * (x2 - x3) * (y2 - y1);
+        const double den = (x2 - x1) * (y2 - y3) - (x2 - x3) * (y2 - y1);
+        if (den != 0)
+            c = std::clamp(x2 - num / (2 * den), x1, x3);
+    }
+    stable_grid_layout g;
+    g.c = c;
+    g.w = a0 < 0.7 ? 0.1 : (a0 < 1 ? 0.3 : 1.0);
+    g.t_lo = std::asinh((-z_lo - c) / g.w);
+    g.t_hi = std::asinh((z_hi - c) / g.w);
+    g.nodes = nodes;
+    return g;
+}
 
 } // namespace detail
 
 /// Maximum-likelihood estimate of (alpha, beta, scale, S0 location).
 ///
-/// Starts from fit_stable_quantiles and minimises the negative
-/// log-likelihood by Nelder-Mead in (alpha, beta, log scale, location/scale0),
-/// with alpha in [alpha_min, 2] and beta in [-1, 1] (outside, the objective is
-/// the value at the nearest boundary point plus a quadratic penalty, so
-/// estimates stay in the parameter space). The log-density of the standard
-/// law is the exact levysgd::logpdf on `grid_points` nodes equally spaced in
-/// asinh(z) over the standardised data range (times 4, capped at |z| = 1e8),
-/// cubic Hermite in between and the tail asymptotics beyond
-/// (detail/fit_logpdf_grid.hpp); each (alpha, beta) costs one grid of exact
-/// evaluations and each evaluation of the likelihood O(n).
+/// Starts from fit_stable_quantiles. The log-density of the standard law is
+/// the exact levysgd::logpdf on `grid_points` nodes equally spaced in
+/// asinh((z - c)/w), cubic Hermite in between and the tail asymptotics beyond
+/// (detail/fit_logpdf_grid.hpp); the nodes span 4 times the standardised
+/// data range (capped at |z| = 1e8) and stay fixed during the fit. The
+/// likelihood is profiled: Newton over (alpha, beta) (alpha only with
+/// fixed_beta) with a finite-difference gradient and Hessian (steps 0.01 and
+/// 0.02) and steps projected onto the parameter space, and for each
+/// (alpha, beta) a damped Newton iteration over
+/// (log scale, location) with analytic derivatives of the interpolant. Each
+/// (alpha, beta) costs one grid of exact logpdf evaluations; each Newton step
+/// one O(n) pass. alpha stays in [alpha_min, 2] and beta in [-1, 1].
 ///
 /// Standard errors: the observed information is the central-difference
-/// Hessian of the negative log-likelihood (steps 1e-3 in alpha and beta,
-/// 1e-3 scale in scale and location; the stencil is moved inside the
-/// parameter space where it would leave it), restricted to the free
-/// parameters and inverted. Throws std::invalid_argument for fewer than 20
-/// samples, non-finite data, fixed_beta outside [-1, 1], alpha_min outside
-/// (0, 2), grid_points < 20 or max_iterations < 1.
+/// Hessian of the negative log-likelihood in (alpha, beta, scale, location)
+/// (steps 1e-3 in alpha and beta, 1e-3 scale in scale and location; the
+/// stencil is moved inside the parameter space where it would leave it),
+/// restricted to the free parameters and inverted. Throws
+/// std::invalid_argument for fewer than 20 samples, non-finite data,
+/// fixed_beta outside [-1, 1], alpha_min outside (0, 2), grid_points < 20 or
+/// max_iterations < 1.
 template <class Real>
 stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_options &opt = {}) {
     constexpr std::string_view where = "levysgd::fit_stable_mle";
@@ -298,89 +426,65 @@ stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_optio
     if (opt.grid_points < 20)
         detail::throw_invalid(where, "options.grid_points", opt.grid_points, "must be >= 20");
     if (opt.max_iterations < 1)
-        detail::throw_invalid(where, "options.max_iterations", opt.max_iterations,
-                              "must be >= 1");
+        detail::throw_invalid(where, "options.max_iterations", opt.max_iterations, "must be >= 1");
     const std::vector<double> v = detail::checked_fit_data(where, x, detail::fit_min_samples);
     stable_mle_result r;
     r.start = detail::fit_quantiles_checked(v, where);
     const double a_min = opt.alpha_min;
-    const double s0 = r.start.scale, l0 = r.start.location;
-    double a0 = std::clamp(r.start.alpha, a_min, 2.0);
-    double b0 = opt.fixed_beta ? *opt.fixed_beta : r.start.beta;
+    const double a0 = std::clamp(r.start.alpha, a_min, 2.0);
+    const double b0 = opt.fixed_beta ? *opt.fixed_beta : r.start.beta;
+    detail::stable_likelihood lik(
+        v, detail::make_grid_layout(v, a0, b0, r.start.scale, r.start.location, opt.grid_points));
 
-    // Grid extent from the start: 4x the standardised data range, |z| in [20, 1e8].
-    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
-    const double z_lo = std::clamp(4 * std::max(-(*mn - l0) / s0, 1.0) + 5, 20.0, 1e8);
-    const double z_hi = std::clamp(4 * std::max((*mx - l0) / s0, 1.0) + 5, 20.0, 1e8);
-    detail::stable_nll nll(v, -std::asinh(z_lo), std::asinh(z_hi), opt.grid_points);
-
-    const double n = double(v.size());
-    // Objective in (alpha, beta, log scale, (loc - l0)/s0); outside the box:
-    // value at the projection plus a penalty growing with the distance.
-    auto clamp_ab = [&](double a, double b, double &pen) {
-        const double ac = std::clamp(a, a_min, 2.0), bc = std::clamp(b, -1.0, 1.0);
-        pen = n * ((a - ac) * (a - ac) + (b - bc) * (b - bc));
-        a = ac;
-        b = bc;
-        return std::pair{ac, bc};
+    // Profile objective; the inner Newton starts where the last one ended.
+    double s_cur = r.start.scale, l_cur = r.start.location;
+    auto profile = [&](double a, double b) {
+        double s = s_cur, l = l_cur;
+        const double f = lik.profile(a, b, s, l);
+        if (std::isfinite(f)) {
+            s_cur = s;
+            l_cur = l;
+        }
+        return f;
     };
-    auto objective = [&](const std::array<double, 4> &t) {
-        double pen = 0;
-        const auto [a, b] = clamp_ab(t[0], opt.fixed_beta ? *opt.fixed_beta : t[1], pen);
-        return nll(a, b, s0 * std::exp(t[2]), l0 + s0 * t[3]) + pen;
-    };
-    // Initial simplex steps point into the parameter space.
-    const std::array<double, 4> step{a0 > 1.9 ? -0.05 : 0.05,
-                                     opt.fixed_beta ? 0.0 : (b0 > 0.9 ? -0.1 : 0.1), 0.05, 0.05};
-    std::array<double, 4> t0{a0, b0, 0, 0};
-    // Nelder-Mead in 4-D with a fixed beta coordinate would degenerate: with
-    // beta fixed the simplex is 3-D (alpha, log scale, location).
-    const double ftol = 1e-6, xtol = 1e-6;
-    std::array<double, 4> t{};
+    const double xtol = 1e-6;
+    double ah = a0, bh = b0;
     if (opt.fixed_beta) {
-        auto obj3 = [&](const std::array<double, 3> &u) {
-            return objective({u[0], 0, u[1], u[2]});
-        };
-        auto res = detail::nelder_mead<3>(obj3, {t0[0], t0[2], t0[3]}, {step[0], step[2], step[3]},
-                                          ftol, xtol, opt.max_iterations);
-        // one restart from the optimum guards against a collapsed simplex
-        const int it1 = res.iterations;
-        res = detail::nelder_mead<3>(obj3, res.x, {0.01, 0.01, 0.01}, ftol, xtol,
-                                     opt.max_iterations);
-        t = {res.x[0], *opt.fixed_beta, res.x[1], res.x[2]};
-        r.iterations = it1 + res.iterations;
+        auto obj = [&](const std::array<double, 1> &t) { return profile(t[0], b0); };
+        const auto res =
+            detail::box_newton<1>(obj, {a0}, {a_min}, {2.0}, {0.01}, xtol, opt.max_iterations);
+        ah = res.x[0];
+        r.iterations = res.iterations;
         r.converged = res.converged;
     } else {
-        auto res = detail::nelder_mead<4>(objective, t0, step, ftol, xtol, opt.max_iterations);
-        const int it1 = res.iterations;
-        res = detail::nelder_mead<4>(objective, res.x, {0.01, 0.02, 0.01, 0.01}, ftol, xtol,
-                                     opt.max_iterations);
-        t = res.x;
-        r.iterations = it1 + res.iterations;
+        auto obj = [&](const std::array<double, 2> &t) { return profile(t[0], t[1]); };
+        const auto res = detail::box_newton<2>(obj, {a0, b0}, {a_min, -1.0}, {2.0, 1.0},
+                                               {0.01, 0.02}, xtol, opt.max_iterations);
+        ah = res.x[0];
+        bh = res.x[1];
+        r.iterations = res.iterations;
         r.converged = res.converged;
     }
-    double pen = 0;
-    const auto [ah, bh] = clamp_ab(t[0], t[1], pen);
     r.alpha = ah;
     r.beta = (ah >= 2 && !opt.fixed_beta) ? 0.0 : bh; // beta has no effect at alpha = 2
-    r.scale = s0 * std::exp(t[2]);
-    r.location = l0 + s0 * t[3];
+    r.scale = s_cur;
+    r.location = l_cur;
+    r.log_likelihood = -lik.profile(r.alpha, r.beta, r.scale, r.location);
     r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
-    r.log_likelihood = -nll(r.alpha, r.beta, r.scale, r.location);
     r.alpha_on_boundary = r.alpha >= 2 || r.alpha <= a_min;
     r.beta_on_boundary = !opt.fixed_beta && std::fabs(r.beta) >= 1;
 
     // Observed information on the free parameters.
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::array<bool, 4> free{!r.alpha_on_boundary,
-                             !opt.fixed_beta && !r.beta_on_boundary && r.alpha < 2, true, true};
+    const std::array<bool, 4> free{
+        !r.alpha_on_boundary, !opt.fixed_beta && !r.beta_on_boundary && r.alpha < 2, true, true};
     std::array<double, 4> c{r.alpha, r.beta, r.scale, r.location};
     const std::array<double, 4> h{1e-3, 1e-3, 1e-3 * r.scale, 1e-3 * r.scale};
     if (free[0])
         c[0] = std::clamp(c[0], a_min + h[0], 2 - h[0]);
     if (free[1])
         c[1] = std::clamp(c[1], -1 + h[1], 1 - h[1]);
-    auto f = [&](std::array<double, 4> p) { return nll(p[0], p[1], p[2], p[3]); };
+    auto f = [&](const std::array<double, 4> &p) { return lik.nll(p[0], p[1], p[2], p[3]); };
     std::array<std::size_t, 4> idx{};
     std::size_t k = 0;
     for (std::size_t j = 0; j < 4; ++j)
@@ -410,6 +514,7 @@ stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_optio
         }
     }
     r.information_ok = detail::spd_inverse(hess, k);
+    r.logpdf_evaluations = lik.evaluations() + 201;
     for (auto &row : r.covariance)
         row.fill(nan);
     r.se.fill(nan);
@@ -450,12 +555,12 @@ struct histogram_fit_error {
 };
 
 struct stable_gof_result {
-    stable_mle_result sas;                 ///< SaS (beta = 0) maximum-likelihood fit
-    double gauss_mean = 0, gauss_sd = 0;   ///< Gaussian maximum-likelihood fit
+    stable_mle_result sas;               ///< SaS (beta = 0) maximum-likelihood fit
+    double gauss_mean = 0, gauss_sd = 0; ///< Gaussian maximum-likelihood fit
     histogram_fit_error sas_error, gauss_error;
-    double lower = 0, upper = 0;           ///< histogram range
-    std::vector<double> density;           ///< count_k / (n width), n = all samples
-    std::vector<std::size_t> counts;       ///< samples per bin
+    double lower = 0, upper = 0;     ///< histogram range
+    std::vector<double> density;     ///< count_k / (n width), n = all samples
+    std::vector<std::size_t> counts; ///< samples per bin
     std::size_t n = 0, n_in_range = 0;
 };
 
@@ -487,6 +592,13 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     std::vector<double> v = detail::checked_fit_data(where, x, detail::fit_min_samples);
     stable_gof_result r;
     r.n = v.size();
+    std::sort(v.begin(), v.end());
+    r.lower = std::isnan(opt.lower) ? detail::sorted_quantile(v, opt.tail_fraction) : opt.lower;
+    r.upper = std::isnan(opt.upper) ? detail::sorted_quantile(v, 1 - opt.tail_fraction) : opt.upper;
+    if (!(r.lower < r.upper))
+        detail::throw_invalid(where, "histogram range",
+                              std::to_string(r.lower) + " .. " + std::to_string(r.upper),
+                              "must have lower < upper");
     auto mopt = opt.mle;
     mopt.fixed_beta = 0.0;
     r.sas = fit_stable_mle(std::span<const double>(v), mopt);
@@ -500,14 +612,6 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     r.gauss_mean = mean;
     r.gauss_sd = std::sqrt(ss / double(v.size()));
 
-    std::sort(v.begin(), v.end());
-    r.lower = std::isnan(opt.lower) ? detail::sorted_quantile(v, opt.tail_fraction) : opt.lower;
-    r.upper =
-        std::isnan(opt.upper) ? detail::sorted_quantile(v, 1 - opt.tail_fraction) : opt.upper;
-    if (!(r.lower < r.upper))
-        detail::throw_invalid(where, "histogram range", std::to_string(r.lower) + " .. " +
-                                                            std::to_string(r.upper),
-                              "must have lower < upper");
     const std::size_t nb = opt.bins;
     const double w = (r.upper - r.lower) / double(nb);
     r.counts.assign(nb, 0);

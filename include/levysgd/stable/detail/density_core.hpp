@@ -283,12 +283,19 @@ template <class LogG> class stable_quadrature {
         const auto bad = l != l;
         const batch g = fast_exp(l);
         const batch zero(0.0);
-        const batch d = fast_exp(l - g + (s - batch(shift_)));
-        out[0] = (want_ & want_density) ? select(bad || d != d, zero, d) : zero;
-        const batch lo = fast_exp(batch(g_ref_) - g + s);
-        out[1] = (want_ & want_lower) ? select(bad || lo != lo, zero, lo) : zero;
-        const batch up = -fast_expm1(-g) * v;
-        out[2] = (want_ & want_upper) ? select(bad || up != up, zero, up) : zero;
+        out[0] = out[1] = out[2] = zero;
+        if (want_ & want_density) {
+            const batch d = fast_exp(l - g + (s - batch(shift_)));
+            out[0] = select(bad || d != d, zero, d);
+        }
+        if (want_ & want_lower) {
+            const batch lo = fast_exp(batch(g_ref_) - g + s);
+            out[1] = select(bad || lo != lo, zero, lo);
+        }
+        if (want_ & want_upper) {
+            const batch up = -fast_expm1(-g) * v;
+            out[2] = select(bad || up != up, zero, up);
+        }
     }
 
     piece rule(int h, double a, double b) const {

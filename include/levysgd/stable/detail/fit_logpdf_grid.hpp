@@ -80,8 +80,8 @@ class stable_logpdf_grid {
         if (!std::isfinite(a) || !std::isfinite(b))
             return -std::numeric_limits<double>::infinity();
         const double s2 = s * s, s3 = s2 * s;
-        return (2 * s3 - 3 * s2 + 1) * a + (s3 - 2 * s2 + s) * h_ * d_[i] +
-               (-2 * s3 + 3 * s2) * b + (s3 - s2) * h_ * d_[i + 1];
+        return (2 * s3 - 3 * s2 + 1) * a + (s3 - 2 * s2 + s) * h_ * d_[i] + (-2 * s3 + 3 * s2) * b +
+               (s3 - s2) * h_ * d_[i + 1];
     }
 
     /// log f(z) with d/dz and d^2/dz^2 of the interpolant.
@@ -90,7 +90,7 @@ class stable_logpdf_grid {
         const double q = (z - c_) * inv_w_;
         const double t = std::asinh(q);
         const double r = 1 / std::sqrt(1 + q * q);
-        const double t1 = inv_w_ * r;                      // dt/dz
+        const double t1 = inv_w_ * r;                       // dt/dz
         const double t2 = -q * r * r * r * inv_w_ * inv_w_; // d2t/dz2
         const double u = (t - t0_) * inv_h_;
         const std::size_t last = v_.size() - 1;

@@ -1,7 +1,7 @@
 #pragma once
 // Small numerical tools for stable/fit.hpp: data checks, sample quantiles,
-// a bracketed root finder, Nelder-Mead and a symmetric positive definite
-// inverse. Nothing here is part of the public API.
+// a bracketed root finder, a box-constrained Newton minimiser and a
+// symmetric positive definite inverse. Nothing here is part of the public API.
 
 #include <algorithm>
 #include <array>
@@ -56,7 +56,8 @@ inline double sorted_quantile(std::span<const double> s, double p) noexcept {
 
 /// Root of f on [a, b] given f(a), f(b) of opposite signs: Illinois
 /// (modified regula falsi), to |b - a| <= tol.
-template <class F> double illinois_root(F &&f, double a, double b, double fa, double fb, double tol) {
+template <class F>
+double illinois_root(F &&f, double a, double b, double fa, double fb, double tol) {
     int side = 0;
     double c = a;
     for (int it = 0; it < 100 && std::fabs(b - a) > tol; ++it) {
@@ -83,11 +84,14 @@ template <class F> double illinois_root(F &&f, double a, double b, double fa, do
     return std::fabs(fa) < std::fabs(fb) ? a : b;
 }
 
-/// Nelder-Mead minimisation (Lagarias et al. 1998 coefficients 1, 2, 1/2,
-/// 1/2) from x0 with initial steps `step`. Stops when the simplex spread of f
-/// is <= ftol and its extent in every coordinate <= xtol, or after max_iter
-/// iterations. Deterministic.
-template <std::size_t D> struct nelder_mead_result {
+/// Minimises a smooth f over the box [lo, hi] (D = 1 or 2) by projected
+/// Newton steps with a finite-difference gradient and Hessian (steps h; the
+/// stencil's centre is moved inside the box by h), the Hessian shifted to
+/// positive definite if needed, the step projected onto the box and halved
+/// until f decreases. Stops when the accepted move is below xtol in every
+/// coordinate or no halving decreases f. Cost: 2D + 1 + (D - 1) evaluations
+/// of f per iteration plus the halvings.
+template <std::size_t D> struct box_newton_result {
     std::array<double, D> x{};
     double f = 0;
     int iterations = 0;
@@ -95,94 +99,111 @@ template <std::size_t D> struct nelder_mead_result {
 };
 
 template <std::size_t D, class F>
-nelder_mead_result<D> nelder_mead(F &&f, const std::array<double, D> &x0,
-                                  const std::array<double, D> &step, double ftol, double xtol,
-                                  int max_iter) {
-    using point = std::array<double, D>;
-    std::array<point, D + 1> p;
-    std::array<double, D + 1> fv;
-    p[0] = x0;
-    for (std::size_t j = 0; j < D; ++j) {
-        p[j + 1] = x0;
-        p[j + 1][j] += step[j];
-    }
-    for (std::size_t j = 0; j <= D; ++j)
-        fv[j] = f(p[j]);
-    auto lerp = [](const point &c, const point &w, double t) {
-        point r;
+box_newton_result<D> box_newton(F &&f, std::array<double, D> x, const std::array<double, D> &lo,
+                                const std::array<double, D> &hi, const std::array<double, D> &h,
+                                double xtol, int max_iter) {
+    static_assert(D == 1 || D == 2);
+    for (std::size_t j = 0; j < D; ++j)
+        x[j] = std::clamp(x[j], lo[j], hi[j]);
+    box_newton_result<D> r;
+    double fx = f(x);
+    for (r.iterations = 0; r.iterations < max_iter; ++r.iterations) {
+        std::array<double, D> c = x;
         for (std::size_t j = 0; j < D; ++j)
-            r[j] = c[j] + t * (w[j] - c[j]);
-        return r;
-    };
-    nelder_mead_result<D> res;
-    int it = 0;
-    for (; it < max_iter; ++it) {
-        std::array<std::size_t, D + 1> o;
-        for (std::size_t j = 0; j <= D; ++j)
-            o[j] = j;
-        std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) {
-            return fv[a] < fv[b];
-        });
-        std::array<point, D + 1> ps;
-        std::array<double, D + 1> fs;
-        for (std::size_t j = 0; j <= D; ++j) {
-            ps[j] = p[o[j]];
-            fs[j] = fv[o[j]];
+            c[j] = std::clamp(c[j], lo[j] + h[j], hi[j] - h[j]);
+        const double fc = (c == x) ? fx : f(c);
+        std::array<double, D> g{}, fp{}, fm{};
+        std::array<double, D * D> H{};
+        for (std::size_t j = 0; j < D; ++j) {
+            auto p = c;
+            p[j] = c[j] + h[j];
+            fp[j] = f(p);
+            p[j] = c[j] - h[j];
+            fm[j] = f(p);
+            g[j] = (fp[j] - fm[j]) / (2 * h[j]);
+            H[j * D + j] = (fp[j] - 2 * fc + fm[j]) / (h[j] * h[j]);
         }
-        p = ps;
-        fv = fs;
-        double extent = 0;
-        for (std::size_t j = 1; j <= D; ++j)
-            for (std::size_t k = 0; k < D; ++k)
-                extent = std::max(extent, std::fabs(p[j][k] - p[0][k]));
-        if (fv[D] - fv[0] <= ftol && extent <= xtol) {
-            res.converged = true;
+        if constexpr (D == 2) {
+            const double fpp = f({c[0] + h[0], c[1] + h[1]});
+            const double fmm = f({c[0] - h[0], c[1] - h[1]});
+            H[1] = H[2] = (fpp + fmm - fp[0] - fm[0] - fp[1] - fm[1] + 2 * fc) / (2 * h[0] * h[1]);
+        }
+        bool finite = std::isfinite(fc);
+        for (std::size_t j = 0; j < D * D; ++j)
+            finite = finite && std::isfinite(H[j]);
+        if (!finite) // e.g. data outside a one-sided support: give up here
+            break;
+        // Projected Newton (Bertsekas 1982): a coordinate at its bound whose
+        // gradient points out stays there; Newton on the others, from c, on
+        // H + lambda I made positive definite.
+        std::array<bool, D> active{};
+        std::array<double, D> base = c;
+        for (std::size_t j = 0; j < D; ++j)
+            if ((x[j] <= lo[j] + h[j] && g[j] > 0) || (x[j] >= hi[j] - h[j] && g[j] < 0)) {
+                active[j] = true;
+                base[j] = g[j] > 0 ? lo[j] : hi[j];
+            }
+        std::array<double, D> d{};
+        double lam = 0;
+        const double hscale = std::fabs(H[0]) + std::fabs(H[D * D - 1]) + 1e-300;
+        for (int k = 0; k < 80; ++k) {
+            if constexpr (D == 2) {
+                if (!active[0] && !active[1]) {
+                    const double a11 = H[0] + lam, a22 = H[3] + lam, a12 = H[1];
+                    const double det = a11 * a22 - a12 * a12;
+                    if (a11 > 0 && det > 0) {
+                        d[0] = -(a22 * g[0] - a12 * g[1]) / det;
+                        d[1] = -(a11 * g[1] - a12 * g[0]) / det;
+                        break;
+                    }
+                    lam = lam == 0 ? 1e-6 * hscale : 4 * lam;
+                    continue;
+                }
+            }
+            bool done = true;
+            for (std::size_t j = 0; j < D; ++j)
+                if (!active[j]) {
+                    if (H[j * D + j] + lam > 0)
+                        d[j] = -g[j] / (H[j * D + j] + lam);
+                    else
+                        done = false;
+                }
+            if (done)
+                break;
+            lam = lam == 0 ? 1e-6 * hscale : 4 * lam;
+        }
+        // candidates base + t d projected onto the box, t = 1, 1/2, ...; the
+        // best of x and c is the point to beat
+        std::array<double, D> best = fc < fx ? c : x;
+        double fbest = std::min(fc, fx);
+        bool moved = false;
+        for (int k = 0; k < 30 && std::isfinite(d[0]) && std::isfinite(d[D - 1]); ++k) {
+            const double t = std::ldexp(1.0, -k);
+            std::array<double, D> y{};
+            for (std::size_t j = 0; j < D; ++j)
+                y[j] = std::clamp(base[j] + t * d[j], lo[j], hi[j]);
+            const double fy = f(y);
+            if (fy < fbest) {
+                best = y;
+                fbest = fy;
+                moved = true;
+                break;
+            }
+        }
+        double move = 0;
+        for (std::size_t j = 0; j < D; ++j)
+            move = std::max(move, std::fabs(best[j] - x[j]));
+        x = best;
+        fx = fbest;
+        if (!moved || move <= xtol) {
+            r.converged = true;
+            ++r.iterations;
             break;
         }
-        point c{};
-        for (std::size_t j = 0; j < D; ++j)
-            for (std::size_t k = 0; k < D; ++k)
-                c[k] += p[j][k] / double(D);
-        const point xr = lerp(c, p[D], -1);
-        const double fr = f(xr);
-        if (fr < fv[0]) {
-            const point xe = lerp(c, p[D], -2);
-            const double fe = f(xe);
-            if (fe < fr) {
-                p[D] = xe;
-                fv[D] = fe;
-            } else {
-                p[D] = xr;
-                fv[D] = fr;
-            }
-            continue;
-        }
-        if (fr < fv[D - 1]) {
-            p[D] = xr;
-            fv[D] = fr;
-            continue;
-        }
-        const bool outside = fr < fv[D];
-        const point xc = lerp(c, outside ? xr : p[D], 0.5);
-        const double fc = f(xc);
-        if (fc < (outside ? fr : fv[D])) {
-            p[D] = xc;
-            fv[D] = fc;
-            continue;
-        }
-        for (std::size_t j = 1; j <= D; ++j) {
-            p[j] = lerp(p[0], p[j], 0.5);
-            fv[j] = f(p[j]);
-        }
     }
-    std::size_t best = 0;
-    for (std::size_t j = 1; j <= D; ++j)
-        if (fv[j] < fv[best])
-            best = j;
-    res.x = p[best];
-    res.f = fv[best];
-    res.iterations = it;
-    return res;
+    r.x = x;
+    r.f = fx;
+    return r;
 }
 
 /// Inverse of the symmetric k x k matrix a (row-major, k <= 4) by Cholesky.
