@@ -12,6 +12,7 @@
 #include "random/urbg_bits.hpp"
 #include "sde/sde.hpp"
 #include "stable/density.hpp"
+#include "stable/fit.hpp"
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"
