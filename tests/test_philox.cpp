@@ -2,9 +2,11 @@
 // SIMD == scalar bits.
 #include <levysgd/random/philox.hpp>
 #include <levysgd/random/philox_simd.hpp>
+#include <levysgd/random/transforms.hpp>
 
 #include <cstdint>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "levysgd_catch.hpp"
@@ -120,13 +122,35 @@ TEST_CASE("philox4x32 works with <random> distributions", "[philox]") {
     CHECK(s / 100000 == Approx(0.5).margin(0.005)); // 5.5 sigma
 }
 
-TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[philox][simd]") {
-    using A = xsimd::default_arch;
+// Every x86 SIMD path this build can run: the wide-layout helpers have one
+// intrinsic branch per ISA.
+using philox_archs = std::tuple<xsimd::sse2
+#if defined(__AVX2__)
+                                ,
+                                xsimd::avx2
+#endif
+#if defined(__AVX512F__)
+                                ,
+                                xsimd::default_arch
+#endif
+                                >;
+
+TEMPLATE_LIST_TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[philox][simd]",
+                        philox_archs) {
+    using A = TestType;
     using B = levysgd::detail::u32_batch<A>;
-    constexpr std::size_t n = B::size;
+    using W = levysgd::detail::u64_batch<A>;
+    constexpr std::size_t n = B::size, h = W::size;
     // include first blocks whose lanes straddle the 2^32 carry into counter word 1
-    const std::uint64_t firsts[] = {
-        0, 1, 12345, (1ull << 32) - 3, (1ull << 32) - n / 2, (1ull << 40) + 17, ~0ull - 2 * n};
+    // and the end of the 64-bit counter range
+    const std::uint64_t firsts[] = {0,
+                                    1,
+                                    12345,
+                                    (1ull << 32) - 3,
+                                    (1ull << 32) - n / 2,
+                                    (1ull << 40) + 17,
+                                    ~0ull - 2 * n,
+                                    ~0ull - (n - 1)};
     for (std::uint64_t first : firsts) {
         for (std::uint64_t stream : {0ull, 5ull, 0xffffffff00000001ull}) {
             const auto blk = levysgd::detail::philox4x32_10_batch<A>(99, stream, first);
@@ -135,34 +159,58 @@ TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[philox][simd]"
             blk.x1.store_aligned(w[1]);
             blk.x2.store_aligned(w[2]);
             blk.x3.store_aligned(w[3]);
+            const auto wide = levysgd::detail::philox_batch_stream<A>(99, stream).wide(first);
             for (std::size_t j = 0; j < n; ++j) {
                 const auto ref = levysgd::philox_bits(99, stream, first + j);
                 for (int k = 0; k < 4; ++k)
                     REQUIRE(w[k][j] == ref[k]);
+                // wide layout: half j / h, lane j % h, low 32 bits
+                alignas(64) std::uint64_t v[4][h];
+                wide.x0[j / h].store_aligned(v[0]);
+                wide.x1[j / h].store_aligned(v[1]);
+                wide.x2[j / h].store_aligned(v[2]);
+                wide.x3[j / h].store_aligned(v[3]);
+                for (int k = 0; k < 4; ++k)
+                    REQUIRE(static_cast<std::uint32_t>(v[k][j % h]) == ref[k]);
+                // doubles straight from the wide words
+                alignas(64) double u[2][h];
+                levysgd::detail::uniform_double_wide<A>(wide.x0[j / h], wide.x1[j / h])
+                    .store_aligned(u[0]);
+                levysgd::detail::uniform_double_wide<A>(wide.x2[j / h], wide.x3[j / h])
+                    .store_aligned(u[1]);
+                REQUIRE(u[0][j % h] == levysgd::uniform_double(ref[0], ref[1]));
+                REQUIRE(u[1][j % h] == levysgd::uniform_double(ref[2], ref[3]));
             }
         }
     }
 }
 
-TEST_CASE("mulhilo on every SIMD path equals the 64-bit product", "[philox][simd]") {
-    using A = xsimd::default_arch;
+TEMPLATE_LIST_TEST_CASE("wide-layout Philox helpers ignore the high halves of their lanes",
+                        "[philox][simd]", philox_archs) {
+    using A = TestType;
     using B = levysgd::detail::u32_batch<A>;
-    constexpr std::size_t n = B::size;
-    std::mt19937 g(7);
+    using W = levysgd::detail::u64_batch<A>;
+    constexpr std::size_t h = W::size;
+    std::mt19937_64 g(7);
     for (int rep = 0; rep < 1000; ++rep) {
-        alignas(64) std::uint32_t in[n], hi[n], lo[n];
-        for (auto &x : in)
-            x = g();
-        in[0] = 0xffffffffu;
-        const std::uint32_t m = rep == 0 ? 0xffffffffu : g();
-        B h, l;
-        levysgd::detail::mulhilo_batch<A>(B::load_aligned(in), m, h, l);
-        h.store_aligned(hi);
-        l.store_aligned(lo);
-        for (std::size_t j = 0; j < n; ++j) {
-            const std::uint64_t p = std::uint64_t(in[j]) * m;
-            REQUIRE(hi[j] == std::uint32_t(p >> 32));
-            REQUIRE(lo[j] == std::uint32_t(p));
+        alignas(64) std::uint64_t a[h], b[h], prod[h], high[h];
+        alignas(64) std::uint32_t packed[2 * h];
+        for (std::size_t j = 0; j < h; ++j) {
+            a[j] = g(); // random high halves: must not matter
+            b[j] = g();
         }
+        a[0] = 0xdeadbeefffffffffull;
+        const auto m = static_cast<std::uint32_t>(rep == 0 ? 0xffffffffu : g());
+        const W va = W::load_aligned(a), vb = W::load_aligned(b);
+        levysgd::detail::mul_low32<A>(va, m).store_aligned(prod);
+        levysgd::detail::high_to_low<A>(va).store_aligned(high);
+        levysgd::detail::pack_low_words<A>(va, vb).store_aligned(packed);
+        for (std::size_t j = 0; j < h; ++j) {
+            REQUIRE(prod[j] == (a[j] & 0xffffffffull) * m);
+            REQUIRE(static_cast<std::uint32_t>(high[j]) == static_cast<std::uint32_t>(a[j] >> 32));
+            REQUIRE(packed[j] == static_cast<std::uint32_t>(a[j]));
+            REQUIRE(packed[h + j] == static_cast<std::uint32_t>(b[j]));
+        }
+        static_assert(B::size == 2 * h);
     }
 }

@@ -1,7 +1,8 @@
 #pragma once
 // interleave(a, b) -> (lo, hi) with lo = a0 b0 a1 b1 ... (first halves) and
 // hi = the second halves, for 32- and 64-bit lanes. xsimd 8's zip_lo/zip_hi
-// interleave within 128-bit lanes on AVX/AVX-512, so levysgd uses its own.
+// interleave within 128-bit lanes on AVX/AVX-512, so levysgd uses its own
+// (unpack + lane swap on AVX, one two-source permute per output on AVX-512).
 
 #include <array>
 #include <cstddef>
@@ -49,6 +50,44 @@ inline void interleave(const xsimd::batch<T, A> &a, const xsimd::batch<T, A> &b,
         } else {
             lo = B(_mm256_castps_si256(l));
             hi = B(_mm256_castps_si256(h));
+        }
+        return;
+    }
+#endif
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && sizeof(typename B::register_type) == 64) {
+        // One two-source permute per output (vpermt2d / vpermt2q).
+        __m512i ia, ib;
+        if constexpr (std::is_same_v<T, float>) {
+            ia = _mm512_castps_si512(a);
+            ib = _mm512_castps_si512(b);
+        } else if constexpr (std::is_same_v<T, double>) {
+            ia = _mm512_castpd_si512(a);
+            ib = _mm512_castpd_si512(b);
+        } else {
+            ia = a;
+            ib = b;
+        }
+        __m512i l, h;
+        if constexpr (sizeof(T) == 4) {
+            l = _mm512_permutex2var_epi32(
+                ia, _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), ib);
+            h = _mm512_permutex2var_epi32(
+                ia, _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31),
+                ib);
+        } else {
+            l = _mm512_permutex2var_epi64(ia, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), ib);
+            h = _mm512_permutex2var_epi64(ia, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), ib);
+        }
+        if constexpr (std::is_same_v<T, float>) {
+            lo = B(_mm512_castsi512_ps(l));
+            hi = B(_mm512_castsi512_ps(h));
+        } else if constexpr (std::is_same_v<T, double>) {
+            lo = B(_mm512_castsi512_pd(l));
+            hi = B(_mm512_castsi512_pd(h));
+        } else {
+            lo = B(l);
+            hi = B(h);
         }
         return;
     }

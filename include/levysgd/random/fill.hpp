@@ -63,8 +63,20 @@ LEVYSGD_INLINE void store_interleaved(const B &a, const B &b,
     hi.store_unaligned(dst + B::size);
 }
 
-template <variate V, class Real>
-void fill_chunk_values(const philox_batch_block<fill_arch> &blk, Real *dst) noexcept {
+/// The chunk's Philox blocks: packed 32-bit words for float, the wide layout
+/// for double.
+template <class Real>
+LEVYSGD_INLINE auto fill_chunk_bits(const philox_batch_stream<fill_arch> &bits,
+                                    std::uint64_t chunk) noexcept {
+    const std::uint64_t first = chunk * philox_batch_stream<fill_arch>::size;
+    if constexpr (std::is_same_v<Real, float>)
+        return bits(first);
+    else
+        return bits.wide(first);
+}
+
+template <variate V, class Real, class Blocks>
+void fill_chunk_values(const Blocks &blk, Real *dst) noexcept {
     using A = fill_arch;
     using B = xsimd::batch<Real, A>;
     constexpr std::size_t W = B::size;
@@ -80,9 +92,12 @@ void fill_chunk_values(const philox_batch_block<fill_arch> &blk, Real *dst) noex
         store_interleaved(p, r, dst);
         store_interleaved(q, t, dst + 2 * W);
     } else {
-        B e_lo, e_hi, o_lo, o_hi; // uniforms 2j (even) and 2j+1 (odd), lanes split in halves
-        uniform_double_batch<A>(blk.x0, blk.x1, e_lo, e_hi);
-        uniform_double_batch<A>(blk.x2, blk.x3, o_lo, o_hi);
+        // Uniforms 2j (even: words 0, 1) and 2j+1 (odd: words 2, 3) of the
+        // blocks in the two halves of the wide layout.
+        B e_lo = uniform_double_wide<A>(blk.x0[0], blk.x1[0]);
+        B e_hi = uniform_double_wide<A>(blk.x0[1], blk.x1[1]);
+        B o_lo = uniform_double_wide<A>(blk.x2[0], blk.x3[0]);
+        B o_hi = uniform_double_wide<A>(blk.x2[1], blk.x3[1]);
         fill_transform_pair<V>(e_lo, o_lo);
         fill_transform_pair<V>(e_hi, o_hi);
         store_interleaved(e_lo, o_lo, dst);
@@ -101,9 +116,7 @@ void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
     const detail::philox_batch_stream<detail::fill_arch> bits(seed, stream);
     detail::for_each_chunk<detail::fill_chunk<Real>>(
         out, opt.first_index, opt.threads,
-        [&](std::uint64_t chunk) {
-            return bits(chunk * detail::u32_batch<detail::fill_arch>::size);
-        },
+        [&](std::uint64_t chunk) { return detail::fill_chunk_bits<Real>(bits, chunk); },
         [&](std::uint64_t, const auto &blk, Real *dst, std::size_t, std::size_t, bool) {
             detail::fill_chunk_values<V>(blk, dst);
         });

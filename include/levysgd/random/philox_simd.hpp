@@ -3,8 +3,14 @@
 // (seed, stream), bit-identical to philox4x32_10() in philox.hpp. Also the
 // batch versions of the word -> uniform transforms of transforms.hpp.
 //
-// xsimd 8 has no 32x32->64 multiply, so mulhilo uses the even/odd
-// _mm*_mul_epu32 trick on SSE2/AVX2/AVX-512F and a lane loop elsewhere.
+// The rounds run in a "wide" layout: each block word sits in the low 32 bits
+// of a 64-bit lane (the high 32 bits are don't-care), so one unsigned
+// 32x32->64 multiply (_mm*_mul_epu32, which reads only the low halves) gives
+// both halves of a Philox product, and a dword shuffle moves the high half
+// down. Per round and 64-bit lane that is 2 multiplies, 2 shuffles and 2
+// three-way XORs, with no blends, shifts or lane crossing; words are packed
+// to 32-bit lanes only where a caller wants them so (floats), and doubles are
+// built from the wide words directly.
 
 #include <array>
 #include <cstddef>
@@ -13,69 +19,101 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "../detail/interleave.hpp"
 #include "philox.hpp"
 
 namespace levysgd::detail {
 
 template <class A> using u32_batch = xsimd::batch<std::uint32_t, A>;
+template <class A> using u64_batch = xsimd::batch<std::uint64_t, A>;
 
-/// (hi, lo) of the 64-bit products a[j] * m, lane by lane.
+/// The full 64-bit product of the low 32 bits of each lane and m.
 template <class A>
-LEVYSGD_INLINE void mulhilo_batch(const u32_batch<A> &a, std::uint32_t m, u32_batch<A> &hi,
-                                  u32_batch<A> &lo) noexcept {
+LEVYSGD_INLINE u64_batch<A> mul_low32(const u64_batch<A> &a, std::uint32_t m) noexcept {
 #if defined(__AVX512F__)
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-        const __m512i va = a, vm = _mm512_set1_epi32(static_cast<int>(m));
-        const __m512i even = _mm512_mul_epu32(va, vm);
-        const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(va, 32), vm);
-        hi = u32_batch<A>(_mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd));
-        lo = u32_batch<A>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32)));
-        return;
-    }
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
+        return u64_batch<A>(_mm512_mul_epu32(a, _mm512_set1_epi64(m)));
 #endif
 #if defined(__AVX2__)
-    if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
-        const __m256i va = a, vm = _mm256_set1_epi32(static_cast<int>(m));
-        const __m256i even = _mm256_mul_epu32(va, vm);
-        const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(va, 32), vm);
-        hi = u32_batch<A>(_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA));
-        lo = u32_batch<A>(_mm256_mullo_epi32(va, vm));
-        return;
+    if constexpr (std::is_base_of_v<xsimd::avx2, A> && !std::is_base_of_v<xsimd::avx512f, A>)
+        return u64_batch<A>(_mm256_mul_epu32(a, _mm256_set1_epi64x(m)));
+#endif
+#if defined(__SSE2__)
+    if constexpr (std::is_base_of_v<xsimd::sse2, A> && !std::is_base_of_v<xsimd::avx, A>)
+        return u64_batch<A>(_mm_mul_epu32(a, _mm_set1_epi64x(m)));
+#endif
+    return (a & u64_batch<A>(0xFFFFFFFFull)) * u64_batch<A>(std::uint64_t{m});
+}
+
+/// The high 32 bits of each lane moved to the low 32 (high half don't-care).
+template <class A> LEVYSGD_INLINE u64_batch<A> high_to_low(const u64_batch<A> &p) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
+        return u64_batch<A>(_mm512_shuffle_epi32(p, _MM_PERM_CDAB));
+#endif
+#if defined(__AVX2__)
+    if constexpr (std::is_base_of_v<xsimd::avx2, A> && !std::is_base_of_v<xsimd::avx512f, A>)
+        return u64_batch<A>(_mm256_shuffle_epi32(p, 0xB1));
+#endif
+#if defined(__SSE2__)
+    if constexpr (std::is_base_of_v<xsimd::sse2, A> && !std::is_base_of_v<xsimd::avx, A>)
+        return u64_batch<A>(_mm_shuffle_epi32(p, 0xB1));
+#endif
+    return p >> 32;
+}
+
+/// The low 32 bits of the lanes of a, then of b, as one 32-bit batch.
+template <class A>
+LEVYSGD_INLINE u32_batch<A> pack_low_words(const u64_batch<A> &a, const u64_batch<A> &b) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
+        return u32_batch<A>(_mm512_permutex2var_epi32(
+            a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b));
+#endif
+#if defined(__AVX2__)
+    if constexpr (std::is_base_of_v<xsimd::avx2, A> && !std::is_base_of_v<xsimd::avx512f, A>) {
+        // [a0 a2 b0 b2 | a4 a6 b4 b6] (dwords), then 64-bit lanes 0 2 1 3.
+        const __m256 t = _mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b),
+                                           _MM_SHUFFLE(2, 0, 2, 0));
+        return u32_batch<A>(
+            _mm256_permute4x64_epi64(_mm256_castps_si256(t), _MM_SHUFFLE(3, 1, 2, 0)));
     }
 #endif
 #if defined(__SSE2__)
-    if constexpr (std::is_base_of_v<xsimd::sse2, A> && !std::is_base_of_v<xsimd::avx, A>) {
-        const __m128i va = a, vm = _mm_set1_epi32(static_cast<int>(m));
-        // even = [lo0 hi0 lo2 hi2], odd = [lo1 hi1 lo3 hi3] -> [lo0 lo2 hi0 hi2] etc.
-        const __m128i even = _mm_shuffle_epi32(_mm_mul_epu32(va, vm), _MM_SHUFFLE(3, 1, 2, 0));
-        const __m128i odd =
-            _mm_shuffle_epi32(_mm_mul_epu32(_mm_srli_epi64(va, 32), vm), _MM_SHUFFLE(3, 1, 2, 0));
-        lo = u32_batch<A>(_mm_unpacklo_epi32(even, odd));
-        hi = u32_batch<A>(_mm_unpackhi_epi32(even, odd));
-        return;
-    }
+    if constexpr (std::is_base_of_v<xsimd::sse2, A> && !std::is_base_of_v<xsimd::avx, A>)
+        return u32_batch<A>(_mm_castps_si128(
+            _mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), _MM_SHUFFLE(2, 0, 2, 0))));
 #endif
-    constexpr std::size_t n = u32_batch<A>::size;
-    alignas(A::alignment()) std::array<std::uint32_t, n> in{}, h{}, l{};
-    a.store_aligned(in.data());
-    for (std::size_t j = 0; j < n; ++j)
-        mulhilo32(in[j], m, h[j], l[j]);
-    hi = u32_batch<A>::load_aligned(h.data());
-    lo = u32_batch<A>::load_aligned(l.data());
+    constexpr std::size_t h = u64_batch<A>::size;
+    alignas(A::alignment()) std::array<std::uint64_t, h> va{}, vb{};
+    alignas(A::alignment()) std::array<std::uint32_t, 2 * h> out{};
+    a.store_aligned(va.data());
+    b.store_aligned(vb.data());
+    for (std::size_t j = 0; j < h; ++j) {
+        out[j] = static_cast<std::uint32_t>(va[j]);
+        out[h + j] = static_cast<std::uint32_t>(vb[j]);
+    }
+    return u32_batch<A>::load_aligned(out.data());
 }
 
-/// Four words of u32_batch<A>::size consecutive Philox blocks.
+/// Four words of u32_batch<A>::size consecutive Philox blocks, one block per
+/// 32-bit lane.
 template <class A> struct philox_batch_block { u32_batch<A> x0, x1, x2, x3; };
+
+/// The same blocks in the wide layout: half h, 64-bit lane j holds block
+/// first + h * u64_batch<A>::size + j, each word in the low 32 bits.
+template <class A> struct philox_wide_block { u64_batch<A> x0[2], x1[2], x2[2], x3[2]; };
 
 /// Philox blocks of one (seed, stream), u32_batch<A>::size at a time. The
 /// round keys and stream words are broadcast once at construction, so a call
 /// costs only the ten rounds.
 template <class A> class philox_batch_stream {
-    using B = u32_batch<A>;
-    static constexpr std::size_t n = B::size;
+    using W = u64_batch<A>;
+    static constexpr std::size_t half = W::size;
 
   public:
+    /// Blocks per call.
+    static constexpr std::size_t size = u32_batch<A>::size;
+
     philox_batch_stream(std::uint64_t seed, std::uint64_t stream) noexcept
         : s0_(static_cast<std::uint32_t>(stream)), s1_(static_cast<std::uint32_t>(stream >> 32)) {
         philox_key key = philox_seed_key(seed);
@@ -84,48 +122,49 @@ template <class A> class philox_batch_stream {
                 key[0] += philox_w0;
                 key[1] += philox_w1;
             }
-            k0_[round] = B(key[0]);
-            k1_[round] = B(key[1]);
+            k0_[round] = W(std::uint64_t{key[0]});
+            k1_[round] = W(std::uint64_t{key[1]});
         }
-        alignas(A::alignment()) std::array<std::uint32_t, n> iota{};
-        for (std::size_t j = 0; j < n; ++j)
-            iota[j] = static_cast<std::uint32_t>(j);
-        iota_ = B::load_aligned(iota.data());
+        alignas(A::alignment()) std::array<std::uint64_t, half> iota{};
+        for (std::size_t j = 0; j < half; ++j)
+            iota[j] = j;
+        iota_ = W::load_aligned(iota.data());
     }
 
-    /// Blocks first, first+1, ..., first+size-1, one per lane.
-    LEVYSGD_INLINE philox_batch_block<A> operator()(std::uint64_t first) const noexcept {
-        const auto lo = static_cast<std::uint32_t>(first);
-        B x0, x1;
-        if (lo <= 0xFFFFFFFFu - (n - 1)) { // no carry into counter word 1 within the batch
-            x0 = B(lo) + iota_;
-            x1 = B(static_cast<std::uint32_t>(first >> 32));
-        } else {
-            alignas(A::alignment()) std::array<std::uint32_t, n> c0{}, c1{};
-            for (std::size_t j = 0; j < n; ++j) {
-                const std::uint64_t block = first + j;
-                c0[j] = static_cast<std::uint32_t>(block);
-                c1[j] = static_cast<std::uint32_t>(block >> 32);
-            }
-            x0 = B::load_aligned(c0.data());
-            x1 = B::load_aligned(c1.data());
+    /// Blocks first, ..., first + size - 1 in the wide layout.
+    LEVYSGD_INLINE philox_wide_block<A> wide(std::uint64_t first) const noexcept {
+        philox_wide_block<A> b;
+        for (std::size_t h = 0; h < 2; ++h) {
+            // Counter = block index: word 0 = low 32 bits (the high half of the
+            // lane is don't-care), word 1 = high 32 bits; 64-bit adds carry.
+            b.x0[h] = W(first + h * half) + iota_;
+            b.x1[h] = b.x0[h] >> 32;
+            b.x2[h] = s0_;
+            b.x3[h] = s1_;
         }
-        B x2 = s0_, x3 = s1_;
         for (int round = 0; round < 10; ++round) {
-            B hi0, lo0, hi1, lo1;
-            mulhilo_batch<A>(x0, philox_m0, hi0, lo0);
-            mulhilo_batch<A>(x2, philox_m1, hi1, lo1);
-            x0 = hi1 ^ x1 ^ k0_[round];
-            x1 = lo1;
-            x2 = hi0 ^ x3 ^ k1_[round];
-            x3 = lo0;
+            for (std::size_t h = 0; h < 2; ++h) { // two independent chains
+                const W p0 = mul_low32<A>(b.x0[h], philox_m0);
+                const W p1 = mul_low32<A>(b.x2[h], philox_m1);
+                b.x0[h] = high_to_low<A>(p1) ^ b.x1[h] ^ k0_[round];
+                b.x1[h] = p1;
+                b.x2[h] = high_to_low<A>(p0) ^ b.x3[h] ^ k1_[round];
+                b.x3[h] = p0;
+            }
         }
-        return {x0, x1, x2, x3};
+        return b;
+    }
+
+    /// Blocks first, ..., first + size - 1, one per 32-bit lane.
+    LEVYSGD_INLINE philox_batch_block<A> operator()(std::uint64_t first) const noexcept {
+        const auto w = wide(first);
+        return {pack_low_words<A>(w.x0[0], w.x0[1]), pack_low_words<A>(w.x1[0], w.x1[1]),
+                pack_low_words<A>(w.x2[0], w.x2[1]), pack_low_words<A>(w.x3[0], w.x3[1])};
     }
 
   private:
-    B k0_[10], k1_[10];
-    B s0_, s1_, iota_;
+    W k0_[10], k1_[10];
+    W s0_, s1_, iota_;
 };
 
 /// Blocks first, first+1, ..., first+size-1 of (seed, stream), one per lane.
@@ -143,21 +182,15 @@ LEVYSGD_INLINE xsimd::batch<float, A> uniform_float_batch(const u32_batch<A> &w)
            xsimd::batch<float, A>(1.0f - 0x1p-24f);
 }
 
-/// Batch version of uniform_double(hi, lo): lanes 0..n/2-1 of (hi, lo) give
-/// `first`, lanes n/2..n-1 give `second` (n = u32_batch<A>::size).
+/// Batch version of uniform_double(hi, lo) on wide words (low 32 bits of
+/// each 64-bit lane): the top 52 bits of hi:lo under the exponent of 1.
 template <class A>
-LEVYSGD_INLINE void uniform_double_batch(const u32_batch<A> &hi, const u32_batch<A> &lo,
-                                         xsimd::batch<double, A> &first,
-                                         xsimd::batch<double, A> &second) noexcept {
-    using D = xsimd::batch<double, A>;
-    // 64-bit pattern 0x3FF | top 52 bits of hi:lo, as (low word, high word).
-    const u32_batch<A> w_hi = (hi >> 12) | u32_batch<A>(0x3FF00000u);
-    const u32_batch<A> w_lo = (hi << 20) | (lo >> 12);
-    const D shift(1.0 - 0x1p-53);
-    u32_batch<A> lo_half, hi_half;
-    interleave(w_lo, w_hi, lo_half, hi_half);
-    first = xsimd::bitwise_cast<D>(lo_half) - shift;
-    second = xsimd::bitwise_cast<D>(hi_half) - shift;
+LEVYSGD_INLINE xsimd::batch<double, A> uniform_double_wide(const u64_batch<A> &hi,
+                                                           const u64_batch<A> &lo) noexcept {
+    using U = u64_batch<A>;
+    const U bits = (((hi << 32) | (lo & U(0xFFFFFFFFull))) >> 12) | U(0x3FF0000000000000ull);
+    return xsimd::bitwise_cast<xsimd::batch<double, A>>(bits) -
+           xsimd::batch<double, A>(1.0 - 0x1p-53);
 }
 
 } // namespace levysgd::detail
