@@ -51,6 +51,12 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float from_bits(std::uint32_t u, float, bits_
     return bits_to_float(u);
 }
 
+/// 1 / x for finite, normal, nonzero x. Scalars divide; the batch overloads
+/// in simd_bits.hpp may use a hardware reciprocal estimate refined by Newton
+/// steps (within 1 ulp, not correctly rounded).
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double recip(double x, bits_tag) noexcept { return 1.0 / x; }
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float recip(float x, bits_tag) noexcept { return 1.0f / x; }
+
 /// a * b + c: an explicit fused multiply-add for batches (xsimd::fma, found by
 /// ADL; emulated where the ISA has none), plain arithmetic for scalars so the
 /// compiler never calls a software fma.
@@ -194,7 +200,7 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T &x) noe
     const auto big = m > T(real(std::numbers::sqrt2_v<real>));
     m = select(big, m * T(real(0.5)), m);
     e = select(big, e + T(real(1)), e);
-    const T s = (m - T(real(1))) / (m + T(real(1))); // m - 1 exact
+    const T s = (m - T(real(1))) * recip(m + T(real(1)), bits_tag{}); // m - 1 exact
     const T log_m = s * C::log_c(s * s);
     return e * T(C::ln2_hi) + (e * T(C::ln2_lo) + log_m);
 }

@@ -105,7 +105,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
     const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
     const T em = k.eps_pi * m;                           // |em| <= pi/2
     const auto [sd, cd] = fast_sincos(em);
-    const T inv_wc = one / (w * cos_phi);
+    const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
     const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
     if constexpr (Symmetric) {
