@@ -312,27 +312,17 @@ class stable_noise_sgd : public detail::step_core<stable_noise_sgd<Real, Sched>,
         // Standard SaS(alpha_l) values k d ... k d + d - 1 of the noise stream.
         z_.resize(w.size());
         const std::span<Real> z(z_.data(), d);
-        const std::uint64_t seed = detail::derived_seed(this->seed_, 4);
-        const sample_options so{this->k_ * d, 1};
-        if (common_)
-            sample(stable_distribution<Real>(alpha_[0], 0, 1, 0, parameterization::S0), z, seed,
-                   this->stream_, so);
-        else
-            sample_coordinates<Real>(alpha_, std::span<const Real>(&one_, 1), Real(0),
-                                     parameterization::S0, z, seed, this->stream_, so);
+        detail::sample_standard_sas<Real>(alpha_, common_, z, detail::derived_seed(this->seed_, 4),
+                                          this->stream_, this->k_ * d);
         if (st != cached_s_) { // scale_l s_t^((a-1)/a) eta^(1/a): the increment over dt = eta
             cached_s_ = st;
-            for (std::size_t l = 0; l < d; ++l) {
-                const Real a = alpha_[l];
-                factor_[Eigen::Index(l)] =
-                    scale_[l] * std::pow(st, (a - Real(1)) / a) * std::pow(this->lr_, Real(1) / a);
-            }
+            detail::stable_increment_factors<Real>(alpha_, scale_, st, this->lr_, factor_.data());
         }
         this->delta_ = -eta * this->g_ + factor_.cwiseProduct(z_);
     }
     std::vector<Real> alpha_, scale_;
     bool common_ = true;
-    Real one_ = 1, cached_s_ = -1;
+    Real cached_s_ = -1;
     param_vector<Real> factor_, z_;
 };
 

@@ -58,6 +58,37 @@ namespace levysgd {
 
 namespace detail {
 
+/// factor[l] = scale[l] s^((alpha[l]-1)/alpha[l]) h^(1/alpha[l]): the scale
+/// of coordinate l's SaS increment over a step h at schedule value s
+/// (000_be844f6cfe6384be.txt eq. 3). Shared by sde::stable_noise and
+/// optim::stable_noise_sgd (h = eta there).
+template <class Real>
+void stable_increment_factors(std::span<const Real> alpha, std::span<const Real> scale, Real s,
+                              Real h, Real *factor) noexcept {
+    for (std::size_t l = 0; l < alpha.size(); ++l) {
+        const Real a = alpha[l];
+        factor[l] = scale[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
+    }
+}
+
+/// Standard SaS values S(alpha, 0, 1, 0; S0) first, first + 1, ... of (seed,
+/// stream) into out, value j with tail index alpha[j]. When `common` (all
+/// alpha equal) only alpha[0] is read and one sample() call draws them all;
+/// otherwise alpha.size() == out.size() and sample_coordinates() does.
+template <class Real>
+void sample_standard_sas(std::span<const Real> alpha, bool common, std::span<Real> out,
+                         std::uint64_t seed, std::uint64_t stream, std::uint64_t first) {
+    const sample_options so{first, 1};
+    if (common) {
+        sample(stable_distribution<Real>(alpha[0], 0, 1, 0, parameterization::S0), out, seed,
+               stream, so);
+    } else {
+        const Real one = 1;
+        sample_coordinates<Real>(alpha, std::span<const Real>(&one, 1), Real(0),
+                                 parameterization::S0, out, seed, stream, so);
+    }
+}
+
 /// Buffered innovations of one path: take() returns the next step's m values;
 /// refills with fill(span, first_index) in blocks of a whole number of steps
 /// that grow from 16 to 256 steps, capped at 2^16 values (at least one step)
@@ -352,7 +383,6 @@ class stable_noise {
                                       "must be finite and >= 0");
         }
         common_ = std::all_of(alpha_.begin(), alpha_.end(), [&](Real a) { return a == alpha_[0]; });
-        dist_ = stable_distribution<Real>(alpha_[0], 0, 1, 0, parameterization::S0);
     }
 
     Eigen::Index dimension() const noexcept { return static_cast<Eigen::Index>(alpha_.size()); }
@@ -387,13 +417,12 @@ class stable_noise {
         const Real *innovations() {
             const stable_noise &m = *model_;
             return this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                if (m.common_)
-                    sample(m.dist_, out, this->seed_, this->stream_, sample_options{first, 1});
-                else
-                    sample_coordinates<Real>(std::span<const Real>(pattern_.data(), out.size()),
-                                             std::span<const Real>(&one_, 1), Real(0),
-                                             parameterization::S0, out, this->seed_, this->stream_,
-                                             sample_options{first, 1});
+                // alpha of buffered value j: coordinate j % n (pattern_; alpha_ if common)
+                const std::span<const Real> a =
+                    m.common_ ? std::span<const Real>(m.alpha_)
+                              : std::span<const Real>(pattern_.data(), out.size());
+                detail::sample_standard_sas<Real>(a, m.common_, out, this->seed_, this->stream_,
+                                                  first);
             });
         }
         /// Refresh factors()[l] = scale_l s_t^((alpha_l-1)/alpha_l) h^(1/alpha_l).
@@ -404,11 +433,7 @@ class stable_noise {
                 detail::check_scheduler_value(s, t);
                 h_ = h;
                 s_ = s;
-                for (std::size_t l = 0; l < factor_.size(); ++l) {
-                    const Real a = m.alpha_[l];
-                    factor_[l] =
-                        m.scale_[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
-                }
+                detail::stable_increment_factors<Real>(m.alpha_, m.scale_, s, h, factor_.data());
             }
         }
         const Real *factors() const noexcept { return factor_.data(); }
@@ -417,7 +442,6 @@ class stable_noise {
         const stable_noise *model_;
         std::vector<Real> factor_, pattern_;
         Real h_ = -1, s_ = -1;
-        Real one_ = 1;
     };
     source make_source(std::uint64_t seed) const { return source(*this, seed); }
 
@@ -425,7 +449,6 @@ class stable_noise {
     std::vector<Real> alpha_, scale_;
     Sched sched_;
     bool common_ = true;
-    stable_distribution<Real> dist_;
 };
 
 /// The sum of two independent noise models (e.g. Gaussian + alpha-stable).
