@@ -137,41 +137,34 @@ class ratio_reporter : public benchmark::ConsoleReporter {
                     "dbl/GSL", "flt/GSL", "dbl all/1", "flt all/1", "cores");
         const unsigned hw = levysgd::detail::resolve_threads(0);
         for (const auto &[key, gsl] : gsl_keys()) {
-            const auto get = [&](const std::string &name) {
-                auto it = rate_.find(name);
-                return it == rate_.end() ? 0.0 : it->second;
-            };
-            const double g = get(gsl);
-            const double d1 = get("levysgd/double/" + key + "/threads:1");
-            const double f1 = get("levysgd/float/" + key + "/threads:1");
-            const double dn = get("levysgd/double/" + key + "/threads:all/real_time");
-            const double fn = get("levysgd/float/" + key + "/threads:all/real_time");
+            const double g = rate(gsl);
+            const double d1 = rate("levysgd/double/" + key + "/threads:1");
+            const double f1 = rate("levysgd/float/" + key + "/threads:1");
+            const double dn = rate("levysgd/double/" + key + "/threads:all/real_time");
+            const double fn = rate("levysgd/float/" + key + "/threads:all/real_time");
             if (g == 0 && d1 == 0 && f1 == 0)
                 continue; // filtered out
             std::printf("%-18s | %12.2f | %10.1f %10.1f %10.2f %10.2f | %8u\n", key.c_str(),
                         g / 1e6, g > 0 ? d1 / g : 0.0, g > 0 ? f1 / g : 0.0, d1 > 0 ? dn / d1 : 0.0,
                         f1 > 0 ? fn / f1 : 0.0, hw);
         }
-        const double mis = rate_.count("levysgd/double/alpha:1.5/beta:0/threads:1/misaligned")
-                               ? rate_.at("levysgd/double/alpha:1.5/beta:0/threads:1/misaligned")
-                               : 0.0;
-        const double al = rate_.count("levysgd/double/alpha:1.5/beta:0/threads:1")
-                              ? rate_.at("levysgd/double/alpha:1.5/beta:0/threads:1")
-                              : 0.0;
+        const double mis = rate("levysgd/double/alpha:1.5/beta:0/threads:1/misaligned");
+        const double al = rate("levysgd/double/alpha:1.5/beta:0/threads:1");
         if (mis > 0 && al > 0)
             std::printf("double, alpha 1.5, beta 0, output one element off a 64-byte boundary: "
                         "%.1f Msa/s (%.2fx the aligned rate)\n",
                         mis / 1e6, mis / al);
-        const double sn = rate_.count("std::normal_distribution<double>/mt19937_64")
-                              ? rate_.at("std::normal_distribution<double>/mt19937_64")
-                              : 0.0;
-        const double ln = rate_.count("levysgd::fill_normal<double>")
-                              ? rate_.at("levysgd::fill_normal<double>")
-                              : 0.0;
+        const double sn = rate("std::normal_distribution<double>/mt19937_64");
+        const double ln = rate("levysgd::fill_normal<double>");
         if (sn > 0)
             std::printf(
                 "std::normal_distribution: %.1f Msa/s; levysgd::fill_normal: %.1f Msa/s (%.1fx)\n",
                 sn / 1e6, ln / 1e6, ln / sn);
+    }
+    /// items/s of the named benchmark (median where repeated), 0 if it did not run.
+    double rate(const std::string &name) const {
+        const auto it = rate_.find(name);
+        return it == rate_.end() ? 0.0 : it->second;
     }
     static std::vector<std::pair<std::string, std::string>> gsl_keys() {
         std::vector<std::pair<std::string, std::string>> k;
