@@ -111,48 +111,27 @@ template <std::floating_point Real> class stable_evaluator {
         double y0 = 0;
         if (ylo == 0 || yhi == 0)
             y0 = ylo == 0 ? 1.0 : -1.0;
-        double t0 = tail(y0);
-        double lo, hi, tlo, thi;
-        if ((t0 < p) == (sgn > 0)) {
-            // need larger y (cdf) : go right
-            lo = y0;
-            tlo = t0;
-            double step = 1;
-            hi = y0 + step;
-            thi = tail(hi);
-            while ((thi < p) == (sgn > 0) && std::isfinite(hi)) {
-                lo = hi;
-                tlo = thi;
-                step *= 4;
-                hi = y0 + step;
-                if (hi >= yhi) {
-                    hi = yhi;
-                    break;
-                }
-                thi = tail(hi);
+        // Expand from y0 towards p by steps 1, 4, 16, ... until the far point
+        // is past p, reaches the support end in that direction, or overflows.
+        const bool right = (tail(y0) < p) == (sgn > 0);
+        const double dir = right ? 1.0 : -1.0;
+        const double end = right ? yhi : ylo;
+        auto not_past = [&](double t) {
+            return right ? (t < p) == (sgn > 0) : (t > p) == (sgn > 0);
+        };
+        double inner = y0, outer = y0, step = 1;
+        for (;;) {
+            outer = y0 + dir * step;
+            if (dir * (outer - end) >= 0) {
+                outer = end;
+                break;
             }
-        } else {
-            hi = y0;
-            thi = t0;
-            double step = 1;
-            lo = y0 - step;
-            if (lo <= ylo)
-                lo = ylo;
-            tlo = tail(lo);
-            while ((tlo > p) == (sgn > 0) && std::isfinite(lo) && lo > ylo) {
-                hi = lo;
-                thi = tlo;
-                step *= 4;
-                lo = y0 - step;
-                if (lo <= ylo) {
-                    lo = ylo;
-                    break;
-                }
-                tlo = tail(lo);
-            }
+            if (!std::isfinite(outer) || !not_past(tail(outer)))
+                break;
+            inner = outer;
+            step *= 4;
         }
-        (void)tlo;
-        (void)thi;
+        double lo = right ? inner : outer, hi = right ? outer : inner;
         // Newton on log(tail) - log(p) with bisection safeguard.
         double y = 0.5 * (lo + hi);
         if (!std::isfinite(y))
