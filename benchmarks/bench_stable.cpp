@@ -29,8 +29,9 @@ namespace {
 constexpr std::size_t batch = 1 << 16; // samples per iteration
 
 // The output starts on a 64-byte boundary (as Eigen's AVX-512 arrays and
-// xsimd::aligned_allocator give); `misalign` shifts it by one element, as a
-// malloc'd std::vector's 16-byte alignment does for the wider SIMD stores, to
+// xsimd::aligned_allocator give); `misalign` shifts it by one element, so
+// that every full-width SIMD store straddles two cache lines (as it does for
+// half of them in a malloc'd std::vector, which is only 16-byte aligned), to
 // show that cost separately.
 template <class Real>
 void bm_levysgd(benchmark::State &st, double alpha, double beta, unsigned threads, bool misalign) {

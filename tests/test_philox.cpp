@@ -122,16 +122,21 @@ TEST_CASE("philox4x32 works with <random> distributions", "[philox]") {
     CHECK(s / 100000 == Approx(0.5).margin(0.005)); // 5.5 sigma
 }
 
-// Every x86 SIMD path this build can run: the wide-layout helpers have one
-// intrinsic branch per ISA.
-using philox_archs = std::tuple<xsimd::sse2
-#if defined(__AVX2__)
+// The default arch and every x86 path this build can run: the wide-layout
+// helpers have one intrinsic branch per ISA, and xsimd::avx (AVX without
+// AVX2) takes their generic fallback. Repeats of the default are harmless.
+using philox_archs = std::tuple<xsimd::default_arch
+#if XSIMD_WITH_SSE2
+                                ,
+                                xsimd::sse2
+#endif
+#if XSIMD_WITH_AVX
+                                ,
+                                xsimd::avx
+#endif
+#if XSIMD_WITH_AVX2
                                 ,
                                 xsimd::avx2
-#endif
-#if defined(__AVX512F__)
-                                ,
-                                xsimd::default_arch
 #endif
                                 >;
 
@@ -142,7 +147,7 @@ TEMPLATE_LIST_TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[
     using W = levysgd::detail::u64_batch<A>;
     constexpr std::size_t n = B::size, h = W::size;
     // include first blocks whose lanes straddle the 2^32 carry into counter word 1
-    // and the end of the 64-bit counter range
+    // and reach the end of the 64-bit counter range (the last wraps past 2^64)
     const std::uint64_t firsts[] = {0,
                                     1,
                                     12345,
@@ -150,7 +155,8 @@ TEMPLATE_LIST_TEST_CASE("SIMD Philox produces the scalar bits in every lane", "[
                                     (1ull << 32) - n / 2,
                                     (1ull << 40) + 17,
                                     ~0ull - 2 * n,
-                                    ~0ull - (n - 1)};
+                                    ~0ull - (n - 1),
+                                    ~0ull - 1};
     for (std::uint64_t first : firsts) {
         for (std::uint64_t stream : {0ull, 5ull, 0xffffffff00000001ull}) {
             const auto blk = levysgd::detail::philox4x32_10_batch<A>(99, stream, first);
