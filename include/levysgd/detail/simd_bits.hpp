@@ -31,8 +31,8 @@ inline xsimd::batch<float, A> from_bits(const xsimd::batch<std::uint32_t, A> &u,
 }
 
 /// 1 / x for finite, normal, nonzero x (see the scalar recip in
-/// fast_math.hpp). On AVX-512 a divide costs 8-16x the throughput of the
-/// 14-bit estimate vrcp14, and Newton steps r <- r + r (1 - x r) square its
+/// fast_math.hpp). On AVX-512 it takes the 14-bit estimate vrcp14, which
+/// does not occupy the divider, and Newton steps r <- r + r (1 - x r) square its
 /// relative error: one step for float (2^-28), two for double (2^-56), so the
 /// result is within 1 ulp. Elsewhere it divides.
 template <class T, class A>

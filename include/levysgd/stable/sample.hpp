@@ -73,16 +73,17 @@ template <class Real>
 LEVYSGD_INLINE stable_chunk_inputs<Real>
 stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk) noexcept {
     using A = simd_arch;
+    const std::uint64_t first = chunk * philox_batch_stream<A>::size;
     stable_chunk_inputs<Real> in;
     real_batch<Real> u2[2];
     if constexpr (std::is_same_v<Real, double>) {
-        const auto blk = bits.wide(chunk * u32_batch<A>::size);
+        const auto blk = bits.wide(first);
         for (std::size_t h = 0; h < 2; ++h) {
             in.u1[h] = uniform_double_wide<A>(blk.x0[h], blk.x1[h]);
             u2[h] = uniform_double_wide<A>(blk.x2[h], blk.x3[h]);
         }
     } else {
-        const auto blk = bits(chunk * u32_batch<A>::size);
+        const auto blk = bits(first);
         in.u1[0] = uniform_float_batch<A>(blk.x0);
         u2[0] = uniform_float_batch<A>(blk.x1);
         in.u1[1] = uniform_float_batch<A>(blk.x2);
