@@ -89,7 +89,7 @@ TEST_CASE("Gaussian noise with a covariance matrix: free motion has covariance S
     cov << 2.0, -0.6, -0.6, 0.5;
     const auto noise = levysgd::gaussian_noise<double>::with_covariance(cov);
     levysgd::path_options<double> opt;
-    opt.paths = 100000;
+    opt.paths = levysgd_test::sized(100000);
     opt.seed = 5;
     const double t = 3.0;
     const auto res = levysgd::simulate_paths(flat<2>{}, noise, levysgd::euler<double>(0.05),
@@ -278,7 +278,7 @@ TEST_CASE("Censored and non-finite paths are counted, never dropped or called ex
 TEST_CASE("Exit channels: a symmetric box is left through each side equally often", "[sde]") {
     const auto noise = levysgd::gaussian_noise<double>::isotropic(2, 1.0);
     levysgd::escape_options<double> opt;
-    opt.paths = 8000;
+    opt.paths = levysgd_test::sized(8000);
     opt.horizon = 100;
     const auto r = levysgd::escape_study(
         flat<2>{}, noise, levysgd::euler<double>(1e-3),

@@ -108,8 +108,12 @@ TEMPLATE_TEST_CASE("scale invariance, threads and streaming agree", "[tail]", fl
 }
 
 TEST_CASE("the estimate tracks alpha (a quick version of Fig. 3b)", "[tail]") {
-    // 20 repetitions of K1 = 100, K2 = 1000 SaS(1) draws per alpha
+    // 20 repetitions of K1 = 100, K2 = 1000 SaS(1) draws per alpha (the
+    // sanitizer build runs alpha = 0.5 and 1.5 only).
+    std::size_t case_index = 0;
     for (double a : {0.5, 1.0, 1.5, 2.0}) {
+        if (!levysgd_test::in_subset(case_index++, 2))
+            continue;
         double mean = 0;
         for (int rep = 0; rep < 20; ++rep)
             mean +=

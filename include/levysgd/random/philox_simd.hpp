@@ -134,6 +134,7 @@ template <class A> class philox_batch_stream {
     /// Blocks first, ..., first + size - 1 in the wide layout.
     LEVYSGD_INLINE philox_wide_block<A> wide(std::uint64_t first) const noexcept {
         philox_wide_block<A> b;
+        LEVYSGD_UNROLL
         for (std::size_t h = 0; h < 2; ++h) {
             // Counter = block index: word 0 = low 32 bits (the high half of the
             // lane is don't-care), word 1 = high 32 bits; 64-bit adds carry.
@@ -142,7 +143,9 @@ template <class A> class philox_batch_stream {
             b.x2[h] = s0_;
             b.x3[h] = s1_;
         }
+        LEVYSGD_UNROLL
         for (int round = 0; round < 10; ++round) {
+            LEVYSGD_UNROLL
             for (std::size_t h = 0; h < 2; ++h) { // two independent chains
                 const W p0 = mul_low32<A>(b.x0[h], philox_m0);
                 const W p1 = mul_low32<A>(b.x2[h], philox_m1);
