@@ -163,7 +163,7 @@ Eigen::MatrixXd noise_covariance(const Eigen::MatrixBase<D> &per_sample_grads, d
 
 /// Row sums 1^T lambda_l of a covariance matrix (000 eq. 3 drives parameter l
 /// with this scale).
-inline Eigen::VectorXd covariance_row_sums(const Eigen::MatrixXd &lambda) {
+template <class D> Eigen::VectorXd covariance_row_sums(const Eigen::MatrixBase<D> &lambda) {
     return lambda.rowwise().sum();
 }
 
@@ -177,10 +177,15 @@ struct hessian_comparison {
     Eigen::VectorXd c_diag;   ///< matching diagonal of Q^T C Q
 };
 
-inline hessian_comparison compare_covariance_with_hessian(const Eigen::MatrixXd &c,
-                                                          const Eigen::MatrixXd &h,
-                                                          double batch_size) {
+/// A template, so that the eigen-solver and the matrix products are compiled
+/// only where it is called: as a plain inline function they were instantiated
+/// in every translation unit including levysgd.hpp (8 of its 14 s of parsing).
+template <class DC, class DH>
+hessian_comparison compare_covariance_with_hessian(const Eigen::MatrixBase<DC> &c_in,
+                                                   const Eigen::MatrixBase<DH> &h_in,
+                                                   double batch_size) {
     constexpr std::string_view where = "levysgd::compare_covariance_with_hessian";
+    const Eigen::MatrixXd c = c_in, h = h_in;
     if (c.rows() != c.cols() || h.rows() != h.cols() || c.rows() != h.rows())
         detail::throw_shapes(where, "covariance and Hessian must be square and of one size", c, h);
     if (!(batch_size >= 1) || !std::isfinite(batch_size))
