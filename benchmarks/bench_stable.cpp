@@ -6,11 +6,16 @@
 //   build/release/benchmarks/bench_stable --benchmark_min_time=0.5          # full table
 //   build/release/benchmarks/bench_stable --benchmark_filter='alpha:1.5/beta:0'
 //       --benchmark_repetitions=5    (the targets' row, with medians)
-// With repetitions the ratio table uses the median of each benchmark.
+// With repetitions the ratio table uses the median of each benchmark. The
+// paired/ rows time levysgd and GSL alternately within each iteration and
+// report the ratio directly (counter x_gsl), the figure least disturbed by a
+// machine whose speed changes from second to second; paired_threads/ rows do
+// the same for all threads against one (counter x_one_thread).
 #include <levysgd/levysgd.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -52,6 +57,34 @@ void bm_levysgd(benchmark::State &st, double alpha, double beta, unsigned thread
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
 }
 
+// One and all threads timed alternately on the same 2^20 draws per call (the
+// order swapping every iteration), for the same reason as bm_paired. Counter:
+// x_one_thread = one-thread time / all-threads time.
+template <class Real> void bm_paired_threads(benchmark::State &st, double alpha, double beta) {
+    levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
+                                         levysgd::parameterization::S1);
+    std::vector<Real, xsimd::aligned_allocator<Real, 64>> buf(16 * (std::size_t(1) << 16));
+    using clock = std::chrono::steady_clock;
+    double t[2] = {0, 0}; // one thread, all threads
+    std::uint64_t first = 0;
+    bool one_first = true;
+    const auto run = [&](int all) {
+        const auto t0 = clock::now();
+        levysgd::sample(d, std::span<Real>(buf), 42, 0,
+                        {.first_index = first, .threads = all ? 0u : 1u});
+        benchmark::DoNotOptimize(buf.data());
+        benchmark::ClobberMemory();
+        t[all] += std::chrono::duration<double>(clock::now() - t0).count();
+        first += buf.size();
+    };
+    for (auto _ : st) {
+        run(one_first ? 0 : 1);
+        run(one_first ? 1 : 0);
+        one_first = !one_first;
+    }
+    st.counters["x_one_thread"] = t[0] / t[1];
+}
+
 #if defined(LEVYSGD_HAVE_GSL)
 void bm_gsl(benchmark::State &st, double alpha, double beta) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -68,6 +101,60 @@ void bm_gsl(benchmark::State &st, double alpha, double beta) {
         benchmark::ClobberMemory();
     }
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(batch));
+    gsl_rng_free(r);
+}
+
+// levysgd and GSL timed alternately on equal work: each iteration draws
+// `batch` samples with each (into an L2-sized buffer each), in an order that
+// swaps every iteration, so a change in the machine's speed (on the VM of
+// README "Performance" such phases last seconds) slows both sides of the
+// ratio alike. Counters: x_gsl = GSL time / levysgd time over the whole run,
+// and both rates in Msa/s.
+template <class Real> void bm_paired(benchmark::State &st, double alpha, double beta) {
+    levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
+                                         levysgd::parameterization::S1);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    std::vector<double> gbuf(batch);
+    std::vector<Real, xsimd::aligned_allocator<Real, 64>> lbuf(batch);
+    using clock = std::chrono::steady_clock;
+    double t_gsl = 0, t_lev = 0;
+    std::uint64_t first = 0;
+    bool gsl_first = true;
+    const auto run_gsl = [&] {
+        const auto t0 = clock::now();
+        if (beta == 0)
+            for (auto &x : gbuf)
+                x = gsl_ran_levy(r, 1.0, alpha);
+        else
+            for (auto &x : gbuf)
+                x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+        benchmark::DoNotOptimize(gbuf.data());
+        benchmark::ClobberMemory();
+        t_gsl += std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    const auto run_lev = [&] {
+        const auto t0 = clock::now();
+        levysgd::sample(d, std::span<Real>(lbuf), 42, 0, {.first_index = first});
+        benchmark::DoNotOptimize(lbuf.data());
+        benchmark::ClobberMemory();
+        t_lev += std::chrono::duration<double>(clock::now() - t0).count();
+        first += batch;
+    };
+    for (auto _ : st) {
+        if (gsl_first) {
+            run_gsl();
+            run_lev();
+        } else {
+            run_lev();
+            run_gsl();
+        }
+        gsl_first = !gsl_first;
+    }
+    const double n = double(st.iterations()) * double(batch);
+    st.counters["x_gsl"] = t_gsl / t_lev;
+    st.counters["gsl_Msa/s"] = n / t_gsl / 1e6;
+    st.counters["levysgd_Msa/s"] = n / t_lev / 1e6;
     gsl_rng_free(r);
 }
 #endif
@@ -120,11 +207,18 @@ class ratio_reporter : public benchmark::ConsoleReporter {
             const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
             if (r.run_type == Run::RT_Aggregate && !median)
                 continue;
-            auto it = r.counters.find("items_per_second");
-            if (it == r.counters.end())
-                continue;
             // name of the run without the _median suffix; medians win over single runs
             const std::string name = r.run_name.str();
+            for (const char *c : {"x_gsl", "x_one_thread"})
+                if (const auto px = r.counters.find(c); px != r.counters.end())
+                    if (median || !medians_.count(name))
+                        paired_[name] = double(px->second);
+            auto it = r.counters.find("items_per_second");
+            if (it == r.counters.end()) {
+                if (median)
+                    medians_.insert(name);
+                continue;
+            }
             if (median || !medians_.count(name))
                 rate_[name] = double(it->second);
             if (median)
@@ -149,6 +243,8 @@ class ratio_reporter : public benchmark::ConsoleReporter {
                         g / 1e6, g > 0 ? d1 / g : 0.0, g > 0 ? f1 / g : 0.0, d1 > 0 ? dn / d1 : 0.0,
                         f1 > 0 ? fn / f1 : 0.0, hw);
         }
+        for (const auto &[name, x] : paired_)
+            std::printf("%s (timed alternately): %.2fx\n", name.c_str(), x);
         const double mis = rate("levysgd/double/alpha:1.5/beta:0/threads:1/misaligned");
         const double al = rate("levysgd/double/alpha:1.5/beta:0/threads:1");
         if (mis > 0 && al > 0)
@@ -185,7 +281,7 @@ class ratio_reporter : public benchmark::ConsoleReporter {
     static constexpr double betas[] = {0.0, 0.5};
 
   private:
-    std::map<std::string, double> rate_;
+    std::map<std::string, double> rate_, paired_;
     std::set<std::string> medians_;
 };
 
@@ -211,6 +307,16 @@ int main(int argc, char **argv) {
                 ->UseRealTime();
         }
     }
+#if defined(LEVYSGD_HAVE_GSL)
+    benchmark::RegisterBenchmark("paired/double/alpha:1.5/beta:0", bm_paired<double>, 1.5, 0.0);
+    benchmark::RegisterBenchmark("paired/float/alpha:1.5/beta:0", bm_paired<float>, 1.5, 0.0);
+#endif
+    benchmark::RegisterBenchmark("paired_threads/double/alpha:1.5/beta:0",
+                                 bm_paired_threads<double>, 1.5, 0.0)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("paired_threads/float/alpha:1.5/beta:0", bm_paired_threads<float>,
+                                 1.5, 0.0)
+        ->UseRealTime();
     benchmark::RegisterBenchmark("levysgd/double/alpha:1.5/beta:0/threads:1/misaligned",
                                  bm_levysgd<double>, 1.5, 0.0, 1u, true);
     benchmark::RegisterBenchmark("std::normal_distribution<double>/mt19937_64", bm_std_normal);

@@ -17,7 +17,7 @@ TEST_CASE("Float escape studies: OU variance, exits, determinism", "[sde][float]
                                           V1f(0.0f));
     const auto noise = levysgd::gaussian_noise<float>::isotropic(1, 0.8f);
     levysgd::path_options<float> po;
-    po.paths = 20000;
+    po.paths = levysgd_test::sized(20000);
     po.seed = 3;
     const auto s =
         levysgd::simulate_paths(ou, noise, levysgd::euler<float>(0.01f), V1f(0.0f), 6.0f, po);
@@ -25,7 +25,8 @@ TEST_CASE("Float escape studies: OU variance, exits, determinism", "[sde][float]
     const Eigen::ArrayXf x = s.states.row(0).array();
     const double var = double((x - x.mean()).square().sum()) / double(x.size() - 1);
     // scheme: sigma^2 dt / (1 - (1 - dt)^2) = 0.32 / 0.995 (t = 6 is stationary)
-    CHECK(var == Approx(0.64 * 0.01 / (1 - 0.99 * 0.99)).epsilon(4 * std::sqrt(2.0 / 20000)));
+    CHECK(var ==
+          Approx(0.64 * 0.01 / (1 - 0.99 * 0.99)).epsilon(4 * std::sqrt(2.0 / double(po.paths))));
 
     const auto dw = levysgd::double_well(-1.0f, 0.0f, 1.0f, 2.0f);
     const levysgd::stable_noise<float> levy(1, 1.5f, 0.3f);

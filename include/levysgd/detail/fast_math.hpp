@@ -187,28 +187,71 @@ template <> struct fast_math_constants<float> {
     }
 };
 
-/// Natural log for positive, finite, normal x.
-template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T &x) noexcept {
+/// x = 2^e m with m in (sqrt(1/2), sqrt(2)], e integral (both as T).
+template <class T> struct log_parts { T m, e; };
+
+/// log_parts of a positive, finite, normal x from its bits: the mantissa in
+/// [1, 2) and the exponent read through the 2^52 (2^23) trick, then m halved
+/// where it exceeds sqrt(2). The default of the log_reduce hook.
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE log_parts<T> log_reduce_bits(const T &x) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     const auto bits = to_bits(x, bits_tag{});
     using U = decltype(bits);
-    // mantissa in [1, 2), exponent read through the 2^52 (2^23) trick
     T m = from_bits((bits & U(C::mant_mask)) | U(C::exp_mask_one), x, bits_tag{});
     T e = from_bits((bits >> C::mant_bits) | U(C::magic_int_bits), x, bits_tag{}) -
           T(C::magic_int + C::bias);
     const auto big = m > T(real(std::numbers::sqrt2_v<real>));
     m = select(big, m * T(real(0.5)), m);
     e = select(big, e + T(real(1)), e);
+    return {m, e};
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE log_parts<double> log_reduce(double x, bits_tag) noexcept {
+    return log_reduce_bits(x);
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE log_parts<float> log_reduce(float x, bits_tag) noexcept {
+    return log_reduce_bits(x);
+}
+
+/// y 2^k for integral k with 2^(k-1) a normal number, from t, whose low
+/// mantissa bits hold k + C::bias - 1 added to the rounding constant (see
+/// exp_reduce). The default of the scale_pow2 hook: exact unless y 2^k
+/// overflows (then +inf).
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T scale_pow2_bits(const T &y, const T &t) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto tb = to_bits(t, bits_tag{});
+    using U = decltype(tb);
+    const auto magic_bits = to_bits(T(C::round_magic), bits_tag{});
+    const T half_scale = // 2^(k-1)
+        from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1))) << C::mant_bits,
+                  y, bits_tag{});
+    return (half_scale * y) * T(real(2));
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double scale_pow2(double y, double, double t,
+                                                     bits_tag) noexcept {
+    return scale_pow2_bits(y, t);
+}
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE float scale_pow2(float y, float, float t, bits_tag) noexcept {
+    return scale_pow2_bits(y, t);
+}
+
+/// Natural log for positive, finite, normal x.
+template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_log(const T &x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto [m, e] = log_reduce(x, bits_tag{});
     const T s = (m - T(real(1))) * recip(m + T(real(1)), bits_tag{}); // m - 1 exact
     const T log_m = s * C::log_c(s * s);
     return e * T(C::ln2_hi) + (e * T(C::ln2_lo) + log_m);
 }
 
 /// Range reduction shared by fast_expm1 and fast_exp: for x clamped to
-/// [lo, high], x = k ln2 + r with |r| <= ln2/2; p = expm1(r) and
-/// half_scale = 2^(k-1) (built from k's bits in the rounding constant).
-template <class T> struct exp_parts { T k, p, half_scale; };
+/// [lo, high], x = k ln2 + r with |r| <= ln2/2; p = expm1(r), and t holds k
+/// in its low bits (for scale_pow2).
+template <class T> struct exp_parts { T k, p, t; };
 template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE exp_parts<T> exp_reduce(const T &x, const T &lo) noexcept {
     using real = scalar_of_t<T>;
@@ -218,13 +261,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE exp_parts<T> exp_reduce(const T &x, const T &
     const T k = t - T(C::round_magic); // nearest integer to x / ln 2
     const T r = (xc - k * T(C::ln2_hi)) - k * T(C::ln2_lo);
     const T p = r * C::expm1_c(r); // expm1(r), |r| <= ln2/2
-    const auto tb = to_bits(t, bits_tag{});
-    using U = decltype(tb);
-    const auto magic_bits = to_bits(T(C::round_magic), bits_tag{});
-    const T half_scale =
-        from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1))) << C::mant_bits,
-                  x, bits_tag{});
-    return {k, p, half_scale};
+    return {k, p, t};
 }
 
 /// expm1(x) for any x: +inf above the overflow threshold, -1 far below 0.
@@ -232,7 +269,7 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T &x) n
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     const auto e = exp_reduce(x, T(C::expm1_low));
-    const T scaled = (e.half_scale * (e.p + T(real(1)))) * T(real(2)) - T(real(1));
+    const T scaled = scale_pow2(e.p + T(real(1)), e.k, e.t, bits_tag{}) - T(real(1));
     const T res = select(e.k == T(real(0)), e.p, scaled); // no cancellation for |x| < ln2/2
     return select(x > T(C::expm1_high), T(C::infinity),
                   select(x < T(C::expm1_low), T(real(-1)), res));
@@ -244,7 +281,7 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_exp(const T &x) noe
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
     const auto e = exp_reduce(x, T(C::exp_low));
-    const T res = (e.half_scale * (e.p + T(real(1)))) * T(real(2));
+    const T res = scale_pow2(e.p + T(real(1)), e.k, e.t, bits_tag{});
     return select(x > T(C::expm1_high), T(C::infinity), select(x < T(C::exp_low), T(real(0)), res));
 }
 

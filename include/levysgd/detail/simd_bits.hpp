@@ -3,6 +3,7 @@
 // (found by ADL through bits_tag).
 
 #include <cstdint>
+#include <numbers>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -53,6 +54,54 @@ inline xsimd::batch<T, A> recip(const xsimd::batch<T, A> &x, bits_tag) noexcept 
     }
 #endif
     return B(T(1)) / x;
+}
+
+/// log_reduce on batches: on AVX-512, vgetmant / vgetexp give the mantissa
+/// in [1, 2) and the exponent in two instructions, and masked operations move
+/// m > sqrt(2) down an octave; the same (m, e) as the bit version, exactly.
+template <class T, class A>
+inline log_parts<xsimd::batch<T, A>> log_reduce(const xsimd::batch<T, A> &x, bits_tag) noexcept {
+    using B = xsimd::batch<T, A>;
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        constexpr T sqrt2 = std::numbers::sqrt2_v<T>;
+        if constexpr (std::is_same_v<T, double>) {
+            __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+            __m512d e = _mm512_getexp_pd(x);
+            const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(sqrt2), _CMP_GT_OQ);
+            m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
+            e = _mm512_mask_add_pd(e, big, e, _mm512_set1_pd(1.0));
+            return {B(m), B(e)};
+        } else {
+            __m512 m = _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+            __m512 e = _mm512_getexp_ps(x);
+            const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(sqrt2), _CMP_GT_OQ);
+            m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
+            e = _mm512_mask_add_ps(e, big, e, _mm512_set1_ps(1.0f));
+            return {B(m), B(e)};
+        }
+    }
+#endif
+    return log_reduce_bits(x);
+}
+
+/// scale_pow2 on batches: on AVX-512 one vscalef computes y 2^k (exact, +inf
+/// on overflow), instead of building 2^(k-1) from the bits of t and two
+/// multiplications.
+template <class T, class A>
+inline xsimd::batch<T, A> scale_pow2(const xsimd::batch<T, A> &y, const xsimd::batch<T, A> &k,
+                                     const xsimd::batch<T, A> &t, bits_tag) noexcept {
+    using B = xsimd::batch<T, A>;
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (std::is_same_v<T, double>)
+            return B(_mm512_scalef_pd(y, k));
+        else
+            return B(_mm512_scalef_ps(y, k));
+    }
+#endif
+    (void)k;
+    return scale_pow2_bits(y, t);
 }
 
 } // namespace levysgd::detail
