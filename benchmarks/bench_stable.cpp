@@ -86,17 +86,22 @@ template <class Real> void bm_paired_threads(benchmark::State &st, double alpha,
 }
 
 #if defined(LEVYSGD_HAVE_GSL)
+// GSL's symmetric generator for beta = 0, the skewed one otherwise.
+void gsl_fill(gsl_rng *r, std::vector<double> &buf, double alpha, double beta) {
+    if (beta == 0)
+        for (auto &x : buf)
+            x = gsl_ran_levy(r, 1.0, alpha);
+    else
+        for (auto &x : buf)
+            x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+}
+
 void bm_gsl(benchmark::State &st, double alpha, double beta) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 42);
     std::vector<double> buf(batch);
     for (auto _ : st) {
-        if (beta == 0)
-            for (auto &x : buf)
-                x = gsl_ran_levy(r, 1.0, alpha);
-        else
-            for (auto &x : buf)
-                x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+        gsl_fill(r, buf, alpha, beta);
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
     }
@@ -123,12 +128,7 @@ template <class Real> void bm_paired(benchmark::State &st, double alpha, double 
     bool gsl_first = true;
     const auto run_gsl = [&] {
         const auto t0 = clock::now();
-        if (beta == 0)
-            for (auto &x : gbuf)
-                x = gsl_ran_levy(r, 1.0, alpha);
-        else
-            for (auto &x : gbuf)
-                x = gsl_ran_levy_skew(r, 1.0, alpha, beta);
+        gsl_fill(r, gbuf, alpha, beta);
         benchmark::DoNotOptimize(gbuf.data());
         benchmark::ClobberMemory();
         t_gsl += std::chrono::duration<double>(clock::now() - t0).count();

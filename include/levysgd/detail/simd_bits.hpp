@@ -57,29 +57,23 @@ inline xsimd::batch<T, A> recip(const xsimd::batch<T, A> &x, bits_tag) noexcept 
 }
 
 /// log_reduce on batches: on AVX-512, vgetmant / vgetexp give the mantissa
-/// in [1, 2) and the exponent in two instructions, and masked operations move
-/// m > sqrt(2) down an octave; the same (m, e) as the bit version, exactly.
+/// in [1, 2) and the exponent in two instructions (m > sqrt(2) then moves
+/// down an octave); the same (m, e) as the bit version, exactly.
 template <class T, class A>
 inline log_parts<xsimd::batch<T, A>> log_reduce(const xsimd::batch<T, A> &x, bits_tag) noexcept {
     using B = xsimd::batch<T, A>;
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-        constexpr T sqrt2 = std::numbers::sqrt2_v<T>;
+        B m, e;
         if constexpr (std::is_same_v<T, double>) {
-            __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
-            __m512d e = _mm512_getexp_pd(x);
-            const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(sqrt2), _CMP_GT_OQ);
-            m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
-            e = _mm512_mask_add_pd(e, big, e, _mm512_set1_pd(1.0));
-            return {B(m), B(e)};
+            m = B(_mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src));
+            e = B(_mm512_getexp_pd(x));
         } else {
-            __m512 m = _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
-            __m512 e = _mm512_getexp_ps(x);
-            const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(sqrt2), _CMP_GT_OQ);
-            m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
-            e = _mm512_mask_add_ps(e, big, e, _mm512_set1_ps(1.0f));
-            return {B(m), B(e)};
+            m = B(_mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src));
+            e = B(_mm512_getexp_ps(x));
         }
+        const auto big = m > B(std::numbers::sqrt2_v<T>);
+        return {xsimd::select(big, m * B(T(0.5)), m), xsimd::select(big, e + B(T(1)), e)};
     }
 #endif
     return log_reduce_bits(x);
