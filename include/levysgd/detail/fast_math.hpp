@@ -11,8 +11,9 @@
 // expm1 <= 6 ulp, sin <= 4 ulp, cos <= 2 eps absolute (it loses relative
 // accuracy only where cos -> 0 near pi/2, where callers use it absolutely).
 //
-// Bit access to batches goes through overloads found by ADL on bits_tag,
-// declared in detail/simd_bits.hpp; the scalar ones are here.
+// Bit access, recip, log_reduce and scale_pow2 on batches go through
+// overloads found by ADL on bits_tag, declared in detail/simd_bits.hpp; the
+// scalar ones are here.
 
 #include <cstddef>
 #include <cstdint>

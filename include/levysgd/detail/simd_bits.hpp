@@ -1,6 +1,7 @@
 #pragma once
-// Bit access and reciprocals on xsimd batches for the fast_math.hpp kernels
-// (found by ADL through bits_tag).
+// Bit access, reciprocals, log argument reduction and power-of-two scaling
+// on xsimd batches for the fast_math.hpp kernels (found by ADL through
+// bits_tag); AVX-512 builds use its dedicated instructions for the last three.
 
 #include <cstdint>
 #include <numbers>
