@@ -95,6 +95,12 @@ TEST_CASE("noise covariance of 000 eq. (2), its row sums, and C = H/B in the eig
         2 * h / b + 0.1 * Eigen::MatrixXd::Identity(5, 5), h, b);
     CHECK(cmp2.pearson == Approx(1.0).epsilon(1e-10));
     CHECK(cmp2.slope > 2.0);
+    // Any Eigen matrix-like argument: a diagonal H given as a DiagonalWrapper
+    const Eigen::VectorXd hd = (Eigen::VectorXd(4) << 0.5, 1.0, 2.0, 4.0).finished();
+    const Eigen::MatrixXd hdense = hd.asDiagonal();
+    const auto cmp_diag = levysgd::compare_covariance_with_hessian(hdense / b, hd.asDiagonal(), b);
+    CHECK(cmp_diag.slope == Approx(1.0).epsilon(1e-12));
+    CHECK((levysgd::covariance_row_sums(hd.asDiagonal()) - hd).norm() == 0);
     // an unrelated C: correlation far from 1
     Eigen::MatrixXd r = Eigen::MatrixXd::Random(5, 5);
     const auto cmp3 = levysgd::compare_covariance_with_hessian(r * r.transpose(), h, b);

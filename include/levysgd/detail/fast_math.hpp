@@ -111,8 +111,8 @@ template <> struct fast_math_constants<double> {
     static constexpr double round_magic = 0x1.8p52; // 1.5 * 2^52: round to nearest integer
     static constexpr double ln2_hi = 0x1.62e42fee00000p-1;
     static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
-    static constexpr double expm1_low = -40;               // below: expm1 = -1 in double
-    static constexpr double exp_low = -708;                // below: exp is subnormal (flushed to 0)
+    static constexpr double expm1_low = -40; // below: expm1 = -1 in double
+    static constexpr double exp_low = -708;  // below: flushed to 0 (exp(-708) = 1.5 DBL_MIN)
     static constexpr double expm1_high = 709.782712893384; // above: overflow
     static constexpr double infinity = __builtin_huge_val();
     // Polynomials: near-minimax (Chebyshev) fits from tests/scripts/fit_fast_math.py
@@ -162,7 +162,7 @@ template <> struct fast_math_constants<float> {
     static constexpr float ln2_hi = 0x1.62e400p-1f;
     static constexpr float ln2_lo = 0x1.7f7d1cp-20f;
     static constexpr float expm1_low = -18;
-    static constexpr float exp_low = -87;
+    static constexpr float exp_low = -86.98f; // k >= -125, so 2^(k-1) is normal
     static constexpr float expm1_high = 88.72283f;
     static constexpr float infinity = __builtin_huge_valf();
     template <class T> LEVYSGD_HOST_DEVICE static LEVYSGD_INLINE T log_c(const T &x) noexcept {
@@ -217,8 +217,8 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE log_parts<float> log_reduce(float x, bits_tag
 
 /// y 2^k for integral k with 2^(k-1) a normal number, from t, whose low
 /// mantissa bits hold k + C::bias - 1 added to the rounding constant (see
-/// exp_reduce). The default of the scale_pow2 hook: exact unless y 2^k
-/// overflows (then +inf).
+/// exp_reduce). The default of the scale_pow2 hook: 2 y is exact, so the one
+/// rounding is that of the product, as in vscalef; +inf on overflow.
 template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T scale_pow2_bits(const T &y, const T &t) noexcept {
     using real = scalar_of_t<T>;
@@ -229,7 +229,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T scale_pow2_bits(const T &y, const T &t) noe
     const T half_scale = // 2^(k-1)
         from_bits((tb - magic_bits + U(static_cast<typename C::uint>(C::bias - 1))) << C::mant_bits,
                   y, bits_tag{});
-    return (half_scale * y) * T(real(2));
+    return (y * T(real(2))) * half_scale;
 }
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE double scale_pow2(double y, double, double t,
                                                      bits_tag) noexcept {
@@ -276,8 +276,9 @@ template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_expm1(const T &x) n
                   select(x < T(C::expm1_low), T(real(-1)), res));
 }
 
-/// exp(x) for any x: +inf above the overflow threshold; results below the
-/// smallest normal number are flushed to 0.
+/// exp(x) for any x: +inf above the overflow threshold; x below exp_low
+/// (-708 in double, -86.98 in float, where exp(x) is still about 1.5 times
+/// the smallest normal number) gives 0.
 template <class T> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T fast_exp(const T &x) noexcept {
     using real = scalar_of_t<T>;
     using C = fast_math_constants<real>;
