@@ -15,6 +15,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -57,31 +58,48 @@ void bm_levysgd(benchmark::State &st, double alpha, double beta, unsigned thread
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
 }
 
-// One and all threads timed alternately on the same 2^20 draws per call (the
-// order swapping every iteration), for the same reason as bm_paired. Counter:
-// x_one_thread = one-thread time / all-threads time.
+// Times a() and b() alternately over the benchmark's iterations, the order
+// swapping every iteration, so that a change in the machine's speed (on the
+// VM of README "Performance" such phases last seconds) slows both alike.
+// Returns the summed seconds of a and of b.
+template <class A, class B>
+std::array<double, 2> time_alternately(benchmark::State &st, A &&a, B &&b) {
+    using clock = std::chrono::steady_clock;
+    std::array<double, 2> t{0, 0};
+    const auto timed = [](auto &f, double &acc) {
+        const auto t0 = clock::now();
+        f();
+        acc += std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    bool a_first = true;
+    for (auto _ : st) {
+        if (a_first) {
+            timed(a, t[0]);
+            timed(b, t[1]);
+        } else {
+            timed(b, t[1]);
+            timed(a, t[0]);
+        }
+        a_first = !a_first;
+    }
+    return t;
+}
+
+// One and all threads timed alternately on the same 2^20 draws per call.
+// Counter: x_one_thread = one-thread time / all-threads time.
 template <class Real> void bm_paired_threads(benchmark::State &st, double alpha, double beta) {
     levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
                                          levysgd::parameterization::S1);
     std::vector<Real, xsimd::aligned_allocator<Real, 64>> buf(16 * (std::size_t(1) << 16));
-    using clock = std::chrono::steady_clock;
-    double t[2] = {0, 0}; // one thread, all threads
     std::uint64_t first = 0;
-    bool one_first = true;
-    const auto run = [&](int all) {
-        const auto t0 = clock::now();
-        levysgd::sample(d, std::span<Real>(buf), 42, 0,
-                        {.first_index = first, .threads = all ? 0u : 1u});
+    const auto run = [&](unsigned threads) {
+        levysgd::sample(d, std::span<Real>(buf), 42, 0, {.first_index = first, .threads = threads});
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
-        t[all] += std::chrono::duration<double>(clock::now() - t0).count();
         first += buf.size();
     };
-    for (auto _ : st) {
-        run(one_first ? 0 : 1);
-        run(one_first ? 1 : 0);
-        one_first = !one_first;
-    }
+    const auto t = time_alternately(
+        st, [&] { run(1); }, [&] { run(0); });
     st.counters["x_one_thread"] = t[0] / t[1];
 }
 
@@ -109,11 +127,9 @@ void bm_gsl(benchmark::State &st, double alpha, double beta) {
     gsl_rng_free(r);
 }
 
-// levysgd and GSL timed alternately on equal work: each iteration draws
-// `batch` samples with each (into an L2-sized buffer each), in an order that
-// swaps every iteration, so a change in the machine's speed (on the VM of
-// README "Performance" such phases last seconds) slows both sides of the
-// ratio alike. Counters: x_gsl = GSL time / levysgd time over the whole run,
+// levysgd and GSL timed alternately (time_alternately) on equal work: each
+// iteration draws `batch` samples with each, into an L2-sized buffer each.
+// Counters: x_gsl = GSL time / levysgd time over the whole run,
 // and both rates in Msa/s.
 template <class Real> void bm_paired(benchmark::State &st, double alpha, double beta) {
     levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
@@ -122,35 +138,21 @@ template <class Real> void bm_paired(benchmark::State &st, double alpha, double 
     gsl_rng_set(r, 42);
     std::vector<double> gbuf(batch);
     std::vector<Real, xsimd::aligned_allocator<Real, 64>> lbuf(batch);
-    using clock = std::chrono::steady_clock;
-    double t_gsl = 0, t_lev = 0;
     std::uint64_t first = 0;
-    bool gsl_first = true;
-    const auto run_gsl = [&] {
-        const auto t0 = clock::now();
-        gsl_fill(r, gbuf, alpha, beta);
-        benchmark::DoNotOptimize(gbuf.data());
-        benchmark::ClobberMemory();
-        t_gsl += std::chrono::duration<double>(clock::now() - t0).count();
-    };
-    const auto run_lev = [&] {
-        const auto t0 = clock::now();
-        levysgd::sample(d, std::span<Real>(lbuf), 42, 0, {.first_index = first});
-        benchmark::DoNotOptimize(lbuf.data());
-        benchmark::ClobberMemory();
-        t_lev += std::chrono::duration<double>(clock::now() - t0).count();
-        first += batch;
-    };
-    for (auto _ : st) {
-        if (gsl_first) {
-            run_gsl();
-            run_lev();
-        } else {
-            run_lev();
-            run_gsl();
-        }
-        gsl_first = !gsl_first;
-    }
+    const auto t = time_alternately(
+        st,
+        [&] {
+            gsl_fill(r, gbuf, alpha, beta);
+            benchmark::DoNotOptimize(gbuf.data());
+            benchmark::ClobberMemory();
+        },
+        [&] {
+            levysgd::sample(d, std::span<Real>(lbuf), 42, 0, {.first_index = first});
+            benchmark::DoNotOptimize(lbuf.data());
+            benchmark::ClobberMemory();
+            first += batch;
+        });
+    const double t_gsl = t[0], t_lev = t[1];
     const double n = double(st.iterations()) * double(batch);
     st.counters["x_gsl"] = t_gsl / t_lev;
     st.counters["gsl_Msa/s"] = n / t_gsl / 1e6;
