@@ -11,8 +11,8 @@
 // report the ratio directly (counter x_gsl), the figure least disturbed by a
 // machine whose speed changes from second to second; paired_threads/ rows do
 // the same for all threads against one (counter x_one_thread), and
-// paired_threads/reference/ gives the speed-up the machine itself allows for
-// register-only work on the same thread pool.
+// paired_threads/reference/ gives a reference speed-up: register-only work
+// on the same thread pool.
 #include <levysgd/levysgd.hpp>
 
 #include <benchmark/benchmark.h>
@@ -46,7 +46,8 @@ void bm_levysgd(benchmark::State &st, double alpha, double beta, unsigned thread
     levysgd::stable_distribution<Real> d(Real(alpha), Real(beta), 1, 0,
                                          levysgd::parameterization::S1);
     // 2^20 draws per call for one and for all threads alike, so the speed-up
-    // compares equal work and thread start-up (~0.2 ms here) is amortised.
+    // compares equal work and waking the pool's workers (60-140 us on the README machine) is
+    // amortised.
     const std::size_t n = 16 * batch;
     std::vector<Real, xsimd::aligned_allocator<Real, 64>> storage(n + 1);
     const std::span<Real> buf(storage.data() + (misalign ? 1 : 0), n);
@@ -105,23 +106,28 @@ template <class Real> void bm_paired_threads(benchmark::State &st, double alpha,
     st.counters["x_one_thread"] = t[0] / t[1];
 }
 
-// The machine's own ceiling for the thread speed-up, timed like
-// bm_paired_threads: register-only work (eight independent FMA chains per
-// item on SIMD batches, no memory traffic) over 2^15 items, split by the
-// same pool and piece rule as sample() (detail::parallel_ranges). On a VM
-// whose host does not give the second vCPU a full core, this falls below 2
-// as well, so the sampler's x_one_thread can be read against it.
+// A reference for the thread speed-up, timed like bm_paired_threads:
+// register-only work (eight independent multiply-add chains per item on
+// SIMD batches, fused by GCC; no memory traffic) over 2^15 items, split by
+// the same pool and piece rule as sample() (detail::parallel_ranges). It
+// includes the pool's cost but not the sampler's memory traffic, and on a VM
+// whose host does not give the second vCPU a full core it falls below 2 as
+// well, so the sampler's x_one_thread can be read against it.
 void bm_paired_threads_reference(benchmark::State &st) {
     using B = xsimd::batch<double>;
     constexpr std::size_t items = std::size_t(1) << 15;
-    constexpr int steps = 256; // ~1200 cycles per item: ~10 ms per one-thread call
+    constexpr int steps = 256; // ~10 ms per one-thread call on the README machine
     std::vector<double> sink(items);
+    alignas(64) std::array<double, B::size> iota{};
+    for (std::size_t j = 0; j < iota.size(); ++j)
+        iota[j] = double(j);
+    const B lane = B::load_aligned(iota.data());
     const auto run = [&](unsigned threads) {
         levysgd::detail::parallel_ranges(items, threads, 4096, [&](std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) {
-                std::array<B, 8> acc;
-                for (std::size_t j = 0; j < acc.size(); ++j)
-                    acc[j] = B(1.0 + 1e-9 * double(i + j));
+                std::array<B, 8> acc{};
+                for (std::size_t j = 0; j < acc.size(); ++j) // distinct lanes: no scalarising
+                    acc[j] = B(1.0 + 1e-9 * double(i + j)) + B(1e-12) * lane;
                 const B m(0.999999999), c(1e-9);
                 for (int k = 0; k < steps; ++k)
                     for (auto &a : acc)

@@ -4,7 +4,7 @@
 //
 // Workers live in one process-wide pool, created on first use with
 // hardware_concurrency() - 1 threads that wait idle between jobs: starting a
-// thread costs ~0.2 ms on the machines we measure, as much as drawing 10^4
+// thread cost ~0.2 ms on the development VMs we measured, as much as drawing 10^4
 // samples.
 // A call made while the pool is busy (another user thread is sampling)
 // starts its own threads instead, so concurrent callers never wait on each
