@@ -8,6 +8,8 @@
 #include <numbers>
 #include <vector>
 
+#include <Eigen/QR>
+
 #include "levysgd_catch.hpp"
 
 using levysgd_test::message_of;
@@ -279,6 +281,10 @@ TEST_CASE("levy_metastability: 003 Theorems 1-2", "[theory]") {
     const Eigen::VectorXd pi = ip.stationary();
     CHECK((ip.generator().transpose() * pi).cwiseAbs().maxCoeff() < 1e-14);
     CHECK((pi.array() > 0).all());
+    CHECK(std::abs(pi.sum() - 1) < 1e-14);
+    // another Eigen solver gives the same law
+    const Eigen::VectorXd pi_qr = ip.stationary<Eigen::ColPivHouseholderQR<Eigen::MatrixXd>>();
+    CHECK((pi_qr - pi).cwiseAbs().maxCoeff() < 1e-14);
     // from a polynomial_well's critical points
     const levysgd::polynomial_well<double> w(m3, s3);
     const levysgd::levy_metastability from_w(w, a, 0.05);
