@@ -65,7 +65,7 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     CHECK_THAT(message(0, 0, 1, 0),
                Catch::Matchers::Contains("alpha") && Catch::Matchers::Contains("got 0"));
     CHECK_THAT(message(2.5, 0, 1, 0),
-               Catch::Matchers::Contains("alpha must be in (0, 2], got 2.5"));
+               Catch::Matchers::Contains("alpha must be in (0, 2] and not subnormal, got 2.5"));
     CHECK_THAT(message(-1, 0, 1, 0), Catch::Matchers::Contains("alpha"));
     CHECK_THAT(message(nan, 0, 1, 0),
                Catch::Matchers::Contains("alpha") && Catch::Matchers::Contains("nan"));
@@ -80,6 +80,91 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     CHECK_THAT(message(1.5, 0, 1, -inf), Catch::Matchers::Contains("location"));
     CHECK(message(2, -1, 1e-300, 1e300) == "no exception");
     CHECK_THROWS_AS(stable_distribution<float>(0.f, 0.f, 1.f, 0.f, P), std::invalid_argument);
+    // subnormal alpha: 1/alpha would overflow
+    CHECK_THAT(message(std::numeric_limits<double>::denorm_min(), 0, 1, 0),
+               Catch::Matchers::Contains("alpha must be in (0, 2] and not subnormal"));
+    CHECK_THROWS_AS(stable_distribution<float>(1e-40f, 0.f, 1.f, 0.f, P), std::invalid_argument);
+    // an S0 location beyond the type's range (|zeta| = 6366 at alpha = 0.9999)
+    CHECK_THAT(message(0.9999, 1, 1e305, 0),
+               Catch::Matchers::Contains("scale must keep the S0 location") &&
+                   Catch::Matchers::Contains("within the range of double") &&
+                   Catch::Matchers::Contains("got 9.99999"));
+    try {
+        stable_distribution<float>(1.0001f, 1.f, 1e36f, 0.f, P);
+        FAIL("no exception");
+    } catch (const std::invalid_argument &e) {
+        CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("range of float"));
+    }
+    CHECK_THROWS_AS(stable_distribution<float>(0.9999f, 1.f, 1e35f, 0.f, parameterization::S0),
+                    std::invalid_argument); // the support edge 6.4e38 > FLT_MAX
+    CHECK(stable_distribution<float>(1.0001f, 1.f, 1e30f, 0.f, P).location_s0() < -6e33f);
+}
+
+TEMPLATE_TEST_CASE("the smallest normal alpha samples without NaN", "[stable][edge]", float,
+                   double) {
+    const TestType a = std::numeric_limits<TestType>::min();
+    for (TestType b : {TestType(-1), TestType(0), TestType(0.5), TestType(1)}) {
+        const stable_distribution<TestType> d(a, b, 1, 0, parameterization::S1);
+        std::vector<TestType> x(1 << 14);
+        levysgd::sample(d, std::span<TestType>(x), 1, 2);
+        CHECK(std::none_of(x.begin(), x.end(), [](TestType v) { return std::isnan(v); }));
+        philox4x32 eng(1, 2);
+        for (int i = 0; i < 1000; ++i)
+            REQUIRE_FALSE(std::isnan(d(eng)));
+    }
+}
+
+namespace {
+// The words of one Philox block, as a standard engine: sample `index` of a
+// stream is drawn from block `index` (double), so d(block_engine) gives it
+// at any index, also past the 2^62 blocks philox4x32 itself reaches.
+struct block_engine {
+    using result_type = std::uint32_t;
+    levysgd::philox_block b;
+    int k = 0;
+    static constexpr result_type min() { return 0; }
+    static constexpr result_type max() { return ~result_type{0}; }
+    result_type operator()() { return b[static_cast<std::size_t>(k++ % 4)]; }
+};
+} // namespace
+
+TEST_CASE("bulk sampling reaches the last index of a stream and refuses to wrap",
+          "[stable][edge]") {
+    constexpr std::uint64_t top = std::numeric_limits<std::uint64_t>::max(); // index 2^64 - 1
+    const stable_distribution<double> d(1.5, 0.3, 2, 1, parameterization::S1);
+    std::vector<double> tail(16), longer(24);
+    levysgd::sample(d, std::span<double>(tail), 5, 6, {.first_index = top - 15});
+    levysgd::sample(d, std::span<double>(longer), 5, 6, {.first_index = top - 23});
+    CHECK(std::equal(tail.begin(), tail.end(), longer.begin() + 8));
+    for (std::uint64_t i = 0; i < 16; ++i) {
+        block_engine e{levysgd::philox_bits(5, 6, top - 15 + i)};
+        const double x = d(e);
+        CHECK(std::fabs(x - tail[i]) <= 1e-12 * (std::fabs(x) + 1));
+    }
+    std::vector<double> last(1);
+    levysgd::sample(d, std::span<double>(last), 5, 6, {.first_index = top});
+    CHECK(last[0] == tail[15]);
+    // [2^64 - 7, 2^64 + 1) wraps: refused before anything is written
+    std::vector<double> out(8, -7.0);
+    try {
+        levysgd::sample(d, std::span<double>(out), 5, 6, {.first_index = top - 6});
+        FAIL("no exception");
+    } catch (const std::invalid_argument &e) {
+        CHECK_THAT(std::string(e.what()),
+                   Catch::Matchers::Contains("first_index") && Catch::Matchers::Contains("2^64") &&
+                       Catch::Matchers::Contains("out.size() = 8") &&
+                       Catch::Matchers::Contains("got 18446744073709551609"));
+    }
+    CHECK(std::all_of(out.begin(), out.end(), [](double v) { return v == -7.0; }));
+    std::vector<float> f(3);
+    CHECK_THROWS_AS(levysgd::sample(stable_distribution<float>(1.2f, 0, 1, 0, parameterization::S0),
+                                    std::span<float>(f), 1, 1, {.first_index = top - 1}),
+                    std::invalid_argument);
+    const std::vector<float> fa{1.2f, 1.2f, 1.2f}, fs{1.f};
+    CHECK_THROWS_AS(levysgd::sample_coordinates<float>(fa, fs, 0, parameterization::S0,
+                                                       std::span<float>(f), 1, 1,
+                                                       {.first_index = top - 1}),
+                    std::invalid_argument);
 }
 
 TEST_CASE("stable_distribution is a <random> distribution", "[stable]") {
@@ -283,6 +368,97 @@ TEMPLATE_TEST_CASE("per-coordinate alphas match the one-alpha sampler at the sam
     philox4x32 eng(8, 1);
     eng.set_position(engine_position_of(5, is_float));
     CHECK(std::fabs(d5(eng) - out[5]) <= tol * (std::fabs(out[5]) + 2));
+}
+
+TEMPLATE_TEST_CASE("per-coordinate S1 next to alpha = 1 keeps the location shift accurate",
+                   "[stable][coordinates]", float, double) {
+    // |zeta| = 0.25 * 6366 at alpha = 0.9999: S1 draws sit near -scale zeta.
+    // tan(pi alpha / 2) of a rounded argument would be off by ~2e-4 relative
+    // in float (1e-7 in double at alpha = 1 - 1e-9); the CMS zeta = -beta
+    // ce/se is accurate to a few ulp.
+    const bool is_float = std::is_same_v<TestType, float>;
+    std::vector<TestType> alpha{TestType(0.9999), TestType(1.0001), TestType(0.999),
+                                TestType(1.001)};
+    if (!is_float) {
+        alpha.push_back(TestType(1 - 1e-9));
+        alpha.push_back(TestType(1 + 1e-9));
+    }
+    const std::size_t m = alpha.size(), reps = 64;
+    std::vector<TestType> a(m * reps), sc(m * reps), out(m * reps);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        a[i] = alpha[i % m];
+        sc[i] = TestType(1 + i % 3);
+    }
+    levysgd::sample_coordinates<TestType>(a, sc, TestType(0.25), parameterization::S1, out, 4, 2);
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const stable_distribution<TestType> d(a[i], TestType(0.25), sc[i], 0, parameterization::S1);
+        philox4x32 eng(4, 2);
+        eng.set_position(engine_position_of(i, is_float));
+        const TestType x = d(eng);
+        worst = std::max(worst, double(std::fabs(x - out[i])) / (std::fabs(double(x)) + sc[i]));
+    }
+    CHECK(worst <= (is_float ? 1e-5 : 1e-12));
+}
+
+TEMPLATE_TEST_CASE("per-coordinate draws stay on a one-sided support", "[stable][coordinates]",
+                   float, double) {
+    const std::size_t n = 8192;
+    std::vector<TestType> a(n), sc(n), out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        a[i] = TestType(0.3 + 0.68 * double(i % 17) / 16); // 0.3 .. 0.98
+        sc[i] = TestType(0.5 + double(i % 4));
+    }
+    for (TestType b : {TestType(1), TestType(-1)})
+        for (auto p : {parameterization::S0, parameterization::S1}) {
+            levysgd::sample_coordinates<TestType>(a, sc, b, p, out, 7, 3);
+            std::size_t outside = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const stable_distribution<TestType> d(a[i], b, sc[i], 0, p);
+                outside += out[i] < d.min() || out[i] > d.max();
+            }
+            CHECK(outside == 0);
+        }
+}
+
+TEMPLATE_TEST_CASE("per-coordinate sampling is bit-identical for any threads and chunking",
+                   "[stable][coordinates][determinism]", float, double) {
+    const std::size_t n = 300001; // several pieces per thread at any width
+    std::vector<TestType> a(n), ref(n), out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        a[i] = TestType(0.4 + 1.6 * double(i % 101) / 100);
+    const std::vector<TestType> sc{TestType(1.5)};
+    const std::span<const TestType> ac(a), scc(sc);
+    levysgd::sample_coordinates<TestType>(ac, scc, TestType(0.3), parameterization::S1, ref, 2, 9);
+    for (unsigned t : {0u, 2u, 3u, 64u}) {
+        levysgd::sample_coordinates<TestType>(ac, scc, TestType(0.3), parameterization::S1, out, 2,
+                                              9, {.threads = t});
+        REQUIRE(out == ref);
+    }
+    // [0, k) then [k, n) with first_index = k (and the matching alphas)
+    const std::size_t k = 12347;
+    std::fill(out.begin(), out.end(), TestType(0));
+    const std::span<TestType> o(out);
+    levysgd::sample_coordinates<TestType>(ac.first(k), scc, TestType(0.3), parameterization::S1,
+                                          o.first(k), 2, 9);
+    levysgd::sample_coordinates<TestType>(ac.subspan(k), scc, TestType(0.3), parameterization::S1,
+                                          o.subspan(k), 2, 9, {.first_index = k, .threads = 0});
+    REQUIRE(out == ref);
+}
+
+TEST_CASE("a threaded call from inside a threaded call runs nested, with the same values",
+          "[stable][determinism]") {
+    const stable_distribution<double> d(1.7, -0.4, 1, 0, parameterization::S0);
+    const std::size_t outer = 16, inner = 70000; // inner: enough for two threads
+    std::vector<double> ref(outer * inner), got(outer * inner);
+    for (std::size_t j = 0; j < outer; ++j)
+        levysgd::sample(d, std::span<double>(ref).subspan(j * inner, inner), 3, j);
+    levysgd::detail::parallel_ranges(outer, 0, 1, [&](std::size_t b, std::size_t e) {
+        for (std::size_t j = b; j < e; ++j)
+            levysgd::sample(d, std::span<double>(got).subspan(j * inner, inner), 3, j,
+                            {.threads = 0});
+    });
+    REQUIRE(got == ref);
 }
 
 TEST_CASE("sample_coordinates validates sizes and every parameter", "[stable][validation]") {

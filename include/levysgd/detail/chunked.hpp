@@ -7,9 +7,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <string>
 
 #include "parallel.hpp"
+#include "validate.hpp"
 
 namespace levysgd::detail {
 
@@ -25,8 +28,16 @@ void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, 
     const std::size_t n = out.size();
     if (n == 0)
         return;
+    // A stream has 2^64 indices: [first, first + n) must not wrap. Checked
+    // before anything is written; below, nothing computes first + n.
+    constexpr std::uint64_t max_index = std::numeric_limits<std::uint64_t>::max();
+    if (std::uint64_t{n - 1} > max_index - first)
+        throw_invalid("levysgd bulk sampling", "first_index", first,
+                      "+ out.size() must not exceed 2^64, the length of a stream (out.size() = " +
+                          std::to_string(n) + ")");
+    const std::uint64_t last = first + (n - 1); // stream index of out[n - 1]
     const std::uint64_t c_begin = first / K;
-    const std::uint64_t c_end = (first + n + K - 1) / K;
+    const std::uint64_t c_end = last / K + 1;
     const std::size_t n_chunks = static_cast<std::size_t>(c_end - c_begin);
     parallel_ranges(n_chunks, threads, 4096, [&](std::size_t cb, std::size_t ce) {
         alignas(64) std::array<Real, K> buf;
@@ -39,7 +50,7 @@ void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, 
             const std::uint64_t start = chunk * K; // stream index of the chunk's lane 0
             const std::size_t lo = start < first ? static_cast<std::size_t>(first - start) : 0;
             const std::size_t hi =
-                static_cast<std::size_t>(std::min<std::uint64_t>(K, first + n - start));
+                static_cast<std::size_t>(std::min<std::uint64_t>(K - 1, last - start) + 1);
             Real *dst = out.data() + static_cast<std::size_t>(start + lo - first);
             if (lo == 0 && hi == K) {
                 chunk_fn(chunk, cur, dst, std::size_t{0}, K, false);

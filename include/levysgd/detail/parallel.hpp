@@ -4,11 +4,12 @@
 //
 // Workers live in one process-wide pool, created on first use with
 // hardware_concurrency() - 1 threads that wait idle between jobs: starting a
-// thread cost ~0.2 ms on the development VMs we measured, as much as drawing 10^4
-// samples.
-// A call made while the pool is busy (another user thread is sampling)
-// starts its own threads instead, so concurrent callers never wait on each
-// other.
+// thread cost ~0.2 ms on the development VMs we measured, as much as drawing
+// 10^4 samples. A call never allocates or starts threads: it uses at most
+// hardware_concurrency() threads, and a call made while the pool is busy
+// (another user thread is sampling) or from inside a pool job (a nested
+// call) runs its pieces on the calling thread alone, so concurrent callers
+// never wait on each other and a nested call never re-enters the pool.
 
 #include <algorithm>
 #include <atomic>
@@ -31,6 +32,9 @@ inline unsigned resolve_threads(unsigned requested) noexcept {
 
 /// One job: `pieces` work items taken through an atomic counter by the caller
 /// and up to `helpers` pool workers.
+/// True on a thread while it runs pieces of a pool job (caller or worker).
+inline thread_local bool in_pool_job = false;
+
 struct pool_job {
     void (*run_piece)(void *ctx, std::size_t piece) = nullptr;
     void *ctx = nullptr;
@@ -39,8 +43,11 @@ struct pool_job {
     unsigned helpers = 0;
 
     void work() noexcept {
+        const bool outer = in_pool_job;
+        in_pool_job = true;
         for (std::size_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < pieces;)
             run_piece(ctx, p);
+        in_pool_job = outer;
     }
 };
 
@@ -120,15 +127,20 @@ class worker_pool {
 };
 
 /// Calls fn(begin, end) on disjoint ranges covering [0, n), on at most
-/// `threads` threads and with no thread given fewer than `min_per_thread`
-/// items (so small n runs inline). The range is cut into pieces handed out
-/// through an atomic counter, so a worker that joins late only takes fewer
-/// pieces. The calling thread works too. fn must not throw.
+/// `threads` threads (and at most hardware_concurrency()), with no thread
+/// given fewer than `min_per_thread` items (so small n runs inline). The
+/// range is cut into pieces handed out through an atomic counter, so a worker
+/// that joins late only takes fewer pieces. The calling thread works too.
+/// When the pool is busy, or the call comes from inside a pool job, the
+/// calling thread runs all the pieces. The pieces depend only on n and the
+/// thread count t = min(threads, hardware threads, n / min_per_thread).
+/// fn must not throw.
 template <class Fn>
 void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread, Fn &&fn) {
     const std::size_t by_size =
         std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread));
-    const std::size_t t = std::min<std::size_t>(resolve_threads(threads), by_size);
+    const std::size_t t =
+        std::min({std::size_t{resolve_threads(threads)}, std::size_t{resolve_threads(0)}, by_size});
     if (t <= 1) {
         fn(std::size_t{0}, n);
         return;
@@ -145,14 +157,8 @@ void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread
         auto *x = static_cast<ctx_t *>(c);
         (*x->fn)(x->n * p / x->pieces, x->n * (p + 1) / x->pieces);
     };
-    if (worker_pool::instance().size() >= t - 1 && worker_pool::instance().try_run(job))
-        return;
-    // Pool busy or too small for the request: threads of our own.
-    std::vector<std::jthread> own;
-    own.reserve(t - 1);
-    for (std::size_t i = 1; i < t; ++i)
-        own.emplace_back([&job] { job.work(); });
-    job.work();
+    if (in_pool_job || !worker_pool::instance().try_run(job))
+        job.work(); // nested call, or the pool is busy with another caller's job
 }
 
 } // namespace levysgd::detail

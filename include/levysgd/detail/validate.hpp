@@ -3,6 +3,7 @@
 // names the function, the parameter and the offending value.
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -19,11 +20,18 @@ template <class V>
     throw std::invalid_argument(os.str());
 }
 
+/// alpha in (0, 2] and a normal number: for a subnormal alpha, 1/alpha
+/// overflows (and in float is out of range already in the double constants).
+template <class Real> constexpr bool valid_stable_alpha(Real alpha) noexcept {
+    return alpha >= std::numeric_limits<Real>::min() && alpha <= Real(2);
+}
+inline constexpr std::string_view stable_alpha_requirement = "must be in (0, 2] and not subnormal";
+
 template <class Real>
 inline void check_stable_parameters(std::string_view where, Real alpha, Real beta, Real scale,
                                     Real location) {
-    if (!(alpha > Real(0) && alpha <= Real(2)))
-        throw_invalid(where, "alpha", alpha, "must be in (0, 2]");
+    if (!valid_stable_alpha(alpha))
+        throw_invalid(where, "alpha", alpha, stable_alpha_requirement);
     if (!(beta >= Real(-1) && beta <= Real(1)))
         throw_invalid(where, "beta", beta, "must be in [-1, 1]");
     if (!(scale > Real(0) && std::isfinite(scale)))

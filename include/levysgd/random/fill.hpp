@@ -26,7 +26,10 @@ namespace levysgd {
 struct fill_options {
     /// Index of out[0] in the stream (see sample_options::first_index).
     std::uint64_t first_index = 0;
-    /// Worker threads (0 = all hardware threads). Results do not depend on it.
+    /// Threads (0 = all hardware threads; at most that many are used).
+    /// Results do not depend on it. The first threaded call creates a worker
+    /// pool; no call after it allocates or starts a thread (a call made while
+    /// another one uses the pool runs on the calling thread alone).
     unsigned threads = 1;
 };
 

@@ -147,8 +147,8 @@ template <class Real> Real sgd_limit_scale(Real eta, Real sigma, Real alpha) {
         detail::throw_invalid(where, "eta", eta, "must be finite and > 0");
     if (!(sigma >= Real(0) && std::isfinite(sigma)))
         detail::throw_invalid(where, "sigma", sigma, "must be finite and >= 0");
-    if (!(alpha > Real(0) && alpha <= Real(2)))
-        detail::throw_invalid(where, "alpha", alpha, "must be in (0, 2]");
+    if (!detail::valid_stable_alpha(alpha))
+        detail::throw_invalid(where, "alpha", alpha, detail::stable_alpha_requirement);
     return std::pow(eta, (alpha - Real(1)) / alpha) * sigma;
 }
 

@@ -375,9 +375,9 @@ class stable_noise {
             detail::throw_invalid(where, "scale.size()", scale_.size(),
                                   "must equal alpha.size() = " + std::to_string(alpha_.size()));
         for (std::size_t l = 0; l < alpha_.size(); ++l) {
-            if (!(alpha_[l] > Real(0) && alpha_[l] <= Real(2)))
+            if (!detail::valid_stable_alpha(alpha_[l]))
                 detail::throw_invalid(where, "alpha[" + std::to_string(l) + "]", alpha_[l],
-                                      "must be in (0, 2]");
+                                      detail::stable_alpha_requirement);
             if (!(scale_[l] >= Real(0) && std::isfinite(scale_[l])))
                 detail::throw_invalid(where, "scale[" + std::to_string(l) + "]", scale_[l],
                                       "must be finite and >= 0");

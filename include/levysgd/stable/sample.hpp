@@ -8,7 +8,8 @@
 //   float  sample i:                   u1, u2 = words 2(i%2), 2(i%2)+1 of block i/2.
 // So `d(philox4x32(seed, stream))` called repeatedly gives samples 0, 1, 2, ...
 // of `sample(d, out, seed, stream)` (equal to rounding: the scalar path uses
-// libm, the SIMD path xsimd's functions). Within one build the bulk output is
+// the same detail/fast_math.hpp functions, but scalar arithmetic where the bulk
+// path uses SIMD hooks and FMAs). Within one build the bulk output is
 // bit-identical for any thread count, chunking and `first_index` split.
 
 #include <algorithm>
@@ -38,7 +39,10 @@ struct sample_options {
     /// Index of out[0] in the stream: sampling [0, n) in one call or as
     /// [0, k) and then [k, n) with first_index = k gives the same values.
     std::uint64_t first_index = 0;
-    /// Worker threads (0 = all hardware threads). Results do not depend on it.
+    /// Threads (0 = all hardware threads; at most that many are used).
+    /// Results do not depend on it. The first threaded call creates a worker
+    /// pool; no call after it allocates or starts a thread (a call made while
+    /// another one uses the pool runs on the calling thread alone).
     unsigned threads = 1;
 };
 
@@ -122,13 +126,18 @@ template <class B> B even_or_odd_lanes(const B &a0, const B &a1, std::size_t par
     return B::load_aligned(outv.data());
 }
 
-/// S1 -> S0 location shift for scale s, location 0, per lane:
-/// beta s tan(pi a/2) (a != 1), beta (2/pi) s log s (a == 1).
-template <class B> B s1_location_shift(const B &a, const B &beta, const B &s) noexcept {
+/// S1 variate for scale s, location 0, per lane, from the standard S0 variate
+/// z: s (z - zeta) (a != 1; zeta = -beta ce/se from the CMS coefficients,
+/// accurate next to a = 1, where tan(pi a/2) of a rounded argument is not),
+/// s z + beta (2/pi) s log s (a == 1, where the coefficients hold zeta = 0).
+template <class B> B s1_from_s0(const B &z, const B &zeta, const B &a, const B &beta, const B &s) {
     using R = typename B::value_type;
-    const B t = xsimd::tan(B(std::numbers::pi_v<R> / 2) * a);
-    return xsimd::select(a == B(R(1)), beta * B(R(2) / std::numbers::pi_v<R>) * s * xsimd::log(s),
-                         beta * s * t);
+    B x = s * (z - zeta);
+    const auto one = a == B(R(1));
+    if (xsimd::any(one))
+        x = xsimd::select(
+            one, xsimd::fma(beta * B(R(2) / std::numbers::pi_v<R>) * s, xsimd::log(s), x), x);
+    return x;
 }
 
 /// The chunk loop shared by sample() and sample_coordinates(): Philox blocks
@@ -221,9 +230,9 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     if (!(beta >= Real(-1) && beta <= Real(1)))
         detail::throw_invalid(where, "beta", beta, "must be in [-1, 1]");
     for (std::size_t i = 0; i < n; ++i)
-        if (!(alpha[i] > Real(0) && alpha[i] <= Real(2)))
+        if (!detail::valid_stable_alpha(alpha[i]))
             detail::throw_invalid(where, "alpha[" + std::to_string(i) + "]", alpha[i],
-                                  "must be in (0, 2]");
+                                  detail::stable_alpha_requirement);
     for (std::size_t i = 0; i < scale.size(); ++i)
         if (!(scale[i] > Real(0) && std::isfinite(scale[i])))
             detail::throw_invalid(where, "scale[" + std::to_string(i) + "]", scale[i],
@@ -233,6 +242,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     constexpr std::size_t W = B::size;
     constexpr std::size_t K = detail::stable_chunk<Real>;
     const bool s1 = p == parameterization::S1;
+    const bool one_sided = beta == Real(1) || beta == Real(-1);
     const B vbeta(beta);
     detail::for_each_stable_chunk(
         out, seed, stream, opt, beta == Real(0),
@@ -270,11 +280,25 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
             detail::stable_chunk_s0<Real, decltype(sym)::value>(
                 in, [&](int half) -> const auto & { return k[half]; }, z);
             const B a[2] = {a0, a1};
+            B zeta[2]; // in output order, like z
+            if constexpr (std::is_same_v<Real, double>) {
+                zeta[0] = k[0].zeta;
+                zeta[1] = k[1].zeta;
+            } else {
+                detail::interleave(k[0].zeta, k[1].zeta, zeta[0], zeta[1]);
+            }
             for (std::size_t h = 0; h < 2; ++h) {
                 const B s = B::load_unaligned(s_ptr + h * W);
-                B x = s * z[h];
-                if (s1)
-                    x = x + detail::s1_location_shift(a[h], vbeta, s);
+                B x = s1 ? detail::s1_from_s0(z[h], zeta[h], a[h], vbeta, s) : s * z[h];
+                // alpha < 1, |beta| = 1: a half line, which rounding must not
+                // leave (as sample() clamps): x >= 0 (S1) or x >= s zeta (S0)
+                // for beta = 1, mirrored for beta = -1.
+                if (one_sided) {
+                    const B edge = s1 ? B(Real(0)) : s * zeta[h];
+                    const auto below = a[h] < B(Real(1));
+                    x = xsimd::select(below, beta > 0 ? xsimd::max(x, edge) : xsimd::min(x, edge),
+                                      x);
+                }
                 x.store_unaligned(dst + h * W);
             }
         });

@@ -12,6 +12,7 @@
 #include <numbers>
 #include <ostream>
 #include <random>
+#include <sstream>
 
 #include "../detail/validate.hpp"
 #include "../random/urbg_bits.hpp"
@@ -174,16 +175,30 @@ template <std::floating_point Real> class stable_distribution {
         if (p.param() == parameterization::S1)
             loc0 =
                 (a == 1.0) ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l - s * kd.zeta;
+        // The S0 location (and a support edge) must be representable in Real:
+        // near alpha = 1 |zeta| is large (6366 at alpha = 0.9999), and a
+        // scale near the top of float's range takes scale zeta beyond it.
+        const auto representable = [&](double v, const char *what) {
+            if (!(std::fabs(v) <= double(std::numeric_limits<Real>::max()))) {
+                std::ostringstream os;
+                os.precision(17);
+                os << "must keep the " << what << " (" << v << " for these alpha, beta, scale"
+                   << " and location) within the range of "
+                   << (std::same_as<Real, float> ? "float" : "double");
+                detail::throw_invalid("levysgd::stable_distribution", "scale", s, os.str());
+            }
+            return Real(v);
+        };
         plan.mul = p.scale();
-        plan.add = Real(loc0);
+        plan.add = representable(loc0, "S0 location");
         constexpr Real inf = std::numeric_limits<Real>::infinity();
         plan.lower = -inf;
         plan.upper = inf;
         // alpha < 1, |beta| = 1: standard S0 support starts at zeta = -beta tan(pi a/2).
         if (a < 1.0 && b == 1.0)
-            plan.lower = Real(loc0 + s * kd.zeta);
+            plan.lower = representable(loc0 + s * kd.zeta, "support edge");
         if (a < 1.0 && b == -1.0)
-            plan.upper = Real(loc0 + s * kd.zeta);
+            plan.upper = representable(loc0 + s * kd.zeta, "support edge");
         return plan;
     }
 
