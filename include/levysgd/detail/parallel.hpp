@@ -22,12 +22,19 @@
 
 namespace levysgd::detail {
 
-/// Number of threads for a request: 0 means std::thread::hardware_concurrency().
+/// std::thread::hardware_concurrency() (at least 1), read once: glibc reads
+/// it from /sys on every call, which costs as much as a few hundred draws.
+inline unsigned hardware_threads() noexcept {
+    static const unsigned hw = [] {
+        const unsigned h = std::thread::hardware_concurrency();
+        return h == 0 ? 1u : h;
+    }();
+    return hw;
+}
+
+/// Number of threads for a request: 0 means hardware_threads().
 inline unsigned resolve_threads(unsigned requested) noexcept {
-    if (requested != 0)
-        return requested;
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1u : hw;
+    return requested != 0 ? requested : hardware_threads();
 }
 
 /// One job: `pieces` work items taken through an atomic counter by the caller
@@ -56,7 +63,7 @@ class worker_pool {
     /// The process-wide pool. It is never destroyed (its idle workers end with
     /// the process), so sampling from static destructors stays valid.
     static worker_pool &instance() {
-        static worker_pool *pool = new worker_pool(std::max(1u, resolve_threads(0)) - 1);
+        static worker_pool *pool = new worker_pool(hardware_threads() - 1);
         return *pool;
     }
 
@@ -139,8 +146,9 @@ template <class Fn>
 void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread, Fn &&fn) {
     const std::size_t by_size =
         std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread));
-    const std::size_t t =
-        std::min({std::size_t{resolve_threads(threads)}, std::size_t{resolve_threads(0)}, by_size});
+    const std::size_t t = threads == 1 ? 1
+                                       : std::min({std::size_t{resolve_threads(threads)},
+                                                   std::size_t{hardware_threads()}, by_size});
     if (t <= 1) {
         fn(std::size_t{0}, n);
         return;
