@@ -5,8 +5,10 @@
 // has, and calls made while another thread holds the pool are all checked.
 #include <levysgd/levysgd.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <thread>
@@ -21,14 +23,22 @@ void *counted_alloc(std::size_t n, std::size_t align) {
     allocations.fetch_add(1, std::memory_order_relaxed);
     if (n == 0)
         n = 1;
-    void *p = nullptr;
-    if (align <= alignof(std::max_align_t)) {
-        p = std::malloc(n);
-    } else {
-        n = (n + align - 1) / align * align; // aligned_alloc wants a multiple
-        p = std::aligned_alloc(align, n);
-    }
-    return p;
+    if (align <= alignof(std::max_align_t))
+        return std::malloc(n);
+    if (n > SIZE_MAX - (align - 1))
+        return nullptr;
+#if defined(_MSC_VER)
+    return _aligned_malloc(n, align);
+#else
+    return std::aligned_alloc(align, (n + align - 1) / align * align); // a multiple of align
+#endif
+}
+void aligned_free(void *p) noexcept {
+#if defined(_MSC_VER)
+    _aligned_free(p);
+#else
+    std::free(p);
+#endif
 }
 } // namespace
 
@@ -50,16 +60,28 @@ void *operator new(std::size_t n, std::align_val_t a) {
     throw std::bad_alloc();
 }
 void *operator new[](std::size_t n, std::align_val_t a) { return operator new(n, a); }
+void *operator new(std::size_t n, std::align_val_t a, const std::nothrow_t &) noexcept {
+    return counted_alloc(n, static_cast<std::size_t>(a));
+}
+void *operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t &) noexcept {
+    return counted_alloc(n, static_cast<std::size_t>(a));
+}
 void *operator new(std::size_t n, const std::nothrow_t &) noexcept { return counted_alloc(n, 0); }
 void *operator new[](std::size_t n, const std::nothrow_t &) noexcept { return counted_alloc(n, 0); }
 void operator delete(void *p) noexcept { std::free(p); }
 void operator delete[](void *p) noexcept { std::free(p); }
 void operator delete(void *p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
-void operator delete(void *p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void *p, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete[](void *p, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete(void *p, std::size_t, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete[](void *p, std::size_t, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete(void *p, std::align_val_t, const std::nothrow_t &) noexcept {
+    aligned_free(p);
+}
+void operator delete[](void *p, std::align_val_t, const std::nothrow_t &) noexcept {
+    aligned_free(p);
+}
 void operator delete(void *p, const std::nothrow_t &) noexcept { std::free(p); }
 void operator delete[](void *p, const std::nothrow_t &) noexcept { std::free(p); }
 
@@ -74,8 +96,10 @@ template <class F> std::size_t allocations_in(F &&f) {
 TEMPLATE_TEST_CASE("bulk sampling allocates nothing per call", "[stable][random][alloc]", float,
                    double) {
     using levysgd::parameterization;
-    // enough for two threads to take pieces (4096 SIMD chunks each)
-    const std::size_t n = levysgd_test::sized(std::size_t(1) << 18, 2);
+    // enough for two threads to take pieces (4096 SIMD chunks each) on every path
+    const std::size_t n =
+        2 * 4096 *
+        std::max(levysgd::detail::fill_chunk<TestType>, levysgd::detail::stable_chunk<TestType>);
     std::vector<TestType> out(n), alpha(n, TestType(1.3)), scale{TestType(2)};
     const levysgd::stable_distribution<TestType> sym(TestType(1.5), 0, 1, 0, parameterization::S1);
     const levysgd::stable_distribution<TestType> skew(TestType(0.7), TestType(0.5), 2, 1,
@@ -103,21 +127,24 @@ TEST_CASE("a call made while another thread holds the pool allocates nothing and
           "[stable][alloc]") {
     using levysgd::parameterization;
     const levysgd::stable_distribution<double> d(1.2, 0.1, 1, 0, parameterization::S0);
-    const std::size_t n = std::size_t(1) << 17; // two threads' worth
+    const std::size_t n = 2 * 4096 * levysgd::detail::stable_chunk<double>; // two threads' worth
     std::vector<double> big(n), mine(n), ref(n);
     levysgd::sample(d, std::span<double>(ref), 8, 8, {.threads = 1});
+    levysgd::sample(d, std::span<double>(big), 7, 7, {.threads = 0}); // creates the pool
     std::atomic<bool> stop{false};
     std::thread other([&] { // keeps the pool busy most of the time
         while (!stop.load())
             levysgd::sample(d, std::span<double>(big), 7, 7, {.threads = 0});
     });
     std::size_t allocated = 0;
+    bool same = true;
     for (std::size_t round = 0; round < levysgd_test::sized(20, 4); ++round) {
         allocated += allocations_in(
             [&] { levysgd::sample(d, std::span<double>(mine), 8, 8, {.threads = 0}); });
-        REQUIRE(mine == ref);
+        same = same && mine == ref;
     }
     stop = true;
     other.join();
+    CHECK(same);
     CHECK(allocated == 0);
 }

@@ -4,6 +4,7 @@
 #include <levysgd/levysgd.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -95,8 +96,17 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     } catch (const std::invalid_argument &e) {
         CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("range of float"));
     }
-    CHECK_THROWS_AS(stable_distribution<float>(0.9999f, 1.f, 1e35f, 0.f, parameterization::S0),
-                    std::invalid_argument); // the support edge 6.4e38 > FLT_MAX
+    // a support edge beyond the type's range rounds to infinity (no clamp needed)
+    CHECK(stable_distribution<float>(0.9999f, 1.f, 1e35f, 0.f, parameterization::S0).min() ==
+          -std::numeric_limits<float>::infinity());
+    CHECK(stable_distribution<double>(0.9999, 1, 1e305, 0, parameterization::S0).min() ==
+          -std::numeric_limits<double>::infinity());
+    // the param_type refuses what the distribution would: param() stays consistent
+    using PT = stable_distribution<float>::param_type;
+    CHECK_THROWS_AS(PT(1.0001f, 1.f, 1e36f, 0.f, P), std::invalid_argument);
+    stable_distribution<float> keep(1.5f, 0.f, 1.f, 0.f, P);
+    CHECK_THROWS_AS(keep.param(PT(1.0001f, 1.f, 1e36f, 0.f, P)), std::invalid_argument);
+    CHECK(keep.alpha() == 1.5f);
     CHECK(stable_distribution<float>(1.0001f, 1.f, 1e30f, 0.f, P).location_s0() < -6e33f);
 }
 
@@ -151,7 +161,8 @@ TEST_CASE("bulk sampling reaches the last index of a stream and refuses to wrap"
         FAIL("no exception");
     } catch (const std::invalid_argument &e) {
         CHECK_THAT(std::string(e.what()),
-                   Catch::Matchers::Contains("first_index") && Catch::Matchers::Contains("2^64") &&
+                   Catch::Matchers::Contains("levysgd::sample: first_index") &&
+                       Catch::Matchers::Contains("2^64") &&
                        Catch::Matchers::Contains("out.size() = 8") &&
                        Catch::Matchers::Contains("got 18446744073709551609"));
     }
@@ -403,21 +414,29 @@ TEMPLATE_TEST_CASE("per-coordinate S1 next to alpha = 1 keeps the location shift
 
 TEMPLATE_TEST_CASE("per-coordinate draws stay on a one-sided support", "[stable][coordinates]",
                    float, double) {
+    // Small alpha puts S1 draws below ulp(zeta), so Z0 - zeta rounds across
+    // the edge unless clamped. The S0 edge s zeta uses the lane's zeta in Real
+    // arithmetic, d.min() the one rounded from double: a few ulp apart.
     const std::size_t n = 8192;
     std::vector<TestType> a(n), sc(n), out(n);
     for (std::size_t i = 0; i < n; ++i) {
-        a[i] = TestType(0.3 + 0.68 * double(i % 17) / 16); // 0.3 .. 0.98
+        a[i] = TestType(0.05 + 0.9 * double(i % 19) / 18); // 0.05 .. 0.95
         sc[i] = TestType(0.5 + double(i % 4));
     }
+    const TestType ulps = 8 * std::numeric_limits<TestType>::epsilon();
     for (TestType b : {TestType(1), TestType(-1)})
         for (auto p : {parameterization::S0, parameterization::S1}) {
             levysgd::sample_coordinates<TestType>(a, sc, b, p, out, 7, 3);
-            std::size_t outside = 0;
+            std::size_t outside = 0, on_edge = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const stable_distribution<TestType> d(a[i], b, sc[i], 0, p);
-                outside += out[i] < d.min() || out[i] > d.max();
+                const TestType edge = b > 0 ? d.min() : d.max();
+                const TestType slack = p == parameterization::S1 ? 0 : ulps * std::fabs(edge);
+                outside += b > 0 ? out[i] < edge - slack : out[i] > edge + slack;
+                on_edge += std::fabs(out[i] - edge) <= slack;
             }
             CHECK(outside == 0);
+            CHECK(on_edge > 0); // the clamp was exercised
         }
 }
 
@@ -448,16 +467,24 @@ TEMPLATE_TEST_CASE("per-coordinate sampling is bit-identical for any threads and
 
 TEST_CASE("a threaded call from inside a threaded call runs nested, with the same values",
           "[stable][determinism]") {
+    // inner calls large enough to use threads on their own (4096 chunks per thread)
     const stable_distribution<double> d(1.7, -0.4, 1, 0, parameterization::S0);
-    const std::size_t outer = 16, inner = 70000; // inner: enough for two threads
+    const std::size_t outer = 8, inner = 2 * 4096 * levysgd::detail::stable_chunk<double>;
     std::vector<double> ref(outer * inner), got(outer * inner);
     for (std::size_t j = 0; j < outer; ++j)
         levysgd::sample(d, std::span<double>(ref).subspan(j * inner, inner), 3, j);
+    std::atomic<int> foreign{0}; // inner pieces run by another thread than their outer piece
     levysgd::detail::parallel_ranges(outer, 0, 1, [&](std::size_t b, std::size_t e) {
-        for (std::size_t j = b; j < e; ++j)
+        const auto me = std::this_thread::get_id();
+        for (std::size_t j = b; j < e; ++j) {
             levysgd::sample(d, std::span<double>(got).subspan(j * inner, inner), 3, j,
                             {.threads = 0});
+            levysgd::detail::parallel_ranges(inner, 0, 1, [&](std::size_t, std::size_t) {
+                foreign += std::this_thread::get_id() != me;
+            });
+        }
     });
+    CHECK(foreign == 0);
     REQUIRE(got == ref);
 }
 

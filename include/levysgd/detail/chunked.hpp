@@ -10,6 +10,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "parallel.hpp"
 #include "validate.hpp"
@@ -23,8 +24,8 @@ namespace levysgd::detail {
 /// before chunk_fn for chunk c, so the out-of-order core overlaps the random
 /// bits of the next chunk with the long dependency chains of this one.
 template <std::size_t K, class Real, class PrepFn, class ChunkFn>
-void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, PrepFn &&prep_fn,
-                    ChunkFn &&chunk_fn) {
+void for_each_chunk(std::string_view where, std::span<Real> out, std::uint64_t first,
+                    unsigned threads, PrepFn &&prep_fn, ChunkFn &&chunk_fn) {
     const std::size_t n = out.size();
     if (n == 0)
         return;
@@ -32,7 +33,7 @@ void for_each_chunk(std::span<Real> out, std::uint64_t first, unsigned threads, 
     // before anything is written; below, nothing computes first + n.
     constexpr std::uint64_t max_index = std::numeric_limits<std::uint64_t>::max();
     if (std::uint64_t{n - 1} > max_index - first)
-        throw_invalid("levysgd bulk sampling", "first_index", first,
+        throw_invalid(where, "first_index", first,
                       "+ out.size() must not exceed 2^64, the length of a stream (out.size() = " +
                           std::to_string(n) + ")");
     const std::uint64_t last = first + (n - 1); // stream index of out[n - 1]

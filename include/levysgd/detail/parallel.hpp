@@ -37,11 +37,11 @@ inline unsigned resolve_threads(unsigned requested) noexcept {
     return requested != 0 ? requested : hardware_threads();
 }
 
-/// One job: `pieces` work items taken through an atomic counter by the caller
-/// and up to `helpers` pool workers.
 /// True on a thread while it runs pieces of a pool job (caller or worker).
 inline thread_local bool in_pool_job = false;
 
+/// One job: `pieces` work items taken through an atomic counter by the caller
+/// and up to `helpers` pool workers.
 struct pool_job {
     void (*run_piece)(void *ctx, std::size_t piece) = nullptr;
     void *ctx = nullptr;
@@ -133,22 +133,21 @@ class worker_pool {
     std::vector<std::thread> workers_; // never joined: the pool lives as long as the process
 };
 
-/// Calls fn(begin, end) on disjoint ranges covering [0, n), on at most
-/// `threads` threads (and at most hardware_concurrency()), with no thread
+/// Calls fn(begin, end) on disjoint ranges covering [0, n), with no thread
 /// given fewer than `min_per_thread` items (so small n runs inline). The
-/// range is cut into pieces handed out through an atomic counter, so a worker
-/// that joins late only takes fewer pieces. The calling thread works too.
-/// When the pool is busy, or the call comes from inside a pool job, the
-/// calling thread runs all the pieces. The pieces depend only on n and the
-/// thread count t = min(threads, hardware threads, n / min_per_thread).
-/// fn must not throw.
+/// range is cut into 16 t pieces, t = min(threads, n / min_per_thread),
+/// handed out through an atomic counter, so a worker that joins late only
+/// takes fewer pieces; the pieces depend only on n, `threads` and
+/// min_per_thread, never on the machine. They run on the calling thread and
+/// at most min(t, hardware threads) - 1 pool workers; the calling thread
+/// runs them all when the pool is busy or the call comes from inside a pool
+/// job. fn must not throw.
 template <class Fn>
 void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread, Fn &&fn) {
     const std::size_t by_size =
         std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread));
-    const std::size_t t = threads == 1 ? 1
-                                       : std::min({std::size_t{resolve_threads(threads)},
-                                                   std::size_t{hardware_threads()}, by_size});
+    const std::size_t t =
+        threads == 1 ? 1 : std::min(std::size_t{resolve_threads(threads)}, by_size);
     if (t <= 1) {
         fn(std::size_t{0}, n);
         return;
@@ -160,13 +159,13 @@ void parallel_ranges(std::size_t n, unsigned threads, std::size_t min_per_thread
     pool_job job;
     job.ctx = &ctx;
     job.pieces = ctx.pieces;
-    job.helpers = static_cast<unsigned>(t - 1);
+    job.helpers = static_cast<unsigned>(std::min<std::size_t>(t, hardware_threads()) - 1);
     job.run_piece = [](void *c, std::size_t p) {
         auto *x = static_cast<ctx_t *>(c);
         (*x->fn)(x->n * p / x->pieces, x->n * (p + 1) / x->pieces);
     };
-    if (in_pool_job || !worker_pool::instance().try_run(job))
-        job.work(); // nested call, or the pool is busy with another caller's job
+    if (job.helpers == 0 || in_pool_job || !worker_pool::instance().try_run(job))
+        job.work(); // one hardware thread, a nested call, or the pool is busy
 }
 
 } // namespace levysgd::detail

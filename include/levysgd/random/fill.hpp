@@ -118,7 +118,7 @@ void fill(std::span<Real> out, std::uint64_t seed, std::uint64_t stream = 0,
           fill_options opt = {}) {
     const detail::philox_batch_stream<detail::fill_arch> bits(seed, stream);
     detail::for_each_chunk<detail::fill_chunk<Real>>(
-        out, opt.first_index, opt.threads,
+        "levysgd::fill", out, opt.first_index, opt.threads,
         [&](std::uint64_t chunk) { return detail::fill_chunk_bits<Real>(bits, chunk); },
         [&](std::uint64_t, const auto &blk, Real *dst, std::size_t, std::size_t, bool) {
             detail::fill_chunk_values<V>(blk, dst);

@@ -20,6 +20,7 @@
 #include <numbers>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -145,15 +146,16 @@ template <class B> B s1_from_s0(const B &z, const B &zeta, const B &a, const B &
 /// fn(sym, chunk, inputs, dst, lo, hi, partial) runs with sym a
 /// std::bool_constant selecting the beta = 0 kernel.
 template <class Real, class Fn>
-void for_each_stable_chunk(std::span<Real> out, std::uint64_t seed, std::uint64_t stream,
-                           const sample_options &opt, bool symmetric, Fn &&fn) {
+void for_each_stable_chunk(std::string_view where, std::span<Real> out, std::uint64_t seed,
+                           std::uint64_t stream, const sample_options &opt, bool symmetric,
+                           Fn &&fn) {
     const philox_batch_stream<simd_arch> bits(seed, stream);
     const auto prepare = [&](std::uint64_t chunk) {
         return stable_chunk_prepare<Real>(bits, chunk);
     };
     auto run = [&](auto sym) {
         for_each_chunk<stable_chunk<Real>>(
-            out, opt.first_index, opt.threads, prepare,
+            where, out, opt.first_index, opt.threads, prepare,
             [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
                 bool partial) { fn(sym, chunk, in, dst, lo, hi, partial); });
     };
@@ -167,8 +169,10 @@ void for_each_stable_chunk(std::span<Real> out, std::uint64_t seed, std::uint64_
 
 /// Fills `out` with independent draws from `d`: out[i] is sample
 /// opt.first_index + i of the stream (seed, stream). SIMD, deterministic (see
-/// the header comment); single-threaded calls allocate nothing, threaded ones
-/// only the worker threads.
+/// the header comment). No call allocates; the first threaded call creates
+/// the worker pool (sample_options::threads). Throws std::invalid_argument if
+/// [first_index, first_index + out.size()) passes index 2^64 - 1, before
+/// anything is written.
 template <class Real>
 void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64_t seed,
             std::uint64_t stream = 0, sample_options opt = {}) {
@@ -178,7 +182,7 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto kb = detail::broadcast(plan.k);
     const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
     detail::for_each_stable_chunk(
-        out, seed, stream, opt, plan.k.beta == Real(0),
+        "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
         [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
             B z[2];
             detail::stable_chunk_s0<Real, decltype(sym)::value>(
@@ -245,7 +249,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     const bool one_sided = beta == Real(1) || beta == Real(-1);
     const B vbeta(beta);
     detail::for_each_stable_chunk(
-        out, seed, stream, opt, beta == Real(0),
+        where, out, seed, stream, opt, beta == Real(0),
         [&](auto sym, std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo,
             std::size_t hi, bool partial) {
             // Parameters of the chunk's lanes; outside [lo, hi) padded with alpha = 2.

@@ -60,6 +60,7 @@ template <std::floating_point Real> class stable_distribution {
             : alpha_(alpha), beta_(beta), scale_(scale), location_(location), p_(p) {
             detail::check_stable_parameters("levysgd::stable_distribution", alpha, beta, scale,
                                             location);
+            (void)make_plan(*this); // throws if the S0 location leaves Real's range
         }
         Real alpha() const noexcept { return alpha_; }
         Real beta() const noexcept { return beta_; }
@@ -91,8 +92,8 @@ template <std::floating_point Real> class stable_distribution {
 
     param_type param() const noexcept { return p_; }
     void param(const param_type &p) {
+        plan_ = make_plan(p); // cannot throw for a constructed param_type
         p_ = p;
-        plan_ = make_plan(p);
     }
     void reset() noexcept {}
 
@@ -175,30 +176,36 @@ template <std::floating_point Real> class stable_distribution {
         if (p.param() == parameterization::S1)
             loc0 =
                 (a == 1.0) ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l - s * kd.zeta;
-        // The S0 location (and a support edge) must be representable in Real:
-        // near alpha = 1 |zeta| is large (6366 at alpha = 0.9999), and a
-        // scale near the top of float's range takes scale zeta beyond it.
-        const auto representable = [&](double v, const char *what) {
-            if (!(std::fabs(v) <= double(std::numeric_limits<Real>::max()))) {
-                std::ostringstream os;
-                os.precision(17);
-                os << "must keep the " << what << " (" << v << " for these alpha, beta, scale"
-                   << " and location) within the range of "
-                   << (std::same_as<Real, float> ? "float" : "double");
-                detail::throw_invalid("levysgd::stable_distribution", "scale", s, os.str());
-            }
-            return Real(v);
-        };
+        // The S0 location must be representable in Real: near alpha = 1
+        // |zeta| is large (6366 at alpha = 0.9999), and a scale near the top
+        // of float's range takes scale zeta beyond it.
+        constexpr double top = double(std::numeric_limits<Real>::max());
+        if (!(std::fabs(loc0) <= top)) {
+            std::ostringstream os;
+            os.precision(17);
+            os << "must keep the S0 location (" << loc0
+               << " for these alpha, beta, scale and location) within the range of "
+               << (std::same_as<Real, float> ? "float" : "double");
+            detail::throw_invalid("levysgd::stable_distribution", "scale", s, os.str());
+        }
         plan.mul = p.scale();
-        plan.add = representable(loc0, "S0 location");
+        plan.add = Real(loc0);
         constexpr Real inf = std::numeric_limits<Real>::infinity();
         plan.lower = -inf;
         plan.upper = inf;
-        // alpha < 1, |beta| = 1: standard S0 support starts at zeta = -beta tan(pi a/2).
+        // alpha < 1, |beta| = 1: standard S0 support starts at zeta = -beta tan(pi a/2),
+        // so the edge is the S1 location exactly, or l + s zeta in S0 (not
+        // loc0 + s zeta, whose rounding, FMA-contracted or not, leaves S1's
+        // edge a few 1e-17 off). An edge beyond Real's range rounds to the
+        // infinity of its sign.
+        const auto edge = [&] {
+            const double e = p.param() == parameterization::S1 ? l : l + s * kd.zeta;
+            return e > top ? inf : (e < -top ? -inf : Real(e));
+        };
         if (a < 1.0 && b == 1.0)
-            plan.lower = representable(loc0 + s * kd.zeta, "support edge");
+            plan.lower = edge();
         if (a < 1.0 && b == -1.0)
-            plan.upper = representable(loc0 + s * kd.zeta, "support edge");
+            plan.upper = edge();
         return plan;
     }
 
