@@ -89,7 +89,7 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     CHECK_THAT(message(0.9999, 1, 1e305, 0),
                Catch::Matchers::Contains("scale must keep the S0 location") &&
                    Catch::Matchers::Contains("within the range of double") &&
-                   Catch::Matchers::Contains("got 9.99999"));
+                   Catch::Matchers::Contains("got 1e+305"));
     try {
         stable_distribution<float>(1.0001f, 1.f, 1e36f, 0.f, P);
         FAIL("no exception");

@@ -2,22 +2,54 @@
 // Argument checks for public entry points: std::invalid_argument whose message
 // names the function, the parameter and the offending value.
 
+#include <charconv>
 #include <cmath>
+#include <concepts>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace levysgd::detail {
+
+/// A number as text for an error message: the shortest form that reads back
+/// to the same value (1e-09, not std::to_string's 0.000000), "nan", "inf".
+template <class V>
+    requires std::is_arithmetic_v<V>
+inline std::string to_text(V v) {
+    if constexpr (std::is_same_v<V, bool>) {
+        return v ? "true" : "false";
+    } else if constexpr (std::is_floating_point_v<V>) {
+        if (std::isnan(v))
+            return "nan";
+        if (std::isinf(v))
+            return v > 0 ? "inf" : "-inf";
+        char buf[64];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        return std::string(buf, r.ptr);
+    } else {
+        return std::to_string(v);
+    }
+}
+inline std::string to_text(std::string_view s) { return std::string(s); }
+inline std::string to_text(const char *s) { return std::string(s); }
 
 template <class V>
 [[noreturn]] inline void throw_invalid(std::string_view where, std::string_view param,
                                        const V &value, std::string_view requirement) {
-    std::ostringstream os;
-    os.precision(17);
-    os << where << ": " << param << " " << requirement << ", got " << value;
-    throw std::invalid_argument(os.str());
+    std::string msg;
+    msg.append(where).append(": ").append(param).append(" ").append(requirement).append(", got ");
+    if constexpr (std::is_arithmetic_v<V> || std::is_convertible_v<const V &, std::string_view>) {
+        msg += to_text(value);
+    } else {
+        std::ostringstream os;
+        os.precision(17);
+        os << value;
+        msg += os.str();
+    }
+    throw std::invalid_argument(msg);
 }
 
 /// alpha in (0, 2] and a normal number: for a subnormal alpha, 1/alpha
