@@ -153,7 +153,19 @@ template <class Derived, class Real, class Sched> class step_core {
                           "must equal the sampler's n = " + std::to_string(sampler_.samples()));
         if constexpr (requires { self.check_dimension(w.size()); })
             self.check_dimension(w.size());
-        const Real eta = current_learning_rate();
+        // The schedule is checked like the SDE noise models check theirs: a
+        // value <= 0 would turn the step into gradient ascent (or a no-op).
+        const Real t = time();
+        s_ = Real(sched_(t));
+        if (!(s_ > Real(0) && std::isfinite(s_)))
+            throw_invalid(where_, "scheduler(t)", s_,
+                          "must be finite and > 0 (t = " + to_text(t) + ", iteration " +
+                              std::to_string(k_) + "); parameters not updated");
+        const Real eta = lr_ * s_;
+        if (!(eta > Real(0) && std::isfinite(eta)))
+            throw_invalid(where_, "learning_rate * scheduler(t)", eta,
+                          "must be finite and > 0 (scheduler(t) = " + to_text(s_) +
+                              "); parameters not updated");
         minibatch_gradient(o, sampler_, w, g_, "the minibatch gradient on B");
         self.update(w, o, eta);
         // Commit only a finite update: w is never left half-updated.
@@ -184,6 +196,7 @@ template <class Derived, class Real, class Sched> class step_core {
     Sched sched_;
     std::uint64_t seed_, stream_;
     std::uint64_t k_ = 0;
+    Real s_ = 1; // scheduler value of the current step (checked)
     param_vector<Real> g_, delta_;
 };
 
@@ -307,7 +320,7 @@ class stable_noise_sgd : public detail::step_core<stable_noise_sgd<Real, Sched>,
   private:
     template <class O> void update(Eigen::Ref<const param_vector<Real>> w, const O &, Real) {
         const auto d = static_cast<std::size_t>(w.size());
-        const Real st = Real(this->sched_(this->time()));
+        const Real st = this->s_; // checked by step()
         const Real eta = this->lr_ * st;
         // Standard SaS(alpha_l) values k d ... k d + d - 1 of the noise stream.
         z_.resize(w.size());

@@ -32,9 +32,11 @@ namespace levysgd {
 template <class Real = double> struct interval {
     Real lo, hi;
     interval(Real lo_, Real hi_) : lo(lo_), hi(hi_) {
-        if (!(lo_ < hi_) || std::isnan(lo_) || std::isnan(hi_))
-            detail::throw_invalid("levysgd::interval", "hi", hi_,
-                                  "must be > lo = " + std::to_string(lo_));
+        constexpr std::string_view where = "levysgd::interval";
+        if (std::isnan(lo_))
+            detail::throw_invalid(where, "lo", lo_, "must not be NaN");
+        if (!(lo_ < hi_))
+            detail::throw_invalid(where, "hi", hi_, "must be > lo = " + detail::to_text(lo_));
     }
     Eigen::Index dimension() const noexcept { return 1; }
     template <class V> bool contains(const V &x) const noexcept { return x[0] > lo && x[0] < hi; }
@@ -57,10 +59,14 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct box {
             detail::throw_invalid(where, "hi.size()", hi.size(),
                                   "must equal lo.size() = " + std::to_string(lo.size()) +
                                       " and be >= 1");
-        for (Eigen::Index i = 0; i < lo.size(); ++i)
+        for (Eigen::Index i = 0; i < lo.size(); ++i) {
+            if (std::isnan(lo[i]))
+                detail::throw_invalid(where, "lo[" + std::to_string(i) + "]", lo[i],
+                                      "must not be NaN");
             if (!(lo[i] < hi[i]))
                 detail::throw_invalid(where, "hi[" + std::to_string(i) + "]", hi[i],
-                                      "must be > lo[i] = " + std::to_string(lo[i]));
+                                      "must be > lo[i] = " + detail::to_text(lo[i]));
+        }
     }
     Eigen::Index dimension() const noexcept { return lo.size(); }
     template <class V> bool contains(const V &x) const noexcept {
@@ -157,20 +163,8 @@ template <Potential P> class loss_threshold {
     using vector = state_vector<P>;
     loss_threshold(const P &potential, const vector &w_star, Real delta,
                    Real radius = std::numeric_limits<Real>::infinity())
-        : p_(potential), w_(w_star), level_(potential.value(w_star) + delta), r2_(radius * radius) {
-        constexpr std::string_view where = "levysgd::loss_threshold";
-        if (w_.size() != potential.dimension())
-            detail::throw_invalid(where, "w_star.size()", w_.size(),
-                                  "must equal the potential's dimension " +
-                                      std::to_string(potential.dimension()));
-        if (!(delta > Real(0) && std::isfinite(delta)))
-            detail::throw_invalid(where, "delta", delta, "must be finite and > 0");
-        if (!(radius > Real(0)))
-            detail::throw_invalid(where, "radius", radius, "must be > 0");
-        if (!std::isfinite(level_))
-            detail::throw_invalid(where, "potential.value(w_star)", level_ - delta,
-                                  "must be finite");
-    }
+        : p_(potential), w_(w_star), level_(checked_level(potential, w_star, delta, radius)),
+          r2_(radius * radius) {}
     Eigen::Index dimension() const noexcept { return w_.size(); }
     Real level() const noexcept { return level_; }
     template <class V> bool contains(const V &x) const {
@@ -183,6 +177,30 @@ template <Potential P> class loss_threshold {
     }
 
   private:
+    // Every argument is checked before the potential sees w_star (a w_star of
+    // the wrong size would be read out of bounds).
+    static Real checked_level(const P &potential, const vector &w_star, Real delta, Real radius) {
+        constexpr std::string_view where = "levysgd::loss_threshold";
+        if (w_star.size() != potential.dimension())
+            detail::throw_invalid(where, "w_star.size()", w_star.size(),
+                                  "must equal the potential's dimension " +
+                                      std::to_string(potential.dimension()));
+        if (!w_star.allFinite())
+            detail::throw_invalid(where, "w_star", "non-finite entries", "must be finite");
+        if (!(delta > Real(0) && std::isfinite(delta)))
+            detail::throw_invalid(where, "delta", delta, "must be finite and > 0");
+        if (!(radius > Real(0)))
+            detail::throw_invalid(where, "radius", radius, "must be > 0");
+        const Real f = potential.value(w_star);
+        if (!std::isfinite(f))
+            detail::throw_invalid(where, "potential.value(w_star)", f, "must be finite");
+        const Real level = f + delta;
+        if (!std::isfinite(level))
+            detail::throw_invalid(where, "delta", delta,
+                                  "must keep potential.value(w_star) + delta finite");
+        return level;
+    }
+
     P p_;
     vector w_;
     Real level_, r2_;
@@ -201,9 +219,12 @@ template <class Real = double> class interval_basins {
                                   "must equal lo.size() = " + std::to_string(lo_.size()) +
                                       " and be >= 1");
         for (std::size_t i = 0; i < lo_.size(); ++i) {
+            if (std::isnan(lo_[i]))
+                detail::throw_invalid(where, "lo[" + std::to_string(i) + "]", lo_[i],
+                                      "must not be NaN");
             if (!(lo_[i] < hi_[i]))
                 detail::throw_invalid(where, "hi[" + std::to_string(i) + "]", hi_[i],
-                                      "must be > lo[i] = " + std::to_string(lo_[i]));
+                                      "must be > lo[i] = " + detail::to_text(lo_[i]));
             if (i > 0 && !(lo_[i] >= hi_[i - 1]))
                 detail::throw_invalid(where, "lo[" + std::to_string(i) + "]", lo_[i],
                                       "must be >= hi[i-1] (sorted, non-overlapping)");

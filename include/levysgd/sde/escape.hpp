@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -169,10 +170,17 @@ struct moments {
 
 /// Fixed blocks of paths (independent of the thread count).
 inline constexpr std::size_t study_block = 64;
+/// The most paths one study call runs (a study of more is sharded with first_stream).
+inline constexpr std::size_t max_study_paths = std::size_t(1) << 40;
+
+/// ceil(paths / study_block), without the wrap-around of (paths + 63) / 64.
+constexpr std::size_t path_blocks(std::size_t paths) noexcept {
+    return paths / study_block + (paths % study_block != 0 ? 1 : 0);
+}
 
 template <class Fn>
 void for_each_path_block(std::size_t paths, unsigned threads, progress_bar &bar, Fn &&fn) {
-    const std::size_t blocks = (paths + study_block - 1) / study_block;
+    const std::size_t blocks = path_blocks(paths);
     std::exception_ptr error;
     std::mutex error_m;
     std::atomic<bool> failed{false};
@@ -279,10 +287,15 @@ void check_same_dimension(std::string_view where, std::string_view what, const O
 template <class Real, class P, class N, class I, class X>
 std::uint64_t check_study_common(std::string_view where, const P &potential, const N &noise,
                                  const I &integrator, const X &x0, std::size_t paths,
-                                 Real horizon) {
+                                 std::uint64_t first_stream, Real horizon) {
     const Eigen::Index n = potential.dimension();
-    if (paths == 0)
-        throw_invalid(where, "paths", paths, "must be >= 1");
+    if (paths == 0 || paths > max_study_paths)
+        throw_invalid(where, "paths", paths, "must be in [1, 2^40]");
+    // Path i uses stream first_stream + i: the last one must exist.
+    if (first_stream > std::numeric_limits<std::uint64_t>::max() - (paths - 1))
+        throw_invalid(where, "first_stream", first_stream,
+                      "must keep first_stream + paths - 1 below 2^64 (paths = " +
+                          std::to_string(paths) + ")");
     if (x0.size() != n)
         throw_invalid(where, "x0.size()", x0.size(),
                       "must equal the potential's dimension " + std::to_string(n));
@@ -317,7 +330,7 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
     using Real = typename P::scalar_type;
     constexpr std::string_view where = "levysgd::escape_study";
     const std::uint64_t max_steps = detail::check_study_common<Real>(
-        where, potential, noise, integrator, x0, opt.paths, opt.horizon);
+        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
     detail::check_same_dimension(where, "domain", domain, potential.dimension());
     if (!domain.contains(x0))
         detail::throw_invalid(where, "x0", "a point outside the domain", "must lie in the domain");
@@ -326,7 +339,7 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
 
     const Eigen::Index n = potential.dimension();
     const Real dt = integrator.time_step();
-    const std::size_t nblocks = (opt.paths + detail::study_block - 1) / detail::study_block;
+    const std::size_t nblocks = detail::path_blocks(opt.paths);
     const std::size_t nchan = 3 * static_cast<std::size_t>(n);
 
     struct block_stats {
@@ -482,13 +495,14 @@ requires NoiseModel<N, state_vector<P>> &&
                        const path_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
     const std::uint64_t steps = detail::check_study_common<Real>(
-        "levysgd::simulate_paths", potential, noise, integrator, x0, opt.paths, time);
+        "levysgd::simulate_paths", potential, noise, integrator, x0, opt.paths, opt.first_stream,
+        time);
     const Real dt = integrator.time_step();
     terminal_states<Real, P::dim> res;
     res.states.resize(potential.dimension(), static_cast<Eigen::Index>(opt.paths));
     res.steps = steps;
     res.time_step = dt;
-    std::vector<std::size_t> bad((opt.paths + detail::study_block - 1) / detail::study_block, 0);
+    std::vector<std::size_t> bad(detail::path_blocks(opt.paths), 0);
     detail::progress_bar bar(opt.paths, opt.progress, "paths");
     detail::for_each_path_block(
         opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
@@ -519,6 +533,9 @@ requires NoiseModel<N, state_vector<P>> &&
         res.non_finite += c;
     return res;
 }
+
+/// The most basins transition_study accepts (counts is a dense K x K matrix: 128 MiB).
+inline constexpr int max_transition_basins = 4096;
 
 template <class Real> struct transition_options {
     std::size_t paths = 100;
@@ -582,15 +599,28 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
     using Real = typename P::scalar_type;
     constexpr std::string_view where = "levysgd::transition_study";
     const std::uint64_t max_steps = detail::check_study_common<Real>(
-        where, potential, noise, integrator, x0, opt.paths, opt.horizon);
+        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
     const int K = classifier.basins();
-    if (K < 1)
-        detail::throw_invalid(where, "classifier.basins()", K, "must be >= 1");
+    if (K < 1 || K > max_transition_basins)
+        detail::throw_invalid(where, "classifier.basins()", K,
+                              "must be in [1, " + std::to_string(max_transition_basins) +
+                                  "] (counts is a dense K x K matrix)");
+    // A label outside [-1, K) would index past the per-path tables.
+    auto checked_basin = [&](const auto &x, std::string_view what) {
+        const int b = classifier.basin(x);
+        if (b < -1 || b >= K)
+            detail::throw_invalid(where, what, b,
+                                  "must be -1 (no basin) or in [0, basins() = " +
+                                      std::to_string(K) + ")");
+        return b;
+    };
+    const int label0 = checked_basin(x0, "classifier.basin(x0)");
     const Real dt = integrator.time_step();
-    const std::size_t nblocks = (opt.paths + detail::study_block - 1) / detail::study_block;
+    const std::size_t nblocks = detail::path_blocks(opt.paths);
+    const auto Ku = static_cast<std::size_t>(K);
     struct block_stats {
-        std::vector<std::uint64_t> counts;
-        std::vector<double> occupation; // K + 1: last = unlabelled
+        std::map<std::size_t, std::uint64_t> counts; // i K + j: sparse, K may be large
+        std::vector<double> occupation;              // K + 1: last = unlabelled
         std::size_t non_finite = 0;
     };
     std::vector<block_stats> blocks(nblocks);
@@ -598,18 +628,17 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
     detail::for_each_path_block(
         opt.paths, opt.threads, bar, [&](std::size_t b, std::size_t lo, std::size_t hi) {
             block_stats &st = blocks[b];
-            st.counts.assign(static_cast<std::size_t>(K * K), 0);
-            st.occupation.assign(static_cast<std::size_t>(K + 1), 0.0);
+            st.occupation.assign(Ku + 1, 0.0);
             // Steps spent under each label (K: unlabelled) per path, summed
             // into the block in path order.
-            const std::size_t np = hi - lo, K1 = static_cast<std::size_t>(K + 1);
+            const std::size_t np = hi - lo, K1 = Ku + 1;
             std::vector<std::uint64_t> steps_in(np * K1, 0);
             auto lanes = detail::make_lanes(noise, opt.seed, x0, detail::lanes_for<P::dim>);
             detail::run_lanes(
                 lanes, lo, hi,
                 [&](auto &l, std::size_t i) {
                     l.begin(i, opt.first_stream + i, x0);
-                    l.label = classifier.basin(l.x);
+                    l.label = label0;
                 },
                 [&](auto &l) {
                     // The step's time counts for the label held at its start.
@@ -619,10 +648,11 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
                         ++st.non_finite;
                         return true;
                     }
-                    const int bsn = classifier.basin(l.x);
-                    if (bsn >= 0 && bsn < K && bsn != l.label) {
+                    const int bsn = checked_basin(l.x, "classifier.basin(x)");
+                    if (bsn >= 0 && bsn != l.label) {
                         if (l.label >= 0)
-                            ++st.counts[static_cast<std::size_t>(l.label * K + bsn)];
+                            ++st.counts[static_cast<std::size_t>(l.label) * Ku +
+                                        static_cast<std::size_t>(bsn)];
                         l.label = bsn;
                     }
                     return l.k >= max_steps;
@@ -639,15 +669,14 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
     res.counts.setZero(K, K);
     res.occupation.setZero(K);
     double unl = 0;
-    std::vector<double> occ(static_cast<std::size_t>(K), 0.0);
+    std::vector<double> occ(Ku, 0.0);
     for (const auto &st : blocks) {
         res.non_finite += st.non_finite;
-        for (int i = 0; i < K; ++i) {
-            occ[static_cast<std::size_t>(i)] += st.occupation[static_cast<std::size_t>(i)];
-            for (int j = 0; j < K; ++j)
-                res.counts(i, j) += st.counts[static_cast<std::size_t>(i * K + j)];
-        }
-        unl += st.occupation[static_cast<std::size_t>(K)];
+        for (std::size_t i = 0; i < Ku; ++i)
+            occ[i] += st.occupation[i];
+        for (const auto &[ij, c] : st.counts)
+            res.counts(static_cast<Eigen::Index>(ij / Ku), static_cast<Eigen::Index>(ij % Ku)) += c;
+        unl += st.occupation[Ku];
     }
     for (int i = 0; i < K; ++i)
         res.occupation(i) = Real(occ[static_cast<std::size_t>(i)]);

@@ -33,6 +33,7 @@
 // (short paths waste little, long ones run at the sampler's speed).
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -135,10 +136,9 @@ template <class Real> class innovation_buffer {
 /// Throws if a scheduler returned a value that cannot scale noise.
 template <class Real> void check_scheduler_value(Real s, Real t) {
     if (!(s > Real(0) && std::isfinite(s))) {
-        std::ostringstream os;
-        os << "levysgd noise model: the scheduler returned s(t) = " << s << " at t = " << t
-           << "; it must be finite and > 0";
-        throw std::invalid_argument(os.str());
+        throw std::invalid_argument("levysgd noise model: the scheduler returned s(t) = " +
+                                    detail::to_text(s) + " at t = " + detail::to_text(t) +
+                                    "; it must be finite and > 0");
     }
 }
 
@@ -200,7 +200,12 @@ class gaussian_noise {
         if (!sigma.isApprox(sigma.transpose(), Real(1e-12)))
             detail::throw_invalid(where, "covariance", "asymmetric matrix", "must be symmetric");
         Eigen::SelfAdjointEigenSolver<matrix> es(sigma);
-        const Real tol = Real(1e-12) * std::max(Real(1), es.eigenvalues().cwiseAbs().maxCoeff());
+        // Rounding of the decomposition leaves eigenvalues of an exactly PSD
+        // matrix within a few n eps ||Sigma|| of 0; the tolerance is relative
+        // to ||Sigma|| (an absolute one accepted -1e-13 I as PSD).
+        const Real tol = std::max(Real(1e-12), Real(16) * Real(sigma.rows()) *
+                                                   std::numeric_limits<Real>::epsilon()) *
+                         es.eigenvalues().cwiseAbs().maxCoeff();
         if (es.eigenvalues().minCoeff() < -tol)
             detail::throw_invalid(where, "covariance smallest eigenvalue",
                                   es.eigenvalues().minCoeff(), "must be >= 0 (PSD)");

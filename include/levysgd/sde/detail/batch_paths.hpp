@@ -23,6 +23,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "../../detail/nan.hpp"
 #include "../integrators.hpp"
 #include "../noise.hpp"
 #include "../scheduler.hpp"
@@ -72,10 +73,18 @@ template <class I, class R> R noise_step(const I &i) noexcept {
         return i.time_step();
 }
 
+template <class P, class N, class I, class D> consteval bool batch_capable_impl() {
+    // The dimension first: with Dim = Eigen::Dynamic, batch_domain's
+    // std::array<B, Dim> would be a hard error, not a failed constraint.
+    if constexpr (P::dim >= 1 && P::dim <= 4)
+        return batch_potential<P, path_batch<typename P::scalar_type>> &&
+               batch_domain<D, path_batch<typename P::scalar_type>, P::dim> && batch_noise<N> &&
+               batch_integrator<I>;
+    else
+        return false;
+}
 template <class P, class N, class I, class D>
-inline constexpr bool batch_capable =
-    batch_potential<P, path_batch<typename P::scalar_type>> &&batch_domain<
-        D, path_batch<typename P::scalar_type>, P::dim> &&batch_noise<N> &&batch_integrator<I>;
+inline constexpr bool batch_capable = batch_capable_impl<P, N, I, D>();
 
 /// dn from the lanes' innovations z[j] (n values each).
 template <class N, class Src, class B, std::size_t Dim, std::size_t W>
@@ -197,7 +206,7 @@ void run_batch_paths(const P &potential, const N &noise, const I &integ, const D
         alignas(B::arch_type::alignment()) std::array<R, W> a;
         for (std::size_t j = 0; j < W; ++j)
             a[j] = active[j] ? R(1) : R(0);
-        return B::load_aligned(a.data()) != B(R(0));
+        return B::load_aligned(a.data()) > B(R(0.5));
     };
     BB live = active_mask();
     std::uint64_t since = 0; // steps since k[] was last brought up to date
@@ -208,9 +217,11 @@ void run_batch_paths(const P &potential, const N &noise, const I &integ, const D
         batch_noise_increment(noise, src[0], z, dn);
         batch_update(integ, x, g, dn);
         ++since;
-        auto bad = x[0] != x[0] || xsimd::abs(x[0]) == B(std::numeric_limits<R>::infinity());
+        // One predicate for scalars and batches (detail/nan.hpp): x != x is
+        // an ordered compare on AVX and never flagged NaN there.
+        auto bad = is_non_finite(x[0]);
         for (std::size_t i = 1; i < Dim; ++i)
-            bad = bad || x[i] != x[i] || xsimd::abs(x[i]) == B(std::numeric_limits<R>::infinity());
+            bad = bad || is_non_finite(x[i]);
         const auto out = !domain.contains_batch(x);
         const bool some_end = xsimd::any((bad || out) && live);
         if (--countdown > 0 && !some_end)
