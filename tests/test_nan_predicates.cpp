@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <string>
 
 #include <xsimd/xsimd.hpp>
 
@@ -65,4 +66,14 @@ TEMPLATE_TEST_CASE("the ordered batch != that hid NaN on AVX is what this guards
     CHECK(xsimd::all(is_nan(x)));
     CHECK(xsimd::all(is_non_finite(x)));
     CHECK_FALSE(xsimd::any(is_nan(B(TestType(1)))));
+}
+
+TEST_CASE("the build's SIMD instruction set", "[nan]") {
+    const std::string arch = xsimd::default_arch::name();
+    INFO("xsimd::default_arch: " << arch);
+#if defined(LEVYSGD_TEST_ISA_VARIANT)
+    // The AVX2 variant really runs AVX2 batches (tests/CMakeLists.txt).
+    CHECK(arch.find(LEVYSGD_TEST_ISA_VARIANT) != std::string::npos);
+#endif
+    CHECK(!arch.empty());
 }
