@@ -53,6 +53,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../../detail/fast_math.hpp"
+#include "../../detail/nan.hpp"
 #include "../../detail/simd_bits.hpp"
 
 namespace levysgd::detail {
@@ -211,8 +212,15 @@ template <class LogG> class stable_quadrature {
   public:
     static constexpr int max_pieces = 96;
 
-    stable_quadrature(const LogG &lg, unsigned want, double shift, double g_ref)
-        : lg_(lg), want_(want), shift_(shift), g_ref_(g_ref) {}
+    /// The density integrand g e^-g is scaled by exp(-(l_ref - e^l_ref)):
+    /// exp(dl - e^l_ref expm1(dl)), dl = log g - l_ref, which stays exact
+    /// where g and e^l_ref are huge and equal to many digits (light tails).
+    /// light: l_ref is the end where g is smallest (g > 1 everywhere), so
+    /// dl >= 0 and the exponent is <= 0 exactly; it is capped there, since
+    /// for a huge e_ref rounding noise in log g would push it far above.
+    stable_quadrature(const LogG &lg, unsigned want, double l_ref, double g_ref, bool light)
+        : lg_(lg), want_(want), shift_(l_ref - std::exp(l_ref)), l_ref_(l_ref),
+          e_ref_(std::exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
 
     /// Adds the piece [a, b] of half h.
     void add(int h, double a, double b) {
@@ -282,21 +290,26 @@ template <class LogG> class stable_quadrature {
     void eval(int h, const batch &s, batch out[3]) const {
         const batch v = xsimd::max(fast_exp(s), batch(1e-300));
         const batch l = lg_(h, v);
-        const auto bad = l != l;
-        const batch g = fast_exp(l);
+        const auto bad = is_nan(l); // never l != l: ordered on AVX (detail/nan.hpp)
         const batch zero(0.0);
         out[0] = out[1] = out[2] = zero;
         if (want_ & want_density) {
-            const batch d = fast_exp(l - g + (s - batch(shift_)));
-            out[0] = select(bad || d != d, zero, d);
+            // e_ref = 0 (g < 1e-308 everywhere): e^-g = 1, and 0 * expm1 = NaN avoided
+            const batch dl = l - batch(l_ref_);
+            const batch e = e_ref_ > 0 ? dl - batch(e_ref_) * fast_expm1(dl) : dl;
+            const batch d = fast_exp(xsimd::min(e, batch(e_cap_)) + s);
+            out[0] = select(bad || is_nan(d), zero, d);
         }
+        if (!(want_ & (want_lower | want_upper)))
+            return;
+        const batch g = fast_exp(l);
         if (want_ & want_lower) {
             const batch lo = fast_exp(batch(g_ref_) - g + s);
-            out[1] = select(bad || lo != lo, zero, lo);
+            out[1] = select(bad || is_nan(lo), zero, lo);
         }
         if (want_ & want_upper) {
             const batch up = -fast_expm1(-g) * v;
-            out[2] = select(bad || up != up, zero, up);
+            out[2] = select(bad || is_nan(up), zero, up);
         }
     }
 
@@ -334,7 +347,7 @@ template <class LogG> class stable_quadrature {
 
     const LogG &lg_;
     unsigned want_;
-    double shift_, g_ref_;
+    double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
     piece p_[max_pieces];
     int n_ = 0;
 };
@@ -426,10 +439,12 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         }
     }
     double g_ref = 0; // g where the density integrand peaks (scales the e^-g integral)
+    bool light = false; // g > 1 everywhere, smallest at an end
+    double l_ref = 0; // log g there: the density integrand is scaled by exp(-(l_ref - e^l_ref))
     if (peak_h >= 0) {
-        const double l = lg(peak_h, peak_v);
-        shift = l - std::exp(l);
-        g_ref = std::exp(l);
+        l_ref = lg(peak_h, peak_v);
+        shift = l_ref - std::exp(l_ref);
+        g_ref = std::exp(l_ref);
     } else {
         // no root: g stays on one side of 1; the maximum of l - e^l is at the
         // end where g is closest to 1. Probe both ends close in.
@@ -439,15 +454,42 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         const double mm = l_mid - std::exp(l_mid);
         shift = mm;
         double lr = l_mid;
+        int h_end = -1;
         if (ma > shift) {
             shift = ma;
             lr = la;
+            h_end = 0;
         }
         if (mb > shift) {
             shift = mb;
             lr = lb;
+            h_end = 1;
         }
         g_ref = std::min(std::exp(lr), 700.0);
+        l_ref = lr;
+        if (h_end >= 0 && lr > 0) {
+            light = true;
+            // g > 1 everywhere (a light tail): the density integrand decays
+            // from the end where g is smallest, within g - g_end ~ 1, i.e.
+            // v ~ 1 / (g_end d log g / dv), which for large g_end lies far
+            // below the probe at half * 1e-12. Reference the end value itself
+            // and put the peak where g_end (log g - log g_end) = 1.
+            const double le = lg(h_end, 1e-300);
+            if (std::isfinite(le))
+                l_ref = std::min(le, lr);
+            const double G = std::exp(l_ref);
+            shift = l_ref - G;
+            if (std::isfinite(G)) {
+                auto fe = [&](double v) { return G * (lg(h_end, v) - l_ref) - 1; };
+                double sl = 0;
+                const double re = stable_log_root(fe, half, sl);
+                if (re > 0 && re < half) {
+                    peak_h = h_end;
+                    peak_v = re;
+                    slope = 1; // exponent ~ -e^(s - s_peak) on the far side
+                }
+            }
+        }
     }
     // Both halves in s = log v (v the distance from the half's own end):
     // the integrands have one peak and decay exponentially (or faster) in s
@@ -455,7 +497,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // half's end holds everything above 1e-17 of the total. Breakpoints at
     // the peak and 2 and 8 units from it keep every piece's mass visible to
     // its Gauss-Kronrod nodes.
-    stable_quadrature<LogG> q(lg, want, shift, g_ref);
+    stable_quadrature<LogG> q(lg, want, l_ref, g_ref, light);
     const double s_end = std::log(half);
     for (int h = 0; h < 2; ++h) {
         double bp[24];
@@ -608,6 +650,58 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail) 
     return true;
 }
 
+/// alpha = 1, |beta| = 1, the light tail x < 0 (x = y sign(beta)): with
+/// u = theta + pi/2, log g = L0 + h(u), L0 = -pi x / 2 + log(2/pi) - 1 and
+/// h(u) = log(u / sin u) + (1 - u cot u) >= 0 (h ~ u^2/2; both terms are
+/// positive, and are computed without cancellation near u = 0). With
+/// G0 = e^L0 the constant factors out of both integrals exactly,
+///   int g e^-g = G0 e^-G0 J1,  J1 = int e^(h - G0 expm1(h)) du,
+///   int e^-g   =    e^-G0 J0,  J0 = int e^(-G0 expm1(h)) du,
+/// so log f = L0 - G0 + log(J1 / 2) stays finite (and accurate) where
+/// e^-G0 underflows; the general form overflows in g and loses the tail to
+/// g - g_ref cancellation there. Used for L0 >= 1 (the integrands then
+/// decrease in u from u = 0, width 1/sqrt(G0)). Returns false elsewhere.
+inline bool stable_one_light(double x, double &log_dens, double &log_near) {
+    constexpr double pi = std::numbers::pi;
+    const double L0 = -pi * x / 2 + std::log(2 / pi) - 1;
+    if (!(L0 >= 1))
+        return false;
+    const double G0 = std::exp(L0);
+    if (!std::isfinite(G0)) { // log f < -DBL_MAX
+        log_dens = log_near = -INFINITY;
+        return true;
+    }
+    auto h = [](double u) {
+        if (u < 0.1) {
+            const double u2 = u * u; // sin u / u - 1
+            const double sm1 = -u2 / 6 * (1 - u2 / 20 * (1 - u2 / 42 * (1 - u2 / 72)));
+            return -std::log1p(sm1) - u * cot_minus_inv(u);
+        }
+        const double sn = std::sin(u);
+        return std::log(u / sn) + (1 - u * std::cos(u) / sn);
+    };
+    const double sig = 1 / std::sqrt(G0);
+    double br[8];
+    int n = 0;
+    br[n++] = 0;
+    for (double k : {1.0, 2.0, 4.0, 8.0, 16.0})
+        if (k * sig < pi)
+            br[n++] = k * sig;
+    br[n++] = pi;
+    auto term = [&](double u, bool dens) {
+        const double hu = h(u);
+        if (!(hu < 700))
+            return 0.0;
+        const double e = -G0 * std::expm1(hu) + (dens ? hu : 0.0);
+        return std::exp(e);
+    };
+    const double j1 = gk15_adaptive([&](double u) { return term(u, true); }, br, n, 1e-13);
+    const double j0 = gk15_adaptive([&](double u) { return term(u, false); }, br, n, 1e-13);
+    log_dens = L0 - G0 + std::log(0.5 * j1);
+    log_near = -G0 + std::log(j0 / pi);
+    return true;
+}
+
 /// The standard alpha-stable law in the S1 coordinate y (see the top of this
 /// file): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
 class stable_standard {
@@ -632,8 +726,10 @@ class stable_standard {
             // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a)))
             // cos(theta0) = sin(pi/2 - theta0) = sin(pi/2 + theta0): the smaller is exact
             const double c0 = std::sin(std::min(pos_.head, pos_.len));
-            f_zero_ = std::tgamma(1 + 1 / alpha) * c0 *
-                      std::exp(-std::log1p(zeta_ * zeta_) / (2 * alpha)) / std::numbers::pi;
+            // in logs: Gamma(1 + 1/a) overflows for a < 0.0058 (and times
+            // cos(theta0) = 0 at |beta| = 1 gave NaN)
+            log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
+                          std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
         }
     }
 
@@ -666,6 +762,8 @@ class stable_standard {
             double dens, near;
             if (stable_one_far(b, x, dens, near))
                 return std::log(dens / (2 * b));
+            if (b == 1 && stable_one_light(x, dens, near))
+                return dens;
             const stable_side1 s{b};
             auto lg = [&](int h, auto v) {
                 using T = decltype(v);
@@ -678,7 +776,7 @@ class stable_standard {
             break;
         }
         if (y == 0)
-            return std::log(f_zero_);
+            return log_f_zero_;
         const stable_side &s = y > 0 ? pos_ : neg_;
         const double ay = std::abs(y);
         if (s.len <= 0)
@@ -692,8 +790,19 @@ class stable_standard {
         return std::log(r.dens) + r.shift + std::log(alpha_ / (pi * std::abs(alpha_ - 1))) - ly;
     }
 
-    /// cdf (upper = false) or ccdf (upper = true) at y.
+    /// cdf (upper = false) or ccdf (upper = true) at y, in [0, 1]: the
+    /// far-side forms (head/pi + an integral, pi - near, 1 - tiny) are sums
+    /// whose rounding can exceed 1 by an ulp where the true value rounds to 1.
     double tail(double y, bool upper) const {
+        const double r = tail_sum(y, upper);
+        return r > 1 ? 1.0 : (r < 0 ? 0.0 : r); // NaN (y = NaN) passes through
+    }
+
+    double cdf(double y) const { return tail(y, false); }
+    double ccdf(double y) const { return tail(y, true); }
+
+  private:
+    double tail_sum(double y, bool upper) const {
         if (std::isnan(y))
             return y;
         constexpr double pi = std::numbers::pi;
@@ -723,6 +832,18 @@ class stable_standard {
                 const bool near_is_up = x > 0;
                 return (up == near_is_up ? near : pi - near) / pi;
             }
+            if (b == 1 && stable_one_light(x, dens, near)) {
+                const double c = std::exp(near); // the cdf of x, tiny
+                return up ? 1 - c : c;
+            }
+            // The far side (the tail beyond the mode's side from x) as 1 - the
+            // near side where that is <= 1/2: a direct integral of ~1 there
+            // rounds to either side of 1 and breaks monotonicity.
+            if ((x > 0) != up) {
+                const double t = tail_sum(y, !upper);
+                if (t <= 0.5)
+                    return 1 - t;
+            }
             const stable_side1 s{b};
             auto lg = [&](int h, auto v) {
                 using T = decltype(v);
@@ -742,6 +863,11 @@ class stable_standard {
         const bool up = pos ? upper : !upper; // tail of |y| on the far side?
         if (s.len <= 0)
             return up ? 0.0 : 1.0;
+        if (!up) { // far side: as 1 - near side where that is <= 1/2 (see kind::one)
+            const double t = tail_sum(y, !upper);
+            if (t <= 0.5)
+                return 1 - t;
+        }
         const double ly = std::log(std::abs(y));
         auto lg = [&](int h, auto v) {
             using T = decltype(v);
@@ -757,12 +883,8 @@ class stable_standard {
         return up ? i : s.head / pi + i;
     }
 
-    double cdf(double y) const { return tail(y, false); }
-    double ccdf(double y) const { return tail(y, true); }
-
-  private:
     enum class kind { gauss, cauchy, levy, one, general };
-    double alpha_ = 2, beta_ = 0, zeta_ = 0, f_zero_ = 0;
+    double alpha_ = 2, beta_ = 0, zeta_ = 0, log_f_zero_ = 0;
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
 };
