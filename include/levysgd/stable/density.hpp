@@ -53,25 +53,49 @@ template <std::floating_point Real> class stable_evaluator {
         else
             add_ = d.param_kind() == parameterization::S0 ? -core_.zeta() : 0.0;
         log_scale_ = std::log(scale_);
+        lower_ = d.min();
+        upper_ = d.max();
     }
 
     /// Standard S1 coordinate of x.
     double standard(Real x) const { return (double(x) - loc_) / scale_ + add_; }
 
-    Real pdf(Real x) const { return Real(std::exp(core_.logpdf(standard(x))) / scale_); }
-    Real logpdf(Real x) const { return Real(core_.logpdf(standard(x)) - log_scale_); }
-    Real cdf(Real x) const { return Real(core_.cdf(standard(x))); }
-    Real ccdf(Real x) const { return Real(core_.ccdf(standard(x))); }
+    // Outside [min(), max()] the values are exact (the edge is the
+    // distribution's own, not the standard coordinate's rounding of it).
+    Real pdf(Real x) const {
+        if (x < lower_ || x > upper_)
+            return Real(0);
+        return narrow(std::exp(core_.logpdf(standard(x))) / scale_);
+    }
+    Real logpdf(Real x) const {
+        if (x < lower_ || x > upper_)
+            return -std::numeric_limits<Real>::infinity();
+        return narrow(core_.logpdf(standard(x)) - log_scale_);
+    }
+    Real cdf(Real x) const {
+        if (x < lower_ || x > upper_)
+            return Real(x > upper_);
+        return Real(core_.cdf(standard(x)));
+    }
+    Real ccdf(Real x) const {
+        if (x < lower_ || x > upper_)
+            return Real(x < lower_);
+        return Real(core_.ccdf(standard(x)));
+    }
 
     /// x with cdf(x) = p, p in [0, 1].
     Real quantile(Real p) const {
         check_probability("levysgd::quantile", "p", p);
-        return Real(from_standard(core_quantile(double(p), false)));
+        if (p == Real(0) || p == Real(1)) // the support's ends: d.min(), d.max() exactly
+            return p == Real(0) ? lower_ : upper_;
+        return to_support(core_quantile(double(p), false));
     }
     /// x with ccdf(x) = q, q in [0, 1] (accurate for small q: the upper tail).
     Real quantile_complement(Real q) const {
         check_probability("levysgd::quantile_complement", "q", q);
-        return Real(from_standard(core_quantile(double(q), true)));
+        if (q == Real(0) || q == Real(1))
+            return q == Real(0) ? upper_ : lower_;
+        return to_support(core_quantile(double(q), true));
     }
 
     const detail::stable_standard &standard_law() const { return core_; }
@@ -82,11 +106,33 @@ template <std::floating_point Real> class stable_evaluator {
             detail::throw_invalid(where, name, p, "must be in [0, 1]");
     }
     double from_standard(double y) const { return (y - add_) * scale_ + loc_; }
+    // x of a standard quantile y, clamped to the support: rounding never
+    // puts a quantile outside it.
+    // double -> Real; beyond Real's range the infinity of its sign (a plain
+    // conversion of an out-of-range double to float is undefined)
+    static Real narrow(double v) {
+        constexpr double top = double(std::numeric_limits<Real>::max());
+        if (v > top || v < -top)
+            return v > 0 ? std::numeric_limits<Real>::infinity()
+                         : -std::numeric_limits<Real>::infinity();
+        return Real(v);
+    }
+    Real to_support(double y) const {
+        const Real x = narrow(from_standard(y));
+        return x < lower_ ? lower_ : (x > upper_ ? upper_ : x);
+    }
 
     // y with cdf(y) = p (upper = false) or ccdf(y) = p (upper = true):
     // bracketing, then Newton (on log F in the tails) safeguarded by bisection.
+    // Both the bracket expansion and the bisection are geometric in |y| when
+    // the bracket spans orders of magnitude: for small alpha the cdf moves
+    // with alpha log|y| (alpha = 0.001: cdf(1e300) ~ 0.75), and a step of
+    // 4^k or an arithmetic midpoint takes hundreds of integrals to get there.
+    // A quantile beyond the largest double is +-inf (as Cauchy's for p < 3e-309).
     double core_quantile(double p, bool upper) const {
         constexpr double inf = std::numeric_limits<double>::infinity();
+        constexpr double big = std::numeric_limits<double>::max();
+        constexpr double tiny = std::numeric_limits<double>::min();
         // tail(y): the probability being matched, increasing in y for cdf
         auto tail = [&](double y) { return upper ? core_.ccdf(y) : core_.cdf(y); };
         const double sgn = upper ? -1.0 : 1.0; // tail is increasing in sgn * y
@@ -111,9 +157,13 @@ template <std::floating_point Real> class stable_evaluator {
         double y0 = 0;
         if (ylo == 0 || yhi == 0)
             y0 = ylo == 0 ? 1.0 : -1.0;
-        // Expand from y0 towards p by steps 1, 4, 16, ... until the far point
-        // is past p, reaches the support end in that direction, or overflows.
-        const bool right = (tail(y0) < p) == (sgn > 0);
+        const double t0 = tail(y0);
+        if (t0 == p)
+            return y0;
+        // Expand from y0 towards p by steps 1, 4, 16, ..., squared from 1e3 on,
+        // until the far point is past p or reaches the support end in that
+        // direction; the last finite step is +-DBL_MAX.
+        const bool right = (t0 < p) == (sgn > 0);
         const double dir = right ? 1.0 : -1.0;
         const double end = right ? yhi : ylo;
         auto not_past = [&](double t) {
@@ -126,18 +176,31 @@ template <std::floating_point Real> class stable_evaluator {
                 outer = end;
                 break;
             }
-            if (!std::isfinite(outer) || !not_past(tail(outer)))
+            if (!std::isfinite(outer))
+                outer = dir * big;
+            if (!not_past(tail(outer)))
                 break;
+            if (std::abs(outer) == big) // p lies beyond the largest double
+                return dir * inf;
             inner = outer;
-            step *= 4;
+            step = step < 1e3 ? 4 * step : step * step;
         }
         double lo = right ? inner : outer, hi = right ? outer : inner;
+        // the bisection point: geometric when the ends differ by orders of
+        // magnitude (an end at 0 counts as the smallest normal), else the middle
+        auto middle = [&](double l, double h) {
+            if (l < 0 && h > 0)
+                return 0.0;
+            const double al = std::abs(l), ah = std::abs(h);
+            const double s = std::max(std::min(al, ah), tiny), m = std::max(al, ah);
+            if (m > 4 * s)
+                return (h > 0 ? 1.0 : -1.0) * std::sqrt(s) * std::sqrt(m);
+            return 0.5 * (l + h);
+        };
         // Newton on log(tail) - log(p) with bisection safeguard.
-        double y = 0.5 * (lo + hi);
-        if (!std::isfinite(y))
-            y = std::isfinite(lo) ? lo : hi;
+        double y = middle(lo, hi);
         const double lp = std::log(p);
-        for (int it = 0; it < 200; ++it) {
+        for (int it = 0; it < 300; ++it) {
             const double t = tail(y);
             // the integrals carry ~1e-13 relative noise: stop at that level
             if (std::abs(t - p) <= 2e-14 * p)
@@ -146,19 +209,18 @@ template <std::floating_point Real> class stable_evaluator {
                 lo = y;
             else
                 hi = y;
-            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)))
+            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)) || hi - lo < tiny)
                 return y;
             const double f = std::exp(core_.logpdf(y));
             // Newton on log(t) - log(p): d log t / dy = sgn f / t
             double next = t > 0 && f > 0 ? y - (std::log(t) - lp) * t / (sgn * f)
                                          : std::numeric_limits<double>::quiet_NaN();
-            if (!(next > lo && next < hi)) {
-                if (std::isfinite(lo) && std::isfinite(hi))
-                    next = 0.5 * (lo + hi);
-                else // an infinite end: step outwards from the finite one
-                    next = std::isfinite(lo) ? lo + 2 * (std::abs(lo) + 1)
-                                             : hi - 2 * (std::abs(hi) + 1);
-            }
+            // a Newton step that stays inside but would shrink the bracket
+            // by less than the geometric midpoint does (|y| spans decades) is
+            // replaced by that midpoint
+            const double mid = middle(lo, hi);
+            if (!(next > lo && next < hi) || (mid != 0.5 * (lo + hi) && it % 2 == 1))
+                next = mid;
             if (std::abs(next - y) <= 1e-15 * std::abs(y))
                 return next;
             y = next;
@@ -168,6 +230,7 @@ template <std::floating_point Real> class stable_evaluator {
 
     detail::stable_standard core_;
     double scale_ = 1, loc_ = 0, add_ = 0, log_scale_ = 0;
+    Real lower_ = -std::numeric_limits<Real>::infinity(), upper_ = std::numeric_limits<Real>::infinity();
 };
 
 template <std::floating_point Real> Real pdf(const stable_distribution<Real> &d, Real x) {
