@@ -53,16 +53,8 @@ class minibatch_sampler {
   public:
     minibatch_sampler(std::size_t n, std::size_t batch, sampling mode, std::uint64_t seed,
                       std::uint64_t stream = 0)
-        : n_(n), b_(batch), mode_(mode), seed_(seed), stream_(stream), out_(batch) {
-        constexpr std::string_view where = "levysgd::minibatch_sampler";
-        if (n == 0)
-            detail::throw_invalid(where, "n", n, "must be >= 1");
-        if (batch == 0 || batch > n)
-            detail::throw_invalid(where, "batch", batch,
-                                  "must be in [1, n] with n = " + std::to_string(n));
-        if (n >= (std::size_t{1} << 32) && mode == sampling::without_replacement)
-            detail::throw_invalid(where, "n", n, "must be < 2^32 without replacement");
-    }
+        : n_(n), b_(checked_batch(n, batch, mode)), mode_(mode), seed_(seed), stream_(stream),
+          out_(batch) {}
 
     /// The next minibatch (valid until the next call).
     std::span<const std::size_t> next() {
@@ -80,6 +72,19 @@ class minibatch_sampler {
     std::uint64_t epoch() const noexcept { return drawn_ / n_; }
 
   private:
+    // Runs before out_(batch) allocates (a batch of 2^64 - 1 was a length_error).
+    static std::size_t checked_batch(std::size_t n, std::size_t batch, sampling mode) {
+        constexpr std::string_view where = "levysgd::minibatch_sampler";
+        if (n == 0)
+            detail::throw_invalid(where, "n", n, "must be >= 1");
+        if (batch == 0 || batch > n)
+            detail::throw_invalid(where, "batch", batch,
+                                  "must be in [1, n] with n = " + std::to_string(n));
+        if (n >= (std::size_t{1} << 32) && mode == sampling::without_replacement)
+            detail::throw_invalid(where, "n", n, "must be < 2^32 without replacement");
+        return batch;
+    }
+
     std::size_t next_index() {
         const std::uint64_t i = drawn_++;
         if (mode_ == sampling::with_replacement) {

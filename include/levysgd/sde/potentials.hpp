@@ -150,6 +150,13 @@ template <class Real = double> class polynomial_well {
         f_.assign(p.size() + 1, Real(0));
         for (std::size_t j = 0; j < p.size(); ++j)
             f_[j + 1] = a * p[j] / Real(j + 1);
+        // Products of the centred critical points (~ span^degree) that
+        // overflow would make value() NaN: refuse rather than answer wrong.
+        for (std::size_t j = 0; j < f_.size(); ++j)
+            if (!std::isfinite(f_[j]))
+                detail::throw_invalid(where, "minima/maxima span", crit_.back() - crit_.front(),
+                                      "must keep the polynomial's coefficients finite (a = " +
+                                          detail::to_text(a) + ")");
     }
     polynomial_well(std::initializer_list<Real> minima, std::initializer_list<Real> maxima,
                     Real a = 1)
