@@ -5,6 +5,9 @@
 #include <levysgd/levysgd.hpp>
 
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
 #include <numbers>
 #include <vector>
 
@@ -43,8 +46,10 @@ TEST_CASE("kramers_escape_time: 1-D value and the n-D form", "[theory]") {
     const Eigen::Matrix3d q = rotation();
     const Eigen::Matrix3d ra = q * da * q.transpose(), rb = q * db * q.transpose();
     CHECK(levysgd::kramers_escape_time(ra, rb, 1.5, 0.5) == Approx(expect).epsilon(1e-12));
-    // Overflow is the true value's: +inf, not NaN.
-    CHECK(std::isinf(levysgd::kramers_escape_time(2.0, -1.0, 1000.0, 1.0)));
+    // A time beyond the double range is refused, naming the cause (was +inf).
+    CHECK_THAT(message_of([] { levysgd::kramers_escape_time(2.0, -1.0, 1000.0, 1.0); }),
+               Catch::Matchers::Contains("barrier / D") &&
+                   Catch::Matchers::Contains("double range"));
 }
 
 TEST_CASE("kramers_escape_time rejects what is not a minimum / saddle", "[theory]") {
@@ -377,4 +382,249 @@ TEST_CASE("implicit_euler solves the backward step and survives far jumps", "[th
         ie.step(w, src, x, 0.0, g, dn);
     CHECK(x[0] == Approx(1.0).epsilon(1e-10)); // relaxed to the right minimum
     CHECK_THAT(message_of([] { levysgd::implicit_euler<double>(0.0); }), Catch::Contains("dt"));
+}
+
+// ---------------------------------------------------------------------------
+// Issue 16 (hardening): extreme-but-valid inputs give a correct finite value
+// or a std::invalid_argument naming the parameter, never inf / NaN.
+// ---------------------------------------------------------------------------
+
+TEST_CASE("kramers_escape_time: curvatures near 1e-300 and 1e300 (issue 16 item 17)",
+          "[theory][hardening]") {
+    // tau = 2 pi / sqrt(h_a |h_b|) e^(dL / D); log(h_a * -h_b) under/overflowed (inf, 0)
+    const double e1 = 2 * std::numbers::pi * std::exp(1.0);
+    CHECK(levysgd::kramers_escape_time(1e-300, -1e-300, 1, 1) == Approx(e1 * 1e300).epsilon(1e-13));
+    CHECK(levysgd::kramers_escape_time(1e300, -1e300, 1, 1) == Approx(e1 * 1e-300).epsilon(1e-13));
+    const Eigen::Matrix2d ha = Eigen::Vector2d(1e300, 1e300).asDiagonal();
+    const Eigen::Matrix2d hb = Eigen::Vector2d(-1e300, 1e300).asDiagonal();
+    CHECK(levysgd::kramers_escape_time(ha, hb, 1, 1) == Approx(e1 * 1e-300).epsilon(1e-12));
+    const Eigen::Matrix2d ta = Eigen::Vector2d(1e-300, 1e-300).asDiagonal();
+    const Eigen::Matrix2d tb = Eigen::Vector2d(-1e-300, 1e-300).asDiagonal();
+    CHECK(levysgd::kramers_escape_time(ta, tb, 1, 1) == Approx(e1 * 1e300).epsilon(1e-12));
+    // 001 Thm 3.2 with 2 B dL = 2e310 beyond double before the division by eta
+    const double t = levysgd::sgd_escape_time(1.0, -1.0, 1e300, 1e308, 1e10, 0.5);
+    CHECK(t == Approx(2 * std::numbers::pi * std::exp(200.0)).epsilon(1e-12));
+    // the 1-D form from 1e-300 Hessian entries
+    CHECK(levysgd::sgd_escape_time(ta, tb, 1e-300, 1.0, 1.0, 0.5) ==
+          Approx(2 * std::numbers::pi * 1e300 * std::exp(2.0)).epsilon(1e-12));
+    // results beyond double are refused
+    CHECK_THAT(message_of([] { levysgd::kramers_escape_time(5e-324, -5e-324, 1, 1); }),
+               Catch::Matchers::Contains("double range"));
+    CHECK_THAT(message_of([] { levysgd::sgd_escape_time(1.0, -1.0, 1e300, 1e-300, 1, 0.5); }),
+               Catch::Matchers::Contains("batch barrier / eta"));
+    // minima_selection and the rate sum near the double range
+    const std::vector<double> big{1e308, 1e308, 1.5e308};
+    const auto p = levysgd::minima_selection(big);
+    CHECK(p[0] == Approx(1 / 3.5).epsilon(1e-14));
+    CHECK(p[2] == Approx(1.5 / 3.5).epsilon(1e-14));
+    CHECK_THAT(message_of([&] { levysgd::total_escape_rate(big); }),
+               Catch::Matchers::Contains("rates") && Catch::Matchers::Contains("double range"));
+}
+
+TEST_CASE("Gibbs formulas with extreme eta, batch and losses", "[theory][hardening]") {
+    const Eigen::Matrix2d h = Eigen::Matrix2d::Identity();
+    // eta / batch = 1e-300 / 1e300 underflowed to 0: 2 L / (n sigma2) = 2 * 1e-300 * 1e300 ... = 2
+    CHECK(levysgd::gibbs_log_weight(h, 1e-300, 1e-300, 1e300, 1e300) == Approx(-2.0).epsilon(1e-13));
+    CHECK_THAT(message_of([&] { levysgd::gibbs_log_weight(h, 1e300, 1e-300, 1e300, 1.0); }),
+               Catch::Matchers::Contains("L_A") && Catch::Matchers::Contains("double range"));
+    // losses of opposite sign near the double range: L_A - L_B overflows
+    const Eigen::Matrix2d hb = 4 * Eigen::Matrix2d::Identity(); // ell = log 4
+    const auto th = levysgd::gibbs_noise_threshold(h, 1e308, hb, -1e308, 1e10);
+    CHECK(th.when == levysgd::noise_threshold::kind::above);
+    CHECK(th.n_star == Approx(4 * (1e308 / 1e10) / std::log(4.0)).epsilon(1e-12));
+    CHECK_THAT(message_of([&] { levysgd::gibbs_noise_threshold(h, 1e308, hb, -1e308, 1.0); }),
+               Catch::Matchers::Contains("L_A - L_B"));
+    CHECK(levysgd::gibbs_probability_ratio(h, 1.0, h, 0.0, 1.0, 1.0, 1e-300) == 0); // rounds to 0
+    CHECK_THAT(message_of([&] { levysgd::gibbs_probability_ratio(h, 0.0, h, 1.0, 1.0, 1.0, 1e-300); }),
+               Catch::Matchers::Contains("p_A / p_B"));
+}
+
+TEST_CASE("mean_exit_time_1d: drift 1e300 with D 1e-300, spans near the double range "
+          "(issue 16 item 22)",
+          "[theory][hardening]") {
+    levysgd::exit_time_1d_options o;
+    o.intervals = 1 << 10;
+    // drift-dominated: T = (r - x0) / b (was NaN)
+    const auto fast = levysgd::mean_exit_time_1d([](double) { return 1e300; },
+                                                 [](double) { return 1e-300; }, 0.0, 1.0, 0.5, o);
+    CHECK(fast.mean_time == Approx(5e-301).epsilon(1e-9));
+    CHECK(fast.exit_right_probability == Approx(1.0));
+    // moderate Peclet number |mu| h / D = 15: T = 0.5 (the plain trapezoid rule gave 2.5)
+    const auto pe = levysgd::mean_exit_time_1d([](double) { return 1.0; },
+                                               [](double) { return 1e-6; }, 0.0, 1.0, 0.5);
+    CHECK(pe.mean_time == Approx(0.5).epsilon(1e-6));
+    // uphill towards r, absorbing l: exp(Phi) overflows, the mirrored problem does not
+    const auto up = levysgd::mean_exit_time_1d([](double) { return -1.0; },
+                                               [](double) { return 1e-3; }, 0.0, 1.0, 0.5, o);
+    CHECK(up.mean_time == Approx(0.5).epsilon(1e-3));
+    CHECK(up.exit_right_probability < 1e-100);
+    // the span [-1e308, 1e308]: Brownian T = (x0 - l)(r - x0) / (2 D) (was NaN)
+    const auto wide = levysgd::mean_exit_time_1d([](double) { return 0.0; },
+                                                 [](double) { return 1e308; }, -1e308, 1e308, 0.0, o);
+    CHECK(wide.mean_time == Approx(0.5e308).epsilon(1e-9));
+    CHECK(wide.exit_right_probability == Approx(0.5).epsilon(1e-9));
+    // a true value beyond double is refused, naming the cause
+    CHECK_THAT(message_of([&] {
+                   levysgd::mean_exit_time_1d([](double) { return 0.0; }, [](double) { return 1.0; },
+                                              -1e308, 1e308, 0.0, o);
+               }),
+               Catch::Matchers::Contains("mean_exit_time_1d") &&
+                   Catch::Matchers::Contains("double range"));
+    // messages print the shortest round-trip value (std::to_string printed 0.000000)
+    CHECK_THAT(message_of([&] {
+                   levysgd::mean_exit_time_1d([](double) { return 0.0; },
+                                              [](double x) { return x > 0 ? 1.0 : -1.0; }, -1e-9,
+                                              1.0, 0.5, o);
+               }),
+               Catch::Matchers::Contains("at x = -1e-09"));
+}
+
+TEST_CASE("Levy models with distances and scales near the double range (issue 16 item 22)",
+          "[theory][hardening]") {
+    // |s - m| = 1e-300: rates ~1e570 overflowed to an inf/-inf generator
+    CHECK_THAT(message_of([] {
+                   levysgd::levy_metastability(std::vector<double>{0, 2e-300},
+                                               std::vector<double>{1e-300}, 1.9, 0.1);
+               }),
+               Catch::Matchers::Contains("minima[0]") &&
+                   Catch::Matchers::Contains("double range"));
+    // wells at +-1e300: |s - m|^-alpha = 1e-300 per unit; rates representable
+    const levysgd::levy_metastability far(std::vector<double>{-1e300, 1e300},
+                                          std::vector<double>{0}, 1.0, 1.0);
+    CHECK(far.unit_generator()(0, 1) == Approx(1e-300).epsilon(1e-12));
+    CHECK(far.transition_probability(0, 1) == 1);
+    CHECK(far.mean_exit_time(0) == Approx(std::numbers::pi * 1e300).epsilon(1e-12));
+    // eps^alpha underflows: the generator refuses (naming eps), the
+    // unit-generator results remain
+    const levysgd::levy_metastability tiny(std::vector<double>{-1, 1}, std::vector<double>{0}, 1.9,
+                                           1e-300);
+    CHECK(tiny.stationary()(0) == Approx(0.5));
+    CHECK_THAT(message_of([&] { (void)tiny.generator(); }), Catch::Matchers::Contains("eps"));
+    CHECK_THAT(message_of([&] { (void)tiny.mean_exit_time(0); }), Catch::Matchers::Contains("eps"));
+    // s = 1e-20 with alpha = 0.01: eps_bar = 1e1980 eps; refused at construction (was at first use)
+    CHECK_THAT(message_of([] { levysgd::levy_exit_model({{0.01, 1.0, -1.0, 1.0}}, 1e-20); }),
+               Catch::Matchers::Contains("s (with axes[0])"));
+    // s = 1e-20 with alpha = 0.5: eps_bar = 1e20, rates in logs stay exact
+    const levysgd::levy_exit_model m({{0.5, 1.0, -1.0, 1.0}}, 1e-20);
+    CHECK(m.effective_eps(0) == Approx(1e20).epsilon(1e-12));
+    CHECK(m.exit_rate(0, 1) ==
+          Approx(levysgd::stable_levy_constant(0.5) * 1e10 / 0.5).epsilon(1e-12));
+    CHECK(m.mean_transition_time() == Approx(1 / (2 * m.exit_rate(0, 1))).epsilon(1e-12));
+    // levy_jump_rate with eps / r beyond double before the power
+    CHECK(levysgd::levy_jump_rate(0.5, 1e300, 1e-300) ==
+          Approx(levysgd::stable_levy_constant(0.5) * 1e300 / 0.5).epsilon(1e-12));
+    CHECK_THAT(message_of([] { levysgd::levy_jump_rate(1.9, 1e300, 1e-300); }),
+               Catch::Matchers::Contains("eps / r"));
+}
+
+TEST_CASE("theory entry points refuse bad input, naming the parameter", "[theory][validation]") {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    constexpr double sub = 1e-310; // subnormal
+    using Catch::Matchers::Contains;
+    struct row {
+        const char *what;
+        std::function<void()> f;
+        const char *param;
+    };
+    const Eigen::Matrix2d id = Eigen::Matrix2d::Identity();
+    const Eigen::Matrix2d sad = Eigen::Vector2d(-1, 1).asDiagonal();
+    const Eigen::Matrix3d id3 = Eigen::Matrix3d::Identity();
+    Eigen::Matrix2d hnan = id;
+    hnan(0, 1) = hnan(1, 0) = nan;
+    const Eigen::MatrixXd empty(0, 0);
+    const std::vector<double> none;
+    const std::vector<double> bad_rates{1.0, -1.0};
+    const std::vector<double> inf_times{1.0, inf};
+    const auto zero = [](double) { return 0.0; };
+    const auto one = [](double) { return 1.0; };
+    levysgd::exit_time_1d_options few;
+    few.intervals = 10;
+    const std::vector<row> rows{
+        {"kramers h_a nan", [] { levysgd::kramers_escape_time(nan, -1, 1, 1); }, "h_a"},
+        {"kramers h_a 0", [] { levysgd::kramers_escape_time(0, -1, 1, 1); }, "h_a"},
+        {"kramers h_a inf", [] { levysgd::kramers_escape_time(inf, -1, 1, 1); }, "h_a"},
+        {"kramers h_b +", [] { levysgd::kramers_escape_time(1, 1, 1, 1); }, "h_b"},
+        {"kramers h_b -inf", [] { levysgd::kramers_escape_time(1, -inf, 1, 1); }, "h_b"},
+        {"kramers barrier <0", [] { levysgd::kramers_escape_time(1, -1, -1, 1); }, "barrier"},
+        {"kramers D 0", [] { levysgd::kramers_escape_time(1, -1, 1, 0); }, "D"},
+        {"kramers D sub", [] { levysgd::kramers_escape_time(1, -1, 1, sub); }, "barrier / D"},
+        {"kramers nD H_a nan", [&] { levysgd::kramers_escape_time(hnan, sad, 1, 1); }, "H_a"},
+        {"kramers nD H_a empty", [&] { levysgd::kramers_escape_time(empty, sad, 1, 1); }, "H_a"},
+        {"kramers nD H_b size", [&] { levysgd::kramers_escape_time(id3, sad, 1, 1); }, "H_b"},
+        {"kramers nD H_b min", [&] { levysgd::kramers_escape_time(id, id, 1, 1); }, "H_b"},
+        {"kramers nD D nan", [&] { levysgd::kramers_escape_time(id, sad, 1, nan); }, "D"},
+        {"sgd h_ae neg", [] { levysgd::sgd_escape_time(-1, -1, 1, 1, 1, 0.5); }, "h_ae"},
+        {"sgd h_be nan", [] { levysgd::sgd_escape_time(1, nan, 1, 1, 1, 0.5); }, "h_be"},
+        {"sgd eta inf", [] { levysgd::sgd_escape_time(1, -1, 1, inf, 1, 0.5); }, "eta"},
+        {"sgd batch 0", [] { levysgd::sgd_escape_time(1, -1, 1, 1, 0, 0.5); }, "batch"},
+        {"sgd s 1", [] { levysgd::sgd_escape_time(1, -1, 1, 1, 1, 1); }, "s"},
+        {"sgd s nan", [] { levysgd::sgd_escape_time(1, -1, 1, 1, 1, nan); }, "s"},
+        {"sgd nD H_b size", [&] { levysgd::sgd_escape_time(id3, sad, 1, 1, 1, 0.5); }, "H_b"},
+        {"rates negative", [&] { levysgd::total_escape_rate(bad_rates); }, "rates[1]"},
+        {"selection empty", [&] { levysgd::minima_selection(none); }, "escape_times"},
+        {"selection inf", [&] { levysgd::minima_selection(inf_times); }, "escape_times[1]"},
+        {"gibbs H_A", [&] { levysgd::gibbs_log_weight(sad, 0, 1, 1, 1); }, "H_A"},
+        {"gibbs L_A nan", [&] { levysgd::gibbs_log_weight(id, nan, 1, 1, 1); }, "L_A"},
+        {"gibbs eta 0", [&] { levysgd::gibbs_log_weight(id, 0, 0, 1, 1); }, "eta"},
+        {"gibbs sigma2 inf", [&] { levysgd::gibbs_log_weight(id, 0, 1, 1, inf); }, "sigma2"},
+        {"gibbs ratio size", [&] { levysgd::gibbs_probability_ratio(id, 0, id3, 0, 1, 1, 1); }, "H_B"},
+        {"threshold L_B inf", [&] { levysgd::gibbs_noise_threshold(id, 0, id, inf, 1); }, "L_B"},
+        {"threshold sigma2 -", [&] { levysgd::gibbs_noise_threshold(id, 0, id, 0, -1); }, "sigma2"},
+        {"exit left -inf", [&] { levysgd::mean_exit_time_1d(zero, one, -inf, 1, 0); }, "left"},
+        {"exit right nan", [&] { levysgd::mean_exit_time_1d(zero, one, 0, nan, 0); }, "right"},
+        {"exit right = left", [&] { levysgd::mean_exit_time_1d(zero, one, 1, 1, 1); }, "right"},
+        {"exit x0 out", [&] { levysgd::mean_exit_time_1d(zero, one, 0, 1, 2); }, "x0"},
+        {"exit intervals", [&] { levysgd::mean_exit_time_1d(zero, one, 0, 1, 0.5, few); },
+         "options.intervals"},
+        {"exit span sub", [&] { levysgd::mean_exit_time_1d(zero, one, 0, 4.9e-324 * 8, 0); },
+         "right - left"},
+        {"exit drift nan",
+         [&] { levysgd::mean_exit_time_1d([](double) { return nan; }, one, 0, 1, 0.5); },
+         "drift(x)"},
+        {"exit diffusion 0", [&] { levysgd::mean_exit_time_1d(zero, zero, 0, 1, 0.5); },
+         "diffusion(x)"},
+        {"levy constant 2", [] { levysgd::stable_levy_constant(2); }, "alpha"},
+        {"levy constant sub", [] { levysgd::stable_levy_constant(sub); }, "alpha"},
+        {"jump rate eps 0", [] { levysgd::levy_jump_rate(1, 0, 1); }, "eps"},
+        {"jump rate r inf", [] { levysgd::levy_jump_rate(1, 1, inf); }, "r"},
+        {"meta 1 well",
+         [] { levysgd::levy_metastability(std::vector<double>{0}, std::vector<double>{}, 1, 1); },
+         "minima"},
+        {"meta sizes",
+         [] { levysgd::levy_metastability(std::vector<double>{0, 2}, std::vector<double>{}, 1, 1); },
+         "maxima"},
+        {"meta order",
+         [] { levysgd::levy_metastability(std::vector<double>{0, 2}, std::vector<double>{3}, 1, 1); },
+         "maxima[0]"},
+        {"meta nan",
+         [] { levysgd::levy_metastability(std::vector<double>{nan, 2}, std::vector<double>{1}, 1, 1); },
+         "minima[0]"},
+        {"meta alpha nan",
+         [] { levysgd::levy_metastability(std::vector<double>{0, 2}, std::vector<double>{1}, nan, 1); },
+         "alpha"},
+        {"meta eps inf",
+         [] { levysgd::levy_metastability(std::vector<double>{0, 2}, std::vector<double>{1}, 1, inf); },
+         "eps"},
+        {"exit model empty",
+         [] { levysgd::levy_exit_model(std::span<const levysgd::levy_axis>{}); }, "axes"},
+        {"exit model s 0", [] { levysgd::levy_exit_model({{1, 1, -1, 1}}, 0.0); }, "s"},
+        {"exit model alpha", [] { levysgd::levy_exit_model({{2, 1, -1, 1}}); }, "axes[0].alpha"},
+        {"exit model eps", [] { levysgd::levy_exit_model({{1, nan, -1, 1}}); }, "axes[0].eps"},
+        {"exit model d_minus", [] { levysgd::levy_exit_model({{1, 1, 0, 1}}); }, "axes[0].d_minus"},
+        {"exit model d_plus", [] { levysgd::levy_exit_model({{1, 1, -1, inf}}); }, "axes[0].d_plus"},
+        {"exit model rate",
+         [] { levysgd::levy_exit_model({{1.9, 1, -1e-300, 1}}); }, "axes[0].d_minus"},
+        {"exit model rho", [] { levysgd::levy_exit_model({{1, 1, -1, 1}}).jump_intensity(0, 1); },
+         "rho"},
+        {"exit model side", [] { levysgd::levy_exit_model({{1, 1, -1, 1}}).exit_rate(0, 0); },
+         "side"},
+        {"exit model coordinate",
+         [] { levysgd::levy_exit_model({{1, 1, -1, 1}}).exit_rate(1, 1); }, "coordinate"},
+    };
+    for (const auto &r : rows) {
+        INFO(r.what);
+        const std::string m = message_of(r.f);
+        CHECK_THAT(m, Contains("levysgd::") && Contains(r.param));
+    }
 }

@@ -20,16 +20,22 @@
 // (into the next valley); the first passage to b itself takes tau / 2 in the
 // limit. Both formulas are leading order in D / dL: relative corrections are
 // O(D / dL) (see first_passage.hpp for the exact 1-D value). H_a, H_b are the
-// Hessians at the minimum and the saddle; dL = L(b) - L(a) > 0. A result
-// that overflows double is returned as +inf.
+// Hessians at the minimum and the saddle; dL = L(b) - L(a) > 0. Every
+// formula is evaluated in logs (log h_a + log |h_b|, never log(h_a |h_b|), so
+// curvatures from 1e-308 to 1e308 are fine) and exponentiated once; a time
+// beyond the double range is refused with std::invalid_argument naming the
+// parameters that make it so, never returned as +inf.
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <span>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "detail/safe_math.hpp"
 #include "detail/spectrum.hpp"
 
 namespace levysgd {
@@ -44,7 +50,11 @@ inline double kramers_escape_time(double h_a, double h_b, double barrier, double
                               "must be finite and < 0");
     detail::check_positive(where, "barrier", barrier);
     detail::check_positive(where, "D", D);
-    return std::exp(std::log(2 * std::numbers::pi) - 0.5 * std::log(h_a * -h_b) + barrier / D);
+    // log h_a + log |h_b|: the product under/overflows for |h| near 1e-300 / 1e300
+    return detail::exp_or_refuse(where, "barrier / D (with h_a, h_b)", barrier / D,
+                                 "the escape time",
+                                 std::log(2 * std::numbers::pi) -
+                                     0.5 * (std::log(h_a) + std::log(-h_b)) + barrier / D);
 }
 
 /// Eyring-Kramers mean escape time in n dimensions (001 Theorem 3.1):
@@ -63,8 +73,9 @@ double kramers_escape_time(const Eigen::MatrixBase<DA> &h_a, const Eigen::Matrix
     detail::check_positive(where, "D", D);
     const double log_det_ratio =
         sb.eigenvalues.array().abs().log().sum() - ea.array().log().sum(); // log |det Hb| / det Ha
-    return std::exp(std::log(2 * std::numbers::pi) + 0.5 * log_det_ratio -
-                    std::log(-sb.eigenvalues(0)) + barrier / D);
+    return detail::exp_or_refuse(where, "barrier / D (with H_a, H_b)", barrier / D, "the escape time",
+                                 std::log(2 * std::numbers::pi) + 0.5 * log_det_ratio -
+                                     std::log(-sb.eigenvalues(0)) + barrier / D);
 }
 
 /// 001 Theorem 3.2: mean escape time of SGD (Hessian-shaped noise D = eta H / (2B))
@@ -84,8 +95,20 @@ inline double sgd_escape_time(double h_ae, double h_be, double barrier, double e
     detail::check_positive(where, "batch", batch);
     if (!(s > 0 && s < 1))
         detail::throw_invalid(where, "s", s, "must be in (0, 1)");
-    const double e = 2 * batch * barrier / eta * (s / h_ae + (1 - s) / -h_be);
-    return std::exp(std::log(2 * std::numbers::pi / -h_be) + e);
+    // exponent e = (2 B dL / eta)(s / h_ae + (1 - s) / |h_be|), formed in logs
+    // (2 B dL overflows for B, dL near 1e300; s / h_ae for a subnormal h_ae)
+    const double la = std::log(s) - std::log(h_ae), lb = std::log1p(-s) - std::log(-h_be);
+    const double lmax = std::max(la, lb);
+    const double log_e = std::numbers::ln2 + std::log(batch) + std::log(barrier) - std::log(eta) +
+                         lmax + std::log1p(std::exp(std::min(la, lb) - lmax));
+    const double bde = batch * (barrier / eta);
+    const double direct = 2 * bde * (s / h_ae + (1 - s) / -h_be); // exact to rounding where it fits
+    const double e = std::isfinite(direct) && direct >= std::numeric_limits<double>::min()
+                         ? direct
+                         : detail::exp_or_refuse(where, "batch barrier / eta", bde,
+                                                 "the exponent of the escape time", log_e);
+    return detail::exp_or_refuse(where, "batch barrier / eta", bde, "the escape time",
+                                 std::log(2 * std::numbers::pi) - std::log(-h_be) + e);
 }
 
 /// 001 Theorem 3.2 from the Hessians: H_be is H_b's negative eigenvalue, e its
@@ -101,7 +124,10 @@ double sgd_escape_time(const Eigen::MatrixBase<DA> &h_a, const Eigen::MatrixBase
         detail::throw_invalid(where, "H_b", sb.eigenvalues.size(),
                               "must have the dimension of H_a; dimension");
     const Eigen::VectorXd &e = sb.escape_direction;
-    const double h_ae = e.dot(h_a.template cast<double>() * e);
+    // e' H_a e on H_a / max|H_a| (entries near 1e308 overflow the product)
+    const Eigen::MatrixXd ha = h_a.template cast<double>();
+    const double sc = ha.cwiseAbs().maxCoeff();
+    const double h_ae = e.dot((ha / sc) * e) * sc;
     return sgd_escape_time(h_ae, sb.eigenvalues(0), barrier, eta, batch, s);
 }
 
@@ -115,6 +141,9 @@ inline double total_escape_rate(std::span<const double> rates) {
                                   rates[i], "must be finite and >= 0");
         sum += rates[i];
     }
+    if (!std::isfinite(sum))
+        detail::throw_invalid("levysgd::total_escape_rate", "rates", sum,
+                              "must have a sum within the double range; sum");
     return sum;
 }
 
@@ -124,16 +153,18 @@ inline std::vector<double> minima_selection(std::span<const double> escape_times
     if (escape_times.empty())
         detail::throw_invalid("levysgd::minima_selection", "escape_times", 0,
                               "must hold at least one valley; size");
-    double sum = 0;
+    double big = 0;
     for (std::size_t i = 0; i < escape_times.size(); ++i) {
         detail::check_positive("levysgd::minima_selection",
                                "escape_times[" + std::to_string(i) + "]", escape_times[i]);
-        sum += escape_times[i];
+        big = std::max(big, escape_times[i]);
     }
-    if (!std::isfinite(sum))
-        detail::throw_invalid("levysgd::minima_selection", "sum of escape_times", sum,
-                              "must be finite (rescale the times)");
+    // tau_a / max tau <= 1: the sum cannot overflow (times near 1e308), and a
+    // tiny ratio underflows only where the probability does
     std::vector<double> p(escape_times.begin(), escape_times.end());
+    double sum = 0;
+    for (double &v : p)
+        sum += (v /= big);
     for (double &v : p)
         v /= sum;
     return p;

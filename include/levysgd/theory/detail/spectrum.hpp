@@ -26,11 +26,19 @@ symmetric_spectrum(std::string_view where, std::string_view name,
                       "must be a non-empty square matrix");
     if (!m.allFinite())
         throw_invalid(where, name, "a non-finite entry", "must be finite");
+    // symmetry relative to max |H| on H / max |H| (H - H' overflows for entries near 1e308)
     const double scale = m.cwiseAbs().maxCoeff();
-    if ((m - m.transpose()).cwiseAbs().maxCoeff() > 1e-12 * scale)
-        throw_invalid(where, name, (m - m.transpose()).cwiseAbs().maxCoeff(),
-                      "must be symmetric; max |H - H'|");
-    return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m);
+    if (scale > 0) {
+        const Eigen::MatrixXd u = m / scale;
+        const double asym = (u - u.transpose()).cwiseAbs().maxCoeff();
+        if (asym > 1e-12)
+            throw_invalid(where, name, asym, "must be symmetric; max |H - H'| / max |H|");
+    }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+    if (!es.eigenvalues().allFinite())
+        throw_invalid(where, name, "an eigenvalue beyond the double range",
+                      "must have eigenvalues within the double range (about 1.8e308)");
+    return es;
 }
 
 /// Eigenvalues of a minimum's Hessian (ascending), all checked > 0.
