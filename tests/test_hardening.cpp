@@ -32,6 +32,7 @@ template <class Real, bool Batch, int Dim = 1> struct poisoned_well {
     static constexpr int dim = Dim;
     levysgd::polynomial_well<Real> well = levysgd::double_well<Real>(-1, 0, 1);
     Real poison = Real(-0.6);
+    Real bad = std::numeric_limits<Real>::quiet_NaN(); // the gradient right of poison
     Eigen::Index dimension() const noexcept { return 1; }
     template <class V> Real value(const V &x) const {
         return well.value(Eigen::Matrix<Real, 1, 1>(x[0]));
@@ -39,13 +40,13 @@ template <class Real, bool Batch, int Dim = 1> struct poisoned_well {
     template <class V, class G> void gradient(const V &x, G &g) const {
         Eigen::Matrix<Real, 1, 1> g1;
         well.gradient(Eigen::Matrix<Real, 1, 1>(x[0]), g1);
-        g[0] = x[0] > poison ? std::numeric_limits<Real>::quiet_NaN() : g1[0];
+        g[0] = x[0] > poison ? bad : g1[0];
     }
     template <class B>
         requires Batch
     void gradient_batch(const std::array<B, 1> &x, std::array<B, 1> &g) const {
         well.gradient_batch(x, g);
-        g[0] = xsimd::select(x[0] > B(poison), B(std::numeric_limits<Real>::quiet_NaN()), g[0]);
+        g[0] = xsimd::select(x[0] > B(poison), B(bad), g[0]);
     }
 };
 
@@ -94,7 +95,13 @@ TEMPLATE_TEST_CASE("NaN states are never exits, on the SIMD, scalar and dynamic 
     static_assert(!levysgd::detail::batch_capable<
                   poisoned_well<R, false>, levysgd::stable_noise<R>, levysgd::euler<R>,
                   levysgd::interval<R>>);
-    const levysgd::stable_noise<R> noise(1, R(1.5), R(0.3));
+    // The gradient right of the poison: NaN, +inf or -inf; the noise: SaS(1.5)
+    // or SaS(0.05), whose increments overflow to +-inf.
+    const R bad = GENERATE(std::numeric_limits<R>::quiet_NaN(), std::numeric_limits<R>::infinity(),
+                           -std::numeric_limits<R>::infinity());
+    const R alpha = GENERATE(R(1.5), R(0.05));
+    INFO("gradient " << bad << ", alpha " << alpha);
+    const levysgd::stable_noise<R> noise(1, alpha, R(0.3));
     const levysgd::euler<R> em(R(0.01));
     const levysgd::interval<R> dom(R(-3), R(0));
     levysgd::escape_options<R> opt;
@@ -102,15 +109,18 @@ TEMPLATE_TEST_CASE("NaN states are never exits, on the SIMD, scalar and dynamic 
     opt.horizon = 20;
     opt.seed = 4;
     opt.threads = 2;
-    const auto simd = levysgd::escape_study(poisoned_well<R, true>{}, noise, em, dom, V1(-1), opt);
-    const auto lanes =
-        levysgd::escape_study(poisoned_well<R, false>{}, noise, em, dom, V1(-1), opt);
-    const auto dyn = levysgd::escape_study(poisoned_well<R, false, Eigen::Dynamic>{}, noise, em,
-                                           dom, VD::Constant(1, R(-1)), opt);
+    poisoned_well<R, true> pb;
+    poisoned_well<R, false> ps;
+    poisoned_well<R, false, Eigen::Dynamic> pd;
+    pb.bad = ps.bad = pd.bad = bad;
+    const auto simd = levysgd::escape_study(pb, noise, em, dom, V1(-1), opt);
+    const auto lanes = levysgd::escape_study(ps, noise, em, dom, V1(-1), opt);
+    const auto dyn = levysgd::escape_study(pd, noise, em, dom, VD::Constant(1, R(-1)), opt);
     INFO("SIMD " << simd.exited << "/" << simd.censored << "/" << simd.non_finite << ", lanes "
                  << lanes.exited << "/" << lanes.censored << "/" << lanes.non_finite);
-    CHECK(simd.non_finite > 0); // the poison is reached
-    CHECK(simd.exited > 0);     // jumps over the poisoned region still exit
+    CHECK(simd.non_finite > 0); // the poison (or an overflowing jump) is reached
+    if (alpha > 1)
+        CHECK(simd.exited > 0); // jumps over the poisoned region still exit
     CHECK(counts_of(simd) == counts_of(lanes));
     CHECK(counts_of(lanes) == counts_of(dyn));
     check_exits_finite(simd);
@@ -119,17 +129,31 @@ TEMPLATE_TEST_CASE("NaN states are never exits, on the SIMD, scalar and dynamic 
     for (std::size_t i = 0; i < opt.paths; ++i)
         differ += simd.path_records[i].status != lanes.path_records[i].status;
     CHECK(differ == 0);
-    CHECK(std::isfinite(simd.mean_exit_time.value));
+    if (simd.exited > 0)
+        CHECK(std::isfinite(simd.mean_exit_time.value));
+    if (simd.exited + simd.censored > 0) // else no time at risk: no rate (NaN)
+        CHECK(std::isfinite(simd.escape_rate.value));
 
-    // simulate_paths counts the same non-finite paths.
+    // simulate_paths and transition_study count the same non-finite paths.
     levysgd::path_options<R> po;
     po.paths = opt.paths;
     po.seed = 4;
-    const auto ts = levysgd::simulate_paths(poisoned_well<R, true>{}, noise, em, V1(-1), R(2), po);
-    const auto tl =
-        levysgd::simulate_paths(poisoned_well<R, false>{}, noise, em, V1(-1), R(2), po);
+    const auto ts = levysgd::simulate_paths(pb, noise, em, V1(-1), R(2), po);
+    const auto tl = levysgd::simulate_paths(ps, noise, em, V1(-1), R(2), po);
+    const auto td = levysgd::simulate_paths(pd, noise, em, VD::Constant(1, R(-1)), R(2), po);
     CHECK(ts.non_finite > 0);
     CHECK(ts.non_finite == tl.non_finite);
+    CHECK(tl.non_finite == td.non_finite);
+    levysgd::transition_options<R> to;
+    to.paths = po.paths;
+    to.horizon = 2;
+    to.seed = 4;
+    const levysgd::interval_basins<R> basins({R(-3)}, {R(-0.8)});
+    const auto rs = levysgd::transition_study(ps, noise, em, basins, V1(-1), to);
+    const auto rd = levysgd::transition_study(pd, noise, em, basins, VD::Constant(1, R(-1)), to);
+    CHECK(rs.non_finite == tl.non_finite);
+    CHECK(rd.non_finite == rs.non_finite);
+    CHECK(rs.occupation.allFinite());
 }
 
 TEST_CASE("issue 16 item 1: overflowing float well, alpha = 0.05 noise: no NaN exits", "[hardening][nan]") {
