@@ -4,6 +4,7 @@
 #include <levysgd/stable/fit.hpp>
 
 #include <cmath>
+#include <functional>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -335,4 +336,127 @@ TEST_CASE("fitting functions validate their input", "[stable][fit][validation]")
                }),
                Contains("histogram range"));
     CHECK_THAT(gof([](auto &o) { o.mle.grid_points = 3; }), Contains("grid_points"));
+}
+
+TEST_CASE("fits are equivariant under scaling by 1e-300 .. 1e300 (issue 16 item 16)",
+          "[stable][fit][hardening]") {
+    // 200 points: at 1e300 the location stayed at the McCulloch start and
+    // converged was true (beta 0.280 against 0.176 unscaled)
+    const auto x = draw(1.5, 0.3, 200, 5);
+    const auto ref = levysgd::fit_stable_mle(x);
+    REQUIRE(ref.converged);
+    for (const double sc : {1e300, 1e-300, 1e-310}) {
+        INFO("scale " << sc);
+        std::vector<double> y(x);
+        for (double &v : y)
+            v *= sc;
+        const auto r = levysgd::fit_stable_mle(y);
+        CHECK(r.converged);
+        CHECK(r.information_ok);
+        const double tol = sc < 1e-300 ? 1e-6 : 1e-9; // subnormal data carry fewer digits
+        CHECK(r.alpha == Approx(ref.alpha).epsilon(tol));
+        CHECK(r.beta == Approx(ref.beta).epsilon(tol));
+        CHECK(r.scale / sc == Approx(ref.scale).epsilon(tol));
+        CHECK(r.location / sc == Approx(ref.location).epsilon(tol));
+        CHECK(r.se[2] / sc == Approx(ref.se[2]).epsilon(1e-4));
+        CHECK(r.correlation[2][3] == Approx(ref.correlation[2][3]).epsilon(1e-4));
+        CHECK(r.log_likelihood ==
+              Approx(ref.log_likelihood - 200 * std::log(sc)).epsilon(1e-9));
+        const auto q = levysgd::fit_stable_quantiles(y);
+        CHECK(q.scale / sc == Approx(ref.start.scale).epsilon(tol));
+        CHECK(q.location / sc == Approx(ref.start.location).epsilon(tol));
+    }
+    // data spanning +-1e308: x95 - x05 and the sums of the Gaussian fit overflowed
+    std::vector<double> w(x);
+    double mx = 0;
+    for (double v : w)
+        mx = std::max(mx, std::fabs(v));
+    for (double &v : w)
+        v *= 1.7e308 / mx; // the extreme at +-1.7e308
+    CHECK(levysgd::fit_stable_mle(w).alpha == Approx(ref.alpha).epsilon(1e-9));
+    const auto q = levysgd::fit_stable_quantiles(w);
+    CHECK(q.alpha == Approx(ref.start.alpha).epsilon(1e-9));
+    CHECK(std::isfinite(q.scale));
+}
+
+TEST_CASE("stable_gaussian_gof with a 1e200 outlier (issue 16 item 22)", "[stable][fit][hardening]") {
+    auto x = draw(1.8, 0, 100, 9);
+    x[17] = 1e200; // the sum of squares overflowed: gauss_sd was inf
+    levysgd::stable_gof_options o;
+    o.bins = 10;
+    o.mle.grid_points = 100;
+    const auto r = levysgd::stable_gaussian_gof(x, o);
+    // sd of 99 O(1) values and one 1e200: 1e200 sqrt(99) / 100
+    CHECK(r.gauss_sd == Approx(1e200 * std::sqrt(99.0) / 100).epsilon(1e-6));
+    CHECK(r.gauss_mean == Approx(1e198).epsilon(1e-6));
+    CHECK(std::isfinite(r.gauss_error.sse));
+    CHECK(std::isfinite(r.sas_error.sse));
+}
+
+TEST_CASE("fitting entry points refuse bad input, naming the parameter",
+          "[stable][fit][validation]") {
+    using Catch::Matchers::Contains;
+    static constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    static constexpr double inf = std::numeric_limits<double>::infinity();
+    const auto y = draw(1.5, 0, 40, 4);
+    const std::vector<double> empty;
+    std::vector<double> with_nan(y), with_inf(y), with_minf(y), flat(40, 1e-310);
+    with_nan[3] = nan;
+    with_inf[3] = inf;
+    with_minf[3] = -inf;
+    std::vector<double> wide(y); // 1e308 with an IQR of ~1e-10: beyond 1.8e308 IQRs
+    for (double &v : wide)
+        v *= 1e-10;
+    wide[0] = 1e308;
+    wide[1] = -1e308;
+    struct row {
+        const char *what;
+        std::function<void()> f;
+        const char *param;
+    };
+    auto mle = [&](auto set) {
+        return [&y, set] {
+            levysgd::stable_mle_options o;
+            set(o);
+            levysgd::fit_stable_mle(y, o);
+        };
+    };
+    auto gof = [&](auto set) {
+        return [&y, set] {
+            levysgd::stable_gof_options o;
+            set(o);
+            levysgd::stable_gaussian_gof(y, o);
+        };
+    };
+    const std::vector<row> rows{
+        {"quantiles empty", [&] { levysgd::fit_stable_quantiles(empty); }, "x "},
+        {"quantiles nan", [&] { levysgd::fit_stable_quantiles(with_nan); }, "index 3"},
+        {"quantiles inf", [&] { levysgd::fit_stable_quantiles(with_inf); }, "index 3"},
+        {"quantiles -inf", [&] { levysgd::fit_stable_quantiles(with_minf); }, "index 3"},
+        {"quantiles flat subnormal", [&] { levysgd::fit_stable_quantiles(flat); }, "interquartile"},
+        {"quantiles wide", [&] { levysgd::fit_stable_quantiles(wide); }, "x[0]"},
+        {"mle empty", [&] { levysgd::fit_stable_mle(empty); }, "x "},
+        {"mle nan", [&] { levysgd::fit_stable_mle(with_nan); }, "index 3"},
+        {"mle wide", [&] { levysgd::fit_stable_mle(wide); }, "x[0]"},
+        {"mle fixed_beta inf", mle([](auto &o) { o.fixed_beta = inf; }), "options.fixed_beta"},
+        {"mle fixed_beta -2", mle([](auto &o) { o.fixed_beta = -2.0; }), "options.fixed_beta"},
+        {"mle alpha_min nan", mle([](auto &o) { o.alpha_min = nan; }), "options.alpha_min"},
+        {"mle alpha_min neg", mle([](auto &o) { o.alpha_min = -1; }), "options.alpha_min"},
+        {"mle grid_points 0", mle([](auto &o) { o.grid_points = 0; }), "options.grid_points"},
+        {"mle max_iterations neg", mle([](auto &o) { o.max_iterations = -1; }),
+         "options.max_iterations"},
+        {"gof empty", [&] { levysgd::stable_gaussian_gof(empty); }, "x "},
+        {"gof -inf", [&] { levysgd::stable_gaussian_gof(with_minf); }, "index 3"},
+        {"gof bins 0", gof([](auto &o) { o.bins = 0; }), "options.bins"},
+        {"gof tail nan", gof([](auto &o) { o.tail_fraction = nan; }), "options.tail_fraction"},
+        {"gof tail neg", gof([](auto &o) { o.tail_fraction = -0.1; }), "options.tail_fraction"},
+        {"gof lower -inf", gof([](auto &o) { o.lower = -inf; }), "options.lower"},
+        {"gof upper inf", gof([](auto &o) { o.upper = inf; }), "options.upper"},
+        {"gof range", gof([](auto &o) { o.lower = o.upper = 1e-310; }), "histogram range"},
+        {"gof mle alpha_min", gof([](auto &o) { o.mle.alpha_min = 2.5; }), "options.alpha_min"},
+    };
+    for (const auto &r : rows) {
+        INFO(r.what);
+        CHECK_THAT(message_of(r.f), Contains("levysgd::") && Contains(r.param));
+    }
 }

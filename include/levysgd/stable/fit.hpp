@@ -150,7 +150,7 @@ inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v, std::str
                  x50 = sorted_quantile(s, 0.5), x75 = sorted_quantile(s, 0.75),
                  x95 = sorted_quantile(s, 0.95);
     if (!(x75 > x25))
-        throw_invalid(where, "x", "x25 = x75 = " + std::to_string(x25),
+        throw_invalid(where, "x", "x25 = x75 = " + to_text(x25),
                       "must have a positive interquartile range");
     const double ta = (x95 - x05) / (x75 - x25);
     const double tb = (x95 + x05 - 2 * x50) / (x95 - x05);
@@ -162,6 +162,18 @@ inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v, std::str
     r.nu_alpha = ta;
     r.nu_beta = tb;
     r.n = v.size();
+    return r;
+}
+
+/// fit_quantiles_checked on (v - median) / IQR, mapped back: no overflow in
+/// x95 - x05 for data spanning +-1e308, equivariant under scaling.
+inline stable_quantile_fit fit_quantiles_standardised(const std::vector<double> &v,
+                                                      std::string_view where) {
+    const standardised_data sd = standardise(where, v);
+    stable_quantile_fit r = fit_quantiles_checked(sd.z, where);
+    r.scale *= sd.unit;
+    r.location = sd.centre + r.location * sd.unit;
+    r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
     return r;
 }
 
@@ -186,7 +198,7 @@ inline stable_quantile_fit fit_quantiles_checked(std::vector<double> v, std::str
 /// quantiles (0.04-1.1 s, mean 0.4 s, on the 30-law test grid).
 template <class Real> stable_quantile_fit fit_stable_quantiles(std::span<const Real> x) {
     constexpr std::string_view where = "levysgd::fit_stable_quantiles";
-    return detail::fit_quantiles_checked(
+    return detail::fit_quantiles_standardised(
         detail::checked_fit_data(where, x, detail::fit_min_samples), where);
 }
 
@@ -221,10 +233,18 @@ struct stable_mle_result {
     /// (fixed_beta), or not identified (beta when alpha = 2).
     std::array<double, 4> se{};
     /// Inverse observed information of the free parameters; rows/columns of
-    /// the others are NaN.
+    /// the others are NaN. The scale and location entries carry the data's
+    /// unit squared, so they over/underflow (inf / 0) for data scaled beyond
+    /// about 1e+-150 where se and correlation stay exact.
     std::array<std::array<double, 4>, 4> covariance{};
-    int iterations = 0;          ///< outer Newton iterations over (alpha, beta)
-    bool converged = false;      ///< the outer search stopped before max_iterations
+    /// covariance[i][j] / (se[i] se[j]): unit-free, always representable.
+    std::array<std::array<double, 4>, 4> correlation{};
+    int iterations = 0; ///< outer Newton iterations over (alpha, beta)
+    /// The outer search met its tolerance (step below 1e-6, or no decrease
+    /// left where the model predicts one above 1e-3 in log-likelihood) before
+    /// max_iterations, and the (scale, location) profile at the estimate met
+    /// its Newton-decrement tolerance.
+    bool converged = false;
     bool information_ok = false; ///< observed information positive definite
     bool alpha_on_boundary = false;
     bool beta_on_boundary = false;
@@ -311,6 +331,7 @@ class stable_likelihood {
         };
         double u = std::log(scale), m = loc;
         state cur = eval(u, m);
+        last_converged_ = false;
         for (int it = 0; it < 50 && std::isfinite(cur.f); ++it) {
             // Newton direction on H + lambda I, lambda raised until positive definite
             double lam = 0, du = 0, dm = 0;
@@ -325,8 +346,10 @@ class stable_likelihood {
                 lam = lam == 0 ? 1e-8 * (std::fabs(cur.huu) + std::fabs(cur.hmm) + 1) : 4 * lam;
             }
             const double slope = cur.gu * du + cur.gm * dm; // < 0
-            if (!(slope < 0))
+            if (!(slope < 0)) {
+                last_converged_ = slope == 0; // zero gradient
                 break;
+            }
             double step = 1;
             bool accepted = false;
             for (int k = 0; k < 40; ++k, step /= 2) {
@@ -341,6 +364,8 @@ class stable_likelihood {
             }
             // Newton decrement: the NLL is within ~ -slope / 2 of its minimum;
             // 1e-9 n is far below statistical relevance and above roundoff
+            // (a failed line search counts as converged only near that)
+            last_converged_ = -slope < (accepted ? 1e-9 : 1e-6) * n;
             if (!accepted || -slope < 1e-9 * n)
                 break;
         }
@@ -349,7 +374,11 @@ class stable_likelihood {
         return cur.f;
     }
 
+    /// Whether the last profile() reached its Newton-decrement tolerance.
+    bool last_profile_converged() const noexcept { return last_converged_; }
+
   private:
+    bool last_converged_ = false;
     std::span<const double> v_;
     stable_grid_layout g_;
     static constexpr std::size_t cache_size = 12; // the Hessian stencil needs 9
@@ -427,7 +456,13 @@ stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_optio
         detail::throw_invalid(where, "options.grid_points", opt.grid_points, "must be >= 20");
     if (opt.max_iterations < 1)
         detail::throw_invalid(where, "options.max_iterations", opt.max_iterations, "must be >= 1");
-    const std::vector<double> v = detail::checked_fit_data(where, x, detail::fit_min_samples);
+    // The fit runs on z = (x - median) / IQR and maps back at the end:
+    // equivariant under scaling, and no step or tolerance depends on the
+    // data's units (at 1e300 the location Newton step was lost to a unit
+    // damping term).
+    const detail::standardised_data sd =
+        detail::standardise(where, detail::checked_fit_data(where, x, detail::fit_min_samples));
+    const std::vector<double> &v = sd.z;
     stable_mle_result r;
     r.start = detail::fit_quantiles_checked(v, where);
     const double a_min = opt.alpha_min;
@@ -470,7 +505,9 @@ stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_optio
     r.scale = s_cur;
     r.location = l_cur;
     r.log_likelihood = -lik.profile(r.alpha, r.beta, r.scale, r.location);
-    r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
+    // honest flag: the outer search and the (scale, location) profile at the
+    // estimate both met their tolerances, and the likelihood is finite there
+    r.converged = r.converged && lik.last_profile_converged() && std::isfinite(r.log_likelihood);
     r.alpha_on_boundary = r.alpha >= 2 || r.alpha <= a_min;
     r.beta_on_boundary = !opt.fixed_beta && std::fabs(r.beta) >= 1;
 
@@ -517,13 +554,39 @@ stable_mle_result fit_stable_mle(std::span<const Real> x, const stable_mle_optio
     r.logpdf_evaluations = lik.evaluations() + 201;
     for (auto &row : r.covariance)
         row.fill(nan);
+    for (auto &row : r.correlation)
+        row.fill(nan);
     r.se.fill(nan);
+    // back to the data's units: scale and location carry the unit u, the
+    // covariance u^2 (for scale and location); correlations do not
+    const double u = sd.unit;
+    const std::array<double, 4> unit_of{1, 1, u, u};
     if (r.information_ok)
         for (std::size_t i = 0; i < k; ++i) {
-            for (std::size_t j = 0; j < k; ++j)
-                r.covariance[idx[i]][idx[j]] = hess[i * 4 + j];
-            r.se[idx[i]] = std::sqrt(hess[i * 4 + i]);
+            r.se[idx[i]] = std::sqrt(hess[i * 4 + i]) * unit_of[idx[i]];
+            for (std::size_t j = 0; j < k; ++j) {
+                r.covariance[idx[i]][idx[j]] =
+                    hess[i * 4 + j] * unit_of[idx[i]] * unit_of[idx[j]];
+                r.correlation[idx[i]][idx[j]] =
+                    hess[i * 4 + j] / std::sqrt(hess[i * 4 + i] * hess[j * 4 + j]);
+            }
         }
+    auto to_data = [&](stable_quantile_fit &q) {
+        q.scale *= u;
+        q.location = sd.centre + q.location * u;
+        q.location_s1 = stable_location_s1(q.alpha, q.beta, q.scale, q.location);
+    };
+    to_data(r.start);
+    r.scale *= u;
+    r.location = sd.centre + r.location * u;
+    r.location_s1 = stable_location_s1(r.alpha, r.beta, r.scale, r.location);
+    r.log_likelihood -= double(v.size()) * std::log(u);
+    if (!(std::isfinite(r.scale) && r.scale > 0 && std::isfinite(r.location) &&
+          std::isfinite(r.location_s1)))
+        detail::throw_invalid(where, "x", "data whose fitted law is not representable",
+                              "must give a fitted scale and location within the double range "
+                              "(scale " + detail::to_text(r.scale) + ", location " +
+                                  detail::to_text(r.location) + ")");
     return r;
 }
 
@@ -597,28 +660,55 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     r.upper = std::isnan(opt.upper) ? detail::sorted_quantile(v, 1 - opt.tail_fraction) : opt.upper;
     if (!(r.lower < r.upper))
         detail::throw_invalid(where, "histogram range",
-                              std::to_string(r.lower) + " .. " + std::to_string(r.upper),
+                              detail::to_text(r.lower) + " .. " + detail::to_text(r.upper),
                               "must have lower < upper");
     auto mopt = opt.mle;
     mopt.fixed_beta = 0.0;
     r.sas = fit_stable_mle(std::span<const double>(v), mopt);
-    double mean = 0;
-    for (double y : v)
-        mean += y;
-    mean /= double(v.size());
-    double ss = 0;
-    for (double y : v)
-        ss += (y - mean) * (y - mean);
+    // Gaussian fit about the median in units of the largest deviation: sums
+    // of squares overflow for one 1e200 outlier, sums for data near 1e308
+    const double med = detail::sorted_quantile(v, 0.5);
+    auto dev = [&](double y, double c) { // y - c, halved where it overflows
+        const double d = y - c;
+        return std::isfinite(d) ? std::pair{d, 1.0} : std::pair{y / 2 - c / 2, 2.0};
+    };
+    double big = 0;
+    for (double y : v) {
+        const auto [d, f] = dev(y, med);
+        big = std::max(big, std::fabs(d) * f / 2); // half of |y - med|, no overflow
+    }
+    double mean = med, sd = 0;
+    if (big > 0) {
+        double m1 = 0, m2 = 0;
+        for (double y : v) {
+            const auto [d, f] = dev(y, med);
+            const double t = d / big * (f / 2); // (y - med) / (2 big) in [-1, 1]
+            m1 += t;
+        }
+        m1 /= double(v.size());
+        for (double y : v) {
+            const auto [d, f] = dev(y, med);
+            const double t = d / big * (f / 2) - m1;
+            m2 += t * t;
+        }
+        mean = med + 2 * (m1 * big);
+        sd = std::sqrt(m2 / double(v.size())) * 2 * big;
+        if (!std::isfinite(sd) || !std::isfinite(mean))
+            detail::throw_invalid(where, "x", "data spanning the double range",
+                                  "must have a Gaussian sd and mean within the double range");
+    }
     r.gauss_mean = mean;
-    r.gauss_sd = std::sqrt(ss / double(v.size()));
+    r.gauss_sd = sd;
 
+    // Bins in halves of the width: upper - lower overflows for a range near
+    // +-1e308 (the density count / (n w) then underflows, correctly, to ~0).
     const std::size_t nb = opt.bins;
-    const double w = (r.upper - r.lower) / double(nb);
+    const double hw = (r.upper / 2 - r.lower / 2) / double(nb); // half the bin width
     r.counts.assign(nb, 0);
     for (double y : v) {
         if (y < r.lower || y > r.upper)
             continue;
-        const auto k = std::min(nb - 1, static_cast<std::size_t>((y - r.lower) / w));
+        const auto k = std::min(nb - 1, static_cast<std::size_t>((y / 2 - r.lower / 2) / hw));
         ++r.counts[k];
         ++r.n_in_range;
     }
@@ -626,11 +716,14 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     r.density.resize(nb);
     std::vector<double> mid(nb), edges(nb + 1);
     for (std::size_t k = 0; k < nb; ++k) {
-        r.density[k] = double(r.counts[k]) / (n * w);
-        mid[k] = r.lower + (double(k) + 0.5) * w;
+        r.density[k] = double(r.counts[k]) / n / 2 / hw;
+        const double off = (double(k) + 0.5) * hw; // mid = lower + 2 off, added in halves
+        mid[k] = r.lower + off + off;
     }
-    for (std::size_t k = 0; k <= nb; ++k)
-        edges[k] = r.lower + double(k) * w;
+    for (std::size_t k = 0; k <= nb; ++k) {
+        const double off = double(k) * hw;
+        edges[k] = r.lower + off + off;
+    }
     edges[nb] = r.upper;
 
     auto score = [&](std::span<const double> pdf_mid, std::span<const double> cdf_edges) {
@@ -652,13 +745,16 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     levysgd::pdf(law, std::span<const double>(mid), std::span<double>(pm));
     levysgd::cdf(law, std::span<const double>(edges), std::span<double>(ce));
     r.sas_error = score(pm, ce);
-    const double sd = r.gauss_sd > 0 ? r.gauss_sd : std::numeric_limits<double>::min();
+    const double gsd = r.gauss_sd > 0 ? r.gauss_sd : std::numeric_limits<double>::min();
     for (std::size_t k = 0; k < nb; ++k) {
-        const double u = (mid[k] - mean) / sd;
-        pm[k] = std::exp(-u * u / 2) / (sd * std::sqrt(2 * std::numbers::pi));
+        const auto [d, f] = dev(mid[k], mean);
+        const double u = d / gsd * f;
+        pm[k] = std::exp(-u * u / 2) / gsd / std::sqrt(2 * std::numbers::pi);
     }
-    for (std::size_t k = 0; k <= nb; ++k)
-        ce[k] = 0.5 * std::erfc(-(edges[k] - mean) / (sd * std::numbers::sqrt2));
+    for (std::size_t k = 0; k <= nb; ++k) {
+        const auto [d, f] = dev(edges[k], mean);
+        ce[k] = 0.5 * std::erfc(-(d / gsd * f) / std::numbers::sqrt2);
+    }
     r.gauss_error = score(pm, ce);
     return r;
 }

@@ -51,7 +51,41 @@ inline double sorted_quantile(std::span<const double> s, double p) noexcept {
         return s.back();
     const auto i = static_cast<std::size_t>(pos);
     const double f = pos - double(i);
-    return s[i - 1] + f * (s[i] - s[i - 1]);
+    const double d = s[i] - s[i - 1]; // overflows only for neighbours near -+1e308
+    return std::isfinite(d) ? s[i - 1] + f * d : (1 - f) * s[i - 1] + f * s[i];
+}
+
+/// Data in a standard unit: z = (x - centre) / unit, centre the median and
+/// unit the interquartile range (half of it if that overflows), so that the
+/// fits run on O(1) numbers and are equivariant under x -> a x + b for any
+/// scale from 1e-300 to 1e300 and subnormal data.
+struct standardised_data {
+    std::vector<double> z;
+    double centre = 0, unit = 1;
+};
+
+inline standardised_data standardise(std::string_view where, const std::vector<double> &v) {
+    std::vector<double> s(v);
+    std::sort(s.begin(), s.end());
+    const std::span<const double> ss(s);
+    standardised_data r;
+    const double x25 = sorted_quantile(ss, 0.25), x75 = sorted_quantile(ss, 0.75);
+    r.centre = sorted_quantile(ss, 0.5);
+    if (!(x75 > x25))
+        throw_invalid(where, "x", "x25 = x75 = " + to_text(x25),
+                      "must have a positive interquartile range");
+    const double iqr = x75 - x25;
+    r.unit = std::isfinite(iqr) ? iqr : x75 / 2 - x25 / 2;
+    r.z.resize(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double d = v[i] - r.centre; // halves where the difference overflows
+        r.z[i] = std::isfinite(d) ? d / r.unit : 2 * ((v[i] / 2 - r.centre / 2) / r.unit);
+        if (!std::isfinite(r.z[i]))
+            throw_invalid(where, "x[" + std::to_string(i) + "]", v[i],
+                          "must lie within about 1.8e308 interquartile ranges (" + to_text(r.unit) +
+                              ") of the median " + to_text(r.centre));
+    }
+    return r;
 }
 
 /// Root of f on [a, b] given f(a), f(b) of opposite signs: Illinois
@@ -89,7 +123,8 @@ double illinois_root(F &&f, double a, double b, double fa, double fb, double tol
 /// stencil's centre is moved inside the box by h), the Hessian shifted to
 /// positive definite if needed, the step projected onto the box and halved
 /// until f decreases. Stops when the accepted move is below xtol in every
-/// coordinate or no halving decreases f. Cost: 2D + 1 + (D - 1) evaluations
+/// coordinate (converged) or no halving decreases f (converged only if the
+/// predicted decrease g' H^-1 g / 2 is at most ftol). Cost: 2D + 1 + (D - 1) evaluations
 /// of f per iteration plus the halvings.
 template <std::size_t D> struct box_newton_result {
     std::array<double, D> x{};
@@ -101,7 +136,7 @@ template <std::size_t D> struct box_newton_result {
 template <std::size_t D, class F>
 box_newton_result<D> box_newton(F &&f, std::array<double, D> x, const std::array<double, D> &lo,
                                 const std::array<double, D> &hi, const std::array<double, D> &h,
-                                double xtol, int max_iter) {
+                                double xtol, int max_iter, double ftol = 1e-3) {
     static_assert(D == 1 || D == 2);
     for (std::size_t j = 0; j < D; ++j)
         x[j] = std::clamp(x[j], lo[j], hi[j]);
@@ -190,13 +225,19 @@ box_newton_result<D> box_newton(F &&f, std::array<double, D> x, const std::array
                 break;
             }
         }
-        double move = 0;
-        for (std::size_t j = 0; j < D; ++j)
+        double move = 0, decrement = 0; // g' (H + lambda I)^-1 g over the free coordinates
+        for (std::size_t j = 0; j < D; ++j) {
             move = std::max(move, std::fabs(best[j] - x[j]));
+            if (!active[j])
+                decrement -= g[j] * d[j];
+        }
         x = best;
         fx = fbest;
-        if (!moved || move <= xtol) {
-            r.converged = true;
+        // Converged: a step below xtol, or no decrease found where the model
+        // predicts none worth having (decrement / 2 <= ftol); a failed line
+        // search with a large predicted decrease is not convergence.
+        if ((moved && move <= xtol) || !moved) {
+            r.converged = moved || (std::isfinite(decrement) && 0.5 * decrement <= ftol);
             ++r.iterations;
             break;
         }
