@@ -108,14 +108,21 @@ template <std::floating_point Real> class stable_evaluator {
     double from_standard(double y) const { return (y - add_) * scale_ + loc_; }
     // x of a standard quantile y, clamped to the support: rounding never
     // puts a quantile outside it.
-    // double -> Real; beyond Real's range the infinity of its sign (a plain
-    // conversion of an out-of-range double to float is undefined)
+    // double -> Real rounded to nearest, overflowing to the infinity of its
+    // sign (a plain conversion of a double beyond float's range is undefined)
     static Real narrow(double v) {
-        constexpr double top = double(std::numeric_limits<Real>::max());
-        if (v > top || v < -top)
-            return v > 0 ? std::numeric_limits<Real>::infinity()
-                         : -std::numeric_limits<Real>::infinity();
-        return Real(v);
+        if constexpr (std::same_as<Real, double>) {
+            return v;
+        } else {
+            using lim = std::numeric_limits<Real>;
+            constexpr double top = double(lim::max());
+            // round to nearest overflows from max + ulp/2 on
+            constexpr double over = top * (1 + 0x1p-25);
+            const double a = std::abs(v);
+            if (a > top)
+                return Real(v > 0 ? 1 : -1) * (a < over ? lim::max() : lim::infinity());
+            return Real(v);
+        }
     }
     Real to_support(double y) const {
         const Real x = narrow(from_standard(y));

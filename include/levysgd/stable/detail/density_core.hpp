@@ -297,8 +297,9 @@ template <class LogG> class stable_quadrature {
             // e_ref = 0 (g < 1e-308 everywhere): e^-g = 1, and 0 * expm1 = NaN avoided
             const batch dl = l - batch(l_ref_);
             const batch e = e_ref_ > 0 ? dl - batch(e_ref_) * fast_expm1(dl) : dl;
+            // NaN e: e_ref = inf times expm1(0) (log f < -DBL_MAX: contributes 0)
             const batch d = fast_exp(xsimd::min(e, batch(e_cap_)) + s);
-            out[0] = select(bad || is_nan(d), zero, d);
+            out[0] = select(bad || is_nan(e) || is_nan(d), zero, d);
         }
         if (!(want_ & (want_lower | want_upper)))
             return;
@@ -455,12 +456,17 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         shift = mm;
         double lr = l_mid;
         int h_end = -1;
-        if (ma > shift) {
+        // l - e^l is -inf for every l > 709.8 (g > 1 everywhere, far in a
+        // light tail): among those, the smaller l is the nearer to g = 1
+        auto better = [](double m, double l, double m_best, double l_best) {
+            return m > m_best || (m == m_best && m == -INFINITY && l > 0 && l < l_best);
+        };
+        if (std::isfinite(la) && better(ma, la, shift, lr)) {
             shift = ma;
             lr = la;
             h_end = 0;
         }
-        if (mb > shift) {
+        if (std::isfinite(lb) && better(mb, lb, shift, lr)) {
             shift = mb;
             lr = lb;
             h_end = 1;
@@ -836,21 +842,18 @@ class stable_standard {
                 const double c = std::exp(near); // the cdf of x, tiny
                 return up ? 1 - c : c;
             }
-            // The far side (the tail beyond the mode's side from x) as 1 - the
-            // near side where that is <= 1/2: a direct integral of ~1 there
-            // rounds to either side of 1 and breaks monotonicity.
-            if ((x > 0) != up) {
-                const double t = tail_sum(y, !upper);
-                if (t <= 0.5)
-                    return 1 - t;
-            }
             const stable_side1 s{b};
             auto lg = [&](int h, auto v) {
                 using T = decltype(v);
                 return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
             };
-            const auto r = stable_integrate(lg, pi, up ? want_upper : want_lower, tol);
-            return (up ? r.upper : r.lower * std::exp(-r.g_ref)) / pi;
+            // the tail on the x > 0 side (u = true) or the x < 0 side
+            auto direct = [&](bool u) {
+                const auto r = stable_integrate(lg, pi, u ? want_upper : want_lower, tol);
+                return (u ? r.upper : r.lower * std::exp(-r.g_ref)) / pi;
+            };
+            const bool near_side = (x > 0) == up;
+            return smaller_first([&](bool near) { return direct(near == (x > 0)); }, near_side);
         }
         case kind::general:
             break;
@@ -863,11 +866,6 @@ class stable_standard {
         const bool up = pos ? upper : !upper; // tail of |y| on the far side?
         if (s.len <= 0)
             return up ? 0.0 : 1.0;
-        if (!up) { // far side: as 1 - near side where that is <= 1/2 (see kind::one)
-            const double t = tail_sum(y, !upper);
-            if (t <= 0.5)
-                return 1 - t;
-        }
         const double ly = std::log(std::abs(y));
         auto lg = [&](int h, auto v) {
             using T = decltype(v);
@@ -876,11 +874,29 @@ class stable_standard {
         // alpha < 1: cdf = head/pi + I(e^-g)/pi, ccdf = I(1 - e^-g)/pi
         // alpha > 1: cdf = head/pi + I(1 - e^-g)/pi, ccdf = I(e^-g)/pi
         const bool far_is_lower = alpha_ > 1;
-        const unsigned w = up ? (far_is_lower ? want_lower : want_upper)
-                              : (far_is_lower ? want_upper : want_lower);
-        const auto r = stable_integrate(lg, s.len, w, tol);
-        const double i = (w == want_lower ? r.lower * std::exp(-r.g_ref) : r.upper) / pi;
-        return up ? i : s.head / pi + i;
+        auto direct = [&](bool u) {
+            const unsigned w = u ? (far_is_lower ? want_lower : want_upper)
+                                 : (far_is_lower ? want_upper : want_lower);
+            const auto r = stable_integrate(lg, s.len, w, tol);
+            const double i = (w == want_lower ? r.lower * std::exp(-r.g_ref) : r.upper) / pi;
+            return u ? i : s.head / pi + i;
+        };
+        return smaller_first(direct, up);
+    }
+
+    /// One tail from the other: the near-side tail (the one beyond |y|) is
+    /// integrated first; if it is <= 1/2 the far side is 1 - it, else the far
+    /// side is integrated and the near side is 1 - that. So the smaller of
+    /// cdf and ccdf is always a direct integral (full relative accuracy), the
+    /// larger is 1 - it: cdf + ccdf = 1 to an ulp, both stay in [0, 1], and a
+    /// far side near 1 is monotone (a direct integral of ~1 rounds to either
+    /// side of 1). Costs a second integral only between y = 0 and the median.
+    template <class F> static double smaller_first(const F &direct, bool near) {
+        const double t = direct(true);
+        if (t <= 0.5)
+            return near ? t : 1 - t;
+        const double f = direct(false);
+        return near ? 1 - f : f;
     }
 
     enum class kind { gauss, cauchy, levy, one, general };
