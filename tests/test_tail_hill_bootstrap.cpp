@@ -2,6 +2,7 @@
 #include <levysgd/levysgd.hpp>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -88,4 +89,78 @@ TEST_CASE("bootstrap interval covers alpha and is reproducible", "[tail][bootstr
     CHECK_THAT(
         message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, 100, 1.0); }),
         Catch::Matchers::Contains("level"));
+}
+
+TEST_CASE("issue 16: bad-input table of hill_tail_index and bootstrap_ci", "[tail][validation]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    const auto x = pareto(1.5, 200, 3);
+    auto with = [&](std::size_t i, double v) {
+        auto y = x;
+        y[i] = v;
+        return y;
+    };
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();
+    const auto bad_policy = static_cast<levysgd::bad_value_policy>(7);
+    auto stat = [](std::span<const double> s) { return levysgd::hill_tail_index(s).alpha; };
+    const std::span<const double> xs(x);
+    struct row {
+        const char *what;
+        std::function<void()> call;
+        const char *names;
+    };
+    const std::vector<row> refused{
+        {"hill NaN", [&] { levysgd::hill_tail_index(with(4, nan), 10); }, "x must be finite"},
+        {"hill +inf", [&] { levysgd::hill_tail_index(with(4, inf), 10); }, "x must be finite"},
+        {"hill -inf", [&] { levysgd::hill_tail_index(with(4, -inf), 10); }, "x must be finite"},
+        {"hill empty", [&] { levysgd::hill_tail_index(std::vector<double>{}); },
+         "number of finite values"},
+        {"hill one value", [&] { levysgd::hill_tail_index(std::vector<double>{2.0}); },
+         "number of finite values"},
+        {"hill all NaN, skip",
+         [&] {
+             levysgd::hill_tail_index(std::vector<double>(9, nan), 0,
+                                      levysgd::bad_value_policy::skip);
+         },
+         "number of finite values"},
+        {"hill k = n", [&] { levysgd::hill_tail_index(x, 200); }, "k must"},
+        {"hill k = 2^64 - 1", [&] { levysgd::hill_tail_index(x, huge); }, "k must"},
+        {"hill zero threshold",
+         [&] {
+             levysgd::hill_tail_index(std::vector<double>{3, 0, 0, 0}, 1);
+         },
+         "threshold"},
+        {"hill policy", [&] { levysgd::hill_tail_index(x, 10, bad_policy); }, "bad_values"},
+        {"bootstrap empty", [&] { levysgd::bootstrap_ci(std::span<const double>(), stat, 100); },
+         "x.size()"},
+        {"bootstrap reps 9", [&] { levysgd::bootstrap_ci(xs, stat, 9); }, "reps"},
+        {"bootstrap reps 2^64 - 1", [&] { levysgd::bootstrap_ci(xs, stat, huge); }, "reps"},
+        {"bootstrap level NaN", [&] { levysgd::bootstrap_ci(xs, stat, 20, nan); }, "level"},
+        {"bootstrap level 0", [&] { levysgd::bootstrap_ci(xs, stat, 20, 0.0); }, "level"},
+        {"bootstrap level -inf", [&] { levysgd::bootstrap_ci(xs, stat, 20, -inf); }, "level"},
+        {"bootstrap statistic always fails",
+         [&] {
+             levysgd::bootstrap_ci(
+                 xs,
+                 [](std::span<const double>) { return std::numeric_limits<double>::quiet_NaN(); },
+                 20);
+         },
+         "successful resamples"},
+    };
+    for (const auto &r : refused) {
+        INFO(r.what);
+        CHECK_THAT(message_of(r.call), Catch::Matchers::Contains(r.names));
+    }
+    // accepted: negative, zero, subnormal and huge magnitudes (Hill is scale-free)
+    const double ref = levysgd::hill_tail_index(x, 20).inv_alpha;
+    for (double c : {-1.0, 1e-300, 1e300}) {
+        auto y = x;
+        for (auto &v : y)
+            v *= c;
+        INFO("scale " << c);
+        CHECK(levysgd::hill_tail_index(y, 20).inv_alpha == Approx(ref).epsilon(1e-12));
+    }
+    CHECK(std::isfinite(levysgd::hill_tail_index(with(4, 5e-324), 20).alpha));
+    CHECK(std::isfinite(levysgd::hill_tail_index(with(4, 0.0), 20).alpha));
+    CHECK(levysgd::bootstrap_ci(xs, stat, 20, 0.5, ~0ull, ~0ull).reps == 20);
 }

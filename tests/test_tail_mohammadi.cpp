@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -179,15 +180,246 @@ TEST_CASE("bad values: counted and located, thrown by default, skipped on reques
     levysgd::mohammadi_accumulator<double> few(10);
     few.add(std::span<const double>(ok).first(15));
     CHECK_THAT(message_of([&] { (void)few.result(); }),
-               Catch::Matchers::Contains("completed blocks"));
+               Catch::Matchers::Contains("number of usable blocks"));
     // a block whose sum is exactly 0
     std::vector<double> z{1, -1, 2, 3, 4, 5, 6, 7};
     CHECK_THAT(message_of([&] { levysgd::mohammadi_tail_index(z, 2); }),
-               Catch::Matchers::Contains("block sum"));
+               Catch::Matchers::Contains("block summing to 0"));
     const auto rz = levysgd::mohammadi_tail_index(
         z, levysgd::tail_index_options{.k1 = 2, .bad_values = bad_value_policy::skip});
     CHECK(rz.k2 == 3);
     CHECK(rz.n_bad == 2);
     // constant data: log|Y| - log|X| = log K1 exactly, so alpha-hat = 1
     CHECK(levysgd::mohammadi_tail_index(ok, 10).alpha == Approx(1.0).epsilon(1e-12));
+}
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 16)
+
+namespace {
+// the accumulator's estimate, or its error message
+template <class T> std::string state_of(const levysgd::mohammadi_accumulator<T> &acc) {
+    try {
+        const auto r = acc.result();
+        return std::to_string(r.k2) + " blocks, n_dropped " + std::to_string(r.n_dropped) +
+               ", inv_alpha " + levysgd::detail::to_text(r.inv_alpha);
+    } catch (const std::invalid_argument &e) {
+        return e.what();
+    }
+}
+} // namespace
+
+TEST_CASE("issue 16 item 6: a throwing add() leaves the accumulator as it was",
+          "[tail][validation]") {
+    const std::vector<double> good{1, 2, 3, 4, 5, 6, 7, 8};
+    // a block summing to 0 as the whole chunk: later blocks still complete
+    levysgd::mohammadi_accumulator<double> acc(2);
+    CHECK_THAT(message_of([&] {
+                   acc.add(std::vector<double>{1, -1});
+               }),
+               Catch::Matchers::Contains("mohammadi_accumulator::add") &&
+                   Catch::Matchers::Contains("indices 0 to 1"));
+    acc.add(good);
+    levysgd::mohammadi_accumulator<double> fresh(2);
+    fresh.add(good);
+    CHECK(state_of(acc) == state_of(fresh));
+    // blocks completed earlier in the failing chunk are not kept
+    levysgd::mohammadi_accumulator<double> acc2(2);
+    CHECK_THAT(message_of([&] {
+                   acc2.add(std::vector<double>{1, 2, 3, 4, 1, -1});
+               }),
+               Catch::Matchers::Contains("indices 4 to 5"));
+    CHECK_THAT(state_of(acc2), Catch::Matchers::Contains("got 0"));
+    acc2.add(good);
+    CHECK(state_of(acc2) == state_of(fresh));
+    // an open block carried over from an earlier chunk is restored too
+    levysgd::mohammadi_accumulator<double> acc3(2), fresh3(2);
+    acc3.add(std::vector<double>{1});
+    CHECK_THAT(message_of([&] {
+                   acc3.add(std::vector<double>{-1, 5, 6});
+               }),
+               Catch::Matchers::Contains("indices 0 to 1"));
+    acc3.add(std::vector<double>{2, 3, 4, 5, 6});
+    fresh3.add(std::vector<double>{1, 2, 3, 4, 5, 6});
+    CHECK(state_of(acc3) == state_of(fresh3));
+    // the same through the SIMD block path (K1 = 100, several batches): the
+    // failing chunk's first six blocks complete before [600, 700) sums to 0
+    const auto x = sas<float>(1.5, 4000, 21);
+    std::vector<float> bad(x.begin(), x.begin() + 1000);
+    for (std::size_t i = 600; i < 700; ++i)
+        bad[i] = i % 2 == 0 ? 0.5f : -0.5f;
+    levysgd::mohammadi_accumulator<float> a4(100), f4(100);
+    a4.add(std::span<const float>(x).first(200));
+    f4.add(std::span<const float>(x).first(200));
+    CHECK_THAT(message_of([&] { a4.add(bad); }), Catch::Matchers::Contains("indices 800 to 899"));
+    a4.add(std::span<const float>(x).subspan(200));
+    f4.add(std::span<const float>(x).subspan(200));
+    CHECK(state_of(a4) == state_of(f4));
+}
+
+TEMPLATE_TEST_CASE("issue 16 item 13: block sums cannot overflow, whatever the code path",
+                   "[tail][validation]", float, double) {
+    using T = TestType;
+    const T big = std::numeric_limits<T>::max() / 2;
+    // constant data: every block sum is K1 x, so alpha-hat = 1 up to the
+    // rounding of log means near log(DBL_MAX) = 709 (1e-11 for double)
+    const std::vector<T> x(1600, big);
+    for (std::size_t k1 : {2u, 4u, 40u, 400u}) {
+        INFO("k1 " << k1);
+        CHECK(levysgd::mohammadi_tail_index(x, k1).alpha == Approx(1.0).epsilon(1e-9));
+        levysgd::mohammadi_accumulator<T> acc(k1);
+        acc.add(std::span<const T>(x).first(3));
+        acc.add(std::span<const T>(x).subspan(3));
+        CHECK(acc.result().alpha == Approx(1.0).epsilon(1e-9));
+    }
+    // stable data scaled to the top of the range: the same estimate as unscaled
+    auto s = sas<T>(1.3, 8000, 22);
+    T m = 0;
+    for (T v : s)
+        m = std::max(m, std::fabs(v));
+    for (auto &v : s)
+        v /= m; // max |x| = 1
+    auto top = s;
+    for (auto &v : top)
+        v *= big;
+    const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+    for (std::size_t k1 : {4u, 80u}) {
+        const double ref = levysgd::mohammadi_tail_index(s, k1).inv_alpha;
+        CHECK(levysgd::mohammadi_tail_index(top, k1).inv_alpha == Approx(ref).margin(tol));
+    }
+}
+
+TEST_CASE("issue 16: the scalar estimator is scale-invariant from 1e-300 to 1e300",
+          "[tail][validation]") {
+    auto s = sas<double>(1.6, 10000, 23);
+    double m = 0;
+    for (double v : s)
+        m = std::max(m, std::fabs(v));
+    for (auto &v : s)
+        v /= m;
+    const double ref = levysgd::mohammadi_tail_index(s, 100).inv_alpha;
+    for (double c : {1e-300, 1e-200, 1e-100, 1e100, 1e200, 1e300}) {
+        auto y = s;
+        for (auto &v : y)
+            v *= c;
+        INFO("scale " << c);
+        // 1e-300 makes the smallest values subnormal: rounding, not a bias
+        CHECK(levysgd::mohammadi_tail_index(y, 100).inv_alpha == Approx(ref).margin(1e-10));
+    }
+}
+
+TEST_CASE("issue 16: mohammadi_tail_index's errors name mohammadi_tail_index",
+          "[tail][validation]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const levysgd::tail_index_options skip{.k1 = 2, .bad_values = bad_value_policy::skip};
+    // skip with bad values (streaming path): every block sums to 0
+    const std::vector<double> a{1, -1, nan, 2, -2, 3, -3};
+    // skip without bad values (the blocks' fallback): every block sums to 0
+    const std::vector<double> b{1, -1, 2, -2, 3, -3, 4, -4};
+    for (const auto *x : {&a, &b}) {
+        const std::string msg = message_of([&] { levysgd::mohammadi_tail_index(*x, skip); });
+        CHECK_THAT(msg, Catch::Matchers::StartsWith("levysgd::mohammadi_tail_index:") &&
+                            Catch::Matchers::Contains("number of usable blocks"));
+        CHECK_THAT(msg, !Catch::Matchers::Contains("accumulator"));
+    }
+    // throw_error: the zero block is located
+    CHECK_THAT(message_of([&] { levysgd::mohammadi_tail_index(b, 2); }),
+               Catch::Matchers::StartsWith("levysgd::mohammadi_tail_index:") &&
+                   Catch::Matchers::Contains("indices 0 to 1"));
+}
+
+TEMPLATE_TEST_CASE("issue 16: a bad value is found in every SIMD lane and in the dropped tail",
+                   "[tail][validation]", float, double) {
+    using T = TestType;
+    const auto x = sas<T>(1.5, 1030, 24); // k1 = 64: 16 blocks, 6 values dropped
+    const T specials[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                          -std::numeric_limits<T>::infinity(), T(0), T(-0.0)};
+    std::size_t case_index = 0;
+    for (std::size_t pos : {0u, 1u, 3u, 7u, 15u, 63u, 64u + 5u, 64u * 15u + 62u, 1027u}) {
+        for (T v : specials) {
+            if (!levysgd_test::in_subset(case_index++, 3))
+                continue;
+            auto y = x;
+            y[pos] = v;
+            INFO("position " << pos << " value " << v);
+            CHECK_THAT(message_of([&] { levysgd::mohammadi_tail_index(y, 64); }),
+                       Catch::Matchers::Contains("x must contain no 0, NaN or infinite") &&
+                           Catch::Matchers::Contains("index " + std::to_string(pos)));
+            const auto r = levysgd::mohammadi_tail_index(
+                y, levysgd::tail_index_options{.k1 = 64, .bad_values = bad_value_policy::skip});
+            CHECK(r.n_bad == 1);
+        }
+    }
+    // subnormals are fine (log is defined): the block goes the scalar way
+    auto y = x;
+    y[5] = std::numeric_limits<T>::denorm_min();
+    y[900] = -std::numeric_limits<T>::min() / 4;
+    CHECK(std::isfinite(levysgd::mohammadi_tail_index(y, 64).inv_alpha));
+}
+
+TEST_CASE("issue 16: bad-input table of mohammadi_tail_index and mohammadi_accumulator",
+          "[tail][validation]") {
+    using levysgd::tail_index_options;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    const auto x = sas<double>(1.5, 400, 25);
+    auto with = [&](std::size_t i, double v) {
+        auto y = x;
+        y[i] = v;
+        return y;
+    };
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();
+    const auto bad_policy = static_cast<bad_value_policy>(7);
+    struct row {
+        const char *what;
+        std::function<void()> call;
+        const char *names; // the parameter the message must name
+    };
+    const std::vector<row> refused{
+        {"NaN", [&] { levysgd::mohammadi_tail_index(with(3, nan), 20); }, "x must contain"},
+        {"+inf", [&] { levysgd::mohammadi_tail_index(with(3, inf), 20); }, "x must contain"},
+        {"-inf", [&] { levysgd::mohammadi_tail_index(with(3, -inf), 20); }, "x must contain"},
+        {"zero", [&] { levysgd::mohammadi_tail_index(with(3, 0.0), 20); }, "x must contain"},
+        {"empty", [&] { levysgd::mohammadi_tail_index(std::vector<double>{}); },
+         "number of usable values"},
+        {"all NaN, skip",
+         [&] {
+             levysgd::mohammadi_tail_index(
+                 std::vector<double>(50, nan),
+                 tail_index_options{.bad_values = bad_value_policy::skip});
+         },
+         "number of usable values"},
+        {"k1 = 1", [&] { levysgd::mohammadi_tail_index(x, 1); }, "k1"},
+        {"k1 = K/2 + 1", [&] { levysgd::mohammadi_tail_index(x, 201); }, "k1"},
+        {"k1 = 2^64 - 1", [&] { levysgd::mohammadi_tail_index(x, huge); }, "k1"},
+        {"bad_values out of range",
+         [&] { levysgd::mohammadi_tail_index(x, tail_index_options{.bad_values = bad_policy}); },
+         "bad_values"},
+        {"accumulator k1 = 0", [&] { levysgd::mohammadi_accumulator<double> a(0); }, "k1"},
+        {"accumulator policy out of range",
+         [&] { levysgd::mohammadi_accumulator<double> a(2, bad_policy); }, "bad_values"},
+        {"accumulator NaN",
+         [&] {
+             levysgd::mohammadi_accumulator<double> a(2);
+             a.add(with(9, nan));
+         },
+         "x must contain"},
+        {"accumulator, too few blocks",
+         [&] {
+             levysgd::mohammadi_accumulator<double> a(huge);
+             a.add(x);
+             (void)a.result();
+         },
+         "number of usable blocks"},
+    };
+    for (const auto &r : refused) {
+        INFO(r.what);
+        CHECK_THAT(message_of(r.call), Catch::Matchers::Contains(r.names));
+    }
+    // accepted: negative, subnormal, huge values, all threads
+    for (double v : {-3.0, 5e-324, -2.2e-308, 1.7e308, -1.7e308}) {
+        INFO("value " << v);
+        CHECK(std::isfinite(levysgd::mohammadi_tail_index(with(3, v), 20).inv_alpha));
+    }
+    CHECK(levysgd::mohammadi_tail_index(x, tail_index_options{.k1 = 20, .threads = ~0u}).k2 == 20);
 }

@@ -31,7 +31,9 @@ struct bootstrap_interval {
 };
 
 /// `stat` maps std::span<const Real> to a double (e.g. a lambda returning
-/// mohammadi_tail_index(s).alpha). reps >= 10, level in (0, 1).
+/// mohammadi_tail_index(s).alpha). reps in [10, 2^32], level in (0, 1).
+/// Resamples on which stat throws std::invalid_argument or returns a
+/// non-finite value are counted in reps_failed; at least 10 must succeed.
 template <class Real, class Stat>
 requires std::invocable<Stat &, std::span<const Real>>
     bootstrap_interval bootstrap_ci(std::span<const Real> x, Stat &&stat, std::size_t reps = 1000,
@@ -40,8 +42,9 @@ requires std::invocable<Stat &, std::span<const Real>>
     constexpr std::string_view where = "levysgd::bootstrap_ci";
     if (x.empty())
         detail::throw_invalid(where, "x.size()", 0, "must be > 0");
-    if (reps < 10)
-        detail::throw_invalid(where, "reps", reps, "must be >= 10");
+    // above 2^32 the kept statistics alone would take 32 GiB
+    if (reps < 10 || reps > (std::size_t(1) << 32))
+        detail::throw_invalid(where, "reps", reps, "must be in [10, 2^32]");
     if (!(level > 0 && level < 1))
         detail::throw_invalid(where, "level", level, "must be in (0, 1)");
     bootstrap_interval out;

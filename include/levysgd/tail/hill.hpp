@@ -34,11 +34,13 @@ struct hill_result {
 /// common default that balances bias and variance for stable-like tails; pass
 /// k explicitly for a tail-fraction study. NaN and +-inf are bad values
 /// (policy as for mohammadi_tail_index); zeros are allowed. Throws
-/// std::invalid_argument for k < 1, k >= n, or a zero threshold |x|_(k+1).
+/// std::invalid_argument for fewer than 2 finite values, k < 1, k >= n, or
+/// a zero threshold |x|_(k+1). Scale-free: log-excesses of |x| in double.
 template <class Real>
 hill_result hill_tail_index(std::span<const Real> x, std::size_t k = 0,
                             bad_value_policy policy = bad_value_policy::throw_error) {
     constexpr std::string_view where = "levysgd::hill_tail_index";
+    detail::check_policy(where, policy);
     std::vector<double> a;
     a.reserve(x.size());
     std::size_t bad = 0, first_bad = 0;
@@ -53,9 +55,11 @@ hill_result hill_tail_index(std::span<const Real> x, std::size_t k = 0,
     if (bad > 0 && policy == bad_value_policy::throw_error)
         detail::throw_invalid(where, "x",
                               std::to_string(bad) + " NaN/inf value(s), the first at index " +
-                                  std::to_string(first_bad),
+                                  std::to_string(first_bad) + ": " + detail::to_text(x[first_bad]),
                               "must be finite (use bad_value_policy::skip to leave them out)");
     const std::size_t n = a.size();
+    if (n < 2)
+        detail::throw_invalid(where, "number of finite values", n, "must be >= 2");
     if (k == 0)
         k = static_cast<std::size_t>(std::sqrt(double(n)));
     if (k < 1 || k >= n)

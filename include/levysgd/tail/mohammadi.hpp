@@ -66,6 +66,12 @@ namespace detail {
 
 inline bool usable_for_log(double v) noexcept { return v != 0 && std::isfinite(v); }
 
+inline void check_policy(std::string_view where, bad_value_policy p) {
+    if (p != bad_value_policy::throw_error && p != bad_value_policy::skip)
+        throw_invalid(where, "bad_values", static_cast<int>(p),
+                      "must be bad_value_policy::throw_error or ::skip");
+}
+
 /// K1 by the rule documented at tail_index_options::k1; returns {k1, k2}.
 inline std::pair<std::size_t, std::size_t> mohammadi_blocks(std::size_t k) noexcept {
     const auto r = static_cast<std::size_t>(std::sqrt(double(k)));
@@ -83,9 +89,32 @@ inline std::pair<std::size_t, std::size_t> mohammadi_blocks(std::size_t k) noexc
     return {best, k / best};
 }
 
+/// A block sum Y of finite doubles that cannot overflow: the plain sum, and
+/// beside it the sum of x 2^-64, which stands in once the plain one is not
+/// finite (|Y| <= k1 DBL_MAX needs log2 k1 < 64 more exponent bits). x 2^-64
+/// is exact for |x| >= 2^-958, and the scaled sum is only used when |Y| is
+/// near DBL_MAX, so what it rounds away is below 2^-1000 |Y|.
+struct block_sum {
+    double plain = 0, scaled = 0;
+    block_sum() = default;
+    explicit block_sum(double y) noexcept : plain(y), scaled(y * 0x1p-64) {}
+    void add(double v) noexcept {
+        plain += v;
+        scaled += v * 0x1p-64;
+    }
+    /// log|Y|, or NaN when Y = 0.
+    double log_abs() const noexcept {
+        if (std::isfinite(plain))
+            return plain != 0 ? std::log(std::fabs(plain))
+                              : std::numeric_limits<double>::quiet_NaN();
+        return scaled != 0 ? std::log(std::fabs(scaled)) + 64 * std::numbers::ln2
+                           : std::numeric_limits<double>::quiet_NaN();
+    }
+};
+
 /// Sums for a run of values: sum log|x| and the block bookkeeping.
 struct mohammadi_sums {
-    double sum_log_x = 0; // over values in completed blocks and the open block
+    double sum_log_x = 0; // over values in completed blocks
     double sum_log_y = 0; // over completed blocks
     std::size_t blocks = 0;
     void merge(const mohammadi_sums &o) noexcept {
@@ -95,24 +124,25 @@ struct mohammadi_sums {
     }
 };
 
-/// Finishes a block in scalar code from value j on, given the partial block
+/// Finishes a block in scalar double code from value j on, given the block
 /// sum y and log sum ls of values [0, j), and commits it to s. False, adding
-/// nothing, if a value is 0/NaN/inf or the block sum is 0 or not finite.
-/// std::log handles subnormals, so j = 0 is the scalar path for a whole block.
+/// nothing, if a value is 0/NaN/inf or the block sums to 0. std::log handles
+/// subnormals, so j = 0 is the scalar path for a whole block.
 template <class Real>
-bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, double y, double ls,
+bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, block_sum y, double ls,
                             mohammadi_sums &s) noexcept {
     for (; j < k1; ++j) {
         const double v = double(p[j]);
         if (!usable_for_log(v))
             return false;
-        y += v;
+        y.add(v);
         ls += std::log(std::fabs(v));
     }
-    if (!usable_for_log(y))
+    const double ly = y.log_abs();
+    if (std::isnan(ly))
         return false;
     s.sum_log_x += ls;
-    s.sum_log_y += std::log(std::fabs(y));
+    s.sum_log_y += ly;
     ++s.blocks;
     return true;
 }
@@ -126,7 +156,10 @@ bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, double
 /// so it stays below 2^R) and only those renormalised products need a log.
 /// That makes the pass a few integer and one multiply per value, i.e. close
 /// to memory speed. Lanes with exponent field 0 (zero, subnormal) or all ones
-/// (inf, NaN) send the block to the scalar path.
+/// (inf, NaN) send the block to the scalar path, and so does a SIMD block sum
+/// (summed in Real) that is 0 or not finite: float overflows there long
+/// before the scalar path's double sum, and a sum that cancels to 0 in one
+/// order need not in another; the scalar path is the reference for both.
 template <class Real>
 bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept {
     using B = xsimd::batch<Real>;
@@ -135,13 +168,25 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
     using U = xsimd::batch<uint>;
     constexpr std::size_t W = B::size;
     constexpr std::size_t renorm = std::is_same_v<Real, float> ? 64 : 512;
+    // float's 32-bit lane sums of exponent fields (<= 255 per value, plus
+    // prod's exponent <= 63 per renormalisation) are flushed to e_total every
+    // 2^23 iterations, far below 2^32; unflushed, a block of 2^27 floats on
+    // AVX-512 (2^25 on SSE2) wrapped them
+    constexpr std::size_t flush = std::size_t(1) << 23;
     constexpr uint exp_field = std::is_same_v<Real, float> ? 0xFFu : 0x7FFu;
     const U mant_mask(C::mant_mask), one_bits(C::exp_mask_one), field(exp_field), zero_u(uint(0));
     B sum(Real(0)), prod(Real(1));
     U esum(uint(0));
-    auto special = zero_u != zero_u; // all false
+    xsimd::batch_bool<uint> special(false);
     std::size_t j = 0, it = 0;
-    double ls = 0;
+    double e_total = 0;
+    alignas(64) uint e_lanes[W];
+    auto flush_esum = [&] {
+        esum.store_aligned(e_lanes);
+        for (std::size_t l = 0; l < W; ++l)
+            e_total += double(e_lanes[l]);
+        esum = U(uint(0));
+    };
     for (; j + W <= k1; j += W) {
         const B x = B::load_unaligned(p + j);
         sum += x;
@@ -154,41 +199,69 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
             const U pb = xsimd::bitwise_cast<U>(prod);
             esum += ((pb >> C::mant_bits) & field) - U(static_cast<uint>(C::bias));
             prod = xsimd::bitwise_cast<B>((pb & mant_mask) | one_bits);
+            if constexpr (std::is_same_v<Real, float>)
+                if (it % flush == 0)
+                    flush_esum();
         }
     }
     if (xsimd::any(special))
-        return mohammadi_block_finish(p, 0, k1, 0.0, 0.0, s);
-    alignas(64) uint e_lanes[W];
-    esum.store_aligned(e_lanes);
-    double e_total = 0;
-    for (std::size_t l = 0; l < W; ++l)
-        e_total += double(e_lanes[l]);
-    ls = std::numbers::ln2 * (e_total - double(C::bias) * double(j)) +
-         double(xsimd::hadd(xsimd::log(xsimd::batch<Real>(prod))));
-    return mohammadi_block_finish(p, j, k1, double(xsimd::hadd(sum)), ls, s);
+        return mohammadi_block_finish(p, 0, k1, block_sum(), 0.0, s);
+    const double y = double(xsimd::hadd(sum));
+    if (!usable_for_log(y))
+        return mohammadi_block_finish(p, 0, k1, block_sum(), 0.0, s);
+    flush_esum();
+    const double ls = std::numbers::ln2 * (e_total - double(C::bias) * double(j)) +
+                      double(xsimd::hadd(xsimd::log(xsimd::batch<Real>(prod))));
+    return mohammadi_block_finish(p, j, k1, block_sum(y), ls, s);
 }
 
+/// Throws for the first bad value of x (index reported from offset on), if any.
 template <class Real>
-[[noreturn]] void throw_bad_values(std::string_view where, std::span<const Real> x,
-                                   std::size_t offset) {
+void check_values(std::string_view where, std::span<const Real> x, std::size_t offset) {
     std::size_t count = 0, first = 0;
     for (std::size_t i = 0; i < x.size(); ++i)
         if (!usable_for_log(double(x[i])) && count++ == 0)
             first = i;
-    std::ostringstream os;
-    if (count == 0) {
-        os << where
-           << ": a block sum is 0 or not finite (log|Y| undefined); use "
-              "bad_value_policy::skip to drop such blocks";
-    } else {
-        os << where << ": " << count << " value(s) are 0, NaN or infinite (log|x| undefined), "
-           << "the first at index " << (offset + first) << " (value " << x[first]
-           << "); use bad_value_policy::skip to leave them out";
-    }
-    throw std::invalid_argument(os.str());
+    if (count > 0)
+        throw_invalid(where, "x",
+                      std::to_string(count) + " value(s), the first at index " +
+                          std::to_string(offset + first) + ": " + to_text(x[first]),
+                      "must contain no 0, NaN or infinite values (log|x| undefined; "
+                      "bad_value_policy::skip leaves them out)");
+}
+
+[[noreturn]] inline void throw_zero_block(std::string_view where, std::size_t first,
+                                          std::size_t last) {
+    throw_invalid(where, "x",
+                  "the block of values at indices " + std::to_string(first) + " to " +
+                      std::to_string(last),
+                  "must have no block summing to 0 (log|Y| undefined; bad_value_policy::skip "
+                  "drops such blocks)");
+}
+
+/// Eq. (15) from the sums; throws (naming `where`) for fewer than two blocks.
+inline tail_index_result mohammadi_finish(std::string_view where, const mohammadi_sums &s,
+                                          std::size_t k1, std::size_t dropped, std::size_t bad) {
+    if (s.blocks < 2)
+        throw_invalid(where, "number of usable blocks", s.blocks,
+                      "must be >= 2 (k1 = " + std::to_string(k1) +
+                          "; blocks summing to 0 are dropped under bad_value_policy::skip)");
+    tail_index_result r;
+    r.k1 = k1;
+    r.k2 = s.blocks;
+    r.n_used = k1 * s.blocks;
+    r.n_dropped = dropped;
+    r.n_bad = bad;
+    r.inv_alpha =
+        (s.sum_log_y / double(s.blocks) - s.sum_log_x / double(r.n_used)) / std::log(double(k1));
+    r.alpha = r.inv_alpha > 0 ? 1.0 / r.inv_alpha : std::numeric_limits<double>::infinity();
+    return r;
 }
 
 } // namespace detail
+
+template <class Real>
+tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_options opt);
 
 /// Streaming form of eq. (15) with a fixed block length k1 >= 2: feed the
 /// values in order, in chunks of any size (e.g. gradient noise as training
@@ -201,98 +274,100 @@ template <class Real> class mohammadi_accumulator {
     explicit mohammadi_accumulator(std::size_t k1,
                                    bad_value_policy policy = bad_value_policy::throw_error)
         : k1_(k1), policy_(policy) {
+        constexpr std::string_view where = "levysgd::mohammadi_accumulator";
         if (k1 < 2)
-            detail::throw_invalid("levysgd::mohammadi_accumulator", "k1", k1, "must be >= 2");
+            detail::throw_invalid(where, "k1", k1, "must be >= 2");
+        detail::check_policy(where, policy);
     }
 
-    /// Adds values in order. Under throw_error a bad value throws (the
-    /// accumulator keeps everything before the chunk).
+    /// Adds values in order. All or nothing: if it throws (under throw_error,
+    /// for a 0/NaN/inf value or a block summing to 0), the accumulator is as
+    /// it was before the call.
     void add(std::span<const Real> x) {
+        constexpr std::string_view where = "levysgd::mohammadi_accumulator::add";
         if (policy_ == bad_value_policy::throw_error)
-            for (std::size_t i = 0; i < x.size(); ++i)
-                if (!detail::usable_for_log(double(x[i])))
-                    detail::throw_bad_values("levysgd::mohammadi_accumulator::add", x, seen_);
+            detail::check_values(where, x, seen_);
+        state st = st_; // updated on the side, committed at the end
         std::size_t p = 0;
         while (p < x.size()) {
-            if (open_count_ == 0 && x.size() - p >= k1_) {
-                detail::mohammadi_sums s;
-                if (detail::mohammadi_block(x.data() + p, k1_, s)) {
-                    sums_.merge(s);
-                    p += k1_;
-                    continue;
-                }
+            if (st.open_count == 0 && x.size() - p >= k1_ &&
+                detail::mohammadi_block(x.data() + p, k1_, st.sums)) {
+                p += k1_;
+                continue;
             }
-            add_one(x[p++]);
+            add_one(st, x[p], seen_ + p);
+            ++p;
         }
+        st_ = st;
         seen_ += x.size();
     }
 
     /// The estimate from the completed blocks (values of an unfinished last
     /// block are reported as n_dropped). Throws if fewer than two blocks.
     tail_index_result result() const {
-        if (sums_.blocks < 2)
-            detail::throw_invalid("levysgd::mohammadi_accumulator::result", "completed blocks",
-                                  sums_.blocks, "must be >= 2 (feed at least 2 k1 values)");
-        return finish(sums_, k1_, open_count_, n_bad_);
+        return result_for("levysgd::mohammadi_accumulator::result", 0);
     }
 
     std::size_t k1() const noexcept { return k1_; }
 
-    /// Internal: turn sums into the result (shared with the one-shot call).
-    static tail_index_result finish(const detail::mohammadi_sums &s, std::size_t k1,
-                                    std::size_t dropped, std::size_t bad) {
-        tail_index_result r;
-        r.k1 = k1;
-        r.k2 = s.blocks;
-        r.n_used = k1 * s.blocks;
-        r.n_dropped = dropped;
-        r.n_bad = bad;
-        r.inv_alpha = (s.sum_log_y / double(s.blocks) - s.sum_log_x / double(r.n_used)) /
-                      std::log(double(k1));
-        r.alpha = r.inv_alpha > 0 ? 1.0 / r.inv_alpha : std::numeric_limits<double>::infinity();
-        return r;
+  private:
+    template <class R>
+    friend tail_index_result mohammadi_tail_index(std::span<const R>, tail_index_options);
+
+    tail_index_result result_for(std::string_view where, std::size_t more_dropped) const {
+        return detail::mohammadi_finish(where, st_.sums, k1_, st_.open_count + more_dropped,
+                                        st_.n_bad);
     }
 
-  private:
-    void add_one(Real v) {
+    struct state {
+        detail::mohammadi_sums sums;
+        detail::block_sum open_sum;
+        double open_log = 0;
+        std::size_t open_count = 0, n_bad = 0;
+    };
+
+    void add_one(state &st, Real v, std::size_t index) const {
         const double d = double(v);
         if (!detail::usable_for_log(d)) {
-            ++n_bad_; // only reached under skip
+            ++st.n_bad; // only reached under skip
             return;
         }
-        open_sum_ += d;
-        open_log_ += std::log(std::fabs(d));
-        if (++open_count_ == k1_) {
-            if (detail::usable_for_log(open_sum_)) {
-                sums_.sum_log_x += open_log_;
-                sums_.sum_log_y += std::log(std::fabs(open_sum_));
-                ++sums_.blocks;
+        st.open_sum.add(d);
+        st.open_log += std::log(std::fabs(d));
+        if (++st.open_count == k1_) {
+            const double ly = st.open_sum.log_abs();
+            if (!std::isnan(ly)) {
+                st.sums.sum_log_x += st.open_log;
+                st.sums.sum_log_y += ly;
+                ++st.sums.blocks;
             } else if (policy_ == bad_value_policy::throw_error) {
-                throw std::invalid_argument(
-                    "levysgd::mohammadi_accumulator::add: a block sum is 0 or not finite "
-                    "(log|Y| undefined); use bad_value_policy::skip to drop such blocks");
+                // no value was skipped, so the block is the k1 values ending here
+                detail::throw_zero_block("levysgd::mohammadi_accumulator::add", index + 1 - k1_,
+                                         index);
             } else {
-                n_bad_ += k1_;
+                st.n_bad += k1_;
             }
-            open_count_ = 0;
-            open_sum_ = open_log_ = 0;
+            st.open_count = 0;
+            st.open_sum = detail::block_sum();
+            st.open_log = 0;
         }
     }
 
     std::size_t k1_;
     bad_value_policy policy_;
-    detail::mohammadi_sums sums_;
-    double open_sum_ = 0, open_log_ = 0;
-    std::size_t open_count_ = 0, n_bad_ = 0, seen_ = 0;
+    state st_;
+    std::size_t seen_ = 0;
 };
 
 /// 1/alpha and alpha of eq. (15) of 003_612c5dc84b231738.txt for the values x
 /// (pooled in the given order). See tail_index_options for k1, the treatment
 /// of 0/NaN/inf and threads. Throws std::invalid_argument for fewer than two
-/// blocks of two values, k1 < 2 or k1 > K/2, or bad values under throw_error.
+/// blocks of two values, k1 < 2 or k1 > K/2, or (under throw_error) a 0, NaN
+/// or inf anywhere in x or a block summing to 0.
 template <class Real>
 tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_options opt) {
     constexpr std::string_view where = "levysgd::mohammadi_tail_index";
+    detail::check_policy(where, opt.bad_values);
     // Under skip with bad values present, the streaming path handles the gaps.
     std::size_t n_good = x.size();
     if (opt.bad_values == bad_value_policy::skip)
@@ -307,44 +382,57 @@ tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_optio
     if (k1 < 2 || k1 > n_good / 2)
         detail::throw_invalid(where, "k1", k1,
                               "must be in [2, K/2] with K = " + std::to_string(n_good));
-    if (n_good != x.size()) {
+    auto streamed = [&](std::span<const Real> v, std::size_t more_dropped) {
+        // skip policy: the accumulator leaves bad values and zero-sum blocks out
         mohammadi_accumulator<Real> acc(k1, bad_value_policy::skip);
-        acc.add(x);
-        return acc.result();
-    }
+        acc.add(v);
+        return acc.result_for(where, more_dropped);
+    };
+    if (n_good != x.size())
+        return streamed(x, 0);
     const std::size_t k2 = x.size() / k1;
     const std::size_t dropped = x.size() - k1 * k2;
+    // the dropped tail is data too: a bad value there is as bad as anywhere
+    if (opt.bad_values == bad_value_policy::throw_error)
+        detail::check_values(where, x.subspan(k1 * k2), k1 * k2);
     // Partial sums per range, merged in range order: deterministic for a
     // given thread count, equal to rounding across thread counts.
-    std::vector<std::pair<std::size_t, detail::mohammadi_sums>> parts;
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+    struct part {
+        std::size_t b0;
+        detail::mohammadi_sums s;
+        std::size_t failed; // first block that failed, or none
+    };
+    std::vector<part> parts;
     std::mutex m;
-    bool failed = false;
     detail::parallel_ranges(k2, opt.threads, std::max<std::size_t>(1, (1u << 16) / k1),
                             [&](std::size_t b0, std::size_t b1) {
-                                detail::mohammadi_sums s;
-                                bool ok = true;
-                                for (std::size_t b = b0; b < b1 && ok; ++b)
-                                    ok = detail::mohammadi_block(x.data() + b * k1, k1, s);
+                                part pt{b0, {}, none};
+                                for (std::size_t b = b0; b < b1; ++b)
+                                    if (!detail::mohammadi_block(x.data() + b * k1, k1, pt.s)) {
+                                        pt.failed = b;
+                                        break;
+                                    }
                                 std::lock_guard<std::mutex> lk(m);
-                                if (!ok)
-                                    failed = true;
-                                parts.emplace_back(b0, s);
+                                parts.push_back(pt);
                             });
-    std::sort(parts.begin(), parts.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
-    if (failed) {
-        if (opt.bad_values == bad_value_policy::throw_error)
-            detail::throw_bad_values(where, x, 0);
-        mohammadi_accumulator<Real> acc(k1, bad_value_policy::skip); // zero block sums
-        acc.add(x.first(k1 * k2));
-        auto r = acc.result();
-        r.n_dropped += dropped;
-        return r;
-    }
+    std::sort(parts.begin(), parts.end(), [](const part &a, const part &b) { return a.b0 < b.b0; });
+    std::size_t failed = none;
     detail::mohammadi_sums total;
-    for (const auto &part : parts)
-        total.merge(part.second);
-    return mohammadi_accumulator<Real>::finish(total, k1, dropped, 0);
+    for (const auto &pt : parts) {
+        total.merge(pt.s);
+        failed = std::min(failed, pt.failed);
+    }
+    if (failed != none) {
+        if (opt.bad_values == bad_value_policy::throw_error) {
+            // the blocks before it were fine: a bad value, if any, is from here on
+            detail::check_values(where, x.subspan(failed * k1), failed * k1);
+            detail::throw_zero_block(where, failed * k1, failed * k1 + k1 - 1);
+        }
+        // skip, no bad values: blocks summing to 0 are dropped
+        return streamed(x.first(k1 * k2), dropped);
+    }
+    return detail::mohammadi_finish(where, total, k1, dropped, 0);
 }
 
 /// mohammadi_tail_index(x, {.k1 = k1}): k1 = 0 picks the paper's block length.
