@@ -62,9 +62,9 @@ inline xsimd::batch<T, A> recip(const xsimd::batch<T, A> &x, bits_tag) noexcept 
 /// down an octave); the same (m, e) as the bit version, exactly.
 template <class T, class A>
 inline log_parts<xsimd::batch<T, A>> log_reduce(const xsimd::batch<T, A> &x, bits_tag) noexcept {
-    using B = xsimd::batch<T, A>;
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        using B = xsimd::batch<T, A>;
         B m, e;
         if constexpr (std::is_same_v<T, double>) {
             m = B(_mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src));
@@ -86,9 +86,9 @@ inline log_parts<xsimd::batch<T, A>> log_reduce(const xsimd::batch<T, A> &x, bit
 template <class T, class A>
 inline xsimd::batch<T, A> scale_pow2(const xsimd::batch<T, A> &y, const xsimd::batch<T, A> &k,
                                      const xsimd::batch<T, A> &t, bits_tag) noexcept {
-    using B = xsimd::batch<T, A>;
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        using B = xsimd::batch<T, A>;
         if constexpr (std::is_same_v<T, double>)
             return B(_mm512_scalef_pd(y, k));
         else
