@@ -318,3 +318,166 @@ TEST_CASE("stable density near alpha = 1 in S0 is continuous", "[stable][density
                 }
         }
 }
+
+TEST_CASE("stable logpdf deep in the |beta| = 1 light tails: mpmath Bromwich references",
+          "[stable][density]") {
+    // tests/data/stable_light_tail_logpdf.csv (tests/scripts/stable_light_tail_reference.py):
+    // log pdf between -700 and -5000, where pdf underflows and the main grid
+    // has 'underflow'. Tolerance: the log g error bound near alpha = 1
+    // (1e-15 log|zeta| / |alpha - 1|, ~1e-11 relative at |alpha - 1| = 1e-4;
+    // measured max 5.4e-12 there, 4e-14 at |alpha - 1| >= 0.01).
+    std::ifstream in(LEVYSGD_TEST_DATA_DIR "/stable_light_tail_logpdf.csv");
+    REQUIRE(in.good());
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#' || line[0] == 'a')
+            continue;
+        std::stringstream ss(line);
+        double v[4];
+        char comma;
+        ss >> v[0] >> comma >> v[1] >> comma >> v[2] >> comma >> v[3];
+        const levysgd::stable_distribution<double> d(v[0], v[1], 1.0, 0.0, parameterization::S1);
+        const double got = levysgd::logpdf(d, v[2]);
+        INFO("alpha " << v[0] << " y " << v[2] << " got " << got << " ref " << v[3]);
+        CHECK(rel_err(got, v[3]) <= (std::abs(v[0] - 1) < 0.005 ? 2e-11 : 2e-13));
+        CHECK(levysgd::pdf(d, v[2]) < 1e-300);
+        ++n;
+    }
+    CHECK(n >= 15);
+}
+
+TEST_CASE("stable density regressions of issue 16", "[stable][density]") {
+    using levysgd::cdf;
+    using levysgd::ccdf;
+    using levysgd::logpdf;
+    using levysgd::pdf;
+    using levysgd::quantile;
+    using levysgd::quantile_complement;
+    using D = levysgd::stable_distribution<double>;
+    constexpr double pi = 3.141592653589793;
+    constexpr double top = std::numeric_limits<double>::max();
+
+    SECTION("alpha = 1, beta = 1: the light tail is finite, monotone, -inf only past -DBL_MAX") {
+        // Laplace's method at theta = -pi/2 (log g = L0 + u^2/2 + ...):
+        // log f = -G0 + L0/2 + log(sqrt(2 pi)/4) + O(1/G0), G0 = e^L0,
+        // L0 = -pi x/2 + log(2/pi) - 1. Values from mpmath (40 digits).
+        const D d(1, 1, 1, 0, parameterization::S1);
+        const std::pair<double, double> ref[] = {
+            {-12.0, -35961985.758241493018},
+            {-20.0, -10312148999593.793378},
+            {-35.527136788005009, -4.0343940783331090343e+23}, // was NaN
+            {-50.0, -3.0129677776549623624e+33},
+            {-100.0, -3.8761746160689079786e+67},
+            {-200.0, -6.4153599007438217131e+135}};
+        for (const auto &[x, r] : ref) {
+            INFO("x " << x);
+            CHECK(rel_err(logpdf(d, x), r) < 3e-14 * (1 - x / 50));
+            CHECK(pdf(d, x) == 0.0);
+        }
+        // was NaN; log f ~ -e^1570 is below -DBL_MAX
+        CHECK(logpdf(d, -1000.0) == -inf);
+        CHECK(pdf(d, -1000.0) == 0.0);
+        CHECK(cdf(d, -1000.0) == 0.0);
+        // was -inf at -40 between finite values at -35 and -50
+        double prev = -inf;
+        for (double x = -400; x <= -2; x += 0.75) {
+            const double l = logpdf(d, x);
+            INFO("x " << x << " logpdf " << l);
+            CHECK(!std::isnan(l));
+            CHECK(l >= prev);
+            if (x > -450 && x < -250)
+                CHECK(l > -top * 1.0000001);
+            else if (x > -250)
+                CHECK(l > -inf);
+            prev = l;
+        }
+    }
+
+    SECTION("alpha ~ 1, |beta| = 1: no NaN in the light tail") {
+        // pdf(S(0.999999, 1, 1, 0; S0), -100) was NaN; log f ~ -4e67
+        const D d(0.999999, 1, 1, 0, parameterization::S0);
+        CHECK(pdf(d, -100.0) == 0.0);
+        CHECK(logpdf(d, -100.0) < -1e60);
+        CHECK(logpdf(d, -100.0) > -1e70);
+        std::size_t bad = 0, total = 0;
+        for (double a : {1 - 1e-6, 1 - 5e-7, 1 - 1e-7, 1.0, 1 + 1e-7, 1 + 8e-7, 1 + 1e-6})
+            for (double b : {-1.0, 1.0})
+                for (auto p : {parameterization::S0, parameterization::S1}) {
+                    const D law(a, b, 1, 0, p);
+                    const levysgd::stable_evaluator<double> e(law);
+                    for (double m = 1e-3; m < 1e300; m *= levysgd_test::sanitized ? 40 : 6)
+                        for (double sg : {-1.0, 1.0}) {
+                            const double x = law.location_s0() + sg * m;
+                            const double l = e.logpdf(x), f = e.pdf(x);
+                            ++total;
+                            if (std::isnan(l) || std::isnan(f) || std::isnan(e.cdf(x)))
+                                ++bad;
+                        }
+                }
+        INFO(bad << " NaN of " << total);
+        CHECK(bad == 0);
+    }
+
+    SECTION("probabilities stay in [0, 1] next to alpha = 1, |beta| >= 0.999") {
+        CHECK(cdf(D(0.999999, 0.999, 1, 0, parameterization::S0), 1e30) == 1.0); // was 1 + 2^-52
+        CHECK(ccdf(D(1, 1, 1, 0, parameterization::S1), -10.0) == 1.0);          // was 1 + 2^-52
+        for (double a : {1 - 1e-6, 1.0, 1 + 1e-6})
+            for (double b : {-1.0, -0.999, 0.999, 1.0})
+                for (auto p : {parameterization::S0, parameterization::S1})
+                    for (double x : {-1e30, -1e3, -10.0, -1.0, 0.0, 1.0, 10.0, 1e3, 1e30}) {
+                        const D law(a, b, 1, 0, p);
+                        const double c = cdf(law, x), q = ccdf(law, x);
+                        INFO("alpha " << a << " beta " << b << " x " << x);
+                        CHECK(c >= 0);
+                        CHECK(c <= 1);
+                        CHECK(q >= 0);
+                        CHECK(q <= 1);
+                        CHECK(std::abs(c + q - 1) <= 2.3e-16);
+                    }
+    }
+
+    SECTION("alpha = 0.001") {
+        // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a))): Gamma(1001)
+        // overflows; at beta = 1, cos(theta0) = 0 (the support edge) gave inf * 0
+        CHECK(pdf(D(0.001, 1, 1, 0, parameterization::S1), 0.0) == 0.0);
+        CHECK(logpdf(D(0.001, 0, 1, 0, parameterization::S0), 0.0) ==
+              Approx(5910.98344860231394870).epsilon(1e-14)); // mpmath loggamma(1001) - log(pi)
+        const D d(0.001, 0, 1, 0, parameterization::S0);
+        // the upper quantiles lie beyond the largest double: cdf(DBL_MAX) ~ 0.8
+        CHECK(cdf(d, top) < 0.9);
+        CHECK(quantile(d, 0.95) == inf);
+        CHECK(quantile(d, 0.999) == inf);
+        CHECK(quantile_complement(d, 0.05) == inf);
+        CHECK(quantile(d, 0.05) == -inf);
+        // the median is 0 (was -3.1e-61 with cdf 0.34)
+        CHECK(cdf(d, quantile(d, 0.5)) == Approx(0.5).epsilon(1e-12));
+        // quantiles spanning hundreds of decades invert the cdf: p lies between
+        // the cdf at x's neighbours (those near 1/2 are subnormal: cdf(-1e-308) = 0.43)
+        auto brackets = [](const D &law, double p) {
+            const double x = quantile(law, p);
+            const double below = cdf(law, std::nextafter(x, -inf));
+            const double above = cdf(law, std::nextafter(x, inf));
+            INFO("p " << p << " x " << x << " cdf " << cdf(law, x) << " below " << below
+                      << " above " << above);
+            CHECK(std::isfinite(x));
+            CHECK(x >= law.min());
+            CHECK(below <= p * (1 + 1e-10));
+            CHECK(above >= p * (1 - 1e-10));
+        };
+        for (double p : {0.2, 0.3, 0.45, 0.499, 0.501, 0.6, 0.7})
+            brackets(d, p);
+        CHECK(cdf(d, -top) > 1e-6);
+        CHECK(quantile(d, 1e-6) == -inf);
+        for (double p : {1e-10, 0.01, 0.1, 0.5})
+            brackets(D(0.001, 1, 1, 0, parameterization::S1), p);
+    }
+
+    SECTION("Cauchy quantiles beyond the largest double are infinite") {
+        const D c(1, 0, 1, 0, parameterization::S0);
+        CHECK(quantile(c, 4.9e-324) == -inf); // was -4.49e307
+        CHECK(quantile_complement(c, 4.9e-324) == inf);
+        CHECK(quantile(c, 1e-300) == Approx(-1 / (pi * 1e-300)).epsilon(1e-12));
+        CHECK(quantile(c, 1e-300) > -top);
+    }
+}

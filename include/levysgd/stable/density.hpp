@@ -139,7 +139,7 @@ template <std::floating_point Real> class stable_evaluator {
     double core_quantile(double p, bool upper) const {
         constexpr double inf = std::numeric_limits<double>::infinity();
         constexpr double big = std::numeric_limits<double>::max();
-        constexpr double tiny = std::numeric_limits<double>::min();
+        constexpr double tiny = std::numeric_limits<double>::denorm_min();
         // tail(y): the probability being matched, increasing in y for cdf
         auto tail = [&](double y) { return upper ? core_.ccdf(y) : core_.cdf(y); };
         const double sgn = upper ? -1.0 : 1.0; // tail is increasing in sgn * y
@@ -194,7 +194,9 @@ template <std::floating_point Real> class stable_evaluator {
         }
         double lo = right ? inner : outer, hi = right ? outer : inner;
         // the bisection point: geometric when the ends differ by orders of
-        // magnitude (an end at 0 counts as the smallest normal), else the middle
+        // magnitude (an end at 0 counts as the smallest subnormal: alpha =
+        // 0.001 has cdf(-1e-308) = 0.43 and its quantiles near 1/2 are
+        // subnormal or 0), else the middle
         auto middle = [&](double l, double h) {
             if (l < 0 && h > 0)
                 return 0.0;
@@ -216,7 +218,7 @@ template <std::floating_point Real> class stable_evaluator {
                 lo = y;
             else
                 hi = y;
-            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)) || hi - lo < tiny)
+            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)) || hi - lo <= tiny)
                 return y;
             const double f = std::exp(core_.logpdf(y));
             // Newton on log(t) - log(p): d log t / dy = sgn f / t
