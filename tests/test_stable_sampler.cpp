@@ -96,11 +96,35 @@ TEST_CASE("stable_distribution rejects bad parameters naming them", "[stable][va
     } catch (const std::invalid_argument &e) {
         CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("range of float"));
     }
-    // a support edge beyond the type's range rounds to infinity (no clamp needed)
-    CHECK(stable_distribution<float>(0.9999f, 1.f, 1e35f, 0.f, parameterization::S0).min() ==
-          -std::numeric_limits<float>::infinity());
-    CHECK(stable_distribution<double>(0.9999, 1, 1e305, 0, parameterization::S0).min() ==
-          -std::numeric_limits<double>::infinity());
+    // a support edge beyond the type's range is refused too (issue 16 item 19: the S0
+    // law (0.9999, 1, 1e36) has location 0 but its support starts at -6.4e39)
+    const auto S0 = parameterization::S0;
+    for (float s : {1e35f, 1e36f})
+        for (float b : {1.f, -1.f}) {
+            const auto m = levysgd_test::message_of(
+                [&] { stable_distribution<float>(0.9999f, b, s, 0.f, S0); });
+            CHECK_THAT(m, Catch::Matchers::Contains("levysgd::stable_distribution: scale must "
+                                                    "keep the support edge") &&
+                              Catch::Matchers::Contains("within the range of float, got " +
+                                                        levysgd::detail::to_text(s)));
+            CHECK_THROWS_AS(stable_distribution<float>::param_type(0.9999f, b, s, 0.f, S0),
+                            std::invalid_argument);
+        }
+    CHECK_THAT(levysgd_test::message_of(
+                   [&] { stable_distribution<double>(0.9999, 1, 1e305, 0, S0); }),
+               Catch::Matchers::Contains("scale must keep the support edge") &&
+                   Catch::Matchers::Contains("range of double"));
+    // the location counts: the edge l + scale zeta, not scale zeta alone
+    CHECK(levysgd_test::message_of(
+              [&] { stable_distribution<double>(0.9999, 1, 2e304, 1e308, S0); }) ==
+          "no exception");
+    CHECK_THROWS_AS(stable_distribution<double>(0.9999, 1, 2e304, -1e308, S0),
+                    std::invalid_argument);
+    // in range: the edge is the support's end, not infinity
+    CHECK(stable_distribution<float>(0.9999f, 1.f, 1e34f, 0.f, S0).min() ==
+          Approx(-6.3651e37).epsilon(1e-4));
+    CHECK(stable_distribution<float>(0.9999f, 0.5f, 1e36f, 0.f, S0).min() ==
+          -std::numeric_limits<float>::infinity()); // |beta| < 1: no edge
     // the param_type refuses what the distribution would: param() stays consistent
     using PT = stable_distribution<float>::param_type;
     CHECK_THROWS_AS(PT(1.0001f, 1.f, 1e36f, 0.f, P), std::invalid_argument);
@@ -617,4 +641,294 @@ TEST_CASE("concurrent callers share the worker pool safely and deterministically
         for (const auto &o : outs)
             REQUIRE(o == ref);
     }
+}
+
+// ---- Overflow, refusal and the whole parameter space (issue 16 items 5, 18, 19) ----
+
+namespace {
+
+// Independent reference of one draw x = scale X0 + location0 in long double,
+// from the uniforms of that index. Weron's S1 variate X1 is evaluated in log
+// form (X1 itself leaves even long double's range for alpha = 0.001), then
+// X = scale X1 + (the S0 location plus scale zeta); next to alpha = 1, where
+// X1 is moderate and X1 + zeta cancels, reference_s0 is used directly.
+// Returns NaN where the reference itself is unreliable (a cos that rounds to 0).
+template <class T>
+long double reference_draw(const stable_distribution<T> &d, long double u1, long double u2) {
+    using LD = long double;
+    const LD pi = std::numbers::pi_v<LD>;
+    const LD a = d.alpha(), b = d.beta(), s = d.scale(), l = d.location();
+    const bool s1 = d.param_kind() == parameterization::S1;
+    if (std::fabs(a - 1) < 0.1L) {
+        const LD zeta = a == 1 ? 0 : -b * std::tan(pi * a / 2);
+        const LD loc0 = !s1 ? l : (a == 1 ? l + b * (2 / pi) * s * std::log(s) : l - s * zeta);
+        return s * reference_s0(a, b, u1, u2) + loc0;
+    }
+    const LD phi = pi * (u1 - 0.5L), w = -std::log(u2);
+    const LD zeta = -b * std::tan(pi * a / 2), th0 = std::atan(-zeta) / a;
+    const LD sin_part = std::sin(a * (phi + th0));
+    const LD c = std::cos(phi - a * (phi + th0)), cphi = std::cos(phi);
+    if (!(c > 0) || !(cphi > 0))
+        return std::numeric_limits<LD>::quiet_NaN();
+    if (sin_part == 0)
+        return s1 ? l : l + s * zeta;
+    const LD log_x1 = std::log1p(zeta * zeta) / (2 * a) + std::log(std::fabs(sin_part)) -
+                      std::log(cphi) / a + (1 - a) / a * std::log(c / w);
+    const LD mag = std::exp(std::min(log_x1 + std::log(s), LD(20000))); // +inf past ~11356
+    return (sin_part > 0 ? mag : -mag) + (s1 ? l : l + s * zeta);
+}
+
+struct draw_tally {
+    std::size_t inf = 0, expected_inf = 0, checked = 0;
+};
+
+// Checks draws x[i] = sample first + i of (seed, stream) of d, from the bulk
+// sampler, sample_coordinates or the engine: no NaN; inside [d.min(), d.max()]
+// (widened by edge_slack); +-inf exactly where the reference lies beyond the
+// type's range (outside a band of relative width `band` around it); finite
+// draws within `tol` of the reference, relative to |x| + |location| + the
+// scale (times |zeta| in S1, whose shift carries it).
+template <class T>
+void check_against_reference(const stable_distribution<T> &d, std::span<const T> x,
+                             std::uint64_t seed, std::uint64_t stream, std::uint64_t first,
+                             T edge_slack, draw_tally &tally) {
+    using LD = long double;
+    const bool is_float = std::is_same_v<T, float>;
+    const LD top = std::numeric_limits<T>::max();
+    // The CMS error (float: ~3e-3 at worst for alpha >= 0.3, see the reference
+    // test) grows with (1 - alpha)/alpha, the factor on log z in the exponent;
+    // where G also nearly cancels, float is 13 % off at alpha = 0.05 (at scale
+    // 1 alike). `band` is that error in log |x|: inf/finite is judged outside
+    // it. The value check is coarse there (a mis-scaled draw is off by
+    // factors), tight elsewhere.
+    const LD amp = std::max(LD(1), std::fabs(1 - LD(d.alpha())) / LD(d.alpha()));
+    const LD band = (is_float ? 0.005L : 1e-9L) * amp;
+    const LD tol =
+        std::expm1(band) + (is_float ? (d.alpha() < T(0.3) ? 0.3L : 5e-3L) : 1e-9L);
+    const LD log_top = std::log(top);
+    const LD zeta = d.alpha() == 1 ? 0
+                                   : std::fabs(LD(d.beta()) *
+                                               std::tan(std::numbers::pi_v<LD> * d.alpha() / 2));
+    const LD err_scale =
+        std::fabs(LD(d.location())) +
+        LD(d.scale()) * (1 + (d.param_kind() == parameterization::S1 ? zeta : 0)) +
+        4 * LD(std::numeric_limits<T>::denorm_min());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        philox4x32 eng(seed, stream);
+        eng.set_position(engine_position_of(first + i, is_float));
+        const T u1 = levysgd::detail::next_uniform<T>(eng);
+        const T u2 = levysgd::detail::next_uniform<T>(eng);
+        const LD r = reference_draw(d, u1, u2);
+        const T v = x[i];
+        INFO(d << " index " << first + i << " u1 " << u1 << " u2 " << u2 << " got " << v
+               << " reference " << double(r));
+        REQUIRE_FALSE(std::isnan(v));
+        REQUIRE(v >= d.min() - edge_slack);
+        REQUIRE(v <= d.max() + edge_slack);
+        tally.inf += std::isinf(v);
+        if (std::isnan(r))
+            continue;
+        ++tally.checked;
+        const LD log_r = std::log(std::fabs(r));
+        if (log_r > log_top + band) {
+            ++tally.expected_inf;
+            REQUIRE(v == (r > 0 ? 1 : -1) * std::numeric_limits<T>::infinity());
+        } else if (log_r < log_top - band) {
+            REQUIRE(std::isfinite(v));
+            REQUIRE(std::fabs(LD(v) - r) <= tol * (std::fabs(r) + err_scale));
+        }
+    }
+}
+
+// sample_coordinates clamps S0 draws at scale zeta computed per lane in the
+// sample type, a few ulp from d.min()/d.max() (rounded once from double).
+template <class T> T edge_slack(const stable_distribution<T> &d) {
+    const T e = std::isfinite(d.min()) ? d.min() : (std::isfinite(d.max()) ? d.max() : T(0));
+    return 8 * std::numeric_limits<T>::epsilon() * std::fabs(e);
+}
+
+// Bits of a seeded generator as a real in [0, 1) (portable, unlike std:: distributions).
+double unit(std::mt19937_64 &g) { return double(g() >> 11) * 0x1p-53; }
+
+} // namespace
+
+TEMPLATE_TEST_CASE("small alpha with a small scale: a draw is inf only where the scaled value is",
+                   "[stable][edge][overflow]", float, double) {
+    // Issue 16 item 5: scale applied after the standard variate had overflowed
+    // (float S0(0.05, 0, 1e-30): 11 999 inf in 2^20 draws where 373 are beyond
+    // FLT_MAX; double alpha = 0.001, scale 1e-300: 38.5 % inf, 22 % true).
+    using T = TestType;
+    const bool is_float = std::is_same_v<T, float>;
+    const std::size_t n = levysgd_test::sized(std::size_t(1) << 16);
+    struct law {
+        double a, b, s;
+        bool reaches; // P(|X| > the type's max) * n well above 1
+    };
+    const std::vector<law> laws =
+        is_float ? std::vector<law>{{0.05, 0, 1e-30, true},
+                                    {0.05, 1, 1e-30, true},
+                                    {0.05, -0.5, 1e-40, true},
+                                    {0.01, 0, 1e-20, true},
+                                    {0.02, 0.5, 1e-37, true},
+                                    {0.3, -1, 1e-37, false}}
+                 : std::vector<law>{{0.001, 0, 1e-300, true},  {0.001, 1, 1e-300, true},
+                                    {0.003, -1, 1e-250, true}, {0.003, 0.3, 1e-300, true},
+                                    {0.05, 0, 1e-300, false},  {0.3, 1, 1e-300, false}};
+    for (const auto &[a, b, s, reaches] : laws)
+        for (auto p : {parameterization::S0, parameterization::S1}) {
+            const stable_distribution<T> d(T(a), T(b), T(s), 0, p);
+            std::vector<T> x(n), y(n / 8), c(n);
+            levysgd::sample(d, std::span<T>(x), 17, 3);
+            philox4x32 eng(17, 3);
+            for (T &v : y)
+                v = d(eng);
+            const std::vector<T> sc{T(s)};
+            levysgd::sample_coordinates<T>(std::vector<T>(n, T(a)), sc, T(b), p, c, 17, 3);
+            draw_tally bulk, scalar, coords;
+            check_against_reference<T>(d, x, 17, 3, 0, 0, bulk);
+            check_against_reference<T>(d, y, 17, 3, 0, 0, scalar);
+            check_against_reference<T>(d, c, 17, 3, 0, edge_slack(d), coords);
+            INFO("alpha " << a << " beta " << b << " scale " << s << ": bulk " << bulk.inf
+                          << " inf, " << bulk.expected_inf << " expected");
+            CHECK(bulk.checked > n * 99 / 100);
+            CHECK((bulk.expected_inf > 0) == reaches);
+        }
+}
+
+TEMPLATE_TEST_CASE("sample_coordinates refuses exactly the laws stable_distribution refuses",
+                   "[stable][coordinates][validation]", float, double) {
+    // Issue 16 item 18: float S1 next to alpha = 1, |beta| >= 0.999, scale 1e37
+    // gave only +-inf from sample_coordinates, while the distribution refused it.
+    using T = TestType;
+    const bool is_float = std::is_same_v<T, float>;
+    const T big = is_float ? T(1e37) : T(1e305);
+    std::vector<T> alphas{T(0.999999), T(1), T(1.000001), T(0.9999), T(0.5), T(1.5), T(0.01)};
+    std::vector<T> scales{big, big / 10, big / 1000, is_float ? T(1e34) : T(1e300), T(1)};
+    std::size_t refused = 0;
+    for (T a : alphas)
+        for (T b : {T(-1), T(-0.999), T(0), T(0.3), T(0.999), T(1)})
+            for (T s : scales)
+                for (auto p : {parameterization::S0, parameterization::S1}) {
+                    const bool dist_refuses =
+                        levysgd_test::message_of([&] { stable_distribution<T>(a, b, s, 0, p); }) !=
+                        "no exception";
+                    std::vector<T> al{T(1.5), a, T(1.2)}, sc{T(1), s, T(1)}, out(3, T(7));
+                    const auto m = levysgd_test::message_of(
+                        [&] { levysgd::sample_coordinates<T>(al, sc, b, p, out, 1); });
+                    INFO("alpha " << a << " beta " << b << " scale " << s << " S"
+                                  << (p == parameterization::S0 ? 0 : 1) << ": " << m);
+                    CHECK(dist_refuses == (m != "no exception"));
+                    if (dist_refuses) {
+                        ++refused;
+                        CHECK_THAT(m, Catch::Matchers::StartsWith(
+                                          "levysgd::sample_coordinates: scale[1] must keep the") &&
+                                          Catch::Matchers::Contains("alpha[1] = "));
+                        CHECK(out == std::vector<T>(3, T(7))); // nothing written
+                        // a shared scale is named scale[0]
+                        const std::vector<T> one{s};
+                        CHECK_THAT(levysgd_test::message_of([&] {
+                                       levysgd::sample_coordinates<T>(al, one, b, p, out, 1);
+                                   }),
+                                   Catch::Matchers::Contains("scale[0] must keep the"));
+                    } else {
+                        for (T v : out)
+                            CHECK_FALSE(std::isnan(v));
+                    }
+                }
+    CHECK(refused > 20);
+    // the issue's laws: float S1, alpha in {0.999999, 1, 1.000001}, |beta| >= 0.999, scale 1e37
+    if constexpr (is_float) {
+        for (float a : {0.999999f, 1.f, 1.000001f})
+            for (float b : {-1.f, -0.999f, 0.999f, 1.f}) {
+                std::vector<float> al(64, a), sc{1e37f}, out(64);
+                CHECK_THROWS_AS(levysgd::sample_coordinates<float>(al, sc, b,
+                                                                   parameterization::S1, out, 1),
+                                std::invalid_argument);
+            }
+        // S0 with a support edge beyond float (item 19), in sample_coordinates too
+        std::vector<float> al{0.9999f}, sc{1e36f}, out(1);
+        CHECK_THAT(levysgd_test::message_of([&] {
+                       levysgd::sample_coordinates<float>(al, sc, 1.f, parameterization::S0, out,
+                                                          1);
+                   }),
+                   Catch::Matchers::Contains("scale[0] must keep the support edge"));
+    }
+}
+
+TEMPLATE_TEST_CASE("seeded random laws over the whole parameter space: no NaN, support kept, "
+                   "inf only past the type's range",
+                   "[stable][edge][overflow][property]", float, double) {
+    using T = TestType;
+    const bool is_float = std::is_same_v<T, float>;
+    const double lg_min = std::log10(double(std::numeric_limits<T>::min())) - 3; // subnormals too
+    const double lg_max = std::log10(double(std::numeric_limits<T>::max()));
+    std::mt19937_64 g(is_float ? 1616 : 6161);
+    const std::size_t laws = levysgd_test::sized(240, 6), n = 1024 + 37, n_scalar = 96;
+    std::size_t inf_total = 0, expected_total = 0, refused = 0, reached = 0;
+    for (std::size_t law = 0; law < laws; ++law) {
+        // alpha: down to 0.001, within 1e-6 of 1, exactly 1 and 2, and the rest
+        const double ua = unit(g);
+        double a = ua < 0.25   ? std::pow(10.0, -3 + 2 * unit(g))               // 0.001 .. 0.1
+                   : ua < 0.45 ? 1 + (unit(g) < 0.5 ? -1 : 1) * std::pow(10.0, -6 + 4 * unit(g))
+                   : ua < 0.5  ? 1.0
+                   : ua < 0.55 ? 2.0
+                               : 2 * unit(g);
+        a = std::max(a, 0.001);
+        const double ub = unit(g);
+        const double b = ub < 0.3 ? (unit(g) < 0.5 ? -1.0 : 1.0)
+                         : ub < 0.4 ? 0.0
+                         : ub < 0.5 ? (unit(g) < 0.5 ? -0.999 : 0.999)
+                                    : 2 * unit(g) - 1;
+        const T s = T(std::pow(10.0, lg_min + (lg_max - lg_min) * unit(g)));
+        const T l = unit(g) < 0.5 ? T(0) : T((2 * unit(g) - 1) * 3 * double(s));
+        const auto p = unit(g) < 0.5 ? parameterization::S0 : parameterization::S1;
+        if (!(s > 0) || !std::isfinite(s))
+            continue;
+        const std::uint64_t seed = g(), first = g() % 1000000;
+        const bool dist_ok =
+            levysgd_test::message_of([&] { stable_distribution<T>(T(a), T(b), s, l, p); }) ==
+            "no exception";
+        const bool dist0_ok =
+            levysgd_test::message_of([&] { stable_distribution<T>(T(a), T(b), s, 0, p); }) ==
+            "no exception";
+        // sample_coordinates refuses what the distribution (location 0) refuses
+        const std::vector<T> al(n, T(a)), sc{s};
+        std::vector<T> c(n);
+        const auto cm = levysgd_test::message_of(
+            [&] { levysgd::sample_coordinates<T>(al, sc, T(b), p, c, seed, 0, {.first_index = first}); });
+        INFO("law " << law << ": alpha " << a << " beta " << b << " scale " << s << " location "
+                    << l << " S" << (p == parameterization::S0 ? 0 : 1));
+        REQUIRE(dist0_ok == (cm == "no exception"));
+        if (dist0_ok) {
+            const stable_distribution<T> d0(T(a), T(b), s, 0, p);
+            draw_tally t;
+            check_against_reference<T>(d0, c, seed, 0, first, edge_slack(d0), t);
+        }
+        if (!dist_ok) {
+            ++refused;
+            continue;
+        }
+        const stable_distribution<T> d(T(a), T(b), s, l, p);
+        std::vector<T> x(n), head(n / 3);
+        levysgd::sample(d, std::span<T>(x), seed, 0, {.first_index = first});
+        // bulk: bit-identical in pieces (first_index) and threads
+        levysgd::sample(d, std::span<T>(head), seed, 0, {.first_index = first, .threads = 2});
+        REQUIRE(std::equal(head.begin(), head.end(), x.begin()));
+        draw_tally t;
+        check_against_reference<T>(d, x, seed, 0, first, 0, t);
+        // the engine path, at the same indices
+        std::vector<T> y(n_scalar);
+        philox4x32 eng(seed, 0);
+        eng.set_position(engine_position_of(first, is_float));
+        for (T &v : y)
+            v = d(eng);
+        check_against_reference<T>(d, y, seed, 0, first, 0, t);
+        inf_total += t.inf;
+        expected_total += t.expected_inf;
+        reached += t.expected_inf > 0;
+    }
+    INFO("refused " << refused << " of " << laws << "; inf " << inf_total << ", expected "
+                    << expected_total << " in " << reached << " laws");
+    CHECK(refused < laws / 4);
+    CHECK(reached > 0);
 }

@@ -99,13 +99,27 @@ stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t c
     return in;
 }
 
-/// Standard S0 variates of one chunk into z[0, stable_chunk<Real>) in stream
-/// order, with coefficients coef(h) for half h of the inputs.
-template <class Real, bool Symmetric, class Coef>
-LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef,
+/// The affine output map of cms_s0 on batches, near() as one FMA.
+template <class B> struct cms_fma_output {
+    B mul, log_mul, add, far_add;
+    LEVYSGD_INLINE B near(const B &x0) const noexcept { return xsimd::fma(mul, x0, add); }
+};
+
+/// The per-coordinate map: mul (X0 - shift), shift = zeta in S1 (then
+/// far_add = 0: s (G e^y + zeta - zeta) needs no addition) or 0 in S0.
+template <class B> struct cms_shift_scale_output {
+    B mul, log_mul, shift, far_add;
+    LEVYSGD_INLINE B near(const B &x0) const noexcept { return mul * (x0 - shift); }
+};
+
+/// out(h)(X0) for the standard S0 variates X0 of one chunk into
+/// z[0, stable_chunk<Real>) in stream order, with coefficients coef(h) and
+/// output map out(h) for half h of the inputs.
+template <class Real, bool Symmetric, class Coef, class Out>
+LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef, Out &&out,
                                     real_batch<Real> *z) noexcept {
-    const auto a = cms_s0_from_u1_w<Symmetric>(in.u1[0], in.w[0], coef(0));
-    const auto b = cms_s0_from_u1_w<Symmetric>(in.u1[1], in.w[1], coef(1));
+    const auto a = cms_s0_from_u1_w<Symmetric>(in.u1[0], in.w[0], coef(0), out(0));
+    const auto b = cms_s0_from_u1_w<Symmetric>(in.u1[1], in.w[1], coef(1), out(1));
     if constexpr (std::is_same_v<Real, double>) {
         z[0] = a;
         z[1] = b;
@@ -127,16 +141,15 @@ template <class B> B even_or_odd_lanes(const B &a0, const B &a1, std::size_t par
     return B::load_aligned(outv.data());
 }
 
-/// S1 variate for scale s, location 0, per lane, from the standard S0 variate
-/// z: s (z - zeta) (a != 1; zeta = -beta ce/se from the CMS coefficients,
-/// accurate next to a = 1, where tan(pi a/2) of a rounded argument is not),
-/// s z + beta (2/pi) s log s (a == 1, where the coefficients hold zeta = 0).
-template <class B> B s1_from_s0(const B &z, const B &zeta, const B &a, const B &beta, const B &s) {
+/// The a == 1 lanes of a per-coordinate S1 variate s X0 (the coefficients
+/// hold zeta = 0 there) get the S1 shift beta (2/pi) s log s; other lanes,
+/// s (X0 - zeta) with zeta = -beta ce/se from the CMS coefficients (accurate
+/// next to a = 1, where tan(pi a/2) of a rounded argument is not), are kept.
+template <class B> B s1_alpha_one_shift(const B &x, const B &a, const B &beta, const B &s) {
     using R = typename B::value_type;
-    B x = s * (z - zeta);
     const auto one = a == B(R(1));
     if (xsimd::any(one))
-        x = xsimd::select(
+        return xsimd::select(
             one, xsimd::fma(beta * B(R(2) / std::numbers::pi_v<R>) * s, xsimd::log(s), x), x);
     return x;
 }
@@ -180,15 +193,18 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     constexpr std::size_t W = B::size;
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
-    const B mul(plan.mul), add(plan.add), lower(plan.lower), upper(plan.upper);
+    const detail::cms_fma_output<B> ob{B(plan.out.mul), B(plan.out.log_mul), B(plan.out.add),
+                                       B(plan.out.far_add)};
+    const B lower(plan.lower), upper(plan.upper);
     detail::for_each_stable_chunk(
         "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
         [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
-            B z[2];
+            B x[2];
             detail::stable_chunk_s0<Real, decltype(sym)::value>(
-                in, [&](auto...) -> const auto & { return kb; }, z);
+                in, [&](auto...) -> const auto & { return kb; },
+                [&](auto...) -> const auto & { return ob; }, x);
             for (std::size_t h = 0; h < 2; ++h)
-                xsimd::clip(xsimd::fma(mul, z[h], add), lower, upper).store_unaligned(dst + h * W);
+                xsimd::clip(x[h], lower, upper).store_unaligned(dst + h * W);
         });
 }
 
@@ -233,14 +249,40 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                               "must be 1 or out.size() = " + std::to_string(n));
     if (!(beta >= Real(-1) && beta <= Real(1)))
         detail::throw_invalid(where, "beta", beta, "must be in [-1, 1]");
-    for (std::size_t i = 0; i < n; ++i)
-        if (!detail::valid_stable_alpha(alpha[i]))
-            detail::throw_invalid(where, "alpha[" + std::to_string(i) + "]", alpha[i],
-                                  detail::stable_alpha_requirement);
-    for (std::size_t i = 0; i < scale.size(); ++i)
-        if (!(scale[i] > Real(0) && std::isfinite(scale[i])))
-            detail::throw_invalid(where, "scale[" + std::to_string(i) + "]", scale[i],
-                                  "must be finite and > 0");
+    // Every law's checks, branch-free so that the pass vectorizes; only if
+    // one fails are they repeated one by one to name the first bad value.
+    constexpr Real top = std::numeric_limits<Real>::max();
+    const auto law_ok = [&](Real a, Real s) {
+        return detail::valid_stable_alpha(a) & (s > Real(0)) & (s <= top) &
+               detail::stable_frame_surely_in_range<Real>(a, beta, s, 0);
+    };
+    bool all_ok = true;
+    if (scale.size() == 1)
+        for (std::size_t i = 0; i < n; ++i)
+            all_ok &= law_ok(alpha[i], scale[0]);
+    else
+        for (std::size_t i = 0; i < n; ++i)
+            all_ok &= law_ok(alpha[i], scale[i]);
+    if (!all_ok || n == 0) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!detail::valid_stable_alpha(alpha[i]))
+                detail::throw_invalid(where, "alpha[" + std::to_string(i) + "]", alpha[i],
+                                      detail::stable_alpha_requirement);
+        for (std::size_t i = 0; i < scale.size(); ++i)
+            if (!(scale[i] > Real(0) && std::isfinite(scale[i])))
+                detail::throw_invalid(where, "scale[" + std::to_string(i) + "]", scale[i],
+                                      "must be finite and > 0");
+        // what stable_distribution(alpha[i], beta, scale, 0, p) refuses
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t j = scale.size() == 1 ? 0 : i;
+            if (!detail::stable_frame_in_range<Real>(alpha[i], beta, scale[j], 0, p))
+                detail::throw_stable_frame<Real>(
+                    where, "scale[" + std::to_string(j) + "]",
+                    "alpha[" + std::to_string(i) + "] = " + detail::to_text(alpha[i]) +
+                        ", beta = " + detail::to_text(beta) + " and location 0",
+                    scale[j], alpha[i], beta, 0, p);
+        }
+    }
 
     using B = detail::real_batch<Real>;
     constexpr std::size_t W = B::size;
@@ -248,6 +290,13 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     const bool s1 = p == parameterization::S1;
     const bool one_sided = beta == Real(1) || beta == Real(-1);
     const B vbeta(beta);
+    // log scale for the kernel's large-exponent branch (fast_log needs normals)
+    const bool shared_scale = scale.size() == 1;
+    const B shared_log_scale(shared_scale ? Real(std::log(double(scale[0]))) : Real(0));
+    const auto log_of_scale = [](const B &s) {
+        return xsimd::any(s < B(std::numeric_limits<Real>::min())) ? xsimd::log(s)
+                                                                   : detail::fast_log(s);
+    };
     detail::for_each_stable_chunk(
         where, out, seed, stream, opt, beta == Real(0),
         [&](auto sym, std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo,
@@ -271,18 +320,28 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                 s_ptr = s_buf.data();
             }
             const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
+            const B s_out[2] = {B::load_unaligned(s_ptr), B::load_unaligned(s_ptr + W)};
+            // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave.
+            const auto kernel_order = [](const B &v0, const B &v1, std::size_t h) {
+                if constexpr (std::is_same_v<Real, double>)
+                    return h == 0 ? v0 : v1;
+                else
+                    return detail::even_or_odd_lanes(v0, v1, h);
+            };
             detail::cms_coefficients<B> k[2];
-            if constexpr (std::is_same_v<Real, double>) {
-                k[0] = detail::make_cms_coefficients(a0, vbeta);
-                k[1] = detail::make_cms_coefficients(a1, vbeta);
-            } else {
-                // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave alpha.
-                k[0] = detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 0), vbeta);
-                k[1] = detail::make_cms_coefficients(detail::even_or_odd_lanes(a0, a1, 1), vbeta);
+            detail::cms_shift_scale_output<B> o[2];
+            for (std::size_t h = 0; h < 2; ++h) {
+                k[h] = detail::make_cms_coefficients(kernel_order(a0, a1, h), vbeta);
+                const B s = shared_scale ? s_out[0] : kernel_order(s_out[0], s_out[1], h);
+                o[h].mul = s;
+                o[h].log_mul = shared_scale ? shared_log_scale : log_of_scale(s);
+                o[h].shift = s1 ? k[h].zeta : B(Real(0));
+                o[h].far_add = s1 ? B(Real(0)) : xsimd::clip(s * k[h].zeta, B(-top), B(top));
             }
             B z[2];
             detail::stable_chunk_s0<Real, decltype(sym)::value>(
-                in, [&](int half) -> const auto & { return k[half]; }, z);
+                in, [&](int half) -> const auto & { return k[half]; },
+                [&](int half) -> const auto & { return o[half]; }, z);
             const B a[2] = {a0, a1};
             B zeta[2]; // in output order, like z
             if constexpr (std::is_same_v<Real, double>) {
@@ -292,8 +351,8 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                 detail::interleave(k[0].zeta, k[1].zeta, zeta[0], zeta[1]);
             }
             for (std::size_t h = 0; h < 2; ++h) {
-                const B s = B::load_unaligned(s_ptr + h * W);
-                B x = s1 ? detail::s1_from_s0(z[h], zeta[h], a[h], vbeta, s) : s * z[h];
+                const B s = s_out[h];
+                B x = s1 ? detail::s1_alpha_one_shift(z[h], a[h], vbeta, s) : z[h];
                 // alpha < 1, |beta| = 1: a half line, which rounding must not
                 // leave (as sample() clamps): x >= 0 (S1) or x >= s zeta (S0)
                 // for beta = 1, mirrored for beta = -1.

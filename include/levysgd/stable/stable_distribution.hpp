@@ -5,6 +5,7 @@
 // draws one variate by Chambers-Mallows-Stuck (stable/detail/cms.hpp).
 // Bulk SIMD sampling is levysgd::sample() in stable/sample.hpp.
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <istream>
@@ -12,7 +13,8 @@
 #include <numbers>
 #include <ostream>
 #include <random>
-#include <sstream>
+#include <string>
+#include <string_view>
 
 #include "../detail/validate.hpp"
 #include "../random/urbg_bits.hpp"
@@ -25,16 +27,87 @@ template <std::floating_point Real> class stable_distribution;
 
 namespace detail {
 
-/// What a sampler needs from a distribution: CMS coefficients and the affine
-/// map from the standard S0 variate to the requested law, clamped to the
-/// support (rounding never leaves a one-sided support).
+/// What a sampler needs from a distribution: CMS coefficients, the map from
+/// the standard S0 variate to the requested law (scale folded into the CMS
+/// exponent where the variate is huge, see detail/cms.hpp), and the support
+/// that rounding must not leave.
 template <class Real> struct stable_sampling_plan {
     cms_coefficients<Real> k;
-    Real mul;   // scale
-    Real add;   // S0 location of the law
-    Real lower; // support
+    cms_output<Real> out; // mul = scale, add = S0 location
+    Real lower;           // support
     Real upper;
 };
+
+/// S0 location of S(alpha, beta, scale, location; p) and the image of the
+/// standard variate's point zeta, which is the support edge where alpha < 1
+/// and |beta| = 1; in double. The one definition of both, for the
+/// distribution and sample_coordinates.
+struct stable_frame {
+    double loc0;
+    double edge;
+};
+inline stable_frame stable_frame_of(double a, double b, double s, double l, parameterization p) {
+    if (a == 1.0) { // zeta = 0: d0 = d1 + beta (2/pi) g log g
+        const double loc0 =
+            p == parameterization::S1 ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l;
+        return {loc0, loc0};
+    }
+    // d0 = d1 + beta g tan(pi a/2) = d1 - g zeta. The edge is the S1 location
+    // exactly, or l + s zeta in S0 (not loc0 + s zeta, whose rounding,
+    // FMA-contracted or not, leaves S1's edge a few 1e-17 off).
+    const double zeta = make_cms_coefficients<double>(a, b).zeta;
+    return p == parameterization::S1 ? stable_frame{l - s * zeta, l}
+                                     : stable_frame{l, l + s * zeta};
+}
+
+/// A sufficient condition for stable_frame_in_range, cheap and branch-free
+/// (so a loop over many laws vectorizes): |zeta| = |beta| cos(eps pi/2) /
+/// |sin(eps pi/2)| <= |beta| / |eps| for |eps| = |1 - a| <= 1, so |loc0| and
+/// |edge| are at most |l| + s |beta| / |eps|.
+template <class Real>
+inline bool stable_frame_surely_in_range(double a, double b, double s, double l) noexcept {
+    constexpr double half_top = double(std::numeric_limits<Real>::max()) / 2;
+    return s * std::fabs(b) <= (half_top - std::fabs(l)) * std::fabs(1.0 - a);
+}
+
+/// Whether the law's S0 location and support edge lie within Real's range
+/// (parameters otherwise valid). Near alpha = 1 |zeta| is large (6366 at
+/// alpha = 0.9999), so a large scale takes them beyond it.
+template <class Real>
+inline bool stable_frame_in_range(double a, double b, double s, double l,
+                                  parameterization p) noexcept {
+    constexpr double top = double(std::numeric_limits<Real>::max());
+    if (stable_frame_surely_in_range<Real>(a, b, s, l))
+        return true;
+    const auto f = stable_frame_of(a, b, s, l, p);
+    const bool one_sided = a < 1.0 && (b == 1.0 || b == -1.0);
+    return std::fabs(f.loc0) <= top && (!one_sided || std::fabs(f.edge) <= top);
+}
+
+/// Throws std::invalid_argument naming `scale_name` for a law that
+/// stable_frame_in_range refuses; `law` describes the other parameters.
+template <class Real>
+[[noreturn]] inline void throw_stable_frame(std::string_view where, std::string_view scale_name,
+                                            std::string_view law, Real scale, double a, double b,
+                                            double l, parameterization p) {
+    constexpr double top = double(std::numeric_limits<Real>::max());
+    const auto f = stable_frame_of(a, b, double(scale), l, p);
+    const bool loc = !(std::fabs(f.loc0) <= top);
+    std::string req = loc ? "must keep the S0 location (" : "must keep the support edge (";
+    req.append(to_text(loc ? f.loc0 : f.edge)).append(" for ").append(law);
+    req.append(") within the range of ").append(std::same_as<Real, float> ? "float" : "double");
+    throw_invalid(where, scale_name, scale, req);
+}
+
+/// All parameter checks of stable_distribution (and its param_type).
+template <class Real>
+inline void check_stable_law(std::string_view where, Real alpha, Real beta, Real scale,
+                             Real location, parameterization p) {
+    check_stable_parameters(where, alpha, beta, scale, location);
+    if (!stable_frame_in_range<Real>(alpha, beta, scale, location, p))
+        throw_stable_frame<Real>(where, "scale", "these alpha, beta, scale and location", scale,
+                                 alpha, beta, location, p);
+}
 
 } // namespace detail
 
@@ -58,9 +131,8 @@ template <std::floating_point Real> class stable_distribution {
         param_type() = default;
         param_type(Real alpha, Real beta, Real scale, Real location, parameterization p)
             : alpha_(alpha), beta_(beta), scale_(scale), location_(location), p_(p) {
-            detail::check_stable_parameters("levysgd::stable_distribution", alpha, beta, scale,
-                                            location);
-            (void)make_plan(*this); // throws if the S0 location leaves Real's range
+            detail::check_stable_law("levysgd::stable_distribution", alpha, beta, scale, location,
+                                     p);
         }
         Real alpha() const noexcept { return alpha_; }
         Real beta() const noexcept { return beta_; }
@@ -102,17 +174,17 @@ template <std::floating_point Real> class stable_distribution {
     Real max() const noexcept { return plan_.upper; }
 
     /// Location of the same law in the S0 parameterization.
-    Real location_s0() const noexcept { return plan_.add; }
+    Real location_s0() const noexcept { return plan_.out.add; }
 
     /// One variate from any standard engine: two open uniforms (one 32-bit
     /// word each for float, two for double), then CMS.
     template <std::uniform_random_bit_generator G> Real operator()(G &g) const {
         const Real u1 = detail::next_uniform<Real>(g);
         const Real u2 = detail::next_uniform<Real>(g);
-        const Real z = plan_.k.beta == Real(0)
-                           ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k)
-                           : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k);
-        return finish(z, plan_);
+        const Real x = plan_.k.beta == Real(0)
+                           ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k, plan_.out)
+                           : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k, plan_.out);
+        return x < plan_.lower ? plan_.lower : (x > plan_.upper ? plan_.upper : x);
     }
     template <std::uniform_random_bit_generator G>
     Real operator()(G &g, const param_type &p) const {
@@ -152,17 +224,13 @@ template <std::floating_point Real> class stable_distribution {
     /// Internal: coefficients and output map shared with the bulk samplers.
     const detail::stable_sampling_plan<Real> &sampling_plan() const noexcept { return plan_; }
 
-    /// Affine map from a standard S0 variate to this law, clamped to the support.
-    static Real finish(Real z0, const detail::stable_sampling_plan<Real> &plan) noexcept {
-        const Real x = plan.mul * z0 + plan.add;
-        return x < plan.lower ? plan.lower : (x > plan.upper ? plan.upper : x);
-    }
-
   private:
-    static detail::stable_sampling_plan<Real> make_plan(const param_type &p) {
-        // Constants are computed in double and rounded once.
+    static detail::stable_sampling_plan<Real> make_plan(const param_type &p) noexcept {
+        // Constants are computed in double and rounded once; the param_type
+        // has checked that the S0 location and support edge fit in Real.
         const double a = p.alpha(), b = p.beta(), s = p.scale(), l = p.location();
         const auto kd = detail::make_cms_coefficients<double>(a, b);
+        const auto f = detail::stable_frame_of(a, b, s, l, p.param());
         detail::stable_sampling_plan<Real> plan{};
         plan.k = {Real(kd.eps),          Real(kd.eps_over_alpha),
                   Real(kd.inv_alpha),    Real(kd.beta),
@@ -170,42 +238,18 @@ template <std::floating_point Real> class stable_distribution {
                   Real(kd.eps_pi),       Real(kd.eps_over_se),
                   Real(kd.se_over_1pce), Real(kd.tau),
                   Real(kd.zeta)};
-        // S1 -> S0 location: d0 = d1 + beta g tan(pi a/2) = d1 - g zeta  (a != 1),
-        //                    d0 = d1 + beta (2/pi) g log g               (a == 1).
-        double loc0 = l;
-        if (p.param() == parameterization::S1)
-            loc0 =
-                (a == 1.0) ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l - s * kd.zeta;
-        // The S0 location must be representable in Real: near alpha = 1
-        // |zeta| is large (6366 at alpha = 0.9999), and a scale near the top
-        // of float's range takes scale zeta beyond it.
+        // far_add = the edge image, clamped: beyond Real's range only for
+        // |beta| < 1 (a law with no edge), where +-max keeps inf + far_add from NaN.
         constexpr double top = double(std::numeric_limits<Real>::max());
-        if (!(std::fabs(loc0) <= top)) {
-            std::ostringstream os;
-            os.precision(17);
-            os << "must keep the S0 location (" << loc0
-               << " for these alpha, beta, scale and location) within the range of "
-               << (std::same_as<Real, float> ? "float" : "double");
-            detail::throw_invalid("levysgd::stable_distribution", "scale", s, os.str());
-        }
-        plan.mul = p.scale();
-        plan.add = Real(loc0);
+        plan.out = {p.scale(), Real(std::log(s)), Real(f.loc0), Real(std::clamp(f.edge, -top, top))};
         constexpr Real inf = std::numeric_limits<Real>::infinity();
         plan.lower = -inf;
         plan.upper = inf;
-        // alpha < 1, |beta| = 1: standard S0 support starts at zeta = -beta tan(pi a/2),
-        // so the edge is the S1 location exactly, or l + s zeta in S0 (not
-        // loc0 + s zeta, whose rounding, FMA-contracted or not, leaves S1's
-        // edge a few 1e-17 off). An edge beyond Real's range rounds to the
-        // infinity of its sign.
-        const auto edge = [&] {
-            const double e = p.param() == parameterization::S1 ? l : l + s * kd.zeta;
-            return e > top ? inf : (e < -top ? -inf : Real(e));
-        };
+        // alpha < 1, |beta| = 1: a half line from the edge.
         if (a < 1.0 && b == 1.0)
-            plan.lower = edge();
+            plan.lower = Real(f.edge);
         if (a < 1.0 && b == -1.0)
-            plan.upper = edge();
+            plan.upper = Real(f.edge);
         return plan;
     }
 

@@ -28,6 +28,14 @@
 // |zeta| < 1.4) X0 = G e^y + zeta is used instead, so that a variate beyond
 // the largest Real is +-inf (true overflow) rather than inf - inf.
 //
+// A sampler's output is an affine map of X0 (scale s, location). Applied
+// after the fact, s X0 overflows wherever X0 does (alpha = 0.05, s = 1e-30 in
+// float: 1.1 % of draws inf where 0.04 % are beyond FLT_MAX), so the kernel
+// takes the map and, in the large-|y| branch, folds log s into the exponent:
+// s G e^y = G e^(y + log s), +-inf only where the scaled value is. The map
+// (cms_output) gives near(X0) for the other branch, log s, and the constant
+// added to G e^(y + log s) (s zeta + location in S0, the location in S1).
+//
 // Transcendentals come from detail/fast_math.hpp (arguments kept in its
 // domains: |pi m|, |eps pi m| <= pi/2, log of positive normals).
 // Host/device core: templates over T = float/double or an xsimd::batch; no
@@ -60,6 +68,36 @@ template <class T> struct cms_coefficients {
 /// Beyond this |y| the G e^y + zeta branch is used (see the header comment).
 inline constexpr double cms_big_exponent = 50.0;
 
+/// Output map x = mul X0 + add of the standard S0 variate X0, as the kernel
+/// needs it: near(X0) where |y| <= cms_big_exponent, and mul G e^y + far_add
+/// = G e^(y + log_mul) + far_add beyond (far_add = mul zeta + add, finite).
+/// A sampler may pass any type with these members (e.g. an FMA near()).
+template <class T> struct cms_output {
+    T mul, log_mul, add, far_add;
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return mul * x0 + add; }
+};
+
+/// The identity map: the kernel returns X0 itself.
+template <class T> struct cms_standard_output {
+    T log_mul, far_add; // 0 and zeta
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return x0; }
+};
+
+/// e^x (as fast_exp: +inf above the overflow threshold, 0 below exp_low) and
+/// expm1(x) for |x| <= 40 (as fast_expm1) from one range reduction. The
+/// large-|y| branch needs e^x itself: expm1(x) + 1 loses e^x's digits for
+/// x < -1 and is 0 below -40, where a folded log scale puts the exponent.
+template <class T> struct exp_and_expm1 { T exp, expm1; };
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE exp_and_expm1<T> fast_exp_and_expm1(const T &x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto e = exp_reduce(x, T(C::exp_low));
+    const T ex = scale_pow2(e.p + T(real(1)), e.k, e.t, bits_tag{});
+    return {select(x > T(C::expm1_high), T(C::infinity), select(x < T(C::exp_low), T(real(0)), ex)),
+            select(e.k == T(real(0)), e.p, ex - T(real(1)))}; // no cancellation for |x| < ln2/2
+}
+
 /// Coefficients for alpha in (0, 2], beta in [-1, 1] (not validated here).
 /// Works per lane when T is a batch.
 template <class T>
@@ -90,14 +128,15 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
     return k;
 }
 
-/// Standard S0 variate S(alpha, beta, 1, 0; 0) from phi = sgn (pi/2 - pi m),
-/// m in (0, 1/2], sgn = +-1, and W > 0 (see the header comment).
+/// out(X0) for the standard S0 variate X0 ~ S(alpha, beta, 1, 0; 0) from
+/// phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0, with `out`
+/// a cms_output-like map (see the header comment).
 /// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
 /// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
 /// gives the general formula's value at beta = 0 with fewer operations.
-template <bool Symmetric, class T>
+template <bool Symmetric, class T, class Out>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
-                                            const cms_coefficients<T> &k) noexcept {
+                                            const cms_coefficients<T> &k, const Out &out) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T zero(real(0)), one(real(1));
@@ -112,9 +151,11 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
         const T num = k.ce * cd + k.se * sd; // cos(eps phi)
         const T g = tan_phi * num - sin_ephi;
         const T y = k.eps_over_alpha * fast_log(num * inv_wc);
+        const auto far = abs(y) > T(real(cms_big_exponent));
         // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
-        const T eh = fast_exp(T(real(0.5)) * y);
-        return select(g == zero, zero, (g * eh) * eh);
+        const T eh = fast_exp(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
+        const T v = select(g == zero, zero, (g * eh) * eh);
+        return select(far, v + out.far_add, out.near(v));
     } else {
         const T sinc = select(em == zero, one, sd / em);
         const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
@@ -124,31 +165,50 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
         const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
         const T log_z = fast_log(num * inv_wc);
         const T y = k.eps_over_alpha * log_z;
-        // e^y = (1 + h)^2 and expm1(y) = h (h + 2) with h = expm1(y/2): one call
-        // gives both, and G e^y = (G e^(y/2)) e^(y/2) overflows only when the
+        const auto far = abs(y) > T(real(cms_big_exponent));
+        // expm1(y) = h (h + 2) with h = expm1(y/2). Where far, s G e^y =
+        // (G e^t) e^t with t = (y + log s)/2, which overflows only when the
         // product itself does (e^y alone overflows for y > 88.7 in float).
-        const T h = fast_expm1(T(real(0.5)) * y);
-        const T eh = h + one;
+        // One range reduction gives h and e^t.
+        const auto ee = fast_exp_and_expm1(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
+        const T h = ee.expm1, eh = ee.exp;
         const T em1 = h * (h + T(real(2)));
         const T em1_over_y = select(y == zero, one, em1 / y);
         const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
         const T g = gpz - k.zeta;
-        const T far_from_one = select(g == zero, k.zeta, (g * eh) * eh + k.zeta);
-        return select(abs(y) > T(real(cms_big_exponent)), far_from_one, near_one);
+        const T far_from_one = select(g == zero, out.far_add, (g * eh) * eh + out.far_add);
+        return select(far, far_from_one, out.near(near_one));
     }
 }
 
-/// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
-template <bool Symmetric = false, class T>
+/// out(X0) from an open uniform u1 (-> phi) and W > 0.
+template <bool Symmetric = false, class T, class Out>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
-                                                      const cms_coefficients<T> &k) noexcept {
+                                                      const cms_coefficients<T> &k,
+                                                      const Out &out) noexcept {
     using std::abs;
     using real = scalar_of_t<T>;
     const T half(real(0.5));
     const T v = u1 - half; // exact on levysgd's uniform grid, never 0
     const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
     const T m = half - abs(v); // exact, in (0, 1/2)
-    return cms_s0<Symmetric>(m, sgn, w, k);
+    return cms_s0<Symmetric>(m, sgn, w, k, out);
+}
+
+/// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
+template <bool Symmetric = false, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
+                                                      const cms_coefficients<T> &k) noexcept {
+    using real = scalar_of_t<T>;
+    return cms_s0_from_u1_w<Symmetric>(u1, w, k, cms_standard_output<T>{T(real(0)), k.zeta});
+}
+
+/// out(X0) from two open uniforms (u1 -> phi, u2 -> W = -log u2).
+template <bool Symmetric = false, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
+                                                          const cms_coefficients<T> &k,
+                                                          const Out &out) noexcept {
+    return cms_s0_from_u1_w<Symmetric>(u1, -fast_log(u2), k, out);
 }
 
 /// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W = -log u2).
