@@ -193,19 +193,25 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     constexpr std::size_t W = B::size;
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
-    const detail::cms_fma_output<B> ob{B(plan.out.mul), B(plan.out.log_mul), B(plan.out.add),
-                                       B(plan.out.far_add)};
     const B lower(plan.lower), upper(plan.upper);
-    detail::for_each_stable_chunk(
-        "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
-        [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t, bool) {
-            B x[2];
-            detail::stable_chunk_s0<Real, decltype(sym)::value>(
-                in, [&](auto...) -> const auto & { return kb; },
-                [&](auto...) -> const auto & { return ob; }, x);
-            for (std::size_t h = 0; h < 2; ++h)
-                xsimd::clip(x[h], lower, upper).store_unaligned(dst + h * W);
-        });
+    const auto run = [&](const auto &ob) {
+        detail::for_each_stable_chunk(
+            "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
+            [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t,
+                bool) {
+                B x[2];
+                detail::stable_chunk_s0<Real, decltype(sym)::value>(
+                    in, [&](auto...) -> const auto & { return kb; },
+                    [&](auto...) -> const auto & { return ob; }, x);
+                for (std::size_t h = 0; h < 2; ++h)
+                    xsimd::clip(x[h], lower, upper).store_unaligned(dst + h * W);
+            });
+    };
+    if (plan.out.mul == Real(1)) // the same values, without the log-scale fold
+        run(detail::cms_unit_output<B>{B(plan.out.add), B(plan.out.far_add)});
+    else
+        run(detail::cms_fma_output<B>{B(plan.out.mul), B(plan.out.log_mul), B(plan.out.add),
+                                      B(plan.out.far_add)});
 }
 
 /// sample() into a contiguous Eigen vector or array (Matrix/Array objects).

@@ -181,9 +181,15 @@ template <std::floating_point Real> class stable_distribution {
     template <std::uniform_random_bit_generator G> Real operator()(G &g) const {
         const Real u1 = detail::next_uniform<Real>(g);
         const Real u2 = detail::next_uniform<Real>(g);
-        const Real x = plan_.k.beta == Real(0)
-                           ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k, plan_.out)
-                           : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k, plan_.out);
+        const auto draw = [&](const auto &out) {
+            return plan_.k.beta == Real(0)
+                       ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k, out)
+                       : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k, out);
+        };
+        const Real x =
+            plan_.out.mul == Real(1)
+                ? draw(detail::cms_unit_output<Real>{plan_.out.add, plan_.out.far_add})
+                : draw(plan_.out);
         return x < plan_.lower ? plan_.lower : (x > plan_.upper ? plan_.upper : x);
     }
     template <std::uniform_random_bit_generator G>

@@ -77,11 +77,24 @@ template <class T> struct cms_output {
     LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return mul * x0 + add; }
 };
 
+/// mul = 1: x = X0 + add, far_add = zeta + add. unit_scale = true lets the
+/// kernel skip the log-scale fold (and, at beta = 0, the branch select), so
+/// the scale-1 path costs what it did before the fold; values are the same.
+template <class T> struct cms_unit_output {
+    static constexpr bool unit_scale = true;
+    T add, far_add;
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return x0 + add; }
+};
+
 /// The identity map: the kernel returns X0 itself.
 template <class T> struct cms_standard_output {
-    T log_mul, far_add; // 0 and zeta
+    static constexpr bool unit_scale = true;
+    T far_add; // zeta
     LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return x0; }
 };
+
+template <class Out>
+inline constexpr bool cms_unit_scale = requires { requires Out::unit_scale; };
 
 /// e^x (as fast_exp: +inf above the overflow threshold, 0 below exp_low) and
 /// expm1(x) for |x| <= 40 (as fast_expm1) from one range reduction. The
@@ -151,11 +164,16 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
         const T num = k.ce * cd + k.se * sd; // cos(eps phi)
         const T g = tan_phi * num - sin_ephi;
         const T y = k.eps_over_alpha * fast_log(num * inv_wc);
-        const auto far = abs(y) > T(real(cms_big_exponent));
         // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
-        const T eh = fast_exp(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
-        const T v = select(g == zero, zero, (g * eh) * eh);
-        return select(far, v + out.far_add, out.near(v));
+        if constexpr (cms_unit_scale<Out>) { // zeta = 0: far_add = add
+            const T eh = fast_exp(T(real(0.5)) * y);
+            return out.near(select(g == zero, zero, (g * eh) * eh));
+        } else {
+            const auto far = abs(y) > T(real(cms_big_exponent));
+            const T eh = fast_exp(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
+            const T v = select(g == zero, zero, (g * eh) * eh);
+            return select(far, v + out.far_add, out.near(v));
+        }
     } else {
         const T sinc = select(em == zero, one, sd / em);
         const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
@@ -170,7 +188,10 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
         // (G e^t) e^t with t = (y + log s)/2, which overflows only when the
         // product itself does (e^y alone overflows for y > 88.7 in float).
         // One range reduction gives h and e^t.
-        const auto ee = fast_exp_and_expm1(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
+        T t = T(real(0.5)) * y;
+        if constexpr (!cms_unit_scale<Out>)
+            t = T(real(0.5)) * (y + select(far, out.log_mul, zero));
+        const auto ee = fast_exp_and_expm1(t);
         const T h = ee.expm1, eh = ee.exp;
         const T em1 = h * (h + T(real(2)));
         const T em1_over_y = select(y == zero, one, em1 / y);
@@ -199,8 +220,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
 template <bool Symmetric = false, class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
                                                       const cms_coefficients<T> &k) noexcept {
-    using real = scalar_of_t<T>;
-    return cms_s0_from_u1_w<Symmetric>(u1, w, k, cms_standard_output<T>{T(real(0)), k.zeta});
+    return cms_s0_from_u1_w<Symmetric>(u1, w, k, cms_standard_output<T>{k.zeta});
 }
 
 /// out(X0) from two open uniforms (u1 -> phi, u2 -> W = -log u2).
