@@ -99,10 +99,15 @@ stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t c
     return in;
 }
 
-/// The affine output map of cms_s0 on batches, near() as one FMA.
+/// The affine output map of cms_s0 on batches, near() as one FMA (or, where
+/// the FMA is emulated and mul X0 alone overflows, as cms_output::near).
 template <class B> struct cms_fma_output {
-    B mul, log_mul, add, far_add;
-    LEVYSGD_INLINE B near(const B &x0) const noexcept { return xsimd::fma(mul, x0, add); }
+    B mul, log_mul, add, far_add, add_over_mul;
+    LEVYSGD_INLINE B near(const B &x0) const noexcept {
+        const B x = xsimd::fma(mul, x0, add);
+        const auto over = xsimd::abs(x) > B(std::numeric_limits<typename B::value_type>::max());
+        return xsimd::any(over) ? xsimd::select(over, mul * (x0 + add_over_mul), x) : x;
+    }
 };
 
 /// The per-coordinate map: mul (X0 - shift), shift = zeta in S1 (then
@@ -211,7 +216,7 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
         run(detail::cms_unit_output<B>{B(plan.out.add), B(plan.out.far_add)});
     else
         run(detail::cms_fma_output<B>{B(plan.out.mul), B(plan.out.log_mul), B(plan.out.add),
-                                      B(plan.out.far_add)});
+                                      B(plan.out.far_add), B(plan.out.add_over_mul)});
 }
 
 /// sample() into a contiguous Eigen vector or array (Matrix/Array objects).

@@ -247,7 +247,8 @@ template <std::floating_point Real> class stable_distribution {
         // far_add = the edge image, clamped: beyond Real's range only for
         // |beta| < 1 (a law with no edge), where +-max keeps inf + far_add from NaN.
         constexpr double top = double(std::numeric_limits<Real>::max());
-        plan.out = {p.scale(), Real(std::log(s)), Real(f.loc0), Real(std::clamp(f.edge, -top, top))};
+        plan.out = {p.scale(), Real(std::log(s)), Real(f.loc0), Real(std::clamp(f.edge, -top, top)),
+                    Real(f.loc0 / s)};
         constexpr Real inf = std::numeric_limits<Real>::infinity();
         plan.lower = -inf;
         plan.upper = inf;

@@ -42,6 +42,7 @@
 // xsimd, Eigen, exceptions or allocation.
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "../../config.hpp"
@@ -72,9 +73,17 @@ inline constexpr double cms_big_exponent = 50.0;
 /// needs it: near(X0) where |y| <= cms_big_exponent, and mul G e^y + far_add
 /// = G e^(y + log_mul) + far_add beyond (far_add = mul zeta + add, finite).
 /// A sampler may pass any type with these members (e.g. an FMA near()).
+/// near() is mul X0 + add, or mul (X0 + add/mul) where mul X0 alone
+/// overflows (scale and location near the type's max: the sum may fit).
 template <class T> struct cms_output {
-    T mul, log_mul, add, far_add;
-    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return mul * x0 + add; }
+    T mul, log_mul, add, far_add, add_over_mul;
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept {
+        using std::abs;
+        using real = scalar_of_t<T>;
+        const T p = mul * x0;
+        return select(abs(p) > T(std::numeric_limits<real>::max()), mul * (x0 + add_over_mul),
+                      p + add);
+    }
 };
 
 /// mul = 1: x = X0 + add, far_add = zeta + add. unit_scale = true lets the
