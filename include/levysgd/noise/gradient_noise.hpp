@@ -42,6 +42,15 @@ template <class A, class B>
     throw std::invalid_argument(os.str());
 }
 
+/// Throws unless m has at least one row and one column, naming the empty one.
+template <class M>
+void check_nonempty(std::string_view where, std::string_view param, const Eigen::MatrixBase<M> &m) {
+    if (m.rows() < 1)
+        throw_invalid(where, std::string(param) + ".rows()", m.rows(), "must be >= 1");
+    if (m.cols() < 1)
+        throw_invalid(where, std::string(param) + ".cols()", m.cols(), "must be >= 1");
+}
+
 /// Throws unless every entry of m is finite, naming the first bad one.
 template <class M>
 void check_finite(std::string_view where, std::string_view param, const Eigen::MatrixBase<M> &m) {
@@ -158,12 +167,7 @@ gradient_noise(const Eigen::MatrixBase<DG> &minibatch_grads) {
     constexpr std::string_view where = "levysgd::gradient_noise";
     using S = typename DG::Scalar;
     static_assert(std::is_floating_point_v<S>);
-    if (minibatch_grads.rows() < 1)
-        detail::throw_invalid(where, "minibatch_grads.rows()", minibatch_grads.rows(),
-                              "must be >= 1");
-    if (minibatch_grads.cols() < 1)
-        detail::throw_invalid(where, "minibatch_grads.cols()", minibatch_grads.cols(),
-                              "must be >= 1");
+    detail::check_nonempty(where, "minibatch_grads", minibatch_grads);
     detail::check_finite(where, "minibatch_grads", minibatch_grads);
     const Eigen::MatrixXd gd = minibatch_grads.template cast<double>();
     Eigen::RowVectorXd mean = gd.colwise().mean();
@@ -311,12 +315,7 @@ noise_tail_indices analyse_noise_tails(const Eigen::MatrixBase<D> &u,
 template <class D>
 Eigen::MatrixXd noise_covariance(const Eigen::MatrixBase<D> &per_sample_grads, double batch_size) {
     constexpr std::string_view where = "levysgd::noise_covariance";
-    if (per_sample_grads.rows() < 1)
-        detail::throw_invalid(where, "per_sample_grads.rows()", per_sample_grads.rows(),
-                              "must be >= 1");
-    if (per_sample_grads.cols() < 1)
-        detail::throw_invalid(where, "per_sample_grads.cols()", per_sample_grads.cols(),
-                              "must be >= 1");
+    detail::check_nonempty(where, "per_sample_grads", per_sample_grads);
     detail::check_finite(where, "per_sample_grads", per_sample_grads);
     if (!(batch_size >= 1) || !std::isfinite(batch_size))
         detail::throw_invalid(where, "batch_size", batch_size, "must be finite and >= 1");
