@@ -157,10 +157,7 @@ template <class Derived, class Real, class Sched> class step_core {
         // value <= 0 would turn the step into gradient ascent (or a no-op).
         const Real t = time();
         s_ = Real(sched_(t));
-        if (!(s_ > Real(0) && std::isfinite(s_)))
-            throw_invalid(where_, "scheduler(t)", s_,
-                          "must be finite and > 0 (t = " + to_text(t) + ", iteration " +
-                              std::to_string(k_) + "); parameters not updated");
+        check_scheduler_value(where_, s_, t, "; parameters not updated");
         const Real eta = lr_ * s_;
         if (!(eta > Real(0) && std::isfinite(eta)))
             throw_invalid(where_, "learning_rate * scheduler(t)", eta,

@@ -133,14 +133,6 @@ template <class Real> class innovation_buffer {
     std::uint64_t next_index_ = 0;
 };
 
-/// Throws if a scheduler returned a value that cannot scale noise.
-template <class Real> void check_scheduler_value(Real s, Real t) {
-    if (!(s > Real(0) && std::isfinite(s))) {
-        throw std::invalid_argument("levysgd noise model: the scheduler returned s(t) = " +
-                                    detail::to_text(s) + " at t = " + detail::to_text(t) +
-                                    "; it must be finite and > 0");
-    }
-}
 
 /// What every built-in noise source holds: the seed, the current path's
 /// stream and its innovation buffer.
@@ -252,7 +244,7 @@ class gaussian_noise {
             const Real s =
                 detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
             if (h != h_ || s != s_) { // cached per (h, s)
-                detail::check_scheduler_value(s, t);
+                detail::check_scheduler_value("levysgd noise model", s, t);
                 h_ = h;
                 s_ = s;
                 f_ = std::sqrt(s * h);
@@ -318,7 +310,7 @@ class hessian_noise {
             });
             const Real st =
                 detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
-            detail::check_scheduler_value(st, t);
+            detail::check_scheduler_value("levysgd noise model", st, t);
             const Real s = h * model_->c_ * st;
             model_->p_.hessian(x, h_);
             const auto n = model_->dimension();
@@ -435,7 +427,7 @@ class stable_noise {
             const stable_noise &m = *model_;
             const Real s = detail::is_constant_scheduler<Sched> ? m.sched_(Real(0)) : m.sched_(t);
             if (h != h_ || s != s_) { // cached per (h, s)
-                detail::check_scheduler_value(s, t);
+                detail::check_scheduler_value("levysgd noise model", s, t);
                 h_ = h;
                 s_ = s;
                 detail::stable_increment_factors<Real>(m.alpha_, m.scale_, s, h, factor_.data());

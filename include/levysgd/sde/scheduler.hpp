@@ -20,6 +20,20 @@
 
 namespace levysgd {
 
+namespace detail {
+/// Throws std::invalid_argument (naming `where` and scheduler(t)) unless the
+/// value s = s(t) a scheduler returned is finite and > 0: s <= 0 would make a
+/// gradient step an ascent or a no-op and noise vanish. `after` is appended
+/// to the message. The one check of the SDE noise models and optim/ steps.
+template <class Real>
+void check_scheduler_value(std::string_view where, Real s, Real t, std::string_view after = {}) {
+    if (!(s > Real(0) && std::isfinite(s)))
+        throw_invalid(where, "scheduler(t)", s,
+                      "must be finite and > 0 (s(t) = " + to_text(s) + " at t = " + to_text(t) +
+                          ")" + std::string(after));
+}
+} // namespace detail
+
 /// s_t = value for all t (value = 1: no scheduling).
 template <class Real = double> struct constant_scheduler {
     Real value = 1;
