@@ -1,4 +1,4 @@
-// Mohammadi tail-index estimator throughput (003_612c5dc84b231738.txt eq. 15)
+// Mohammadi tail-index estimator throughput (Simsekli et al. 2019 eq. 15)
 // on 10^8 values, float and double, one thread and all threads, next to a
 // plain SIMD sum over the same array (the machine's read bandwidth) in the
 // same run; the summary prints values/s and the fraction of that bandwidth.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The numpy peer of benchmarks/bench_tail.cpp: eq. (15) of
-003_612c5dc84b231738.txt as the usual numpy one-liner, timed on the same
+Simsekli et al. 2019 as the usual numpy one-liner, timed on the same
 data that bench_tail wrote with LEVYSGD_BENCH_DUMP.
 
     LEVYSGD_BENCH_DUMP=/tmp/x.f64 build/release/benchmarks/bench_tail --benchmark_filter=none

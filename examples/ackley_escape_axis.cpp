@@ -1,4 +1,4 @@
-// The escape-axis experiment of 000_be844f6cfe6384be.txt (Sec. 5, Fig. 3):
+// The escape-axis experiment of Battash & Lindenbaum 2023 (Sec. 5, Fig. 3):
 // gradient descent on the 2-D Ackley function with per-coordinate SaS noise,
 // alpha_1 = alpha_2 - Delta, started at the global minimum 0. Once a path
 // leaves the disc of radius R, the larger of |x_1|, |x_2| names the axis it

@@ -1,6 +1,6 @@
 // levysgd's main job: how long does gradient descent with noise stay in a
 // narrow basin, under Brownian versus alpha-stable (Levy) noise, as the noise
-// level eps -> 0? (003_612c5dc84b231738.txt Sec. 3: exponential in the
+// level eps -> 0? (Simsekli et al. 2019 Sec. 3: exponential in the
 // barrier height for Brownian noise, polynomial eps^-alpha and set by the
 // basin width for Levy noise.)
 //

@@ -3,17 +3,17 @@
 // by side with the simulated value and its 95 % CI. The same comparisons,
 // with more paths and pass/fail tolerances, are tests/test_theory_validation.cpp.
 //
-//  1. Kramers (001_d813b85497575571.txt Thm 3.1, 1-D case): double well
+//  1. Kramers (Xie et al. 2021 Thm 3.1, 1-D case): double well
 //     f'(x) = (x + 1.4) x (x - 1), Brownian noise D, from -1.4 to x >= 0.5.
 //     Also the exact mean exit time of the 1-D diffusion (mean_exit_time_1d).
-//  2. Imkeller-Pavlyukevich (003_612c5dc84b231738.txt Thms 1-2): three wells
+//  2. Imkeller-Pavlyukevich (Simsekli et al. 2019 Thms 1-2): three wells
 //     (minima -1.5, 0, 2), SaS noise eps L^alpha; mean exit times and the
 //     landing-well probabilities q_ij / q_i.
 //  3. Levy equilibrium: occupation ratio of the double well (-1, 0, 2) against
 //     pi_2 / pi_1 = (m2 / |m1|)^alpha.
-//  4. 001 Fig. 4: -log(escape rate) on 2-D Styblinski-Tang with SGD-shaped
+//  4. Xie et al. 2021 Fig. 4: -log(escape rate) on 2-D Styblinski-Tang with SGD-shaped
 //     noise D = eta H_a / (2B), against 1/eta (linear; slope 2 B dL / H_ae).
-//  5. 000_be844f6cfe6384be.txt: the per-coordinate first-jump model (Cor. 4.2
+//  5. Battash & Lindenbaum 2023: the per-coordinate first-jump model (Cor. 4.2
 //     mean transition time, Cor. 4.4 exit channels) on a quadratic bowl, and
 //     the Fig. 3 escape axis on Ackley.
 //
@@ -171,7 +171,7 @@ void levy_tables() {
 }
 
 void styblinski_tang_table() {
-    std::printf("\n4. 001 Fig. 4 on 2-D Styblinski-Tang, SGD-shaped noise D = eta H_a / (2B), "
+    std::printf("\n4. Xie et al. 2021 Fig. 4 on 2-D Styblinski-Tang, SGD-shaped noise D = eta H_a / (2B), "
                 "B = 1, %zu paths per eta\n",
                 paths(300));
     std::printf("%6s %8s %14s %14s %10s\n", "eta", "1/eta", "-log gamma", "-log Kramers",
@@ -205,7 +205,7 @@ void styblinski_tang_table() {
 }
 
 void first_jump_tables() {
-    std::printf("\n5a. 000 first-jump model: bowl H = diag(1, 2) in [-1, 1.5] x [-2, 1], alpha = "
+    std::printf("\n5a. Battash & Lindenbaum 2023 first-jump model: bowl H = diag(1, 2) in [-1, 1.5] x [-2, 1], alpha = "
                 "(1.2, 1.6), eps = (0.05, 0.08), %zu paths\n",
                 paths(2000));
     const Eigen::Matrix2d h = Eigen::Vector2d(1.0, 2.0).asDiagonal();
@@ -228,7 +228,7 @@ void first_jump_tables() {
                         th.exit_probability(static_cast<std::size_t>(l), side));
 
     std::printf(
-        "\n5b. 000 Fig. 3: Ackley, eps = 0.2, exit from the disc of radius 3, alpha = (1.9 - "
+        "\n5b. Battash & Lindenbaum 2023 Fig. 3: Ackley, eps = 0.2, exit from the disc of radius 3, alpha = (1.9 - "
         "Delta, 1.9), %zu paths\n",
         paths(1500));
     std::printf("%6s %14s %14s\n", "Delta", "P(x1) sim", "Cor. 4.4");

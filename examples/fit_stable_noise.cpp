@@ -1,5 +1,5 @@
 // Fitting alpha-stable and Gaussian laws to noise samples, the comparison of
-// 000_be844f6cfe6384be.txt Tables 1-3: for each source law, n samples are
+// Battash & Lindenbaum 2023 Tables 1-3: for each source law, n samples are
 // drawn with levysgd's sampler, fitted by McCulloch's quantile estimator and
 // by maximum likelihood (estimates with standard errors), and a histogram of
 // the samples is compared with the fitted SaS law and the fitted Gaussian

@@ -1,4 +1,4 @@
-// Noise-enhanced SGD (004_fe372c1291f4ade5.txt) on a small problem: logistic
+// Noise-enhanced SGD (Mori & Ueda 2020) on a small problem: logistic
 // regression written with Eigen on two overlapping Gaussian blobs in 20
 // dimensions (4000 training points, 20000 test points). Three runs with the
 // same learning rate and step budget, the shape of the paper's Table 3:

@@ -1,5 +1,5 @@
 // Gradient-noise tools: per-parameter / pooled / multivariate tail indices,
-// the covariance of 000 eq. (2), and the C ~ H/B comparison.
+// the covariance of Battash & Lindenbaum 2023 eq. (2), and the C ~ H/B comparison.
 #include <levysgd/levysgd.hpp>
 
 #include <cmath>
@@ -15,7 +15,7 @@ using levysgd_test::message_of;
 TEST_CASE("per-parameter alphas of a synthetic gradient matrix are recovered column by column",
           "[noise]") {
     // rows = minibatches: row r is one draw of per-coordinate SaS noise
-    // (000 eq. 3) with alpha_i per column, around a known full gradient
+    // (Battash & Lindenbaum 2023 eq. 3) with alpha_i per column, around a known full gradient
     const std::vector<double> alpha{0.8, 1.1, 1.4, 1.7, 2.0}, scale{1, 0.5, 2, 1, 0.1};
     const Eigen::Index m = 40000, n = Eigen::Index(alpha.size());
     Eigen::MatrixXd g(m, n);
@@ -71,7 +71,7 @@ TEST_CASE("shape and value errors name both shapes", "[noise][validation]") {
                Catch::Matchers::Contains("zero row"));
 }
 
-TEST_CASE("noise covariance of 000 eq. (2), its row sums, and C = H/B in the eigenbasis",
+TEST_CASE("noise covariance of Battash & Lindenbaum 2023 eq. (2), its row sums, and C = H/B in the eigenbasis",
           "[noise]") {
     Eigen::MatrixXd g(500, 4);
     std::vector<double> z(std::size_t(g.size()));

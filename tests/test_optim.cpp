@@ -1,4 +1,4 @@
-// optim/: minibatch sampling, noise-enhanced SGD (004_fe372c1291f4ade5.txt
+// optim/: minibatch sampling, noise-enhanced SGD (Mori & Ueda 2020
 // eq. 6, 10, 11), SGLD and SaS-noise steps, bad input.
 #include <levysgd/levysgd.hpp>
 

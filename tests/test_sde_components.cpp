@@ -223,7 +223,7 @@ TEST_CASE("Domains: membership and exit side/coordinate", "[sde]") {
     CHECK(basins.basin(V1(1.0)) == 1);
 }
 
-TEST_CASE("Schedulers follow 000_be844f6cfe6384be.txt", "[sde]") {
+TEST_CASE("Schedulers follow Battash & Lindenbaum 2023", "[sde]") {
     const levysgd::exponential_scheduler<double> ex(0.5);
     CHECK(ex(0.0) == 1.0); // clamped at t_min = 1
     CHECK(ex(4.0) == Approx(0.5));

@@ -299,7 +299,7 @@ TEST_CASE("Hessian-shaped noise: dX = -H X dt + sqrt(c H) dW has stationary cova
           "[sde][slow]") {
     // Lyapunov equation H S + S H = c H has the solution S = c/2 I for any
     // positive-definite H (the flatness-blind equilibrium of SGD noise C = H/B
-    // in 001_d813b85497575571.txt Sec. 3).
+    // in Xie et al. 2021 Sec. 3).
     Eigen::Matrix2d h;
     h << 2.0, 0.5, 0.5, 1.0;
     const levysgd::quadratic<double, 2> q(h, Eigen::Vector2d::Zero());

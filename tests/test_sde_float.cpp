@@ -51,7 +51,7 @@ TEST_CASE("Float escape studies: OU variance, exits, determinism", "[sde][float]
         levysgd::ackley<float>(), pc, levysgd::euler<float>(0.01f),
         levysgd::ball<float, 2>(Eigen::Vector2f::Zero(), 3.0f), Eigen::Vector2f::Zero(), opt);
     CHECK(r3.exited + r3.censored + r3.non_finite == 300);
-    CHECK(r3.axis(0).value > 0.5); // the smaller alpha is the likelier exit (000 Fig. 3)
+    CHECK(r3.axis(0).value > 0.5); // the smaller alpha is the likelier exit (Battash & Lindenbaum 2023 Fig. 3)
 }
 
 TEST_CASE("Float optimizer steps", "[optim][float]") {

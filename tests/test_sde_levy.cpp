@@ -1,7 +1,7 @@
 // sde/: Levy-driven dynamics. Pure-jump free motion has the stable marginal
 // law (empirical characteristic function at time t), per-coordinate alpha and
-// the scheduler factor s_t^((alpha-1)/alpha) of 000_be844f6cfe6384be.txt eq. 3,
-// and the discrete SGD recursion (003_612c5dc84b231738.txt eq. 8) agrees in
+// the scheduler factor s_t^((alpha-1)/alpha) of Battash & Lindenbaum 2023 eq. 3,
+// and the discrete SGD recursion (Simsekli et al. 2019 eq. 8) agrees in
 // law with the Euler scheme of its continuous limit (eq. 9) for small eta.
 #include <levysgd/levysgd.hpp>
 

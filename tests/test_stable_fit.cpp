@@ -1,5 +1,5 @@
 // Fitting stable laws: McCulloch's quantile estimator, maximum likelihood with
-// the tabulated log-density, histogram goodness of fit (000 Tables 1-3).
+// the tabulated log-density, histogram goodness of fit (Battash & Lindenbaum 2023 Tables 1-3).
 #include <levysgd/levysgd.hpp>
 #include <levysgd/stable/fit.hpp>
 
@@ -249,7 +249,7 @@ TEST_CASE("MLE standard errors match the spread over independent samples", "[sta
     }
 }
 
-TEST_CASE("goodness of fit: SaS vs Gaussian (000 Tables 1-3)", "[stable][fit][slow]") {
+TEST_CASE("goodness of fit: SaS vs Gaussian (Battash & Lindenbaum 2023 Tables 1-3)", "[stable][fit][slow]") {
     levysgd::stable_gof_options o;
     o.bins = 60;
     const auto sas = levysgd::stable_gaussian_gof(draw(1.5, 0.0, 20000, 31), o);

@@ -1,4 +1,4 @@
-// Mohammadi tail-index estimator (003_612c5dc84b231738.txt eq. 15): the
+// Mohammadi tail-index estimator (Simsekli et al. 2019 eq. 15): the
 // paper's accuracy experiment (Fig. 3b), scale invariance, streaming ==
 // one-shot, SIMD == a plain long-double evaluation, threads, K1 rule, bad input.
 #include <levysgd/levysgd.hpp>
@@ -124,7 +124,7 @@ TEST_CASE("the estimate tracks alpha (a quick version of Fig. 3b)", "[tail]") {
     }
 }
 
-TEST_CASE("Fig. 3b of 003_612c5dc84b231738.txt: K1 = 100, K2 = 1000, 100 repetitions",
+TEST_CASE("Fig. 3b of Simsekli et al. 2019: K1 = 100, K2 = 1000, 100 repetitions",
           "[tail][slow]") {
     std::printf("\nalpha  mean(alpha-hat)  sd(alpha-hat)   [Fig. 3b, 100 reps, K1=100, K2=1000]\n");
     for (int i = 1; i <= 20; ++i) {

@@ -87,7 +87,7 @@ TEST_CASE("kramers_escape_time rejects what is not a minimum / saddle", "[theory
                Catch::Contains("finite"));
 }
 
-TEST_CASE("sgd_escape_time: 001 Theorem 3.2", "[theory]") {
+TEST_CASE("sgd_escape_time: Xie et al. 2021 Theorem 3.2", "[theory]") {
     // mpmath: 2 pi / 3 exp(2 * 8 * 1.5 / 0.1 (0.3 / 2 + 0.7 / 3)) = 1.88864767667055987e40
     CHECK(levysgd::sgd_escape_time(2.0, -3.0, 1.5, 0.1, 8.0, 0.3) ==
           Approx(1.88864767667055987e40).epsilon(1e-12));
@@ -111,7 +111,7 @@ TEST_CASE("sgd_escape_time: 001 Theorem 3.2", "[theory]") {
                Catch::Contains("batch"));
 }
 
-TEST_CASE("multi-path rule and minima selection (001 Rule 1, Prop. 1)", "[theory]") {
+TEST_CASE("multi-path rule and minima selection (Xie et al. 2021 Rule 1, Prop. 1)", "[theory]") {
     const std::vector<double> rates{0.5, 0.25, 0.0};
     CHECK(levysgd::total_escape_rate(rates) == 0.75);
     const std::vector<double> bad{0.5, -1.0};
@@ -196,7 +196,7 @@ TEST_CASE("mean_exit_time_1d input checks", "[theory]") {
                Catch::Contains("diffusion(x) at x = 0"));
 }
 
-TEST_CASE("Gibbs weights, ratio and the noise threshold (002)", "[theory]") {
+TEST_CASE("Gibbs weights, ratio and the noise threshold (Jastrzębski et al. 2017)", "[theory]") {
     const Eigen::Matrix2d ha = Eigen::Vector2d(1, 4).asDiagonal(); // flat, det 4
     const Eigen::Matrix2d hb = Eigen::Vector2d(4, 9).asDiagonal(); // sharp, det 36
     const double eta = 0.1, S = 10, sigma2 = 2;                    // n sigma^2 = 0.02
@@ -256,7 +256,7 @@ TEST_CASE("stable_levy_constant and jump rates", "[theory]") {
     CHECK_THAT(message_of([] { levysgd::levy_jump_rate(1.0, 1.0, 0.0); }), Catch::Contains("r"));
 }
 
-TEST_CASE("levy_metastability: 003 Theorems 1-2", "[theory]") {
+TEST_CASE("levy_metastability: Simsekli et al. 2019 Theorems 1-2", "[theory]") {
     // Two wells m1 = -1 < 0 < m2 = 2: q_12 = c eps^a 1^-a / a, q_21 = c eps^a 2^-a / a,
     // pi_2 / pi_1 = (m2 / |m1|)^alpha.
     const std::vector<double> m2{-1.0, 2.0}, s2{0.0};
@@ -306,7 +306,7 @@ TEST_CASE("levy_metastability: 003 Theorems 1-2", "[theory]") {
     CHECK_THAT(message_of([&] { (void)ip.mean_exit_time(3); }), Catch::Contains("well index"));
 }
 
-TEST_CASE("levy_exit_model: 000 eq. 12-13, Cor. 4.2 and 4.4", "[theory]") {
+TEST_CASE("levy_exit_model: Battash & Lindenbaum 2023 eq. 12-13, Cor. 4.2 and 4.4", "[theory]") {
     const std::vector<levysgd::levy_axis> axes{{1.5, 0.2, -3.0, 3.0}, {1.9, 0.2, -3.0, 2.0}};
     const levysgd::levy_exit_model m(axes);
     const double r0 = levysgd::levy_jump_rate(1.5, 0.2, 3.0),
@@ -322,7 +322,7 @@ TEST_CASE("levy_exit_model: 000 eq. 12-13, Cor. 4.2 and 4.4", "[theory]") {
         for (int side : {-1, 1})
             sum += m.exit_probability(l, side);
     CHECK(sum == Approx(1.0));
-    // eq. 12: 2 c eps^(rho alpha) / alpha (s = 1); 000 writes it without c.
+    // eq. 12: 2 c eps^(rho alpha) / alpha (s = 1); Battash & Lindenbaum 2023 writes it without c.
     const double rho = 0.5;
     CHECK(m.jump_intensity(0, rho) ==
           Approx(2 * levysgd::stable_levy_constant(1.5) * std::pow(0.2, rho * 1.5) / 1.5));
@@ -401,7 +401,7 @@ TEST_CASE("kramers_escape_time: curvatures near 1e-300 and 1e300 (issue 16 item 
     const Eigen::Matrix2d ta = Eigen::Vector2d(1e-300, 1e-300).asDiagonal();
     const Eigen::Matrix2d tb = Eigen::Vector2d(-1e-300, 1e-300).asDiagonal();
     CHECK(levysgd::kramers_escape_time(ta, tb, 1, 1) == Approx(e1 * 1e300).epsilon(1e-12));
-    // 001 Thm 3.2 with 2 B dL = 2e310 beyond double before the division by eta
+    // Xie et al. 2021 Thm 3.2 with 2 B dL = 2e310 beyond double before the division by eta
     const double t = levysgd::sgd_escape_time(1.0, -1.0, 1e300, 1e308, 1e10, 0.5);
     CHECK(t == Approx(2 * std::numbers::pi * std::exp(200.0)).epsilon(1e-12));
     // the 1-D form from 1e-300 Hessian entries

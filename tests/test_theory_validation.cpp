@@ -189,13 +189,13 @@ TEST_CASE("Levy equilibrium: pi_2 / pi_1 = (m2 / |m1|)^alpha", "[theory][slow]")
     }
 }
 
-TEST_CASE("001 Fig. 4 scaling on Styblinski-Tang: -log gamma linear in 1/eta, B, 1/k",
+TEST_CASE("Xie et al. 2021 Fig. 4 scaling on Styblinski-Tang: -log gamma linear in 1/eta, B, 1/k",
           "[theory][slow]") {
     // 2-D Styblinski-Tang L(x) = f(sqrt(k) x) from the local minimum
     // (2.7468, 2.7468) / sqrt(k); a path escapes when a coordinate passes the
     // maximum 0.1567 / sqrt(k) by 1 / sqrt(k) (two escape paths, Rule 1).
     // SGD-shaped noise: covariance eta C with C = H_a / B, the Hessian at the
-    // minimum over the batch size (001 eq. 7, Fig. 2), i.e. D = eta H_a / (2B).
+    // minimum over the batch size (Xie et al. 2021 eq. 7, Fig. 2), i.e. D = eta H_a / (2B).
     // (D = eta H(theta) / (2B) itself vanishes where f'' = 0, between the
     // minimum and the saddle, so the continuous process never crosses there:
     // with a state-dependent H, an escape rate would measure the time step.)
@@ -255,7 +255,7 @@ TEST_CASE("001 Fig. 4 scaling on Styblinski-Tang: -log gamma linear in 1/eta, B,
           [](point p) { return 1 / p.k; });
 }
 
-TEST_CASE("000 first-jump model vs simulation: transition time and exit channels",
+TEST_CASE("Battash & Lindenbaum 2023 first-jump model vs simulation: transition time and exit channels",
           "[theory][slow]") {
     // Quadratic bowl H = diag(1, 2) at 0 in the box [-1, 1.5] x [-2, 1];
     // per-coordinate alpha (1.2, 1.6), eps (0.05, 0.08). Cor. 4.2 (no cooling)
@@ -286,7 +286,7 @@ TEST_CASE("000 first-jump model vs simulation: transition time and exit channels
           Approx(th.direction_ratio(0, 1)).epsilon(0.15));
 }
 
-TEST_CASE("000 Fig. 3 escape axis on Ackley vs Cor. 4.4", "[theory][slow]") {
+TEST_CASE("Battash & Lindenbaum 2023 Fig. 3 escape axis on Ackley vs Cor. 4.4", "[theory][slow]") {
     // The ackley_escape_axis example's setting: eps = 0.2, exit from the disc
     // of radius 3 (a jump of coordinate l longer than 3 leaves it from 0).
     // Measured P(x_1): 0.825 (Delta 0.2), 0.961 (0.6); theory 0.825, 0.960.

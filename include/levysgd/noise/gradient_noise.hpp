@@ -2,16 +2,16 @@
 // Stochastic-gradient-noise analysis on Eigen matrices.
 //
 // G holds minibatch gradients, one minibatch per row and one parameter per
-// column; the noise is U = G - 1 grad_L^T (003_612c5dc84b231738.txt, Sec. 4:
+// column; the noise is U = G - 1 grad_L^T (Simsekli et al. 2019, Sec. 4:
 // U_k^i = grad f_{Omega_k^i} - grad f). Its tail index can be estimated
 //   - per parameter, down each column, across minibatches (the objection of
-//     001_d813b85497575571.txt and the per-parameter alpha_i of
-//     000_be844f6cfe6384be.txt),
-//   - pooled over all entries, rows concatenated as in 003 (Simsekli et al.),
+//     Xie et al. 2021 and the per-parameter alpha_i of
+//     Battash & Lindenbaum 2023),
+//   - pooled over all entries, rows concatenated as in Simsekli et al. 2019 (Simsekli et al.),
 //   - for the noise vectors as a whole, with the multivariate form of the
 //     Mohammadi estimator (norms of block sums over norms of rows).
-// Also the noise covariance of 000 eq. (2) from per-sample gradients, its row
-// sums 1^T lambda_l, and the C ~ H/B comparison of 001 (Fig. 2) in the
+// Also the noise covariance of Battash & Lindenbaum 2023 eq. (2) from per-sample gradients, its row
+// sums 1^T lambda_l, and the C ~ H/B comparison of Xie et al. 2021 (Fig. 2) in the
 // Hessian eigenbasis.
 
 #include <cmath>
@@ -158,7 +158,7 @@ gradient_noise(const Eigen::MatrixBase<DG> &minibatch_grads,
 
 /// U = G - 1 mean(G)^T when the full gradient is not at hand: the mean of
 /// the minibatch gradients stands in for it (exact when the minibatches
-/// partition the data set, as in 003_612c5dc84b231738.txt Sec. 4). The mean
+/// partition the data set, as in Simsekli et al. 2019 Sec. 4). The mean
 /// is taken in double and cannot overflow. Throws on an empty or non-finite
 /// G, or a difference that overflows G's scalar type.
 template <class DG>
@@ -305,7 +305,7 @@ noise_tail_indices analyse_noise_tails(const Eigen::MatrixBase<D> &u,
     return out;
 }
 
-/// Noise covariance of 000_be844f6cfe6384be.txt eq. (2) from per-sample
+/// Noise covariance of Battash & Lindenbaum 2023 eq. (2) from per-sample
 /// gradients (rows, D of them) and the batch size B:
 ///     lambda = (1/B) [ (1/D) sum_j g_j g_j^T - g g^T ],   g = (1/D) sum_j g_j,
 /// computed as (1/(B D)) sum_j (g_j - g)(g_j - g)^T (no cancellation) on the
@@ -332,7 +332,7 @@ Eigen::MatrixXd noise_covariance(const Eigen::MatrixBase<D> &per_sample_grads, d
     return cov;
 }
 
-/// Row sums 1^T lambda_l of a square covariance matrix (000 eq. 3 drives
+/// Row sums 1^T lambda_l of a square covariance matrix (Battash & Lindenbaum 2023 eq. 3 drives
 /// parameter l with this scale). Throws for a non-square or non-finite
 /// lambda, or row sums beyond the double range; 0 x 0 gives an empty vector.
 template <class D> Eigen::VectorXd covariance_row_sums(const Eigen::EigenBase<D> &lambda) {
@@ -346,7 +346,7 @@ template <class D> Eigen::VectorXd covariance_row_sums(const Eigen::EigenBase<D>
     return r;
 }
 
-/// How well the noise covariance C matches H/B (001_d813b85497575571.txt,
+/// How well the noise covariance C matches H/B (Xie et al. 2021,
 /// Fig. 2): in the eigenbasis of H, the diagonal of Q^T C Q against the
 /// eigenvalues of H divided by B.
 struct hessian_comparison {

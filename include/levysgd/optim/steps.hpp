@@ -7,14 +7,14 @@
 //   sgd                  w <- w - eta_k g_B
 //   noise_enhanced_sgd   w <- w - eta_k [a g_B + (1 - a) g_B'] with B' an
 //                        independent minibatch of the same size
-//                        (004_fe372c1291f4ade5.txt eq. 6): the SGD-noise
+//                        (Mori & Ueda 2020 eq. 6): the SGD-noise
 //                        covariance times a^2 + (1 - a)^2 (eq. 10), i.e. an
 //                        effective batch B / (a^2 + (1 - a)^2) (eq. 11)
 //   sgld                 w <- w - eta_k g_B + sqrt(2 eta_k T) xi, xi ~ N(0, I)
-//                        (Welling & Teh 2011; the SGLD of 001/002)
+//                        (Welling & Teh 2011; the SGLD of Xie et al. 2021 and Jastrzębski et al. 2017)
 //   stable_noise_sgd     w <- w - eta_k g_B + scale_l s_t^((alpha_l-1)/alpha_l)
 //                        eta^(1/alpha_l) S_l, S_l ~ SaS(alpha_l): Euler step of
-//                        000_be844f6cfe6384be.txt eq. 3 with dt = eta
+//                        Battash & Lindenbaum 2023 eq. 3 with dt = eta
 //                        (B = N, without replacement, is gradient descent)
 //
 // eta_k = eta s(t_k) with the scheduler s (sde/scheduler.hpp; the same
@@ -82,7 +82,7 @@ concept OptimizerStep = GradientOracle<O, Real> &&
 };
 
 /// Effective batch size of noise-enhanced SGD, B / (a^2 + (1 - a)^2)
-/// (004_fe372c1291f4ade5.txt eq. 11).
+/// (Mori & Ueda 2020 eq. 11).
 inline double effective_batch_size(double batch, double a) {
     if (!(batch > 0 && std::isfinite(batch)))
         detail::throw_invalid("levysgd::effective_batch_size", "batch", batch, "must be > 0");
@@ -217,7 +217,7 @@ class sgd : public detail::step_core<sgd<Real, Sched>, Real, Sched> {
     }
 };
 
-/// Noise-enhanced SGD (004_fe372c1291f4ade5.txt eq. 6; see the header comment).
+/// Noise-enhanced SGD (Mori & Ueda 2020 eq. 6; see the header comment).
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
 class noise_enhanced_sgd : public detail::step_core<noise_enhanced_sgd<Real, Sched>, Real, Sched> {
@@ -284,7 +284,7 @@ class sgld : public detail::step_core<sgld<Real, Sched>, Real, Sched> {
     param_vector<Real> xi_;
 };
 
-/// SGD (or GD with B = N) plus per-coordinate SaS noise (000_be844f6cfe6384be.txt eq. 3).
+/// SGD (or GD with B = N) plus per-coordinate SaS noise (Battash & Lindenbaum 2023 eq. 3).
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
 class stable_noise_sgd : public detail::step_core<stable_noise_sgd<Real, Sched>, Real, Sched> {

@@ -4,7 +4,7 @@
 //
 //   Potential       the loss f: value(x), gradient(x, g), dimension()
 //   HessianPotential  + hessian(x, H)
-//   Scheduler       learning-rate scheduler s(t) (000_be844f6cfe6384be.txt eq. 3)
+//   Scheduler       learning-rate scheduler s(t) (Battash & Lindenbaum 2023 eq. 3)
 //   NoiseSource     per-path stream of noise increments, increment(x, t, h, dn)
 //   NoiseModel      makes NoiseSources: make_source(seed) -> source; source.start(path)
 //   Integrator      one step x_{k} -> x_{k+1} of length time_step()

@@ -7,7 +7,7 @@
 //   box<Real, Dim>            product of intervals; the coordinate that is
 //                             furthest outside, relative to the box width
 //   ball<Real, Dim>           |x - c| < r; the coordinate with the largest
-//                             |x_i - c_i| and its sign (000_be844f6cfe6384be.txt
+//                             |x_i - c_i| and its sign (Battash & Lindenbaum 2023
 //                             Fig. 3: "we check which axis is larger")
 //   loss_threshold<P>         {L(w) < L(w*) + dL} (the basin used for neural
 //                             networks), optionally intersected with a ball

@@ -1,6 +1,6 @@
 #pragma once
-// Escape-time and transition Monte Carlo studies (003_612c5dc84b231738.txt
-// Sec. 3, 000_be844f6cfe6384be.txt Sec. 4, 001_d813b85497575571.txt Sec. 4).
+// Escape-time and transition Monte Carlo studies (Simsekli et al. 2019
+// Sec. 3, Battash & Lindenbaum 2023 Sec. 4, Xie et al. 2021 Sec. 4).
 //
 // simulate_paths runs N paths for a fixed time and returns the final states.
 //
@@ -30,7 +30,7 @@
 // the basins of a BasinClassifier: a path's label is the last basin it was
 // in; each change of label is one transition i -> j. Occupation times per
 // label estimate the equilibrium weights and, with the counts, the jump
-// rates q_ij = n_ij / T_i of the metastable Markov chain (003 Theorem 2).
+// rates q_ij = n_ij / T_i of the metastable Markov chain (Simsekli et al. 2019 Theorem 2).
 
 #include <algorithm>
 #include <atomic>

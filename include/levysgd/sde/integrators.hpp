@@ -6,7 +6,7 @@
 //   euler          X_{k+1} = X_k - dt grad f(X_k) + (N_{t+dt} - N_t). For
 //                  Brownian N this is Euler-Maruyama (weak order 1); for
 //                  alpha-stable N the Euler scheme of the Levy-driven SDE
-//                  (003_612c5dc84b231738.txt eq. 9-10), increments scaling as
+//                  (Simsekli et al. 2019 eq. 9-10), increments scaling as
 //                  dt^(1/alpha).
 //   tamed_euler    X_{k+1} = X_k - dt grad f / (1 + dt |grad f|) + dN: the
 //                  tamed Euler scheme (Hutzenthaler, Jentzen & Kloeden 2012,
@@ -27,7 +27,7 @@
 //   sgd_recursion  w_{k+1} = w_k - eta (grad f(w_k) + U_k), U_k the noise
 //                  model's increment over unit time taken as gradient noise.
 //                  With stable_noise(alpha, sigma) this is
-//                  003_612c5dc84b231738.txt eq. 8: w - eta grad f + eta^(1/alpha)
+//                  Simsekli et al. 2019 eq. 8: w - eta grad f + eta^(1/alpha)
 //                  (eta^((alpha-1)/alpha) sigma) S_k. Time t = eta k; its
 //                  continuous limit is eq. 9, i.e. euler on
 //                  stable_noise(alpha, sgd_limit_scale(eta, sigma, alpha)).
@@ -139,7 +139,7 @@ template <class Real = double> struct sgd_recursion {
 
 /// Noise scale of the SDE that is the continuous-time limit of the SGD
 /// recursion with SaS gradient noise of scale sigma: eta^((alpha-1)/alpha) sigma
-/// (003_612c5dc84b231738.txt eq. 9). For alpha = 2 (Gaussian gradient noise of
+/// (Simsekli et al. 2019 eq. 9). For alpha = 2 (Gaussian gradient noise of
 /// covariance C = 2 sigma^2 I) this is sqrt(eta) sigma.
 template <class Real> Real sgd_limit_scale(Real eta, Real sigma, Real alpha) {
     constexpr std::string_view where = "levysgd::sgd_limit_scale";

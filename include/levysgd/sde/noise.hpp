@@ -4,23 +4,23 @@
 // source.start(path) selects Philox stream `path` of `seed`, and
 // source.increment(x, t, h, dn) writes the noise increment over [t, t + h].
 //
-// Conventions (time t; s_t the scheduler, 000_be844f6cfe6384be.txt eq. 3):
+// Conventions (time t; s_t the scheduler, Battash & Lindenbaum 2023 eq. 3):
 //   gaussian_noise   dN = s_t^(1/2) Sigma^(1/2) dW: increment ~ N(0, s_t Sigma h).
 //                    isotropic(n, sigma): Sigma = sigma^2 I;
-//                    from_diffusion(n, D): dN = sqrt(2D) dW (001_d813b85497575571.txt
+//                    from_diffusion(n, D): dN = sqrt(2D) dW (Xie et al. 2021
 //                    eq. 2, Kramers' convention), Sigma = 2D I.
 //   hessian_noise    state-dependent Sigma(x) = c H_+(x) (H_+: the Hessian with
 //                    negative eigenvalues set to 0; with hessian_part::absolute
 //                    c |H(x)|, eigenvalues replaced by their absolute values,
 //                    the temperature T_b = eta |H_b| / (2B) that the proof of
-//                    001 Thm 3.2 uses at the saddle). As SGD gradient noise
-//                    c = 1/B (C = H/B, 001 Fig. 2); as the SDE of SGD,
-//                    c = eta/B, i.e. D = eta H/(2B) (001 eq. 4).
+//                    Xie et al. 2021 Thm 3.2 uses at the saddle). As SGD gradient noise
+//                    c = 1/B (C = H/B, Xie et al. 2021 Fig. 2); as the SDE of SGD,
+//                    c = eta/B, i.e. D = eta H/(2B) (Xie et al. 2021 eq. 4).
 //   stable_noise     dN_l = scale_l s_t^((alpha_l-1)/alpha_l) dL^(alpha_l), with L^alpha
 //                    the symmetric alpha-stable Levy process whose L_1 ~
 //                    S(alpha, 0, 1, 0): increment over h = h^(1/alpha) S, the
 //                    law levysgd::stable_distribution samples (alpha = 2:
-//                    L = sqrt(2) W). Per-coordinate alpha_l as in 000 eq. 3.
+//                    L = sqrt(2) W). Per-coordinate alpha_l as in Battash & Lindenbaum 2023 eq. 3.
 //   mixture_noise    the sum of two independent models.
 //
 // A source refers to its model: the model must outlive the sources made from
@@ -61,7 +61,7 @@ namespace detail {
 
 /// factor[l] = scale[l] s^((alpha[l]-1)/alpha[l]) h^(1/alpha[l]): the scale
 /// of coordinate l's SaS increment over a step h at schedule value s
-/// (000_be844f6cfe6384be.txt eq. 3). Shared by sde::stable_noise and
+/// (Battash & Lindenbaum 2023 eq. 3). Shared by sde::stable_noise and
 /// optim::stable_noise_sgd (h = eta there).
 template <class Real>
 void stable_increment_factors(std::span<const Real> alpha, std::span<const Real> scale, Real s,
@@ -348,7 +348,7 @@ class hessian_noise {
 };
 
 /// Symmetric alpha-stable noise with a tail index and a scale per coordinate
-/// (000_be844f6cfe6384be.txt eq. 3; see the header comment).
+/// (Battash & Lindenbaum 2023 eq. 3; see the header comment).
 template <class Real = double, class Sched = constant_scheduler<Real>>
 requires Scheduler<Sched, Real>
 class stable_noise {

@@ -5,10 +5,10 @@
 //   quadratic<Real, Dim>        f = f0 + (x - m)' H (x - m) / 2
 //   polynomial_well<Real>       1-D multi-well with given minima and maxima
 //                               (double_well(): two minima, one saddle;
-//                               003_612c5dc84b231738.txt Sec. 3 uses such wells)
-//   ackley<Real>                2-D Ackley (000_be844f6cfe6384be.txt Fig. 3)
+//                               Simsekli et al. 2019 Sec. 3 uses such wells)
+//   ackley<Real>                2-D Ackley (Battash & Lindenbaum 2023 Fig. 3)
 //   styblinski_tang<Real, Dim>  n-D Styblinski-Tang, L(x) = f(sqrt(k) x): the
-//                               Hessian scales by k (001_d813b85497575571.txt
+//                               Hessian scales by k (Xie et al. 2021
 //                               Sec. 4, "rescaling factor sqrt(k)")
 
 #include <algorithm>
@@ -314,7 +314,7 @@ template <class Real = double> class ackley {
 
 /// Styblinski-Tang L(x) = f(sqrt(k) x), f(u) = sum_i (u_i^4 - 16 u_i^2 + 5 u_i) / 2,
 /// in n dimensions: the sharpness factor k multiplies the Hessian, H = k f''
-/// (001_d813b85497575571.txt Sec. 4). Each coordinate has minima at
+/// (Xie et al. 2021 Sec. 4). Each coordinate has minima at
 /// u = -2.9035 (global) and 2.7468 and a maximum at 0.1567 (critical_points()).
 template <class Real = double, int Dim = Eigen::Dynamic> class styblinski_tang {
   public:

@@ -1,5 +1,5 @@
 #pragma once
-// Learning-rate schedulers s_t of 000_be844f6cfe6384be.txt (Sec. 1 and eq. 3):
+// Learning-rate schedulers s_t of Battash & Lindenbaum 2023 (Sec. 1 and eq. 3):
 // constant, the "exponential" scheduler s_t = t^(gamma - 1) and the
 // multi-step scheduler s_t = gamma_p on (T_p, T_{p+1}]. In eq. (3) the
 // scheduler multiplies the noise of coordinate l by s_t^((alpha_l - 1)/alpha_l)

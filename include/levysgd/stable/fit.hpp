@@ -11,7 +11,7 @@
 //    (detail/fit_logpdf_grid.hpp), a profiled Newton search, and standard
 //    errors from the observed information (numerical Hessian).
 //  - stable_gaussian_gof: histogram goodness of fit, SaS vs Gaussian, as in
-//    000_be844f6cfe6384be.txt Tables 1-3 (SSE and Chi^2).
+//    Battash & Lindenbaum 2023 Tables 1-3 (SSE and Chi^2).
 
 #include <algorithm>
 #include <array>
@@ -598,7 +598,7 @@ requires std::is_floating_point_v<std::ranges::range_value_t<R>>
 }
 
 // ---------------------------------------------------------------------------
-// Goodness of fit, 000_be844f6cfe6384be.txt Tables 1-3
+// Goodness of fit, Battash & Lindenbaum 2023 Tables 1-3
 // ---------------------------------------------------------------------------
 
 struct stable_gof_options {
@@ -630,7 +630,7 @@ struct stable_gof_result {
 /// Bins x into `bins` equal-width bins over [lower, upper] and compares the
 /// histogram with a fitted SaS law (fit_stable_mle with beta = 0) and a
 /// fitted Gaussian (sample mean and maximum-likelihood sd), as in
-/// 000_be844f6cfe6384be.txt Tables 1-3. The paper only names its measures
+/// Battash & Lindenbaum 2023 Tables 1-3. The paper only names its measures
 /// ("Sum of Squares Error (SSE) and Chi-Squares (Chi2)"); implemented are
 ///     SSE  = sum_k (c_k / (n w) - f(m_k))^2,
 ///     Chi2 = sum_k (c_k - E_k)^2 / E_k,  E_k = n (F(b_{k+1}) - F(b_k)),

@@ -239,7 +239,7 @@ sample_array(const stable_distribution<Real> &d, std::size_t n, std::uint64_t se
     return a;
 }
 
-/// Per-coordinate alpha-stable noise (000_be844f6cfe6384be.txt eq. 3: every
+/// Per-coordinate alpha-stable noise (Battash & Lindenbaum 2023 eq. 3: every
 /// parameter i has its own tail index alpha_i and scale): out[i] ~
 /// S(alpha[i], beta, scale[i], 0; p), sample opt.first_index + i of (seed,
 /// stream) under the index rule above. `scale` has out.size() entries or one

@@ -4,7 +4,7 @@
 // re-estimate, and take the (1-level)/2 and (1+level)/2 quantiles (Efron &
 // Tibshirani 1993, ch. 13). Resampling indices come from a Philox stream, so
 // (seed, stream) fixes the interval. Resampling i.i.d. values assumes the
-// data are i.i.d. (as eq. 15 of 003_612c5dc84b231738.txt does).
+// data are i.i.d. (as eq. 15 of Simsekli et al. 2019 does).
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // Hill's tail-index estimator on the magnitudes |x| (both tails pooled):
 //     1/alpha = (1/k) sum_{i=1..k} log( |x|_(i) / |x|_(k+1) ),
 // |x|_(1) >= |x|_(2) >= ... the order statistics (Hill 1975, Ann. Statist. 3).
-// Unlike eq. (15) of 003_612c5dc84b231738.txt it only looks at the k largest
+// Unlike eq. (15) of Simsekli et al. 2019 it only looks at the k largest
 // values, so it is the usual cross-check for power-law tails; it needs a copy
 // of |x| for the partial sort.
 

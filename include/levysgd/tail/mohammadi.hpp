@@ -1,6 +1,6 @@
 #pragma once
 // The tail-index estimator of Mohammadi, Mohammadpour & Ogata (2015) as used
-// by 003_612c5dc84b231738.txt, eq. (15): for X_1..X_K with K = K1 K2 and block
+// by Simsekli et al. 2019, eq. (15): for X_1..X_K with K = K1 K2 and block
 // sums Y_i = X_{(i-1)K1+1} + ... + X_{i K1},
 //     1/alpha = ( mean_i log|Y_i| - mean_j log|X_j| ) / log K1.
 // It needs no scale (alpha-hat is invariant to X -> c X) and is a single pass:
@@ -42,7 +42,7 @@ enum class bad_value_policy {
 };
 
 struct tail_index_options {
-    /// Block length K1. 0 = the rule of 003_612c5dc84b231738.txt: the divisor
+    /// Block length K1. 0 = the rule of Simsekli et al. 2019: the divisor
     /// of K closest to sqrt(K), if it lies in [sqrt(K)/2, 2 sqrt(K)]; otherwise
     /// (K prime, or with no divisor near sqrt(K)) K1 = floor(sqrt(K)) and the
     /// last K mod K1 values are dropped (reported in n_dropped).
@@ -359,7 +359,7 @@ template <class Real> class mohammadi_accumulator {
     std::size_t seen_ = 0;
 };
 
-/// 1/alpha and alpha of eq. (15) of 003_612c5dc84b231738.txt for the values x
+/// 1/alpha and alpha of eq. (15) of Simsekli et al. 2019 for the values x
 /// (pooled in the given order). See tail_index_options for k1, the treatment
 /// of 0/NaN/inf and threads. Throws std::invalid_argument for fewer than two
 /// blocks of two values, k1 < 2 or k1 > K/2, or (under throw_error) a 0, NaN

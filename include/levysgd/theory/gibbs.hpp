@@ -1,22 +1,22 @@
 #pragma once
 // Gibbs equilibrium of SGD with isotropic gradient noise
-// (002_67b6d72c3b381218.txt Sec. 3.2).
+// (Jastrzębski et al. 2017 Sec. 3.2).
 //
 // With gradient covariance C = sigma^2 I, learning rate eta and batch size S,
-// the Langevin limit (002 eq. 1) has the equilibrium density
-// P ~ exp(-2 L / (n sigma^2)), n = eta / S (002 Thm 1): temperature
+// the Langevin limit (Jastrzębski et al. 2017 eq. 1) has the equilibrium density
+// P ~ exp(-2 L / (n sigma^2)), n = eta / S (Jastrzębski et al. 2017 Thm 1): temperature
 // D = n sigma^2 / 2 in the convention of kramers.hpp. Laplace's method around
 // a minimum A (Hessian H_A, loss L_A) gives its unnormalised weight
-//   p_A = det(H_A)^(-1/2) exp(-2 L_A / (n sigma^2))            (002 Thm 2, eq. 3)
+//   p_A = det(H_A)^(-1/2) exp(-2 L_A / (n sigma^2))            (Jastrzębski et al. 2017 Thm 2, eq. 3)
 // (the factor (2 pi D)^(dim/2) common to all minima of one landscape is dropped,
 // so compare minima of equal dimension). Relative error O(D) from the
 // quadratic approximation.
 //
 //   gibbs_log_weight        log p_A (no overflow for deep minima)
 //   gibbs_probability_ratio p_A / p_B
-//   gibbs_noise_threshold   the noise n at which p_A = p_B (002 eq. 4)
+//   gibbs_noise_threshold   the noise n at which p_A = p_B (Jastrzębski et al. 2017 eq. 4)
 //
-// 002 eq. 4 as printed, n > (L_A - L_B) / (2 sigma^2 log sqrt(det H_B / det H_A)),
+// Jastrzębski et al. 2017 eq. 4 as printed, n > (L_A - L_B) / (2 sigma^2 log sqrt(det H_B / det H_A)),
 // is off by a factor 4: setting p_A = p_B in eq. 3 gives
 //   n* = 2 (L_A - L_B) / (sigma^2 log sqrt(det H_B / det H_A)),
 // which is what gibbs_noise_threshold returns (the ratio is exactly 1 there;
@@ -53,7 +53,7 @@ inline double gibbs_exponent(std::string_view where, std::string_view loss_name,
 }
 } // namespace detail
 
-/// log p_A = -log det(H_A) / 2 - 2 L_A / (n sigma^2), n = eta / batch (002 Thm 2).
+/// log p_A = -log det(H_A) / 2 - 2 L_A / (n sigma^2), n = eta / batch (Jastrzębski et al. 2017 Thm 2).
 template <class DA>
 double gibbs_log_weight(const Eigen::MatrixBase<DA> &h_a, double loss_a, double eta, double batch,
                         double sigma2) {
@@ -68,7 +68,7 @@ double gibbs_log_weight(const Eigen::MatrixBase<DA> &h_a, double loss_a, double 
            detail::gibbs_exponent(where, "L_A", loss_a, eta, batch, sigma2);
 }
 
-/// p_A / p_B (002, the ratio after Thm 2); H_A and H_B of equal dimension.
+/// p_A / p_B (Jastrzębski et al. 2017, the ratio after Thm 2); H_A and H_B of equal dimension.
 template <class DA, class DB>
 double gibbs_probability_ratio(const Eigen::MatrixBase<DA> &h_a, double loss_a,
                                const Eigen::MatrixBase<DB> &h_b, double loss_b, double eta,
@@ -96,7 +96,7 @@ struct noise_threshold {
 };
 
 /// The noise n* = 2 (L_A - L_B) / (sigma^2 log sqrt(det H_B / det H_A)) at which
-/// p_A = p_B, and on which side of it A is favoured (002 eq. 4, corrected; see
+/// p_A = p_B, and on which side of it A is favoured (Jastrzębski et al. 2017 eq. 4, corrected; see
 /// the header comment).
 template <class DA, class DB>
 noise_threshold gibbs_noise_threshold(const Eigen::MatrixBase<DA> &h_a, double loss_a,

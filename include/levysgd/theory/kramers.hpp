@@ -1,20 +1,20 @@
 #pragma once
 // Gaussian-noise escape-time formulas (small-noise asymptotics).
 //
-// Time convention (001_d813b85497575571.txt Sec. 2): the dynamics is
+// Time convention (Xie et al. 2021 Sec. 2): the dynamics is
 //   d theta = -grad L(theta) dt + sqrt(2 D(theta)) dW,
 // SGD with learning rate eta runs it with dt = eta, so t = eta x iterations.
 // With levysgd's noise models: gaussian_noise(n, sigma) has D = sigma^2 / 2
 // (gaussian_noise::from_diffusion(n, D) takes D directly); hessian_noise(P, c)
-// has D = c H / 2, so c = eta / B is 001's D = eta H / (2B).
+// has D = c H / 2, so c = eta / B is Xie et al. 2021's D = eta H / (2B).
 //
-//   kramers_escape_time   001 Theorem 3.1 (Eyring-Kramers, isotropic D):
+//   kramers_escape_time   Xie et al. 2021 Theorem 3.1 (Eyring-Kramers, isotropic D):
 //                         tau = 2 pi sqrt(-det H_b / det H_a) / |H_be| exp(dL / D);
 //                         1-D: tau = 2 pi / sqrt(H_a |H_b|) exp(dL / D)
-//   sgd_escape_time       001 Theorem 3.2 (D = eta H / (2B)):
+//   sgd_escape_time       Xie et al. 2021 Theorem 3.2 (D = eta H / (2B)):
 //                         tau = 2 pi / |H_be| exp[(2 B dL / eta)(s / H_ae + (1 - s) / |H_be|)]
-//   total_escape_rate     001 Rule 1: parallel escape paths add rates
-//   minima_selection      001 Proposition 1: P(theta in V_a) = tau_a / sum_v tau_v
+//   total_escape_rate     Xie et al. 2021 Rule 1: parallel escape paths add rates
+//   minima_selection      Xie et al. 2021 Proposition 1: P(theta in V_a) = tau_a / sum_v tau_v
 //
 // tau is the mean time to go from the minimum a to well past the saddle b
 // (into the next valley); the first passage to b itself takes tau / 2 in the
@@ -41,7 +41,7 @@
 namespace levysgd {
 
 /// Eyring-Kramers mean escape time in 1-D: tau = 2 pi / sqrt(h_a |h_b|) exp(dL / D)
-/// (001 Theorem 3.1 with n = 1). Requires h_a > 0, h_b < 0, dL > 0, D > 0.
+/// (Xie et al. 2021 Theorem 3.1 with n = 1). Requires h_a > 0, h_b < 0, dL > 0, D > 0.
 inline double kramers_escape_time(double h_a, double h_b, double barrier, double D) {
     constexpr const char *where = "levysgd::kramers_escape_time";
     detail::check_positive(where, "h_a (curvature at the minimum)", h_a);
@@ -57,7 +57,7 @@ inline double kramers_escape_time(double h_a, double h_b, double barrier, double
                                      0.5 * (std::log(h_a) + std::log(-h_b)) + barrier / D);
 }
 
-/// Eyring-Kramers mean escape time in n dimensions (001 Theorem 3.1):
+/// Eyring-Kramers mean escape time in n dimensions (Xie et al. 2021 Theorem 3.1):
 /// tau = 2 pi sqrt(|det H_b| / det H_a) / |H_be| exp(dL / D), H_be the negative
 /// eigenvalue of H_b. Computed in logs (no overflow before the final exp).
 template <class DA, class DB>
@@ -78,7 +78,7 @@ double kramers_escape_time(const Eigen::MatrixBase<DA> &h_a, const Eigen::Matrix
                                      std::log(-sb.eigenvalues(0)) + barrier / D);
 }
 
-/// 001 Theorem 3.2: mean escape time of SGD (Hessian-shaped noise D = eta H / (2B))
+/// Xie et al. 2021 Theorem 3.2: mean escape time of SGD (Hessian-shaped noise D = eta H / (2B))
 /// along an escape direction with curvature h_ae > 0 at the minimum and
 /// h_be < 0 at the saddle; s in (0, 1) is the theorem's path-dependent
 /// parameter (where the temperature switches from T_a = eta h_ae / (2B) to
@@ -111,7 +111,7 @@ inline double sgd_escape_time(double h_ae, double h_be, double barrier, double e
                                  std::log(2 * std::numbers::pi) - std::log(-h_be) + e);
 }
 
-/// 001 Theorem 3.2 from the Hessians: H_be is H_b's negative eigenvalue, e its
+/// Xie et al. 2021 Theorem 3.2 from the Hessians: H_be is H_b's negative eigenvalue, e its
 /// eigenvector, and H_ae = e' H_a e (the minimum's curvature along e; an
 /// eigenvalue of H_a when e is one of its eigenvectors, as the theorem assumes).
 template <class DA, class DB>
@@ -131,7 +131,7 @@ double sgd_escape_time(const Eigen::MatrixBase<DA> &h_a, const Eigen::MatrixBase
     return sgd_escape_time(h_ae, sb.eigenvalues(0), barrier, eta, batch, s);
 }
 
-/// 001 Rule 1: the escape rates of parallel escape paths add, gamma = sum_p gamma_p.
+/// Xie et al. 2021 Rule 1: the escape rates of parallel escape paths add, gamma = sum_p gamma_p.
 /// Each rate must be finite and >= 0.
 inline double total_escape_rate(std::span<const double> rates) {
     double sum = 0;
@@ -147,7 +147,7 @@ inline double total_escape_rate(std::span<const double> rates) {
     return sum;
 }
 
-/// 001 Proposition 1: stationary probability of each valley, tau_a / sum_v tau_v,
+/// Xie et al. 2021 Proposition 1: stationary probability of each valley, tau_a / sum_v tau_v,
 /// from the valleys' mean escape times (each > 0; +inf is not allowed).
 inline std::vector<double> minima_selection(std::span<const double> escape_times) {
     if (escape_times.empty())

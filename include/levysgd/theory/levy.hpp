@@ -7,20 +7,20 @@
 // is nu(dy) = c_alpha eps^alpha |y|^(-1-alpha) dy with
 //   c_alpha = Gamma(1 + alpha) sin(pi alpha / 2) / pi          (Sato, Thm 14.3)
 // (c_1 = 1/pi: Cauchy). The papers write the measure as |y|^(-1-alpha) dy
-// (003_612c5dc84b231738.txt eq. 11-13, 000_be844f6cfe6384be.txt eq. 12-13):
+// (Simsekli et al. 2019 eq. 11-13, Battash & Lindenbaum 2023 eq. 12-13):
 // their rates are ours divided by c_alpha eps^alpha. Every rate below is in
 // the SDE's own time t and includes c_alpha, so it is the rate of the noise
 // the library actually samples.
 //
 //   stable_levy_constant     c_alpha
 //   levy_jump_rate           rate of jumps of eps L beyond r on one side
-//   levy_metastability       Imkeller-Pavlyukevich (003 Thms 1-2) for a 1-D
+//   levy_metastability       Imkeller-Pavlyukevich (Simsekli et al. 2019 Thms 1-2) for a 1-D
 //                            multi-well: q_ij, generator Q, stationary law pi
 //                            (Q' pi = 0), jump probabilities q_ij / q_i, mean
 //                            exit times 1 / q_i ~ eps^-alpha
-//   levy_exit_model          000's per-coordinate framework: coordinate l has
+//   levy_exit_model          Battash & Lindenbaum 2023's per-coordinate framework: coordinate l has
 //                            its own alpha_l and scale eps_l, the scheduler
-//                            factor s^((alpha_l - 1)/alpha_l) (000 eq. 3), and
+//                            factor s^((alpha_l - 1)/alpha_l) (Battash & Lindenbaum 2023 eq. 3), and
 //                            a basin edge at distances d_l^- < 0 < d_l^+ along
 //                            its axis; jump intensity (eq. 12), first-jump
 //                            escape probability (eq. 13), mean transition time
@@ -32,7 +32,7 @@
 // They hold to leading order as eps -> 0 (corrections from small jumps and the
 // relaxation after a jump vanish like powers of eps).
 //
-// On 000's printed corollaries: Cor. 4.2 is an upper bound carrying factors
+// On Battash & Lindenbaum 2023's printed corollaries: Cor. 4.2 is an upper bound carrying factors
 // A_{l,nu} = (1 - m_nu Phi_nu / beta_nu)(1 - beta_l / beta_S) that vanish for a
 // single coordinate (beta_l = beta_S), and Cor. 4.4 drops the 1/alpha and
 // c_alpha factors of the jump rates it compares. levy_exit_model implements
@@ -106,7 +106,7 @@ inline double levy_jump_rate(double alpha, double eps, double r) {
 }
 
 /// Imkeller-Pavlyukevich metastability of dX = -f'(X) dt + eps dL in 1-D
-/// (003_612c5dc84b231738.txt Thms 1-2), for the minima m_1 < ... < m_r
+/// (Simsekli et al. 2019 Thms 1-2), for the minima m_1 < ... < m_r
 /// separated by the maxima s_1 < ... < s_{r-1} (m_i < s_i < m_{i+1}).
 class levy_metastability {
   public:
@@ -133,7 +133,7 @@ class levy_metastability {
         const auto r = static_cast<Eigen::Index>(m_.size());
         unit_.setZero(r, r);
         // unit measure |y|^(-1-alpha): mass of the jumps from m_i into (s_{j-1}, s_j)
-        // is |d(s_{j-1})^-alpha - d(s_j)^-alpha| / alpha, d(+-inf)^-alpha = 0 (003 eq. 11/13);
+        // is |d(s_{j-1})^-alpha - d(s_j)^-alpha| / alpha, d(+-inf)^-alpha = 0 (Simsekli et al. 2019 eq. 11/13);
         // |s - m| in logs (overflows for points near +-1e308)
         auto tail = [&](std::size_t i, long k) { // |s_k - m_i|^-alpha, k in [0, r]
             if (k <= 0 || k >= r)
@@ -184,14 +184,14 @@ class levy_metastability {
         : levy_metastability(split(well.critical_points()), alpha, eps) {}
 
     /// Generator Q in the SDE's time t (rates of the noise levysgd samples):
-    /// q_ij = c_alpha eps^alpha x 003's q_ij, q_ii = -sum_j q_ij.
+    /// q_ij = c_alpha eps^alpha x Simsekli et al. 2019's q_ij, q_ii = -sum_j q_ij.
     /// Throws std::invalid_argument (naming eps) when an entry of Q is beyond
     /// the double range (overflow, or underflow of a nonzero rate to 0).
     const Eigen::MatrixXd &generator() const {
         check_q();
         return q_;
     }
-    /// 003's Q (Levy measure |y|^(-1-alpha) dy, time t eps^-alpha).
+    /// Simsekli et al. 2019's Q (Levy measure |y|^(-1-alpha) dy, time t eps^-alpha).
     const Eigen::MatrixXd &unit_generator() const noexcept { return unit_; }
     /// q_i = -q_ii: total exit rate of well i.
     double exit_rate(std::size_t i) const {
@@ -214,7 +214,7 @@ class levy_metastability {
             return 0.0;
         return unit_(a, b) / -unit_(a, a);
     }
-    /// Stationary law pi of the reduced chain: Q' pi = 0, sum pi = 1 (003 Thm 2).
+    /// Stationary law pi of the reduced chain: Q' pi = 0, sum pi = 1 (Simsekli et al. 2019 Thm 2).
     /// Solver is any Eigen decomposition of a MatrixXd with solve(). The
     /// template defers its instantiation to the TUs that call stationary():
     /// as a plain inline function, FullPivLU cost every TU that includes
@@ -263,8 +263,8 @@ class levy_metastability {
     Eigen::MatrixXd unit_, q_;
 };
 
-/// One coordinate of 000's per-parameter model: dN_l = eps s^((alpha-1)/alpha) dL^alpha
-/// (000 eq. 3; eps includes any direction factor 1' lambda_l), basin edges at
+/// One coordinate of Battash & Lindenbaum 2023's per-parameter model: dN_l = eps s^((alpha-1)/alpha) dL^alpha
+/// (Battash & Lindenbaum 2023 eq. 3; eps includes any direction factor 1' lambda_l), basin edges at
 /// d_minus < 0 < d_plus from the minimum along the axis.
 struct levy_axis {
     double alpha;
@@ -273,7 +273,7 @@ struct levy_axis {
     double d_plus;
 };
 
-/// 000's first-jump exit model over several coordinates (see the header comment).
+/// Battash & Lindenbaum 2023's first-jump exit model over several coordinates (see the header comment).
 class levy_exit_model {
   public:
     /// s is the scheduler value s_t (constant: no cooling, Cor. 4.2's gamma -> 1).
@@ -342,7 +342,7 @@ class levy_exit_model {
         axis(l);
         return std::exp(log_eps_bar_[l]);
     }
-    /// 000 eq. 12: intensity of the large jumps, those of eps_bar L beyond
+    /// Battash & Lindenbaum 2023 eq. 12: intensity of the large jumps, those of eps_bar L beyond
     /// eps_bar^(1 - rho), rho in (0, 1): 2 c_alpha eps_bar^(rho alpha) / alpha.
     double jump_intensity(std::size_t l, double rho) const {
         check_rho(rho);
@@ -351,7 +351,7 @@ class levy_exit_model {
                                      std::numbers::ln2 + detail::log_levy_constant_over_alpha(a.alpha) +
                                          rho * a.alpha * log_eps_bar_[l]);
     }
-    /// 000 eq. 13: probability that a large jump of coordinate l (as in
+    /// Battash & Lindenbaum 2023 eq. 13: probability that a large jump of coordinate l (as in
     /// jump_intensity) leaves [d_minus, d_plus]; exact for the symmetric measure
     /// (edges inside the jump threshold count every large jump on that side).
     double first_jump_escape_probability(std::size_t l, double rho) const {
@@ -363,7 +363,7 @@ class levy_exit_model {
         return 0.5 * (up + down);
     }
     /// Rate of exits through coordinate l on side +1 (d_plus) or -1 (d_minus):
-    /// c_alpha eps_bar^alpha |d|^-alpha / alpha (000's m_l Phi_l split by side).
+    /// c_alpha eps_bar^alpha |d|^-alpha / alpha (Battash & Lindenbaum 2023's m_l Phi_l split by side).
     double exit_rate(std::size_t l, int side) const { return std::exp(log_rate(l, side)); }
     /// Total exit rate: sum over coordinates and sides.
     double total_exit_rate() const { return std::exp(log_total_); }
