@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "../examples/custom_study.hpp"
+
 namespace {
 
 constexpr double dt = 1e-3, horizon = 2.0;
@@ -85,6 +87,46 @@ template <class N> void bm_100d(benchmark::State &st, unsigned threads) {
               levysgd::box<double>(x0.array() - 2.0, x0.array() + 2.0), x0, 128, threads);
 }
 
+// A user's own study against the built-in equivalent (examples/custom_study.hpp):
+// the user's tilted_well (tilt 0: x^3 - x), SaS(1.5) noise without clipping
+// and the time-above observer on run_paths, versus double_well(-1, 0, 1),
+// stable_noise and escape_study with an interval domain: the same law, the
+// same paths (one thread, 256 paths of at most 2000 steps).
+void bm_custom(benchmark::State &st) {
+    const tilted_well f{0.0};
+    const clipped_stable_noise noise{1.5, 0.3};
+    const time_above_before_exit obs{-0.5, -3.0, 0.0};
+    levysgd::run_options<double> opt{.paths = 256, .horizon = horizon, .threads = 1,
+                                     .progress = levysgd::progress_mode::never};
+    std::uint64_t steps = 0;
+    for (auto _ : st) {
+        const auto r = levysgd::run_paths(f, noise, levysgd::euler<double>(dt),
+                                          Eigen::Matrix<double, 1, 1>(-1.0), opt, obs);
+        steps += r.steps;
+        ++opt.seed;
+    }
+    st.SetItemsProcessed(std::int64_t(steps));
+}
+void bm_custom_builtin(benchmark::State &st) {
+    const auto p = levysgd::double_well(-1.0, 0.0, 1.0, 1.0);
+    levysgd::escape_options<double> opt;
+    opt.paths = 256;
+    opt.horizon = horizon;
+    opt.threads = 1;
+    opt.progress = levysgd::progress_mode::never;
+    std::uint64_t steps = 0;
+    for (auto _ : st) {
+        const auto r = levysgd::escape_study(p, levysgd::stable_noise<double>(1, 1.5, 0.3),
+                                             levysgd::euler<double>(dt),
+                                             levysgd::interval<double>(-3.0, 0.0),
+                                             Eigen::Matrix<double, 1, 1>(-1.0), opt);
+        for (const auto &rec : r.path_records)
+            steps += rec.steps;
+        ++opt.seed;
+    }
+    st.SetItemsProcessed(std::int64_t(steps));
+}
+
 // The noise alone: one thread draws the values of 256 steps at a time (what
 // a noise source does) and reports "steps" of d values.
 void bm_noise_stable(benchmark::State &st, int d) {
@@ -142,6 +184,12 @@ class summary_reporter : public benchmark::ConsoleReporter {
                             rate_.at(n1) / 1e6, all / 1e6, rate_.at(nz) / 1e6,
                             rate_.at(nz) / rate_.at(n1), all / rate_.at(n1));
             }
+        const std::string cu = "custom/1d/stable/user/real_time",
+                          cb = "custom/1d/stable/builtin/real_time";
+        if (rate_.count(cu) && rate_.count(cb))
+            std::printf("\nUser-written study vs built-in equivalent (1 thread): %.2f vs %.2f "
+                        "M steps/s, ratio %.3f\n",
+                        rate_.at(cu) / 1e6, rate_.at(cb) / 1e6, rate_.at(cu) / rate_.at(cb));
     }
 
   private:
@@ -177,6 +225,9 @@ int main(int argc, char **argv) {
         benchmark::RegisterBenchmark(("study/100d/stable/" + th).c_str(), bm_100d<S>, t)
             ->UseRealTime();
     }
+    // Side by side in one run (the ratio is what counts on a noisy machine).
+    benchmark::RegisterBenchmark("custom/1d/stable/user", bm_custom)->UseRealTime();
+    benchmark::RegisterBenchmark("custom/1d/stable/builtin", bm_custom_builtin)->UseRealTime();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

@@ -18,6 +18,13 @@ using Catch::Approx;
 
 namespace levysgd_test {
 
+/// A copy of run options with the horizon set (simulate_paths takes it there).
+template <class Opt, class T> Opt with_horizon(Opt o, T horizon) {
+    o.horizon = horizon;
+    return o;
+}
+
+
 /// True in the sanitizer build (LEVYSGD_SANITIZE; tests/CMakeLists.txt defines
 /// LEVYSGD_TEST_SANITIZED). ASan+UBSan check every executed code path for
 /// memory errors and undefined behaviour; they do not need the full sample

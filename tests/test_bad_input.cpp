@@ -176,8 +176,8 @@ TEST_CASE("sde: domains and studies refuse bad input", "[bad_input]") {
         {"study confidence NaN", study([](auto &o) { o.confidence = k_nan; }), "confidence"},
         {"study x0 NaN", study([](auto &) {}, V1(k_nan)), "x0"},
         {"study x0 outside", study([](auto &) {}, V1(1.0)), "x0"},
-        {"simulate_paths time 0", [&] { (void)levysgd::simulate_paths(dw, noise, em, V1(-1.0), 0.0, levysgd::path_options<double>{}); }, "horizon"},
-        {"simulate_paths time NaN", [&] { (void)levysgd::simulate_paths(dw, noise, em, V1(-1.0), k_nan, levysgd::path_options<double>{}); }, "horizon"},
+        {"simulate_paths time 0", [&] { (void)levysgd::simulate_paths(dw, noise, em, V1(-1.0), levysgd_test::with_horizon(levysgd::path_options<double>{}, 0.0)); }, "horizon"},
+        {"simulate_paths time NaN", [&] { (void)levysgd::simulate_paths(dw, noise, em, V1(-1.0), levysgd_test::with_horizon(levysgd::path_options<double>{}, k_nan)); }, "horizon"},
     });
 }
 

@@ -138,9 +138,9 @@ TEMPLATE_TEST_CASE("NaN states are never exits, on the SIMD, scalar and dynamic 
     levysgd::path_options<R> po;
     po.paths = opt.paths;
     po.seed = 4;
-    const auto ts = levysgd::simulate_paths(pb, noise, em, V1(-1), R(2), po);
-    const auto tl = levysgd::simulate_paths(ps, noise, em, V1(-1), R(2), po);
-    const auto td = levysgd::simulate_paths(pd, noise, em, VD::Constant(1, R(-1)), R(2), po);
+    const auto ts = levysgd::simulate_paths(pb, noise, em, V1(-1), levysgd_test::with_horizon(po, R(2)));
+    const auto tl = levysgd::simulate_paths(ps, noise, em, V1(-1), levysgd_test::with_horizon(po, R(2)));
+    const auto td = levysgd::simulate_paths(pd, noise, em, VD::Constant(1, R(-1)), levysgd_test::with_horizon(po, R(2)));
     CHECK(ts.non_finite > 0);
     CHECK(ts.non_finite == tl.non_finite);
     CHECK(tl.non_finite == td.non_finite);
@@ -245,7 +245,7 @@ TEST_CASE("study path counts and streams near 2^64 are refused", "[hardening]") 
                Contains("paths"));
     levysgd::path_options<double> po;
     po.paths = smax;
-    CHECK_THAT(message_of([&] { levysgd::simulate_paths(dw, noise, em, V1(-1.0), 1.0, po); }),
+    CHECK_THAT(message_of([&] { levysgd::simulate_paths(dw, noise, em, V1(-1.0), levysgd_test::with_horizon(po, 1.0)); }),
                Contains("paths"));
 }
 

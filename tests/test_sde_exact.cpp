@@ -65,7 +65,7 @@ TEST_CASE("Euler-Maruyama: Ornstein-Uhlenbeck moments after time t", "[sde][slow
     levysgd::path_options<double> opt;
     opt.paths = 200000;
     opt.seed = 11;
-    const auto res = levysgd::simulate_paths(ou, noise, levysgd::euler<double>(dt), V1(x0), t, opt);
+    const auto res = levysgd::simulate_paths(ou, noise, levysgd::euler<double>(dt), V1(x0), levysgd_test::with_horizon(opt, t));
     REQUIRE(res.steps == 100);
     REQUIRE(res.non_finite == 0);
     const auto mv = moments(res.states.row(0));
@@ -93,7 +93,7 @@ TEST_CASE("Gaussian noise with a covariance matrix: free motion has covariance S
     opt.seed = 5;
     const double t = 3.0;
     const auto res = levysgd::simulate_paths(flat<2>{}, noise, levysgd::euler<double>(0.05),
-                                             Eigen::Vector2d(1.0, -1.0), t, opt);
+                                             Eigen::Vector2d(1.0, -1.0), levysgd_test::with_horizon(opt, t));
     const Eigen::Vector2d mean = res.states.rowwise().mean();
     const Eigen::Matrix2Xd c = res.states.colwise() - mean;
     const Eigen::Matrix2d emp = c * c.transpose() / double(opt.paths - 1);
@@ -160,7 +160,7 @@ TEST_CASE("Euler-Maruyama has weak order 1 on a linear SDE", "[sde][slow]") {
     for (double dt : {0.2, 0.1, 0.05}) {
         opt.seed = 100 + err.size();
         const auto res =
-            levysgd::simulate_paths(ou, noise, levysgd::euler<double>(dt), V1(1.0), 1.0, opt);
+            levysgd::simulate_paths(ou, noise, levysgd::euler<double>(dt), V1(1.0), levysgd_test::with_horizon(opt, 1.0));
         const Eigen::ArrayXd x2 = res.states.row(0).array().square();
         const double est = x2.mean();
         const double se = std::sqrt((x2 - est).square().sum() / (opt.paths - 1) / opt.paths);
@@ -217,10 +217,10 @@ TEST_CASE("Escape studies are identical for any thread count", "[sde]") {
     po.paths = 200;
     po.threads = 1;
     const auto s1 =
-        levysgd::simulate_paths(dw, noise, levysgd::euler<double>(1e-2), V1(-1.0), 5.0, po);
+        levysgd::simulate_paths(dw, noise, levysgd::euler<double>(1e-2), V1(-1.0), levysgd_test::with_horizon(po, 5.0));
     po.threads = 2;
     const auto s2 =
-        levysgd::simulate_paths(dw, noise, levysgd::euler<double>(1e-2), V1(-1.0), 5.0, po);
+        levysgd::simulate_paths(dw, noise, levysgd::euler<double>(1e-2), V1(-1.0), levysgd_test::with_horizon(po, 5.0));
     CHECK((s1.states.array() == s2.states.array()).all());
 }
 
@@ -309,7 +309,7 @@ TEST_CASE("Hessian-shaped noise: dX = -H X dt + sqrt(c H) dW has stationary cova
     opt.seed = 8;
     const auto res =
         levysgd::simulate_paths(q, levysgd::hessian_noise(q, c), levysgd::euler<double>(0.005),
-                                Eigen::Vector2d(1.0, 1.0), 8.0, opt);
+                                Eigen::Vector2d(1.0, 1.0), levysgd_test::with_horizon(opt, 8.0));
     REQUIRE(res.non_finite == 0);
     const Eigen::Vector2d mean = res.states.rowwise().mean();
     const Eigen::Matrix2Xd d = res.states.colwise() - mean;
@@ -441,9 +441,9 @@ TEST_CASE("The SIMD lane path gives the scalar path's results", "[sde]") {
     levysgd::path_options<double> po;
     po.paths = 101;
     const auto s1 = levysgd::simulate_paths(q, noise, levysgd::euler<double>(1e-2),
-                                            Eigen::Vector2d(1, 1), 2.0, po);
+                                            Eigen::Vector2d(1, 1), levysgd_test::with_horizon(po, 2.0));
     const auto s2 = levysgd::simulate_paths(q_scalar, noise, levysgd::euler<double>(1e-2),
-                                            Eigen::Vector2d(1, 1), 2.0, po);
+                                            Eigen::Vector2d(1, 1), levysgd_test::with_horizon(po, 2.0));
     CHECK((s1.states - s2.states).cwiseAbs().maxCoeff() < 1e-12);
     // Thread count does not matter on the SIMD path either.
     opt.threads = 1;

@@ -20,7 +20,7 @@ TEST_CASE("Float escape studies: OU variance, exits, determinism", "[sde][float]
     po.paths = levysgd_test::sized(20000);
     po.seed = 3;
     const auto s =
-        levysgd::simulate_paths(ou, noise, levysgd::euler<float>(0.01f), V1f(0.0f), 6.0f, po);
+        levysgd::simulate_paths(ou, noise, levysgd::euler<float>(0.01f), V1f(0.0f), levysgd_test::with_horizon(po, 6.0f));
     REQUIRE(s.non_finite == 0);
     const Eigen::ArrayXf x = s.states.row(0).array();
     const double var = double((x - x.mean()).square().sum()) / double(x.size() - 1);

@@ -40,7 +40,7 @@ TEST_CASE("Pure-jump free motion: X_t ~ S(alpha, 0, eps t^(1/alpha))", "[sde][le
         opt.seed = static_cast<std::uint64_t>(alpha * 10);
         const auto res = levysgd::simulate_paths(
             flat<1>{}, levysgd::stable_noise<double>(1, alpha, eps), levysgd::euler<double>(0.01),
-            Eigen::Matrix<double, 1, 1>(0.0), t_end, opt);
+            Eigen::Matrix<double, 1, 1>(0.0), levysgd_test::with_horizon(opt, t_end));
         REQUIRE(res.non_finite == 0);
         for (double u : {0.5, 1.0, 2.0}) {
             const auto e = cos_mean(res.states.row(0), u);
@@ -63,7 +63,7 @@ TEST_CASE("Per-coordinate alpha and scale with a constant scheduler factor", "[s
     opt.paths = levysgd_test::sized(50000);
     opt.seed = 77;
     const auto res = levysgd::simulate_paths(flat<2>{}, noise, levysgd::euler<double>(0.02),
-                                             Eigen::Vector2d(0.0, 0.0), t_end, opt);
+                                             Eigen::Vector2d(0.0, 0.0), levysgd_test::with_horizon(opt, t_end));
     for (int l = 0; l < 2; ++l)
         for (double u : {0.7, 1.5}) {
             const auto e = cos_mean(res.states.row(l), u);
@@ -93,7 +93,7 @@ TEST_CASE("A time-dependent scheduler: X_t scale^alpha = eps^alpha sum s_tk^(alp
     opt.paths = 50000;
     opt.seed = 4;
     const auto res = levysgd::simulate_paths(flat<1>{}, noise, levysgd::euler<double>(dt),
-                                             Eigen::Matrix<double, 1, 1>(0.0), t_end, opt);
+                                             Eigen::Matrix<double, 1, 1>(0.0), levysgd_test::with_horizon(opt, t_end));
     double sum = 0;
     for (std::uint64_t k = 0; k < res.steps; ++k)
         sum += std::pow(sched(double(k) * dt), alpha - 1) * dt;
@@ -125,12 +125,12 @@ TEST_CASE("The SGD recursion and the Euler scheme of its limit SDE agree in law"
     opt.seed = 21;
     const auto sgd = levysgd::simulate_paths(f, levysgd::stable_noise<double>(1, alpha, sigma),
                                              levysgd::sgd_recursion<double>(eta),
-                                             Eigen::Matrix<double, 1, 1>(x0), t_end, opt);
+                                             Eigen::Matrix<double, 1, 1>(x0), levysgd_test::with_horizon(opt, t_end));
     REQUIRE(sgd.steps == 100);
     opt.seed = 22;
     const auto sde = levysgd::simulate_paths(f, levysgd::stable_noise<double>(1, alpha, eps),
                                              levysgd::euler<double>(eta / 10),
-                                             Eigen::Matrix<double, 1, 1>(x0), t_end, opt);
+                                             Eigen::Matrix<double, 1, 1>(x0), levysgd_test::with_horizon(opt, t_end));
     REQUIRE(sde.steps == 1000);
     for (double u : {2.0, 5.0, 10.0}) {
         const auto a = cos_mean(sgd.states.row(0), u, shift);

@@ -34,6 +34,8 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <utility>
 #include <string_view>
 
 #include <Eigen/Core>
@@ -41,9 +43,48 @@
 
 #include "concepts.hpp"
 
+#include "../config.hpp"
 #include "../detail/validate.hpp"
 
+// One definition per scheme: the explicit schemes write their update once,
+// x <- update(x, g = grad f(x), dn = noise over noise_step()), over a state
+// V that is an Eigen vector (scalar path, T = Real) or a std::array of xsimd
+// batches (SIMD path, T = a batch: one lane per path). step() composes it
+// with the gradient and the noise source; the SIMD path calls update()
+// itself (sde/detail/batch_paths.hpp).
+
 namespace levysgd {
+
+namespace detail {
+/// Coordinates of an Eigen vector or a std::array of batches.
+template <class V> constexpr Eigen::Index state_size(const V &v) noexcept {
+    if constexpr (is_std_array<V>)
+        return Eigen::Index(std::tuple_size_v<V>);
+    else
+        return v.size();
+}
+/// The element type: Real for Eigen vectors, the batch for std::array<B, N>.
+template <class V> using state_element = std::remove_cvref_t<decltype(std::declval<V &>()[0])>;
+/// Sum of squares: Eigen's squaredNorm() (its own order, kept so the scalar
+/// path is unchanged) or, for batches, g_0^2 + g_1^2 + ... in order.
+template <class V> auto squared_norm(const V &g) {
+    if constexpr (is_std_array<V>) {
+        auto ss = g[0] * g[0];
+        for (std::size_t i = 1; i < std::tuple_size_v<V>; ++i)
+            ss = ss + g[i] * g[i];
+        return ss;
+    } else {
+        return g.squaredNorm();
+    }
+}
+/// The step of an explicit scheme: gradient, noise over noise_step(), update.
+template <class I, class P, class Src, class V, class Real, class W>
+LEVYSGD_INLINE void explicit_step(const I &integ, const P &p, Src &src, V &x, Real t, W &g, W &dn) {
+    p.gradient(x, g);
+    src.increment(x, t, integ.noise_step(), dn);
+    integ.update(x, g, dn);
+}
+} // namespace detail
 
 /// Euler(-Maruyama) scheme with step dt > 0.
 template <class Real = double> struct euler {
@@ -53,11 +94,17 @@ template <class Real = double> struct euler {
             detail::throw_invalid("levysgd::euler", "dt", dt_, "must be finite and > 0");
     }
     Real time_step() const noexcept { return dt; }
+    Real noise_step() const noexcept { return dt; }
+    /// x <- x + (dn - dt g), per coordinate.
+    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
+        using T = detail::state_element<V>;
+        const T h(dt);
+        for (Eigen::Index i = 0; i < detail::state_size(x); ++i)
+            x[i] = x[i] + (dn[i] - h * g[i]);
+    }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &dn) const {
-        p.gradient(x, g);
-        src.increment(x, t, dt, dn);
-        x += dn - dt * g;
+        detail::explicit_step(*this, p, src, x, t, g, dn);
     }
 };
 
@@ -69,11 +116,20 @@ template <class Real = double> struct tamed_euler {
             detail::throw_invalid("levysgd::tamed_euler", "dt", dt_, "must be finite and > 0");
     }
     Real time_step() const noexcept { return dt; }
+    Real noise_step() const noexcept { return dt; }
+    /// x <- x + (dn - c g), c = dt / (1 + dt |g|).
+    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
+        using T = detail::state_element<V>;
+        using std::sqrt;
+        using xsimd::sqrt;
+        const T h(dt);
+        const T c = h / (T(Real(1)) + h * sqrt(detail::squared_norm(g)));
+        for (Eigen::Index i = 0; i < detail::state_size(x); ++i)
+            x[i] = x[i] + (dn[i] - c * g[i]);
+    }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &dn) const {
-        p.gradient(x, g);
-        src.increment(x, t, dt, dn);
-        x += dn - (dt / (Real(1) + dt * g.norm())) * g;
+        detail::explicit_step(*this, p, src, x, t, g, dn);
     }
 };
 
@@ -129,11 +185,18 @@ template <class Real = double> struct sgd_recursion {
             detail::throw_invalid("levysgd::sgd_recursion", "eta", eta_, "must be finite and > 0");
     }
     Real time_step() const noexcept { return eta; }
+    /// The gradient noise U_k is the model's increment over unit time.
+    Real noise_step() const noexcept { return Real(1); }
+    /// w <- w - eta (g + u), per coordinate.
+    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &u) const {
+        using T = detail::state_element<V>;
+        const T e(eta);
+        for (Eigen::Index i = 0; i < detail::state_size(x); ++i)
+            x[i] = x[i] - e * (g[i] + u[i]);
+    }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &u) const {
-        p.gradient(x, g);
-        src.increment(x, t, Real(1), u);
-        x -= eta * (g + u);
+        detail::explicit_step(*this, p, src, x, t, g, u);
     }
 };
 

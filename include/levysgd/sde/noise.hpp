@@ -33,6 +33,7 @@
 // (short paths waste little, long ones run at the sampler's speed).
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <cmath>
 #include <cstddef>
@@ -53,6 +54,7 @@
 #include "../random/philox.hpp"
 #include "../stable/sample.hpp"
 #include "concepts.hpp"
+#include "noise_source.hpp"
 #include "scheduler.hpp"
 
 namespace levysgd {
@@ -71,84 +73,6 @@ void stable_increment_factors(std::span<const Real> alpha, std::span<const Real>
         factor[l] = scale[l] * std::pow(s, (a - Real(1)) / a) * std::pow(h, Real(1) / a);
     }
 }
-
-/// Standard SaS values S(alpha, 0, 1, 0; S0) first, first + 1, ... of (seed,
-/// stream) into out, value j with tail index alpha[j]. When `common` (all
-/// alpha equal) only alpha[0] is read and one sample() call draws them all;
-/// otherwise alpha.size() == out.size() and sample_coordinates() does.
-template <class Real>
-void sample_standard_sas(std::span<const Real> alpha, bool common, std::span<Real> out,
-                         std::uint64_t seed, std::uint64_t stream, std::uint64_t first) {
-    const sample_options so{first, 1};
-    if (common) {
-        sample(stable_distribution<Real>(alpha[0], 0, 1, 0, parameterization::S0), out, seed,
-               stream, so);
-    } else {
-        const Real one = 1;
-        sample_coordinates<Real>(alpha, std::span<const Real>(&one, 1), Real(0),
-                                 parameterization::S0, out, seed, stream, so);
-    }
-}
-
-/// Buffered innovations of one path: take() returns the next step's m values;
-/// refills with fill(span, first_index) in blocks of a whole number of steps
-/// that grow from 16 to 256 steps, capped at 2^16 values (at least one step)
-/// so high-dimensional models do not hold huge buffers. Storage grows lazily.
-template <class Real> class innovation_buffer {
-  public:
-    static constexpr std::size_t first_steps = 16;
-    static constexpr std::size_t max_steps = 256;
-    static constexpr std::size_t max_values = std::size_t{1} << 16;
-
-    explicit innovation_buffer(std::size_t per_step)
-        : m_(per_step), cap_steps_(std::clamp<std::size_t>(max_values / per_step, 1, max_steps)) {}
-
-    void start() noexcept {
-        pos_ = len_ = 0;
-        next_index_ = 0;
-        steps_ = std::min(first_steps, cap_steps_);
-    }
-    template <class Fill> const Real *take(Fill &&fill) {
-        if (pos_ == len_) {
-            len_ = steps_ * m_;
-            if (buf_.size() < len_)
-                buf_.resize(len_);
-            fill(std::span<Real>(buf_.data(), len_), next_index_);
-            next_index_ += len_;
-            pos_ = 0;
-            steps_ = std::min(2 * steps_, cap_steps_);
-        }
-        const Real *p = buf_.data() + pos_;
-        pos_ += m_;
-        return p;
-    }
-    std::size_t per_step() const noexcept { return m_; }
-    /// The most values one refill asks for.
-    std::size_t max_block() const noexcept { return cap_steps_ * m_; }
-
-  private:
-    std::size_t m_, cap_steps_;
-    std::vector<Real> buf_;
-    std::size_t pos_ = 0, len_ = 0, steps_ = first_steps;
-    std::uint64_t next_index_ = 0;
-};
-
-
-/// What every built-in noise source holds: the seed, the current path's
-/// stream and its innovation buffer.
-template <class Real> class buffered_source {
-  public:
-    buffered_source(std::uint64_t seed, std::size_t per_step) : seed_(seed), buf_(per_step) {}
-    /// Select the path's stream and rewind it.
-    void start(std::uint64_t path) noexcept {
-        stream_ = path;
-        buf_.start();
-    }
-
-  protected:
-    std::uint64_t seed_, stream_ = 0;
-    innovation_buffer<Real> buf_;
-};
 
 inline void check_dimension(std::string_view where, Eigen::Index n) {
     if (n < 1)
@@ -214,11 +138,10 @@ class gaussian_noise {
     const matrix &covariance_root() const noexcept { return root_; }
     Real sigma() const noexcept { return sigma_; }
 
-    class source : public detail::buffered_source<Real> {
+    class source : public noise_source_base<Real> {
       public:
         source(const gaussian_noise &model, std::uint64_t seed)
-            : detail::buffered_source<Real>(seed, static_cast<std::size_t>(model.n_)),
-              model_(&model) {}
+            : noise_source_base<Real>(seed, static_cast<std::size_t>(model.n_)), model_(&model) {}
         template <class V, class D> void increment(const V &, Real t, Real h, D &dn) {
             const Real *z = innovations();
             update(t, h);
@@ -233,30 +156,43 @@ class gaussian_noise {
             }
         }
         /// The next step's n standard normals (increment() = factors applied to them).
-        const Real *innovations() {
-            return this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                fill_normal(out, this->seed_, this->stream_, fill_options{first, 1});
-            });
-        }
+        const Real *innovations() { return this->next_normals(); }
         /// Refresh the cached factors for time t and step h: root_factor() =
         /// sqrt(s_t h), iso_factor() = sigma sqrt(s_t h).
         void update(Real t, Real h) {
-            const Real s =
-                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
-            if (h != h_ || s != s_) { // cached per (h, s)
-                detail::check_scheduler_value("levysgd noise model", s, t);
-                h_ = h;
-                s_ = s;
-                f_ = std::sqrt(s * h);
+            if (this->rescale(model_->sched_, t, h)) {
+                f_ = std::sqrt(this->schedule_value() * h);
                 c_ = f_ * model_->sigma_;
             }
         }
         Real root_factor() const noexcept { return f_; }
         Real iso_factor() const noexcept { return c_; }
+        /// The SIMD path's increment from the lanes' innovations z (a
+        /// constant scheduler only: lanes are at different times). The same
+        /// products as increment(): Eigen's fixed-size product sums
+        /// root(i, k) z_k with k ascending.
+        template <class B, std::size_t N>
+        requires detail::is_constant_scheduler<Sched>
+        void batch_increment(const std::array<B, N> &z, std::array<B, N> &dn) const noexcept {
+            const auto &root = model_->root_;
+            if (root.size() == 0) {
+                const B c(c_);
+                for (std::size_t i = 0; i < N; ++i)
+                    dn[i] = c * z[i];
+            } else {
+                const B f(f_);
+                for (std::size_t i = 0; i < N; ++i) {
+                    B acc = B(Real(root(Eigen::Index(i), 0))) * z[0];
+                    for (std::size_t k = 1; k < N; ++k)
+                        acc = acc + B(Real(root(Eigen::Index(i), Eigen::Index(k)))) * z[k];
+                    dn[i] = f * acc;
+                }
+            }
+        }
 
       private:
         const gaussian_noise *model_;
-        Real h_ = -1, s_ = -1, f_ = 0, c_ = 0;
+        Real f_ = 0, c_ = 0;
     };
     source make_source(std::uint64_t seed) const { return source(*this, seed); }
 
@@ -297,21 +233,17 @@ class hessian_noise {
     hessian_part part() const noexcept { return part_; }
     Eigen::Index dimension() const noexcept { return p_.dimension(); }
 
-    class source : public detail::buffered_source<Real> {
+    class source : public noise_source_base<Real> {
       public:
         source(const hessian_noise &model, std::uint64_t seed)
-            : detail::buffered_source<Real>(seed, static_cast<std::size_t>(model.dimension())),
+            : noise_source_base<Real>(seed, static_cast<std::size_t>(model.dimension())),
               model_(&model) {
             h_.resize(model.dimension(), model.dimension());
         }
         template <class V, class D> void increment(const V &x, Real t, Real h, D &dn) {
-            const Real *z = this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                fill_normal(out, this->seed_, this->stream_, fill_options{first, 1});
-            });
-            const Real st =
-                detail::is_constant_scheduler<Sched> ? model_->sched_(Real(0)) : model_->sched_(t);
-            detail::check_scheduler_value("levysgd noise model", st, t);
-            const Real s = h * model_->c_ * st;
+            const Real *z = this->next_normals();
+            this->rescale(model_->sched_, t, h);
+            const Real s = h * model_->c_ * this->schedule_value();
             model_->p_.hessian(x, h_);
             const auto n = model_->dimension();
             const bool absolute = model_->part_ == hessian_part::absolute;
@@ -387,15 +319,15 @@ class stable_noise {
     const std::vector<Real> &scale() const noexcept { return scale_; }
     const Sched &scheduler() const noexcept { return sched_; }
 
-    class source : public detail::buffered_source<Real> {
+    class source : public noise_source_base<Real> {
       public:
         source(const stable_noise &model, std::uint64_t seed)
-            : detail::buffered_source<Real>(seed, model.alpha_.size()), model_(&model),
+            : noise_source_base<Real>(seed, model.alpha_.size()), model_(&model),
               factor_(model.alpha_.size()) {
             if (!model.common_) {
                 // alpha of every buffered value: coordinate j % n.
                 const std::size_t n = model.alpha_.size();
-                pattern_.resize(this->buf_.max_block());
+                pattern_.resize(this->max_block());
                 for (std::size_t j = 0; j < pattern_.size(); ++j)
                     pattern_[j] = model.alpha_[j % n];
             }
@@ -413,32 +345,36 @@ class stable_noise {
         /// The next step's n standard S(alpha_l, 0, 1) variates.
         const Real *innovations() {
             const stable_noise &m = *model_;
-            return this->buf_.take([&](std::span<Real> out, std::uint64_t first) {
-                // alpha of buffered value j: coordinate j % n (pattern_; alpha_ if common)
-                const std::span<const Real> a =
-                    m.common_ ? std::span<const Real>(m.alpha_)
-                              : std::span<const Real>(pattern_.data(), out.size());
-                detail::sample_standard_sas<Real>(a, m.common_, out, this->seed_, this->stream_,
-                                                  first);
+            if (m.common_)
+                return this->next_stable(m.alpha_[0]);
+            return this->next_values([&](std::span<Real> out, std::uint64_t seed,
+                                         std::uint64_t stream, std::uint64_t first) {
+                // alpha of buffered value j: coordinate j % n
+                detail::sample_standard_sas<Real>(
+                    std::span<const Real>(pattern_.data(), out.size()), false, out, seed, stream,
+                    first);
             });
         }
         /// Refresh factors()[l] = scale_l s_t^((alpha_l-1)/alpha_l) h^(1/alpha_l).
         void update(Real t, Real h) {
             const stable_noise &m = *model_;
-            const Real s = detail::is_constant_scheduler<Sched> ? m.sched_(Real(0)) : m.sched_(t);
-            if (h != h_ || s != s_) { // cached per (h, s)
-                detail::check_scheduler_value("levysgd noise model", s, t);
-                h_ = h;
-                s_ = s;
-                detail::stable_increment_factors<Real>(m.alpha_, m.scale_, s, h, factor_.data());
-            }
+            if (this->rescale(m.sched_, t, h))
+                detail::stable_increment_factors<Real>(m.alpha_, m.scale_, this->schedule_value(),
+                                                       h, factor_.data());
         }
         const Real *factors() const noexcept { return factor_.data(); }
+        /// The SIMD path's increment: dn_l = factor_l z_l (a constant
+        /// scheduler only: lanes are at different times).
+        template <class B, std::size_t N>
+        requires detail::is_constant_scheduler<Sched>
+        void batch_increment(const std::array<B, N> &z, std::array<B, N> &dn) const noexcept {
+            for (std::size_t i = 0; i < N; ++i)
+                dn[i] = B(factor_[i]) * z[i];
+        }
 
       private:
         const stable_noise *model_;
         std::vector<Real> factor_, pattern_;
-        Real h_ = -1, s_ = -1;
     };
     source make_source(std::uint64_t seed) const { return source(*this, seed); }
 
