@@ -3,6 +3,7 @@
 // stochastic gradient descent. Umbrella header.
 
 #include "config.hpp"
+#include "parallel.hpp"
 #include "noise/gradient_noise.hpp"
 #include "optim/optim.hpp"
 #include "random/fill.hpp"
