@@ -275,7 +275,7 @@ class ratio_reporter : public benchmark::ConsoleReporter {
         std::printf("\nlevysgd throughput relative to peers (same run; higher is better)\n");
         std::printf("%-18s | %12s | %10s %10s %10s %10s | %8s\n", "(alpha, beta)", "GSL Msa/s",
                     "dbl/GSL", "flt/GSL", "dbl all/1", "flt all/1", "cores");
-        const unsigned hw = levysgd::detail::resolve_threads(0);
+        const unsigned hw = levysgd::hardware_threads();
         for (const auto &[key, gsl] : gsl_keys()) {
             const double g = rate(gsl);
             const double d1 = rate("levysgd/double/" + key + "/threads:1");

@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
     std::printf("levysgd %d.%d.%d: escape from the narrow well of f' = (x+1)(x+1/2)(x-2), "
                 "%zu paths per cell, seed %llu, %u threads\n",
                 LEVYSGD_VERSION_MAJOR, LEVYSGD_VERSION_MINOR, LEVYSGD_VERSION_PATCH, paths,
-                static_cast<unsigned long long>(seed), levysgd::detail::resolve_threads(0));
+                static_cast<unsigned long long>(seed), levysgd::hardware_threads());
     std::printf(
         "barrier dV = %.5f; Kramers prefactor (time to the saddle) %.3f; Levy first-jump constant "
         "d^a/c_a = %.3f (alpha = %.1f)\n\n",

@@ -101,7 +101,7 @@ int main() {
     for (std::uint64_t seed = 1; seed <= 5; ++seed) {
         const blobs train = make_blobs(4000, d, 100 + seed);
         const logistic f{&train};
-        levysgd::sgd<double> gd(4000, 4000, 0.3, levysgd::sampling::without_replacement, seed);
+        levysgd::sgd<double> gd(4000, 4000, 0.3, seed, 0, levysgd::sampling::without_replacement);
         Vec wb = Vec::Zero(d + 1);
         for (int k = 0; k < 1500; ++k)
             gd.step(wb, f);
@@ -123,13 +123,13 @@ int main() {
                             test = make_blobs(20000, d, 200 + seed);
                 const logistic f{&train}, g{&test};
                 // Best training loss: long full-batch gradient descent.
-                levysgd::sgd<double> gd(4000, 4000, 0.3, levysgd::sampling::without_replacement,
-                                        seed);
+                levysgd::sgd<double> gd(4000, 4000, 0.3, seed, 0,
+                                        levysgd::sampling::without_replacement);
                 Vec wb = Vec::Zero(d + 1);
                 for (int k = 0; k < 3000; ++k)
                     gd.step(wb, f);
                 const double best = f.loss(wb);
-                levysgd::noise_enhanced_sgd<double> opt(4000, r.batch, eta, r.a, mode, seed);
+                levysgd::noise_enhanced_sgd<double> opt(4000, r.batch, eta, r.a, seed, 0, mode);
                 Vec w = Vec::Zero(d + 1);
                 int hit = -1;
                 double floor = 0;

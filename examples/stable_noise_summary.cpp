@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
     std::vector<double> x(n);
     std::printf("levysgd %d.%d.%d: %zu draws per alpha, seed %llu, %u threads\n\n",
                 LEVYSGD_VERSION_MAJOR, LEVYSGD_VERSION_MINOR, LEVYSGD_VERSION_PATCH, n,
-                static_cast<unsigned long long>(seed), levysgd::detail::resolve_threads(0));
+                static_cast<unsigned long long>(seed), levysgd::hardware_threads());
     std::printf("%6s %10s %12s %12s %12s %12s %10s\n", "alpha", "Msample/s", "P(|x|>10)",
                 "asymptote", "P(|x|>100)", "asymptote", "med|x|");
     std::uint64_t stream = 0;

@@ -333,25 +333,25 @@ TEST_CASE("optimizer steps refuse a schedule that is <= 0 or not finite, naming 
         INFO("s(t) = " << v);
         Eigen::VectorXd w = Eigen::VectorXd::Constant(2, 0.5);
         const Eigen::VectorXd w0 = w;
-        levysgd::sgd<double, fixed_schedule> s(4, 2, 0.1, sampling::with_replacement, 1, 0,
+        levysgd::sgd<double, fixed_schedule> s(4, 2, 0.1, 1, 0, sampling::with_replacement,
                                                fixed_schedule{v});
         CHECK_THAT(message_of([&] { s.step(w, o); }),
                    Contains("levysgd::sgd") && Contains("scheduler(t)") &&
                        Contains("parameters not updated"));
-        levysgd::sgld<double, fixed_schedule> l(4, 2, 0.1, 0.5, sampling::with_replacement, 1, 0,
+        levysgd::sgld<double, fixed_schedule> l(4, 2, 0.1, 0.5, 1, 0, sampling::with_replacement,
                                                 fixed_schedule{v});
         CHECK_THAT(message_of([&] { l.step(w, o); }), Contains("scheduler(t)"));
         levysgd::stable_noise_sgd<double, fixed_schedule> n(
-            4, 2, 0.1, {1.5, 1.5}, {0.1, 0.1}, sampling::with_replacement, 1, 0, fixed_schedule{v});
+            4, 2, 0.1, {1.5, 1.5}, {0.1, 0.1}, 1, 0, sampling::with_replacement, fixed_schedule{v});
         CHECK_THAT(message_of([&] { n.step(w, o); }), Contains("scheduler(t)"));
         levysgd::noise_enhanced_sgd<double, fixed_schedule> e(
-            4, 2, 0.1, 0.5, sampling::with_replacement, 1, 0, fixed_schedule{v});
+            4, 2, 0.1, 0.5, 1, 0, sampling::with_replacement, fixed_schedule{v});
         CHECK_THAT(message_of([&] { e.step(w, o); }), Contains("scheduler(t)"));
         CHECK(w == w0); // nothing written
     }
     // lr * s(t) overflowing is refused too.
     Eigen::VectorXd w = Eigen::VectorXd::Constant(2, 0.5);
-    levysgd::sgd<double, fixed_schedule> s(4, 2, 1e300, sampling::with_replacement, 1, 0,
+    levysgd::sgd<double, fixed_schedule> s(4, 2, 1e300, 1, 0, sampling::with_replacement,
                                            fixed_schedule{1e10});
     CHECK_THAT(message_of([&] { s.step(w, o); }), Contains("learning_rate * scheduler(t)"));
 }

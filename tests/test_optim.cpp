@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "levysgd_catch.hpp"
@@ -84,6 +85,56 @@ struct no_gradient {
 };
 
 } // namespace
+
+// issue 17: seed and stream follow the required inputs, then the optional
+// mode and scheduler. A call in the old order (mode before seed) must fail to
+// compile, never reach a constructor with another meaning.
+using levysgd::sampling;
+using u64 = std::uint64_t;
+using sz = std::size_t;
+static_assert(!std::is_constructible_v<levysgd::sgd<double>, sz, sz, double, sampling, u64>);
+static_assert(!std::is_constructible_v<levysgd::sgd<double>, sz, sz, double, sampling, u64, u64>);
+static_assert(!std::is_constructible_v<levysgd::sgd<double>, sz, sz, double, sampling, int, int,
+                                       levysgd::constant_scheduler<double>>);
+static_assert(!std::is_constructible_v<levysgd::noise_enhanced_sgd<double>, sz, sz, double, double,
+                                       sampling, u64>);
+static_assert(!std::is_constructible_v<levysgd::noise_enhanced_sgd<double>, sz, sz, double, double,
+                                       sampling, u64, u64>);
+static_assert(
+    !std::is_constructible_v<levysgd::sgld<double>, sz, sz, double, double, sampling, u64>);
+static_assert(
+    !std::is_constructible_v<levysgd::sgld<double>, sz, sz, double, double, sampling, u64, u64>);
+static_assert(!std::is_constructible_v<levysgd::stable_noise_sgd<double>, sz, sz, double,
+                                       std::vector<double>, std::vector<double>, sampling, u64>);
+static_assert(
+    !std::is_constructible_v<levysgd::stable_noise_sgd<double>, sz, sz, double, std::vector<double>,
+                             std::vector<double>, sampling, u64, u64>);
+// the new order
+static_assert(std::is_constructible_v<levysgd::sgd<double>, sz, sz, double, u64>);
+static_assert(std::is_constructible_v<levysgd::sgd<double>, sz, sz, double, int, int, sampling,
+                                      levysgd::constant_scheduler<double>>);
+static_assert(std::is_constructible_v<levysgd::noise_enhanced_sgd<double>, sz, sz, double, double,
+                                      u64, u64, sampling>);
+static_assert(std::is_constructible_v<levysgd::sgld<double>, sz, sz, double, double, u64>);
+static_assert(
+    std::is_constructible_v<levysgd::stable_noise_sgd<double>, sz, sz, double, std::vector<double>,
+                            std::vector<double>, u64, u64, sampling>);
+
+TEST_CASE("issue 17: the sampling mode defaults to with_replacement", "[optim]") {
+    const auto p = make_problem(50, 3, 2);
+    levysgd::sgd<double> a(50, 5, 0.05, 3, 1), b(50, 5, 0.05, 3, 1, sampling::with_replacement);
+    levysgd::sgld<double> c(50, 5, 0.05, 0.1, 3),
+        d(50, 5, 0.05, 0.1, 3, 0, sampling::with_replacement);
+    Vec wa = Vec::Zero(3), wb = wa, wc = wa, wd = wa;
+    for (int k = 0; k < 20; ++k) {
+        a.step(wa, p);
+        b.step(wb, p);
+        c.step(wc, p);
+        d.step(wd, p);
+    }
+    CHECK(wa == wb);
+    CHECK(wc == wd);
+}
 
 TEST_CASE("Concepts: gradient oracles", "[optim]") {
     STATIC_REQUIRE(levysgd::GradientOracle<least_squares>);
@@ -182,7 +233,7 @@ TEST_CASE("NE-SGD: unbiased, covariance (a^2 + (1-a)^2) times SGD's (eq. 10)", "
     };
     for (double a : {1.0, 2.0, 4.0}) {
         const auto d = noise_of(levysgd::noise_enhanced_sgd<double>(
-            200, B, eta, a, levysgd::sampling::with_replacement, 23));
+            200, B, eta, a, 23, 0, levysgd::sampling::with_replacement));
         const Vec mean = d.colwise().mean().transpose();
         const Eigen::MatrixXd dc = d.rowwise() - mean.transpose();
         const Eigen::MatrixXd cov = dc.transpose() * dc / double(steps - 1);
@@ -206,8 +257,8 @@ TEST_CASE("NE-SGD with a = 1 is plain SGD bit for bit; the second minibatch is i
     const auto p = make_problem(120, 4, 3);
     for (auto mode :
          {levysgd::sampling::with_replacement, levysgd::sampling::without_replacement}) {
-        levysgd::sgd<double> plain(120, 12, 0.05, mode, 7, 1);
-        levysgd::noise_enhanced_sgd<double> ne1(120, 12, 0.05, 1.0, mode, 7, 1);
+        levysgd::sgd<double> plain(120, 12, 0.05, 7, 1, mode);
+        levysgd::noise_enhanced_sgd<double> ne1(120, 12, 0.05, 1.0, 7, 1, mode);
         Vec w1 = Vec::Zero(4), w2 = Vec::Zero(4);
         for (int k = 0; k < 200; ++k) {
             plain.step(w1, p);
@@ -221,11 +272,11 @@ TEST_CASE("NE-SGD with a = 1 is plain SGD bit for bit; the second minibatch is i
     // different, reproducible sequence.
     recording r1{make_problem(60, 2, 4), {}}, r2{make_problem(60, 2, 4), {}},
         r3{make_problem(60, 2, 4), {}};
-    levysgd::sgd<double> plain(60, 6, 0.01, levysgd::sampling::without_replacement, 9);
-    levysgd::noise_enhanced_sgd<double> ne(60, 6, 0.01, 3.0, levysgd::sampling::without_replacement,
-                                           9);
-    levysgd::noise_enhanced_sgd<double> ne_again(60, 6, 0.01, 3.0,
-                                                 levysgd::sampling::without_replacement, 9);
+    levysgd::sgd<double> plain(60, 6, 0.01, 9, 0, levysgd::sampling::without_replacement);
+    levysgd::noise_enhanced_sgd<double> ne(60, 6, 0.01, 3.0, 9, 0,
+                                           levysgd::sampling::without_replacement);
+    levysgd::noise_enhanced_sgd<double> ne_again(60, 6, 0.01, 3.0, 9, 0,
+                                                 levysgd::sampling::without_replacement);
     Vec w = Vec::Zero(2), w_b = Vec::Zero(2), w_c = Vec::Zero(2);
     for (int k = 0; k < 25; ++k) {
         plain.step(w, r1);
@@ -256,7 +307,7 @@ TEST_CASE("SGLD reaches the Gibbs variance; SaS-noise steps have the SaS law", "
         }
     };
     const double h = 2.0, eta = 0.05, T = 0.3;
-    levysgd::sgld<double> step(4, 4, eta, T, levysgd::sampling::without_replacement, 31);
+    levysgd::sgld<double> step(4, 4, eta, T, 31, 0, levysgd::sampling::without_replacement);
     Vec w = Vec::Zero(1);
     double s = 0, s2 = 0;
     const int n = 200000;
@@ -282,8 +333,8 @@ TEST_CASE("SGLD reaches the Gibbs variance; SaS-noise steps have the SaS law", "
         }
     };
     const std::vector<double> alpha{1.2, 1.8}, scale{0.5, 2.0};
-    levysgd::stable_noise_sgd<double> sn(1, 1, 0.01, alpha, scale,
-                                         levysgd::sampling::with_replacement, 8);
+    levysgd::stable_noise_sgd<double> sn(1, 1, 0.01, alpha, scale, 8, 0,
+                                         levysgd::sampling::with_replacement);
     Vec v = Vec::Zero(2), prev = v;
     const int m = 40000;
     Eigen::MatrixXd inc(m, 2);
@@ -311,33 +362,35 @@ TEST_CASE("Optimizer steps reject bad input and never half-update", "[optim]") {
         message_of([] { levysgd::minibatch_sampler(10, 11, sampling::with_replacement, 1); }),
         Contains("batch") && Contains("11"));
     CHECK_THAT(message_of([] {
-                   levysgd::noise_enhanced_sgd<double>(30, 5, 0.1, 0.4, sampling::with_replacement,
-                                                       1);
+                   levysgd::noise_enhanced_sgd<double>(30, 5, 0.1, 0.4, 1, 0,
+                                                       sampling::with_replacement);
                }),
                Contains("a ") && Contains("0.4"));
-    CHECK_THAT(message_of([] { levysgd::sgd<double>(30, 5, -0.1, sampling::with_replacement, 1); }),
-               Contains("learning_rate"));
     CHECK_THAT(
-        message_of([] { levysgd::sgld<double>(30, 5, 0.1, -1.0, sampling::with_replacement, 1); }),
-        Contains("temperature"));
+        message_of([] { levysgd::sgd<double>(30, 5, -0.1, 1, 0, sampling::with_replacement); }),
+        Contains("learning_rate"));
     CHECK_THAT(message_of([] {
-                   levysgd::stable_noise_sgd<double>(30, 5, 0.1, {1.5, 2.5}, {1.0, 1.0},
-                                                     sampling::with_replacement, 1);
+                   levysgd::sgld<double>(30, 5, 0.1, -1.0, 1, 0, sampling::with_replacement);
+               }),
+               Contains("temperature"));
+    CHECK_THAT(message_of([] {
+                   levysgd::stable_noise_sgd<double>(30, 5, 0.1, {1.5, 2.5}, {1.0, 1.0}, 1, 0,
+                                                     sampling::with_replacement);
                }),
                Contains("alpha[1]"));
-    levysgd::sgd<double> s(30, 5, 0.1, sampling::with_replacement, 1);
+    levysgd::sgd<double> s(30, 5, 0.1, 1, 0, sampling::with_replacement);
     Vec w2 = Vec::Zero(2);
     CHECK_THAT(message_of([&] { s.step(w2, p); }), Contains("w.size()") && Contains("3"));
-    levysgd::sgd<double> s40(40, 5, 0.1, sampling::with_replacement, 1);
+    levysgd::sgd<double> s40(40, 5, 0.1, 1, 0, sampling::with_replacement);
     Vec w3 = Vec::Zero(3);
     CHECK_THAT(message_of([&] { s40.step(w3, p); }), Contains("oracle.samples()"));
-    levysgd::stable_noise_sgd<double> sn(30, 5, 0.1, {1.5, 1.5}, {1.0, 1.0},
-                                         sampling::with_replacement, 1);
+    levysgd::stable_noise_sgd<double> sn(30, 5, 0.1, {1.5, 1.5}, {1.0, 1.0}, 1, 0,
+                                         sampling::with_replacement);
     Vec w3b = Vec::Zero(3);
     CHECK_THAT(message_of([&] { sn.step(w3b, p); }), Contains("alpha.size()") && Contains("3"));
     CHECK(sn.iteration() == 0);
     // NaN gradient: runtime_error, parameters untouched.
-    levysgd::noise_enhanced_sgd<double> ne(30, 30, 0.1, 2.0, sampling::without_replacement, 1);
+    levysgd::noise_enhanced_sgd<double> ne(30, 30, 0.1, 2.0, 1, 0, sampling::without_replacement);
     Vec w = Vec::Constant(3, 1.0);
     std::string what;
     try {
@@ -351,8 +404,8 @@ TEST_CASE("Optimizer steps reject bad input and never half-update", "[optim]") {
     CHECK(ne.iteration() == 0);
     // Spans work like Eigen vectors.
     std::vector<double> buf(3, 0.0);
-    levysgd::sgd<double> a(30, 5, 0.1, sampling::with_replacement, 4),
-        b(30, 5, 0.1, sampling::with_replacement, 4);
+    levysgd::sgd<double> a(30, 5, 0.1, 4, 0, sampling::with_replacement),
+        b(30, 5, 0.1, 4, 0, sampling::with_replacement);
     Vec e = Vec::Zero(3);
     a.step(std::span<double>(buf), p);
     b.step(e, p);

@@ -63,8 +63,9 @@ TEST_CASE("Float optimizer steps", "[optim][float]") {
             g = 2.0f * w;
         }
     };
-    levysgd::noise_enhanced_sgd<float> ne(8, 2, 0.1f, 2.0f, levysgd::sampling::with_replacement, 1);
-    levysgd::sgd<float> plain(8, 2, 0.1f, levysgd::sampling::with_replacement, 1);
+    levysgd::noise_enhanced_sgd<float> ne(8, 2, 0.1f, 2.0f, 1, 0,
+                                          levysgd::sampling::with_replacement);
+    levysgd::sgd<float> plain(8, 2, 0.1f, 1, 0, levysgd::sampling::with_replacement);
     Eigen::VectorXf a = Eigen::VectorXf::Ones(2), b = a;
     for (int k = 0; k < 50; ++k) {
         ne.step(a, bowl{});

@@ -71,7 +71,7 @@ TEST_CASE("bootstrap interval covers alpha and is reproducible", "[tail][bootstr
         levysgd::stable_distribution<double>(1.3, 0, 1, 0, levysgd::parameterization::S1),
         std::span<double>(x), 9, 1);
     auto stat = [](std::span<const double> s) { return levysgd::mohammadi_tail_index(s).alpha; };
-    const auto ci = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 3);
+    const auto ci = levysgd::bootstrap_ci(std::span<const double>(x), stat, {.reps = 200, .level = 0.95, .seed = 3});
     INFO("estimate " << ci.estimate << " [" << ci.lower << ", " << ci.upper << "]");
     CHECK(ci.lower < ci.estimate);
     CHECK(ci.estimate < ci.upper);
@@ -79,16 +79,54 @@ TEST_CASE("bootstrap interval covers alpha and is reproducible", "[tail][bootstr
     CHECK(ci.upper > 1.3);
     CHECK(ci.upper - ci.lower < 0.5);
     CHECK(ci.reps == 200);
-    const auto again = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 3);
+    const auto again = levysgd::bootstrap_ci(std::span<const double>(x), stat, {.reps = 200, .level = 0.95, .seed = 3});
     CHECK(again.lower == ci.lower);
     CHECK(again.upper == ci.upper);
-    const auto other = levysgd::bootstrap_ci(std::span<const double>(x), stat, 200, 0.95, 4);
+    const auto other = levysgd::bootstrap_ci(std::span<const double>(x), stat, {.reps = 200, .level = 0.95, .seed = 4});
     CHECK(other.lower != ci.lower);
-    CHECK_THAT(message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, 5); }),
+    CHECK_THAT(message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, {.reps = 5}); }),
                Catch::Matchers::Contains("reps"));
     CHECK_THAT(
-        message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, 100, 1.0); }),
+        message_of([&] { levysgd::bootstrap_ci(std::span<const double>(x), stat, {.reps = 100, .level = 1.0}); }),
         Catch::Matchers::Contains("level"));
+}
+
+namespace {
+using tail_stat = double (*)(std::span<const double>);
+template <class... A>
+concept bootstrap_callable = requires(std::span<const double> x, tail_stat f, A... a) {
+    levysgd::bootstrap_ci(x, f, a...);
+};
+} // namespace
+// issue 17: settings go in bootstrap_options; the old trailing (reps, level,
+// seed, stream) arguments must fail to compile rather than change meaning
+static_assert(bootstrap_callable<>);
+static_assert(bootstrap_callable<levysgd::bootstrap_options>);
+static_assert(!bootstrap_callable<std::size_t>);
+static_assert(!bootstrap_callable<int>);
+static_assert(!bootstrap_callable<std::size_t, double>);
+static_assert(!bootstrap_callable<std::size_t, double, std::uint64_t>);
+static_assert(!bootstrap_callable<std::size_t, double, std::uint64_t, std::uint64_t>);
+
+TEST_CASE("issue 17: bootstrap_options gives the interval of the old positional call",
+          "[tail][bootstrap]") {
+    // bootstrap_ci(x, stat, 50, 0.9, 11, 2) before issue 17 gave these values
+    // (bit for bit the same under the same compiler flags; the last bit of
+    // the interpolated bounds depends on FMA contraction, hence the epsilon)
+    std::vector<double> x(300);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = std::pow(double((i * 7919) % 1000 + 1) / 1001.0, -1 / 1.5);
+    auto stat = [](std::span<const double> s) { return levysgd::hill_tail_index(s).alpha; };
+    const auto a = levysgd::bootstrap_ci(std::span<const double>(x), stat,
+                                         {.reps = 50, .level = 0.9, .seed = 11, .stream = 2});
+    CHECK(a.estimate == Approx(0x1.53a8a5b0d4a59p+0).epsilon(1e-14));
+    CHECK(a.lower == Approx(0x1.0849356b82d1cp+0).epsilon(1e-14));
+    CHECK(a.upper == Approx(0x1.312eea976d3b1p+1).epsilon(1e-14));
+    CHECK(a.reps == 50);
+    CHECK(a.level == 0.9);
+    const auto d = levysgd::bootstrap_ci(std::span<const double>(x), stat);
+    CHECK(d.reps == 1000);
+    CHECK(d.level == 0.95);
 }
 
 TEST_CASE("issue 16: bad-input table of hill_tail_index and bootstrap_ci", "[tail][validation]") {
@@ -131,19 +169,19 @@ TEST_CASE("issue 16: bad-input table of hill_tail_index and bootstrap_ci", "[tai
          },
          "threshold"},
         {"hill policy", [&] { levysgd::hill_tail_index(x, 10, bad_policy); }, "bad_values"},
-        {"bootstrap empty", [&] { levysgd::bootstrap_ci(std::span<const double>(), stat, 100); },
+        {"bootstrap empty", [&] { levysgd::bootstrap_ci(std::span<const double>(), stat, {.reps = 100}); },
          "x.size()"},
-        {"bootstrap reps 9", [&] { levysgd::bootstrap_ci(xs, stat, 9); }, "reps"},
-        {"bootstrap reps 2^64 - 1", [&] { levysgd::bootstrap_ci(xs, stat, huge); }, "reps"},
-        {"bootstrap level NaN", [&] { levysgd::bootstrap_ci(xs, stat, 20, nan); }, "level"},
-        {"bootstrap level 0", [&] { levysgd::bootstrap_ci(xs, stat, 20, 0.0); }, "level"},
-        {"bootstrap level -inf", [&] { levysgd::bootstrap_ci(xs, stat, 20, -inf); }, "level"},
+        {"bootstrap reps 9", [&] { levysgd::bootstrap_ci(xs, stat, {.reps = 9}); }, "reps"},
+        {"bootstrap reps 2^64 - 1", [&] { levysgd::bootstrap_ci(xs, stat, {.reps = huge}); }, "reps"},
+        {"bootstrap level NaN", [&] { levysgd::bootstrap_ci(xs, stat, {.reps = 20, .level = nan}); }, "level"},
+        {"bootstrap level 0", [&] { levysgd::bootstrap_ci(xs, stat, {.reps = 20, .level = 0.0}); }, "level"},
+        {"bootstrap level -inf", [&] { levysgd::bootstrap_ci(xs, stat, {.reps = 20, .level = -inf}); }, "level"},
         {"bootstrap statistic always fails",
          [&] {
              levysgd::bootstrap_ci(
                  xs,
                  [](std::span<const double>) { return std::numeric_limits<double>::quiet_NaN(); },
-                 20);
+                 {.reps = 20});
          },
          "successful resamples"},
     };
@@ -162,5 +200,5 @@ TEST_CASE("issue 16: bad-input table of hill_tail_index and bootstrap_ci", "[tai
     }
     CHECK(std::isfinite(levysgd::hill_tail_index(with(4, 5e-324), 20).alpha));
     CHECK(std::isfinite(levysgd::hill_tail_index(with(4, 0.0), 20).alpha));
-    CHECK(levysgd::bootstrap_ci(xs, stat, 20, 0.5, ~0ull, ~0ull).reps == 20);
+    CHECK(levysgd::bootstrap_ci(xs, stat, {.reps = 20, .level = 0.5, .seed = ~0ull, .stream = ~0ull}).reps == 20);
 }

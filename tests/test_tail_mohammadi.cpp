@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -106,6 +107,47 @@ TEMPLATE_TEST_CASE("scale invariance, threads and streaming agree", "[tail]", fl
     CHECK(st.k2 == one.k2);
     CHECK(st.n_used == one.n_used);
     CHECK(std::fabs(st.inv_alpha - one.inv_alpha) <= tol);
+}
+
+TEMPLATE_TEST_CASE("issue 17: the result is bitwise the same for threads 1, 2, 3 and 0 (all)",
+                   "[tail][threads]", float, double) {
+    using levysgd::tail_index_options;
+    const auto x = sas<TestType>(1.3, 400003, 5);
+    auto same = [](const levysgd::tail_index_result &a, const levysgd::tail_index_result &b) {
+        return std::memcmp(&a.inv_alpha, &b.inv_alpha, sizeof(double)) == 0 &&
+               std::memcmp(&a.alpha, &b.alpha, sizeof(double)) == 0 && a.k1 == b.k1 &&
+               a.k2 == b.k2 && a.n_used == b.n_used && a.n_dropped == b.n_dropped &&
+               a.n_bad == b.n_bad;
+    };
+    // k1 = 0 (the paper's rule), 500, and 2 (2 * 10^5 blocks: several windows of 2^16)
+    for (std::size_t k1 : {std::size_t(0), std::size_t(500), std::size_t(2)}) {
+        CAPTURE(k1);
+        const auto one = levysgd::mohammadi_tail_index(x, tail_index_options{.k1 = k1, .threads = 1});
+        for (unsigned t : {2u, 3u, 0u})
+            CHECK(same(levysgd::mohammadi_tail_index(x, tail_index_options{.k1 = k1, .threads = t}),
+                       one));
+        CHECK(same(levysgd::mohammadi_tail_index(x, k1), one)); // the default is threads = 0
+    }
+    // a block summing to 0 under skip (the streaming fallback) and bad values
+    auto z = x;
+    z[1000] = TestType(1);
+    z[1001] = TestType(-1);
+    z[70000] = std::numeric_limits<TestType>::quiet_NaN();
+    for (auto pol : {bad_value_policy::skip}) {
+        const auto one = levysgd::mohammadi_tail_index(
+            z, tail_index_options{.k1 = 2, .bad_values = pol, .threads = 1});
+        for (unsigned t : {2u, 0u})
+            CHECK(same(levysgd::mohammadi_tail_index(
+                           z, tail_index_options{.k1 = 2, .bad_values = pol, .threads = t}),
+                       one));
+    }
+    // the first failing block is the one reported, whatever the thread count
+    z[70000] = TestType(2);
+    for (unsigned t : {1u, 2u, 0u})
+        CHECK_THAT(message_of([&] {
+                       levysgd::mohammadi_tail_index(z, tail_index_options{.k1 = 2, .threads = t});
+                   }),
+                   Catch::Contains("indices 1000 to 1001"));
 }
 
 TEST_CASE("the estimate tracks alpha (a quick version of Fig. 3b)", "[tail]") {

@@ -2,9 +2,10 @@
 // levysgd: alpha-stable noise, tail indices and escape times for the study of
 // stochastic gradient descent. Umbrella header.
 
+#include "analysis/analysis.hpp"
 #include "config.hpp"
-#include "noise/gradient_noise.hpp"
 #include "optim/optim.hpp"
+#include "parallel.hpp"
 #include "random/fill.hpp"
 #include "random/philox.hpp"
 #include "random/philox_simd.hpp"
@@ -16,7 +17,5 @@
 #include "stable/parameterization.hpp"
 #include "stable/sample.hpp"
 #include "stable/stable_distribution.hpp"
-#include "tail/bootstrap.hpp"
-#include "tail/hill.hpp"
-#include "tail/mohammadi.hpp"
+#include "tail/tail.hpp"
 #include "theory/theory.hpp"

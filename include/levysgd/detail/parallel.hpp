@@ -20,17 +20,11 @@
 #include <thread>
 #include <vector>
 
+#include "../parallel.hpp"
+
 namespace levysgd::detail {
 
-/// std::thread::hardware_concurrency() (at least 1), read once: glibc reads
-/// it from /sys on every call, which costs as much as a few hundred draws.
-inline unsigned hardware_threads() noexcept {
-    static const unsigned hw = [] {
-        const unsigned h = std::thread::hardware_concurrency();
-        return h == 0 ? 1u : h;
-    }();
-    return hw;
-}
+using levysgd::hardware_threads; // the public one, include/levysgd/parallel.hpp
 
 /// Number of threads for a request: 0 means hardware_threads().
 inline unsigned resolve_threads(unsigned requested) noexcept {

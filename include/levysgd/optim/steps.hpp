@@ -11,7 +11,8 @@
 //                        covariance times a^2 + (1 - a)^2 (eq. 10), i.e. an
 //                        effective batch B / (a^2 + (1 - a)^2) (eq. 11)
 //   sgld                 w <- w - eta_k g_B + sqrt(2 eta_k T) xi, xi ~ N(0, I)
-//                        (Welling & Teh 2011; the SGLD of Xie et al. 2021 and Jastrzębski et al. 2017)
+//                        (Welling & Teh 2011; the SGLD of Xie et al. 2021 and Jastrzębski et al.
+//                        2017)
 //   stable_noise_sgd     w <- w - eta_k g_B + scale_l s_t^((alpha_l-1)/alpha_l)
 //                        eta^(1/alpha_l) S_l, S_l ~ SaS(alpha_l): Euler step of
 //                        Battash & Lindenbaum 2023 eq. 3 with dt = eta
@@ -24,6 +25,13 @@
 // for bit, from the same streams); a in [0.5, 1) is accepted and documented
 // as noise *reduction* (a = 0.5 averages two minibatches, the noise of one
 // batch of 2B); a < 0.5 is rejected (it would only mirror 1 - a).
+//
+// Constructor arguments (docs/conventions.md): the required inputs (n, batch,
+// learning rate, and a / temperature / alpha and scale), then seed and
+// stream, then the optional settings: the sampling mode (default
+// with_replacement) and the scheduler. Before issue 17 the mode came before
+// the seed; such a call no longer compiles (sampling does not convert to
+// std::uint64_t).
 //
 // Random numbers: the first minibatch sampler uses (seed, stream), the
 // second (B') and the injected noise use seeds derived from seed
@@ -126,8 +134,8 @@ void check_finite_gradient(std::string_view where, const V &v, std::uint64_t ite
 /// update delta_; an optional Derived::check_dimension(d) runs first.
 template <class Derived, class Real, class Sched> class step_core {
   public:
-    step_core(std::string_view where, std::size_t n, std::size_t batch, Real lr, sampling mode,
-              std::uint64_t seed, std::uint64_t stream, Sched s)
+    step_core(std::string_view where, std::size_t n, std::size_t batch, Real lr, std::uint64_t seed,
+              std::uint64_t stream, sampling mode, Sched s)
         : where_(where), sampler_(n, batch, mode, seed, stream), lr_(lr), sched_(std::move(s)),
           seed_(seed), stream_(stream) {
         if (!(lr > Real(0) && std::isfinite(lr)))
@@ -207,9 +215,9 @@ class sgd : public detail::step_core<sgd<Real, Sched>, Real, Sched> {
     friend core;
 
   public:
-    sgd(std::size_t n, std::size_t batch, Real learning_rate, sampling mode, std::uint64_t seed,
-        std::uint64_t stream = 0, Sched s = Sched{})
-        : core("levysgd::sgd", n, batch, learning_rate, mode, seed, stream, std::move(s)) {}
+    sgd(std::size_t n, std::size_t batch, Real learning_rate, std::uint64_t seed,
+        std::uint64_t stream = 0, sampling mode = sampling::with_replacement, Sched s = Sched{})
+        : core("levysgd::sgd", n, batch, learning_rate, seed, stream, mode, std::move(s)) {}
 
   private:
     template <class O> void update(Eigen::Ref<const param_vector<Real>>, const O &, Real eta) {
@@ -225,9 +233,10 @@ class noise_enhanced_sgd : public detail::step_core<noise_enhanced_sgd<Real, Sch
     friend core;
 
   public:
-    noise_enhanced_sgd(std::size_t n, std::size_t batch, Real learning_rate, Real a, sampling mode,
-                       std::uint64_t seed, std::uint64_t stream = 0, Sched s = Sched{})
-        : core("levysgd::noise_enhanced_sgd", n, batch, learning_rate, mode, seed, stream,
+    noise_enhanced_sgd(std::size_t n, std::size_t batch, Real learning_rate, Real a,
+                       std::uint64_t seed, std::uint64_t stream = 0,
+                       sampling mode = sampling::with_replacement, Sched s = Sched{})
+        : core("levysgd::noise_enhanced_sgd", n, batch, learning_rate, seed, stream, mode,
                std::move(s)),
           second_(n, batch, mode, detail::derived_seed(seed, 2), stream), a_(a) {
         detail::check_a(this->where_, a);
@@ -260,9 +269,9 @@ class sgld : public detail::step_core<sgld<Real, Sched>, Real, Sched> {
     friend core;
 
   public:
-    sgld(std::size_t n, std::size_t batch, Real learning_rate, Real temperature, sampling mode,
-         std::uint64_t seed, std::uint64_t stream = 0, Sched s = Sched{})
-        : core("levysgd::sgld", n, batch, learning_rate, mode, seed, stream, std::move(s)),
+    sgld(std::size_t n, std::size_t batch, Real learning_rate, Real temperature, std::uint64_t seed,
+         std::uint64_t stream = 0, sampling mode = sampling::with_replacement, Sched s = Sched{})
+        : core("levysgd::sgld", n, batch, learning_rate, seed, stream, mode, std::move(s)),
           temp_(temperature) {
         if (!(temperature >= Real(0) && std::isfinite(temperature)))
             detail::throw_invalid(this->where_, "temperature", temperature,
@@ -293,9 +302,9 @@ class stable_noise_sgd : public detail::step_core<stable_noise_sgd<Real, Sched>,
 
   public:
     stable_noise_sgd(std::size_t n, std::size_t batch, Real learning_rate, std::vector<Real> alpha,
-                     std::vector<Real> scale, sampling mode, std::uint64_t seed,
-                     std::uint64_t stream = 0, Sched s = Sched{})
-        : core("levysgd::stable_noise_sgd", n, batch, learning_rate, mode, seed, stream,
+                     std::vector<Real> scale, std::uint64_t seed, std::uint64_t stream = 0,
+                     sampling mode = sampling::with_replacement, Sched s = Sched{})
+        : core("levysgd::stable_noise_sgd", n, batch, learning_rate, seed, stream, mode,
                std::move(s)),
           alpha_(std::move(alpha)), scale_(std::move(scale)) {
         // Validates alpha[l] in (0, 2], scale[l] >= 0, sizes (names the bad entry).

@@ -104,6 +104,24 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct box {
     }
 };
 
+namespace detail {
+/// The coordinate i with the largest |x_i - c_i| and the sign of x_i - c_i
+/// (exit() of ball and loss_threshold).
+template <class Real, class V, class C>
+exit_info largest_axis(const V &x, const C &c) noexcept {
+    exit_info e{0, 0};
+    Real best = -1;
+    for (Eigen::Index i = 0; i < c.size(); ++i) {
+        const Real d = x[i] - c[i];
+        if (std::abs(d) > best) {
+            best = std::abs(d);
+            e = {static_cast<int>(i), d < Real(0) ? -1 : 1};
+        }
+    }
+    return e;
+}
+} // namespace detail
+
 /// The open ball |x - center| < radius (Euclidean).
 template <class Real = double, int Dim = Eigen::Dynamic> struct ball {
     using vector = Eigen::Matrix<Real, Dim, 1>;
@@ -135,21 +153,7 @@ template <class Real = double, int Dim = Eigen::Dynamic> struct ball {
         return ss < B(radius * radius);
     }
     template <class V> exit_info exit(const V &x) const noexcept {
-        return detail_largest_axis(x, center);
-    }
-    /// The coordinate i with the largest |x_i - c_i| and the sign of x_i - c_i.
-    template <class V, class C>
-    static exit_info detail_largest_axis(const V &x, const C &c) noexcept {
-        exit_info e{0, 0};
-        Real best = -1;
-        for (Eigen::Index i = 0; i < c.size(); ++i) {
-            const Real d = x[i] - c[i];
-            if (std::abs(d) > best) {
-                best = std::abs(d);
-                e = {static_cast<int>(i), d < Real(0) ? -1 : 1};
-            }
-        }
-        return e;
+        return detail::largest_axis<Real>(x, center);
     }
 };
 
@@ -173,7 +177,7 @@ template <Potential P> class loss_threshold {
         return p_.value(x) < level_;
     }
     template <class V> exit_info exit(const V &x) const noexcept {
-        return ball<Real, P::dim>::detail_largest_axis(x, w_);
+        return detail::largest_axis<Real>(x, w_);
     }
 
   private:

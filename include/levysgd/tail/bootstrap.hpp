@@ -30,16 +30,29 @@ struct bootstrap_interval {
     std::size_t reps_failed = 0; ///< resamples on which the statistic threw or was not finite
 };
 
+/// Settings of bootstrap_ci (designated initializers:
+/// `bootstrap_ci(x, stat, {.reps = 2000, .seed = 7})`).
+struct bootstrap_options {
+    std::size_t reps = 1000; ///< resamples, in [10, 2^32]
+    double level = 0.95;     ///< confidence level, in (0, 1)
+    std::uint64_t seed = 0;  ///< Philox key of the resampling indices
+    std::uint64_t stream = 0;
+};
+
 /// `stat` maps std::span<const Real> to a double (e.g. a lambda returning
-/// mohammadi_tail_index(s).alpha). reps in [10, 2^32], level in (0, 1).
-/// Resamples on which stat throws std::invalid_argument or returns a
-/// non-finite value are counted in reps_failed; at least 10 must succeed.
+/// mohammadi_tail_index(s).alpha). Resamples on which stat throws
+/// std::invalid_argument or returns a non-finite value are counted in
+/// reps_failed; at least 10 must succeed. The statistic on the original
+/// sample is returned as computed, NaN included. (Before issue 17 reps,
+/// level, seed and stream were trailing arguments; such a call no longer
+/// compiles.)
 template <class Real, class Stat>
 requires std::invocable<Stat &, std::span<const Real>>
-    bootstrap_interval bootstrap_ci(std::span<const Real> x, Stat &&stat, std::size_t reps = 1000,
-                                    double level = 0.95, std::uint64_t seed = 0,
-                                    std::uint64_t stream = 0) {
+    bootstrap_interval bootstrap_ci(std::span<const Real> x, Stat &&stat,
+                                    bootstrap_options opt = {}) {
     constexpr std::string_view where = "levysgd::bootstrap_ci";
+    const std::size_t reps = opt.reps;
+    const double level = opt.level;
     if (x.empty())
         detail::throw_invalid(where, "x.size()", 0, "must be > 0");
     // above 2^32 the kept statistics alone would take 32 GiB
@@ -53,7 +66,7 @@ requires std::invocable<Stat &, std::span<const Real>>
     std::vector<Real> buf(x.size());
     std::vector<double> values;
     values.reserve(reps);
-    philox4x32 eng(seed, stream);
+    philox4x32 eng(opt.seed, opt.stream);
     const auto n = static_cast<std::uint64_t>(x.size());
     for (std::size_t r = 0; r < reps; ++r) {
         for (auto &v : buf) {

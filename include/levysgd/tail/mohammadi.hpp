@@ -8,14 +8,14 @@
 //
 // Provides mohammadi_tail_index() (one shot, SIMD, optionally threaded) and
 // mohammadi_accumulator (streaming, O(1) state, never copies the data); both
-// give the same estimate to rounding.
+// give the same estimate to rounding. The one-shot result does not depend
+// on the thread count, bit for bit.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <mutex>
 #include <numbers>
 #include <ranges>
 #include <span>
@@ -48,8 +48,9 @@ struct tail_index_options {
     /// last K mod K1 values are dropped (reported in n_dropped).
     std::size_t k1 = 0;
     bad_value_policy bad_values = bad_value_policy::throw_error;
-    /// Worker threads for the one-shot call (0 = all). Results agree to rounding.
-    unsigned threads = 1;
+    /// Worker threads for the one-shot call: 0 (the default) = all hardware
+    /// threads. The result is bitwise the same for every thread count.
+    unsigned threads = 0;
 };
 
 struct tail_index_result {
@@ -395,33 +396,38 @@ tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_optio
     // the dropped tail is data too: a bad value there is as bad as anywhere
     if (opt.bad_values == bad_value_policy::throw_error)
         detail::check_values(where, x.subspan(k1 * k2), k1 * k2);
-    // Partial sums per range, merged in range order: deterministic for a
-    // given thread count, equal to rounding across thread counts.
+    // Blocks are estimated in parallel, each on its own, and their log sums
+    // added in block order, exactly as one thread adds them: the result is
+    // bitwise the same for every thread count. The per-block values go
+    // through a window of at most 2^16 blocks, so memory stays bounded.
     constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-    struct part {
-        std::size_t b0;
-        detail::mohammadi_sums s;
-        std::size_t failed; // first block that failed, or none
+    constexpr std::size_t window = std::size_t(1) << 16;
+    struct block_value {
+        detail::mohammadi_sums s; // this block alone
+        bool ok = false;
     };
-    std::vector<part> parts;
-    std::mutex m;
-    detail::parallel_ranges(k2, opt.threads, std::max<std::size_t>(1, (1u << 16) / k1),
-                            [&](std::size_t b0, std::size_t b1) {
-                                part pt{b0, {}, none};
-                                for (std::size_t b = b0; b < b1; ++b)
-                                    if (!detail::mohammadi_block(x.data() + b * k1, k1, pt.s)) {
-                                        pt.failed = b;
-                                        break;
-                                    }
-                                std::lock_guard<std::mutex> lk(m);
-                                parts.push_back(pt);
-                            });
-    std::sort(parts.begin(), parts.end(), [](const part &a, const part &b) { return a.b0 < b.b0; });
+    std::vector<block_value> vals(std::min(k2, window));
     std::size_t failed = none;
     detail::mohammadi_sums total;
-    for (const auto &pt : parts) {
-        total.merge(pt.s);
-        failed = std::min(failed, pt.failed);
+    for (std::size_t w0 = 0; w0 < k2 && failed == none; w0 += window) {
+        const std::size_t nw = std::min(window, k2 - w0);
+        detail::parallel_ranges(nw, opt.threads, std::max<std::size_t>(1, (1u << 16) / k1),
+                                [&](std::size_t b0, std::size_t b1) {
+                                    for (std::size_t b = b0; b < b1; ++b) {
+                                        vals[b] = block_value{};
+                                        vals[b].ok = detail::mohammadi_block(
+                                            x.data() + (w0 + b) * k1, k1, vals[b].s);
+                                        if (!vals[b].ok)
+                                            break; // later blocks of this range are not needed
+                                    }
+                                });
+        for (std::size_t b = 0; b < nw; ++b) {
+            if (!vals[b].ok) {
+                failed = w0 + b;
+                break;
+            }
+            total.merge(vals[b].s);
+        }
     }
     if (failed != none) {
         if (opt.bad_values == bad_value_policy::throw_error) {

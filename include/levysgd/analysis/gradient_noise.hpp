@@ -1,5 +1,7 @@
 #pragma once
-// Stochastic-gradient-noise analysis on Eigen matrices.
+// Stochastic-gradient-noise analysis on Eigen matrices (analysis/; before
+// issue 17 this header was noise/gradient_noise.hpp, a name that clashed
+// with the SDE noise models of sde/noise.hpp).
 //
 // G holds minibatch gradients, one minibatch per row and one parameter per
 // column; the noise is U = G - 1 grad_L^T (Simsekli et al. 2019, Sec. 4:
@@ -67,7 +69,7 @@ void check_finite(std::string_view where, std::string_view param, const Eigen::M
 
 /// m 2^k, exact unless an entry leaves the normal range (two factors, as
 /// 2^k alone need not be a double: 2^1074 is not).
-template <class M> void scale_pow2(M &m, int k) {
+template <class M> void scale_by_pow2(M &m, int k) {
     m *= std::ldexp(1.0, k / 2);
     m *= std::ldexp(1.0, k - k / 2);
 }
@@ -87,7 +89,7 @@ inline double log_norm(Eigen::Matrix<double, 1, Eigen::Dynamic> &v) {
     if (!(a > 0))
         return std::numeric_limits<double>::quiet_NaN();
     const int e = std::ilogb(a);
-    scale_pow2(v, -e);
+    scale_by_pow2(v, -e);
     return e * std::numbers::ln2 + 0.5 * std::log(v.squaredNorm());
 }
 
@@ -225,7 +227,7 @@ tail_index_result mohammadi_tail_index_rows(const Eigen::MatrixBase<D> &x, tail_
         y.setZero();
         for (std::size_t j = 0; j < k1; ++j) {
             t = x.row(good[b * k1 + j]).template cast<double>();
-            detail::scale_pow2(t, -block_e);
+            detail::scale_by_pow2(t, -block_e);
             y += t;
         }
         const double ly = detail::log_norm(y);
@@ -321,11 +323,11 @@ Eigen::MatrixXd noise_covariance(const Eigen::MatrixBase<D> &per_sample_grads, d
         detail::throw_invalid(where, "batch_size", batch_size, "must be finite and >= 1");
     Eigen::MatrixXd g = per_sample_grads.template cast<double>();
     const int e = detail::max_exponent(g);
-    detail::scale_pow2(g, -e);
+    detail::scale_by_pow2(g, -e);
     const Eigen::RowVectorXd mean = g.colwise().mean();
     g.rowwise() -= mean;
     Eigen::MatrixXd cov = (g.transpose() * g) / (double(g.rows()) * batch_size);
-    detail::scale_pow2(cov, 2 * e);
+    detail::scale_by_pow2(cov, 2 * e);
     if (!cov.allFinite())
         detail::throw_invalid(where, "per_sample_grads", "largest |entry| 2^" + std::to_string(e),
                               "must give a covariance within the double range");
@@ -391,8 +393,8 @@ hessian_comparison compare_covariance_with_hessian(const Eigen::EigenBase<DC> &c
     detail::check_finite(where, "covariance", c);
     detail::check_finite(where, "hessian", h);
     const int eh = detail::max_exponent(h), ec = detail::max_exponent(c);
-    detail::scale_pow2(h, -eh); // max|h| in [1, 2), or h = 0
-    detail::scale_pow2(c, -ec);
+    detail::scale_by_pow2(h, -eh); // max|h| in [1, 2), or h = 0
+    detail::scale_by_pow2(c, -ec);
     const double hmax = h.cwiseAbs().maxCoeff();
     if (hmax == 0)
         detail::throw_invalid(where, "hessian", "the zero matrix",
