@@ -23,6 +23,7 @@
 #include "../core/philox.hpp"
 #include "../core/transforms.hpp"
 #include "../detail/simd_bits.hpp"
+#include "philox.hpp" // the engine, which users of this header have had with it
 
 namespace levysgd::detail {
 

@@ -79,8 +79,9 @@ template <class Real> struct stable_chunk_inputs { real_batch<Real> u1[2], w[2];
 template <class Real>
 LEVYSGD_INLINE stable_chunk_inputs<Real>
 stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk) noexcept {
-    // The chunk's first sample and, by the index rule, its first block.
-    const std::uint64_t first = core::stable_block_of<Real>(chunk * stable_chunk<Real>);
+    // The chunk's first block by the index rule: stable_block_of is linear
+    // over whole chunks (stable_chunk is even), blocks per chunk times chunk.
+    const std::uint64_t first = chunk * core::stable_block_of<Real>(stable_chunk<Real>);
     stable_chunk_inputs<Real> in;
     real_batch<Real> u2[2];
     if constexpr (std::is_same_v<Real, double>) {
