@@ -190,7 +190,7 @@ template <class Real> void bm_paired(benchmark::State &st, double alpha, double 
             benchmark::ClobberMemory();
         },
         [&] {
-            levysgd::sample(d, std::span<Real>(lbuf), 42, 0, {.first_index = first});
+            levysgd::sample(d, std::span<Real>(lbuf), 42, 0, {.first_index = first, .threads = 1});
             benchmark::DoNotOptimize(lbuf.data());
             benchmark::ClobberMemory();
             first += batch;
@@ -221,7 +221,7 @@ void bm_levysgd_normal(benchmark::State &st) {
     std::vector<double> buf(batch);
     std::uint64_t first = 0;
     for (auto _ : st) {
-        levysgd::fill_normal(std::span<double>(buf), 42, 0, {.first_index = first});
+        levysgd::fill_normal(std::span<double>(buf), 42, 0, {.first_index = first, .threads = 1});
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
         first += batch;

@@ -1,10 +1,8 @@
-// Compile check: the host/device core (Philox, uniform/exponential/normal
-// transforms, fast math, CMS kernel) must build for the device unchanged, so
+// Compile check: the host/device core (core/: Philox, uniform/exponential/normal
+// transforms, fast math, CMS kernel, stable plan and index rule) must build for the device unchanged, so
 // the later CUDA headers wrap the very formulas the CPU uses. Built by ctest
 // with nvcc when it is installed; there is no GPU here, so nothing runs.
-#include <levysgd/random/philox.hpp>
-#include <levysgd/random/transforms.hpp>
-#include <levysgd/stable/detail/cms.hpp>
+#include <levysgd/core/core.hpp>
 
 __global__ void stable_kernel(levysgd::detail::cms_coefficients<double> k, std::uint64_t seed,
                               std::uint64_t stream, double* out, unsigned n) {
@@ -26,6 +24,19 @@ __global__ void stable_kernel_f(levysgd::detail::cms_coefficients<float> k, std:
     levysgd::normal_pair_from_uniforms(levysgd::uniform_float(b[w]), levysgd::uniform_float(b[w + 1]), z1, z2);
     out[i] = levysgd::detail::cms_s0_from_uniforms(levysgd::uniform_float(b[w]),
                                                    levysgd::uniform_float(b[w + 1]), k) + 0.0f * z1;
+}
+
+__global__ void stable_plan_kernel(levysgd::core::stable_plan<float> plan, std::uint64_t seed,
+                                   std::uint64_t stream, float* out, unsigned n) {
+    const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    out[i] = levysgd::core::stable_variate_at(plan, seed, stream, i);
+}
+
+__global__ void stable_plan_make(double a, double b, double* out) {
+    const auto plan = levysgd::core::make_stable_plan<double>(a, b, 2.0, 1.0,
+                                                              levysgd::parameterization::S1);
+    out[0] = levysgd::core::stable_variate_at(plan, 1, 2, 3) + levysgd::core::stable_zeta(a, b);
 }
 
 int main() {

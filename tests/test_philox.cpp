@@ -66,7 +66,7 @@ TEST_CASE("philox4x32_10 agrees with Random123 on random counters and keys", "[p
 TEST_CASE("philox4x32 engine walks the blocks of (seed, stream) in order", "[philox]") {
     const std::uint64_t seed = 0x0123456789abcdefull, stream = 0xfedcba9876543210ull;
     philox4x32 eng(seed, stream);
-    CHECK(eng.seed() == seed);
+    CHECK(eng.key() == seed);
     CHECK(eng.stream() == stream);
     for (std::uint64_t block = 0; block < 100; ++block) {
         const auto bits = levysgd::philox_bits(seed, stream, block);

@@ -1,6 +1,6 @@
 #pragma once
 // Bit access, reciprocals, log argument reduction and power-of-two scaling
-// on xsimd batches for the fast_math.hpp kernels (found by ADL through
+// on xsimd batches for the core/fast_math.hpp kernels (found by ADL through
 // bits_tag); AVX-512 builds use its dedicated instructions for the last three.
 
 #include <cstdint>
@@ -9,9 +9,9 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "fast_math.hpp"
+#include "../core/fast_math.hpp"
 
-namespace levysgd::detail {
+namespace levysgd::core { // next to bits_tag, for argument-dependent lookup
 
 template <class A>
 inline xsimd::batch<std::uint64_t, A> to_bits(const xsimd::batch<double, A> &x, bits_tag) noexcept {
@@ -99,4 +99,12 @@ inline xsimd::batch<T, A> scale_pow2(const xsimd::batch<T, A> &y, const xsimd::b
     return scale_pow2_bits(y, t);
 }
 
+} // namespace levysgd::core
+
+namespace levysgd::detail { // the batch overloads under the names levysgd uses
+using core::from_bits;
+using core::log_reduce;
+using core::recip;
+using core::scale_pow2;
+using core::to_bits;
 } // namespace levysgd::detail

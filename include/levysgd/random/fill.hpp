@@ -2,7 +2,7 @@
 // Bulk uniform, exponential and normal variates on Philox streams: SIMD,
 // optionally threaded, deterministic per (seed, stream, index).
 //
-// Index rule (the scalar functions in transforms.hpp give the same values):
+// Index rule (the scalar functions of core/transforms.hpp give the same values):
 //   uniform float i  = uniform_float(word i%4 of block i/4)
 //   uniform double i = uniform_double(words 2(i%2), 2(i%2)+1 of block i/2)
 //   exponential i    = -log(uniform i)
@@ -19,18 +19,18 @@
 #include "../detail/interleave.hpp"
 #include "../detail/simd_bits.hpp"
 #include "philox_simd.hpp"
-#include "transforms.hpp"
+#include "../core/transforms.hpp"
 
 namespace levysgd {
 
 struct fill_options {
     /// Index of out[0] in the stream (see sample_options::first_index).
     std::uint64_t first_index = 0;
-    /// Threads (0 = all hardware threads; at most that many are used).
-    /// Results do not depend on it. The first threaded call creates a worker
-    /// pool; no call after it allocates or starts a thread (a call made while
-    /// another one uses the pool runs on the calling thread alone).
-    unsigned threads = 1;
+    /// Threads (0, the default, = all hardware threads; at most that many are
+    /// used). Results do not depend on it. The first threaded call creates a
+    /// worker pool; no call after it allocates or starts a thread (a call
+    /// made while another one uses the pool runs on the calling thread alone).
+    unsigned threads = 0;
 };
 
 enum class variate { uniform, exponential, normal };

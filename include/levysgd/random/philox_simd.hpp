@@ -1,7 +1,8 @@
 #pragma once
 // Philox4x32-10 on xsimd batches: lane j computes block (first + j) of one
-// (seed, stream), bit-identical to philox4x32_10() in philox.hpp. Also the
-// batch versions of the word -> uniform transforms of transforms.hpp.
+// (seed, stream), bit-identical to core::philox4x32_10(). Also the batch
+// forms of the word -> uniform transforms (core/transforms.hpp's templates
+// instantiated on batches).
 //
 // The rounds run in a "wide" layout: each block word sits in the low 32 bits
 // of a 64-bit lane (the high 32 bits are don't-care), so one unsigned
@@ -19,7 +20,10 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "philox.hpp"
+#include "../core/philox.hpp"
+#include "../core/transforms.hpp"
+#include "../detail/simd_bits.hpp"
+#include "philox.hpp" // the engine, which users of this header have had with it
 
 namespace levysgd::detail {
 
@@ -180,20 +184,15 @@ inline philox_batch_block<A> philox4x32_10_batch(std::uint64_t seed, std::uint64
 /// Batch version of uniform_float(): one uniform per lane.
 template <class A>
 LEVYSGD_INLINE xsimd::batch<float, A> uniform_float_batch(const u32_batch<A> &w) noexcept {
-    const u32_batch<A> bits = (w >> 9) | u32_batch<A>(0x3F800000u);
-    return xsimd::bitwise_cast<xsimd::batch<float, A>>(bits) -
-           xsimd::batch<float, A>(1.0f - 0x1p-24f);
+    return core::uniform_float_of<xsimd::batch<float, A>>(w);
 }
 
 /// Batch version of uniform_double(hi, lo) on wide words (low 32 bits of
-/// each 64-bit lane): the top 52 bits of hi:lo under the exponent of 1.
+/// each 64-bit lane).
 template <class A>
 LEVYSGD_INLINE xsimd::batch<double, A> uniform_double_wide(const u64_batch<A> &hi,
                                                            const u64_batch<A> &lo) noexcept {
-    using U = u64_batch<A>;
-    const U bits = (((hi << 32) | (lo & U(0xFFFFFFFFull))) >> 12) | U(0x3FF0000000000000ull);
-    return xsimd::bitwise_cast<xsimd::batch<double, A>>(bits) -
-           xsimd::batch<double, A>(1.0 - 0x1p-53);
+    return core::uniform_double_of<xsimd::batch<double, A>>(hi, lo);
 }
 
 } // namespace levysgd::detail

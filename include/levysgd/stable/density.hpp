@@ -6,6 +6,7 @@
 //   levysgd::pdf(d, x)   levysgd::logpdf(d, x)   levysgd::cdf(d, x)
 //   levysgd::ccdf(d, x)  (1 - cdf, accurate in the upper tail)
 //   levysgd::quantile(d, p)   levysgd::quantile_complement(d, q)  (x with ccdf = q)
+//   levysgd::median(d)        (support(d) is in stable_distribution.hpp)
 //
 // plus span and Eigen array versions that share the per-(alpha, beta) setup,
 // and levysgd::stable_evaluator<Real> for callers that evaluate one law many
@@ -256,6 +257,15 @@ template <std::floating_point Real> Real ccdf(const stable_distribution<Real> &d
 }
 template <std::floating_point Real> Real quantile(const stable_distribution<Real> &d, Real p) {
     return stable_evaluator<Real>(d).quantile(p);
+}
+/// The median: the location for a symmetric law (beta = 0, or alpha = 2,
+/// where the S0 location is the centre), else quantile(d, 1/2).
+template <std::floating_point Real> Real median(const stable_distribution<Real> &d) {
+    if (d.beta() == Real(0))
+        return d.location();
+    if (d.alpha() == Real(2))
+        return d.location_s0();
+    return quantile(d, Real(0.5));
 }
 template <std::floating_point Real>
 Real quantile_complement(const stable_distribution<Real> &d, Real q) {

@@ -2,13 +2,15 @@
 // Bulk alpha-stable sampling: SIMD (xsimd) Chambers-Mallows-Stuck on Philox
 // streams, optionally multi-threaded, deterministic per (seed, stream, index).
 //
-// Index rule (shared with the scalar engine path and the CUDA headers):
+// Index rule: core/stable_plan.hpp (stable_block_of, stable_uniforms_of,
+// applied here to batches of blocks):
 //   double sample i of (seed, stream): u1 = words 0,1 and u2 = words 2,3 of
 //                                      Philox block i;
 //   float  sample i:                   u1, u2 = words 2(i%2), 2(i%2)+1 of block i/2.
-// So `d(philox4x32(seed, stream))` called repeatedly gives samples 0, 1, 2, ...
+// So `d(philox4x32(seed, stream))` called repeatedly, and
+// core::stable_variate_at(plan, seed, stream, i), give samples 0, 1, 2, ...
 // of `sample(d, out, seed, stream)` (equal to rounding: the scalar path uses
-// the same detail/fast_math.hpp functions, but scalar arithmetic where the bulk
+// the same core/fast_math.hpp functions, but scalar arithmetic where the bulk
 // path uses SIMD hooks and FMAs). Within one build the bulk output is
 // bit-identical for any thread count, chunking and `first_index` split.
 
@@ -40,11 +42,11 @@ struct sample_options {
     /// Index of out[0] in the stream: sampling [0, n) in one call or as
     /// [0, k) and then [k, n) with first_index = k gives the same values.
     std::uint64_t first_index = 0;
-    /// Threads (0 = all hardware threads; at most that many are used).
-    /// Results do not depend on it. The first threaded call creates a worker
-    /// pool; no call after it allocates or starts a thread (a call made while
-    /// another one uses the pool runs on the calling thread alone).
-    unsigned threads = 1;
+    /// Threads (0, the default, = all hardware threads; at most that many are
+    /// used). Results do not depend on it. The first threaded call creates a
+    /// worker pool; no call after it allocates or starts a thread (a call
+    /// made while another one uses the pool runs on the calling thread alone).
+    unsigned threads = 0;
 };
 
 namespace detail {
@@ -77,22 +79,20 @@ template <class Real> struct stable_chunk_inputs { real_batch<Real> u1[2], w[2];
 template <class Real>
 LEVYSGD_INLINE stable_chunk_inputs<Real>
 stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t chunk) noexcept {
-    using A = simd_arch;
-    const std::uint64_t first = chunk * philox_batch_stream<A>::size;
+    // The chunk's first block by the index rule: stable_block_of is linear
+    // over whole chunks (stable_chunk is even), blocks per chunk times chunk.
+    const std::uint64_t first = chunk * core::stable_block_of<Real>(stable_chunk<Real>);
     stable_chunk_inputs<Real> in;
     real_batch<Real> u2[2];
     if constexpr (std::is_same_v<Real, double>) {
-        const auto blk = bits.wide(first);
-        for (std::size_t h = 0; h < 2; ++h) {
-            in.u1[h] = uniform_double_wide<A>(blk.x0[h], blk.x1[h]);
-            u2[h] = uniform_double_wide<A>(blk.x2[h], blk.x3[h]);
-        }
+        const auto blk = bits.wide(first); // half h: blocks first + h W + lane
+        for (unsigned h = 0; h < 2; ++h)
+            core::stable_uniforms_of(blk.x0[h], blk.x1[h], blk.x2[h], blk.x3[h], 0, in.u1[h],
+                                     u2[h]);
     } else {
-        const auto blk = bits(first);
-        in.u1[0] = uniform_float_batch<A>(blk.x0);
-        u2[0] = uniform_float_batch<A>(blk.x1);
-        in.u1[1] = uniform_float_batch<A>(blk.x2);
-        u2[1] = uniform_float_batch<A>(blk.x3);
+        const auto blk = bits(first); // slot h of block first + lane: sample 2 lane + h
+        for (unsigned h = 0; h < 2; ++h)
+            core::stable_uniforms_of(blk.x0, blk.x1, blk.x2, blk.x3, h, in.u1[h], u2[h]);
     }
     in.w[0] = -fast_log(u2[0]);
     in.w[1] = -fast_log(u2[1]);
@@ -219,14 +219,52 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
                                       B(plan.out.far_add), B(plan.out.add_over_mul)});
 }
 
-/// sample() into a contiguous Eigen vector or array (Matrix/Array objects).
+/// sample() into any writable dense Eigen expression: Matrix, Array, Map,
+/// Ref, a block, column or row. Values in storage order: element k of the
+/// expression's storage order (column-major unless the expression is
+/// row-major) is sample opt.first_index + k. A contiguous expression is
+/// written in place; any other (inner or outer stride) through a temporary,
+/// which allocates.
+template <class Derived>
+requires std::is_floating_point_v<typename Derived::Scalar>
+void sample(const stable_distribution<typename Derived::Scalar> &d, Eigen::DenseBase<Derived> &out,
+            std::uint64_t seed, std::uint64_t stream = 0, sample_options opt = {}) {
+    using Real = typename Derived::Scalar;
+    static_assert(bool(Derived::Flags & Eigen::LvalueBit),
+                  "levysgd::sample: the Eigen expression must be writable");
+    const auto n = static_cast<std::size_t>(out.size());
+    if constexpr (bool(Derived::Flags & Eigen::DirectAccessBit)) {
+        Derived &x = out.derived();
+        const bool packed = x.innerStride() == 1 && (x.outerStride() == x.innerSize() ||
+                                                     x.outerSize() <= 1);
+        if (packed) {
+            sample(d, std::span<Real>(x.data(), n), seed, stream, opt);
+            return;
+        }
+    }
+    Eigen::Array<Real, Eigen::Dynamic, 1> tmp(static_cast<Eigen::Index>(n));
+    sample(d, std::span<Real>(tmp.data(), n), seed, stream, opt);
+    Derived &x = out.derived();
+    Eigen::Index k = 0;
+    if constexpr (bool(Derived::IsRowMajor)) {
+        for (Eigen::Index r = 0; r < x.rows(); ++r)
+            for (Eigen::Index c = 0; c < x.cols(); ++c)
+                x.coeffRef(r, c) = tmp[k++];
+    } else {
+        for (Eigen::Index c = 0; c < x.cols(); ++c)
+            for (Eigen::Index r = 0; r < x.rows(); ++r)
+                x.coeffRef(r, c) = tmp[k++];
+    }
+}
+
+/// The same for temporaries such as `m.col(0)`, `m.block(...)` or an
+/// Eigen::Map constructed in the call.
 template <class Derived>
 requires std::is_floating_point_v<typename Derived::Scalar>
 void sample(const stable_distribution<typename Derived::Scalar> &d,
-            Eigen::PlainObjectBase<Derived> &out, std::uint64_t seed, std::uint64_t stream = 0,
+            Eigen::DenseBase<Derived> &&out, std::uint64_t seed, std::uint64_t stream = 0,
             sample_options opt = {}) {
-    sample(d, std::span<typename Derived::Scalar>(out.data(), static_cast<std::size_t>(out.size())),
-           seed, stream, opt);
+    sample(d, out, seed, stream, opt);
 }
 
 /// A new Eigen array of n draws (see sample()).

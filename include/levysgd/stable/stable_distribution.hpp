@@ -2,8 +2,9 @@
 // levysgd::stable_distribution<Real>: the alpha-stable law S(alpha, beta,
 // scale, location) in the S0 or S1 parameterization (parameterization.hpp),
 // a validated value type that is also a <random> distribution: d(engine)
-// draws one variate by Chambers-Mallows-Stuck (stable/detail/cms.hpp).
-// Bulk SIMD sampling is levysgd::sample() in stable/sample.hpp.
+// draws one variate by Chambers-Mallows-Stuck (core/cms.hpp, core/stable_plan.hpp).
+// Bulk SIMD sampling is levysgd::sample() in stable/sample.hpp; support(d)
+// is here, median(d) with the quantile in stable/density.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +19,8 @@
 
 #include "../detail/validate.hpp"
 #include "../random/urbg_bits.hpp"
-#include "detail/cms.hpp"
+#include "../core/cms.hpp"
+#include "../core/stable_plan.hpp"
 #include "parameterization.hpp"
 
 namespace levysgd {
@@ -26,39 +28,6 @@ namespace levysgd {
 template <std::floating_point Real> class stable_distribution;
 
 namespace detail {
-
-/// What a sampler needs from a distribution: CMS coefficients, the map from
-/// the standard S0 variate to the requested law (scale folded into the CMS
-/// exponent where the variate is huge, see detail/cms.hpp), and the support
-/// that rounding must not leave.
-template <class Real> struct stable_sampling_plan {
-    cms_coefficients<Real> k;
-    cms_output<Real> out; // mul = scale, add = S0 location
-    Real lower;           // support
-    Real upper;
-};
-
-/// S0 location of S(alpha, beta, scale, location; p) and the image of the
-/// standard variate's point zeta, which is the support edge where alpha < 1
-/// and |beta| = 1; in double. The one definition of both, for the
-/// distribution and sample_coordinates.
-struct stable_frame {
-    double loc0;
-    double edge;
-};
-inline stable_frame stable_frame_of(double a, double b, double s, double l, parameterization p) {
-    if (a == 1.0) { // zeta = 0: d0 = d1 + beta (2/pi) g log g
-        const double loc0 =
-            p == parameterization::S1 ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l;
-        return {loc0, loc0};
-    }
-    // d0 = d1 + beta g tan(pi a/2) = d1 - g zeta. The edge is the S1 location
-    // exactly, or l + s zeta in S0 (not loc0 + s zeta, whose rounding,
-    // FMA-contracted or not, leaves S1's edge a few 1e-17 off).
-    const double zeta = make_cms_coefficients<double>(a, b).zeta;
-    return p == parameterization::S1 ? stable_frame{l - s * zeta, l}
-                                     : stable_frame{l, l + s * zeta};
-}
 
 /// A sufficient condition for stable_frame_in_range, cheap and branch-free
 /// (so a loop over many laws vectorizes): |zeta| = |beta| cos(eps pi/2) /
@@ -138,10 +107,46 @@ template <std::floating_point Real> class stable_distribution {
         Real beta() const noexcept { return beta_; }
         Real scale() const noexcept { return scale_; }
         Real location() const noexcept { return location_; }
-        parameterization param() const noexcept { return p_; }
+        parameterization param_kind() const noexcept { return p_; }
         friend bool operator==(const param_type &, const param_type &) = default;
 
+        template <class CharT, class Traits>
+        friend std::basic_ostream<CharT, Traits> &operator<<(std::basic_ostream<CharT, Traits> &os,
+                                                             const param_type &p) {
+            const auto flags = os.flags();
+            const auto prec = os.precision(std::numeric_limits<Real>::max_digits10);
+            os << p.alpha_ << ' ' << p.beta_ << ' ' << p.scale_ << ' ' << p.location_ << ' '
+               << (p.p_ == parameterization::S0 ? 0 : 1);
+            os.flags(flags);
+            os.precision(prec);
+            return os;
+        }
+        /// Reads what operator<< wrote. Bad input (unreadable, an invalid
+        /// parameter or law, a kind other than 0/1) sets failbit and leaves
+        /// `p` unchanged; nothing throws.
+        template <class CharT, class Traits>
+        friend std::basic_istream<CharT, Traits> &operator>>(std::basic_istream<CharT, Traits> &is,
+                                                             param_type &p) {
+            Real a, b, s, l;
+            int k;
+            if (is >> a >> b >> s >> l >> k) {
+                const auto kind = k == 0 ? parameterization::S0 : parameterization::S1;
+                if ((k != 0 && k != 1) || !valid(a, b, s, l, kind))
+                    is.setstate(std::ios::failbit);
+                else
+                    p = param_type(a, b, s, l, kind);
+            }
+            return is;
+        }
+
       private:
+        // What the constructor checks, without throwing.
+        static bool valid(Real a, Real b, Real s, Real l, parameterization kind) noexcept {
+            return detail::valid_stable_alpha(a) && b >= Real(-1) && b <= Real(1) &&
+                   s > Real(0) && s <= std::numeric_limits<Real>::max() && std::isfinite(l) &&
+                   detail::stable_frame_in_range<Real>(a, b, s, l, kind);
+        }
+
         Real alpha_ = 2, beta_ = 0, scale_ = 1, location_ = 0;
         parameterization p_ = parameterization::S0;
     };
@@ -160,7 +165,7 @@ template <std::floating_point Real> class stable_distribution {
     Real beta() const noexcept { return p_.beta(); }
     Real scale() const noexcept { return p_.scale(); }
     Real location() const noexcept { return p_.location(); }
-    parameterization param_kind() const noexcept { return p_.param(); }
+    parameterization param_kind() const noexcept { return p_.param_kind(); }
 
     param_type param() const noexcept { return p_; }
     void param(const param_type &p) {
@@ -178,19 +183,12 @@ template <std::floating_point Real> class stable_distribution {
 
     /// One variate from any standard engine: two open uniforms (one 32-bit
     /// word each for float, two for double), then CMS.
+    /// With g = philox4x32(seed, stream), draw i is sample i of (seed,
+    /// stream) under the index rule (core::stable_variate_at).
     template <std::uniform_random_bit_generator G> Real operator()(G &g) const {
         const Real u1 = detail::next_uniform<Real>(g);
         const Real u2 = detail::next_uniform<Real>(g);
-        const auto draw = [&](const auto &out) {
-            return plan_.k.beta == Real(0)
-                       ? detail::cms_s0_from_uniforms<true>(u1, u2, plan_.k, out)
-                       : detail::cms_s0_from_uniforms<false>(u1, u2, plan_.k, out);
-        };
-        const Real x =
-            plan_.out.mul == Real(1)
-                ? draw(detail::cms_unit_output<Real>{plan_.out.add, plan_.out.far_add})
-                : draw(plan_.out);
-        return x < plan_.lower ? plan_.lower : (x > plan_.upper ? plan_.upper : x);
+        return core::stable_variate(plan_, u1, u2);
     }
     template <std::uniform_random_bit_generator G>
     Real operator()(G &g, const param_type &p) const {
@@ -201,67 +199,49 @@ template <std::floating_point Real> class stable_distribution {
         return a.p_ == b.p_;
     }
 
+    /// Writes "alpha beta scale location kind" (kind 0 = S0, 1 = S1).
     template <class CharT, class Traits>
     friend std::basic_ostream<CharT, Traits> &operator<<(std::basic_ostream<CharT, Traits> &os,
                                                          const stable_distribution &d) {
-        const auto flags = os.flags();
-        const auto prec = os.precision(std::numeric_limits<Real>::max_digits10);
-        os << d.alpha() << ' ' << d.beta() << ' ' << d.scale() << ' ' << d.location() << ' '
-           << (d.param_kind() == parameterization::S0 ? 0 : 1);
-        os.flags(flags);
-        os.precision(prec);
-        return os;
+        return os << d.p_;
     }
+    /// Reads what operator<< wrote; bad input sets failbit and leaves `d`
+    /// unchanged (see param_type's operator>>).
     template <class CharT, class Traits>
     friend std::basic_istream<CharT, Traits> &operator>>(std::basic_istream<CharT, Traits> &is,
                                                          stable_distribution &d) {
-        Real a, b, s, l;
-        int k;
-        if (is >> a >> b >> s >> l >> k) {
-            if (k != 0 && k != 1) {
-                is.setstate(std::ios::failbit);
-                return is;
-            }
-            d.param(param_type(a, b, s, l, k == 0 ? parameterization::S0 : parameterization::S1));
-        }
+        param_type p = d.p_;
+        if (is >> p)
+            d.param(p);
         return is;
     }
 
-    /// Internal: coefficients and output map shared with the bulk samplers.
-    const detail::stable_sampling_plan<Real> &sampling_plan() const noexcept { return plan_; }
+    /// The per-law constants of the samplers (core::stable_plan: CMS
+    /// coefficients, zeta, output map, support), computed once.
+    const core::stable_plan<Real> &sampling_plan() const noexcept { return plan_; }
 
   private:
-    static detail::stable_sampling_plan<Real> make_plan(const param_type &p) noexcept {
-        // Constants are computed in double and rounded once; the param_type
-        // has checked that the S0 location and support edge fit in Real.
-        const double a = p.alpha(), b = p.beta(), s = p.scale(), l = p.location();
-        const auto kd = detail::make_cms_coefficients<double>(a, b);
-        const auto f = detail::stable_frame_of(a, b, s, l, p.param());
-        detail::stable_sampling_plan<Real> plan{};
-        plan.k = {Real(kd.eps),          Real(kd.eps_over_alpha),
-                  Real(kd.inv_alpha),    Real(kd.beta),
-                  Real(kd.ce),           Real(kd.se),
-                  Real(kd.eps_pi),       Real(kd.eps_over_se),
-                  Real(kd.se_over_1pce), Real(kd.tau),
-                  Real(kd.zeta)};
-        // far_add = the edge image, clamped: beyond Real's range only for
-        // |beta| < 1 (a law with no edge), where +-max keeps inf + far_add from NaN.
-        constexpr double top = double(std::numeric_limits<Real>::max());
-        plan.out = {p.scale(), Real(std::log(s)), Real(f.loc0), Real(std::clamp(f.edge, -top, top)),
-                    Real(f.loc0 / s)};
-        constexpr Real inf = std::numeric_limits<Real>::infinity();
-        plan.lower = -inf;
-        plan.upper = inf;
-        // alpha < 1, |beta| = 1: a half line from the edge.
-        if (a < 1.0 && b == 1.0)
-            plan.lower = Real(f.edge);
-        if (a < 1.0 && b == -1.0)
-            plan.upper = Real(f.edge);
-        return plan;
+    static core::stable_plan<Real> make_plan(const param_type &p) noexcept {
+        // The param_type has checked that the S0 location and support edge fit in Real.
+        return core::make_stable_plan<Real>(p.alpha(), p.beta(), p.scale(), p.location(),
+                                            p.param_kind());
     }
-
     param_type p_;
-    detail::stable_sampling_plan<Real> plan_;
+    core::stable_plan<Real> plan_;
 };
+
+/// Lower and upper end of a support.
+template <class Real> struct support_interval {
+    Real lower;
+    Real upper;
+};
+
+/// The support of d: [edge, +inf) for alpha < 1, beta = 1; (-inf, edge] for
+/// alpha < 1, beta = -1; the whole line (+-inf ends) otherwise. The edge is
+/// d.min() / d.max(), the plan's clamp (core::stable_frame_of).
+template <std::floating_point Real>
+support_interval<Real> support(const stable_distribution<Real> &d) noexcept {
+    return {d.min(), d.max()};
+}
 
 } // namespace levysgd

@@ -1,0 +1,264 @@
+#pragma once
+// Chambers-Mallows-Stuck (CMS) alpha-stable generator in a form that is
+// continuous in alpha and returns Nolan's S0 variate directly.
+//
+// Chambers, Mallows & Stuck (1976), JASA 71, eq. (4.1) and routine RSTAB, give
+// S0 without the shift by zeta = -beta tan(pi alpha / 2) that destroys S1->S0
+// conversion near alpha = 1 (|zeta| = 6366 at alpha = 0.9999, beta = 1). The
+// algebra below is our own rearrangement of that idea. With
+//   phi = sgn (pi/2 - pi m)  ~ U(-pi/2, pi/2),   W ~ Exp(1),   eps = 1 - alpha,
+//   ce = cos(eps pi/2), se = sin(eps pi/2), zeta = -beta ce/se, tau = zeta eps,
+//   d = eps pi m, sd = sin d, cd = cos d, rho = sd/se,
+// the S1 formula X1 = G z^(eps/alpha) (Weron 1996, with the (1+zeta^2) powers
+// cancelled), G = (sin a.phi - zeta cos a.phi)/cos phi,
+// z = (cos eps.phi - zeta sin eps.phi)/(W cos phi), gives
+//   X0 = X1 + zeta = (G + zeta) e^y - zeta expm1(y),   y = (eps/alpha) log z,
+// where every piece is bounded as eps -> 0 and free of cancellation:
+//   cos phi                     = sin(pi m)                     (never rounds to <= 0)
+//   cos eps.phi                 = ce cd + se sd                 (both terms >= 0)
+//   cos eps.phi - zeta sin eps.phi
+//                               = (1 + beta sgn) ce cd + se sd - beta sgn ce^2 rho
+//                                 (all terms >= 0 at the boundary beta sgn = -1,
+//                                  where the value itself goes to 0)
+//   sin eps.phi                 = sgn (se cd - ce sd)
+//   zeta (1 - cos eps.phi)      = -beta ce (se/(1+ce) + ce sd rho/(1+cd) - sd)
+//   zeta expm1(y)               = tau (log z / alpha) expm1(y)/y.
+// At alpha = 1 this is exactly the alpha = 1 CMS formula; at alpha = 2 it is
+// 2 sqrt(W) sin(phi) ~ N(0, 2). Where |y| is large (alpha < ~0.6 only, where
+// |zeta| < 1.4) X0 = G e^y + zeta is used instead, so that a variate beyond
+// the largest Real is +-inf (true overflow) rather than inf - inf.
+//
+// A sampler's output is an affine map of X0 (scale s, location). Applied
+// after the fact, s X0 overflows wherever X0 does (alpha = 0.05, s = 1e-30 in
+// float: 1.1 % of draws inf where 0.04 % are beyond FLT_MAX), so the kernel
+// takes the map and, in the large-|y| branch, folds log s into the exponent:
+// s G e^y = G e^(y + log s), +-inf only where the scaled value is. The map
+// (cms_output) gives near(X0) for the other branch, log s, and the constant
+// added to G e^(y + log s) (s zeta + location in S0, the location in S1).
+//
+// Transcendentals come from core/fast_math.hpp (arguments kept in its
+// domains: |pi m|, |eps pi m| <= pi/2, log of positive normals).
+// Host/device core: templates over T = float/double or an xsimd::batch; no
+// xsimd, Eigen, iostreams, exceptions or allocation.
+
+#include <cmath>
+#include <numbers>
+
+#include "../config.hpp"
+#include "fast_math.hpp"
+#include "scalar_math.hpp"
+
+namespace levysgd::core {
+
+/// Per-(alpha, beta) constants of the CMS formula (scalars or batches).
+template <class T> struct cms_coefficients {
+    T eps;            // 1 - alpha
+    T eps_over_alpha; // (1 - alpha) / alpha
+    T inv_alpha;      // 1 / alpha
+    T beta;           // skewness
+    T ce;             // cos(eps pi / 2) >= 0
+    T se;             // sin(eps pi / 2), exactly 0 at alpha = 1
+    T eps_pi;         // eps * pi
+    T eps_over_se;    // eps / se, continuous: 2/pi at alpha = 1
+    T se_over_1pce;   // se / (1 + ce)
+    T tau;            // zeta * eps = -beta eps cot(eps pi/2), bounded
+    T zeta;           // -beta tan(pi alpha / 2); 0 at alpha = 1 (unused there)
+};
+
+/// Beyond this |y| the G e^y + zeta branch is used (see the header comment).
+inline constexpr double cms_big_exponent = 50.0;
+
+/// Output map x = mul X0 + add of the standard S0 variate X0, as the kernel
+/// needs it: near(X0) where |y| <= cms_big_exponent, and mul G e^y + far_add
+/// = G e^(y + log_mul) + far_add beyond (far_add = mul zeta + add, finite).
+/// A sampler may pass any type with these members (e.g. an FMA near()).
+/// near() is mul X0 + add, or mul (X0 + add/mul) where mul X0 alone
+/// overflows (scale and location near the type's max: the sum may fit).
+template <class T> struct cms_output {
+    T mul, log_mul, add, far_add, add_over_mul;
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept {
+        using std::abs;
+        using real = scalar_of_t<T>;
+        const T p = mul * x0;
+        return select(abs(p) > T(real_max<real>), mul * (x0 + add_over_mul),
+                      p + add);
+    }
+};
+
+/// mul = 1: x = X0 + add, far_add = zeta + add. unit_scale = true lets the
+/// kernel skip the log-scale fold (and, at beta = 0, the branch select), so
+/// the scale-1 path costs what it did before the fold; values are the same.
+template <class T> struct cms_unit_output {
+    static constexpr bool unit_scale = true;
+    T add, far_add;
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return x0 + add; }
+};
+
+/// The identity map: the kernel returns X0 itself.
+template <class T> struct cms_standard_output {
+    static constexpr bool unit_scale = true;
+    T far_add; // zeta
+    LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T near(const T &x0) const noexcept { return x0; }
+};
+
+template <class Out>
+inline constexpr bool cms_unit_scale = requires { requires Out::unit_scale; };
+
+/// e^x (as fast_exp: +inf above the overflow threshold, 0 below exp_low) and
+/// expm1(x) for |x| <= 40 (as fast_expm1) from one range reduction. The
+/// large-|y| branch needs e^x itself: expm1(x) + 1 loses e^x's digits for
+/// x < -1 and is 0 below -40, where a folded log scale puts the exponent.
+template <class T> struct exp_and_expm1 { T exp, expm1; };
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE exp_and_expm1<T> fast_exp_and_expm1(const T &x) noexcept {
+    using real = scalar_of_t<T>;
+    using C = fast_math_constants<real>;
+    const auto e = exp_reduce(x, T(C::exp_low));
+    const T ex = scale_pow2(e.p + T(real(1)), e.k, e.t, bits_tag{});
+    return {select(x > T(C::expm1_high), T(C::infinity), select(x < T(C::exp_low), T(real(0)), ex)),
+            select(e.k == T(real(0)), e.p, ex - T(real(1)))}; // no cancellation for |x| < ln2/2
+}
+
+/// Coefficients for alpha in (0, 2], beta in [-1, 1] (not validated here).
+/// Works per lane when T is a batch.
+template <class T>
+LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
+                                                              const T &beta) noexcept {
+    using real = scalar_of_t<T>;
+    constexpr real pi = std::numbers::pi_v<real>;
+    const T zero(real(0)), one(real(1));
+    cms_coefficients<T> k;
+    k.eps = one - alpha;
+    k.eps_over_alpha = k.eps / alpha;
+    k.inv_alpha = one / alpha;
+    k.beta = beta;
+    // ce = cos(eps pi/2) = sin(pi gamma/2), gamma = 1 - |eps| = min(alpha, 2 - alpha)
+    // (exact), is relatively accurate near alpha = 0 and 2 and exactly 0 at
+    // alpha = 2; se = sin(eps pi/2) taken directly is relatively accurate near
+    // alpha = 1, where zeta = -beta ce/se is large.
+    const T two_minus = T(real(2)) - alpha;
+    const T gamma = select(alpha < two_minus, alpha, two_minus);
+    const T is_one = select(k.eps == zero, one, zero);
+    k.ce = fast_sincos(T(pi / 2) * gamma).sin;
+    k.se = fast_sincos(T(pi / 2) * k.eps).sin;
+    k.eps_pi = k.eps * T(pi);
+    k.eps_over_se = select(k.eps == zero, T(real(2) / pi), k.eps / (k.se + is_one));
+    k.se_over_1pce = k.se / (one + k.ce);
+    k.tau = -beta * k.ce * k.eps_over_se;
+    k.zeta = select(k.eps == zero, zero, -beta * k.ce / (k.se + is_one));
+    return k;
+}
+
+/// out(X0) for the standard S0 variate X0 ~ S(alpha, beta, 1, 0; 0) from
+/// phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0, with `out`
+/// a cms_output-like map (see the header comment).
+/// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
+/// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
+/// gives the general formula's value at beta = 0 with fewer operations.
+template <bool Symmetric, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
+                                            const cms_coefficients<T> &k, const Out &out) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    const T zero(real(0)), one(real(1));
+    const T pm = T(std::numbers::pi_v<real>) * m;        // in (0, pi/2]
+    const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
+    const T em = k.eps_pi * m;                           // |em| <= pi/2
+    const auto [sd, cd] = fast_sincos(em);
+    const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
+    const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
+    const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
+    if constexpr (Symmetric) {
+        const T num = k.ce * cd + k.se * sd; // cos(eps phi)
+        const T g = tan_phi * num - sin_ephi;
+        const T y = k.eps_over_alpha * fast_log(num * inv_wc);
+        // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
+        if constexpr (cms_unit_scale<Out>) { // zeta = 0: far_add = add
+            const T eh = fast_exp(T(real(0.5)) * y);
+            return out.near(select(g == zero, zero, (g * eh) * eh));
+        } else {
+            const auto far = abs(y) > T(real(cms_big_exponent));
+            const T eh = fast_exp(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
+            const T v = select(g == zero, zero, (g * eh) * eh);
+            return select(far, v + out.far_add, out.near(v));
+        }
+    } else {
+        const T sinc = select(em == zero, one, sd / em);
+        const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
+        const T bs = k.beta * sgn;
+        const T num = (one + bs) * (k.ce * cd) + k.se * sd - bs * k.ce * k.ce * rho;
+        const T zeta_1mcos = -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
+        const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
+        const T log_z = fast_log(num * inv_wc);
+        const T y = k.eps_over_alpha * log_z;
+        const auto far = abs(y) > T(real(cms_big_exponent));
+        // expm1(y) = h (h + 2) with h = expm1(y/2). Where far, s G e^y =
+        // (G e^t) e^t with t = (y + log s)/2, which overflows only when the
+        // product itself does (e^y alone overflows for y > 88.7 in float).
+        // One range reduction gives h and e^t.
+        T t = T(real(0.5)) * y;
+        if constexpr (!cms_unit_scale<Out>)
+            t = T(real(0.5)) * (y + select(far, out.log_mul, zero));
+        const auto ee = fast_exp_and_expm1(t);
+        const T h = ee.expm1, eh = ee.exp;
+        const T em1 = h * (h + T(real(2)));
+        const T em1_over_y = select(y == zero, one, em1 / y);
+        const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
+        const T g = gpz - k.zeta;
+        const T far_from_one = select(g == zero, out.far_add, (g * eh) * eh + out.far_add);
+        return select(far, far_from_one, out.near(near_one));
+    }
+}
+
+/// out(X0) from an open uniform u1 (-> phi) and W > 0.
+template <bool Symmetric = false, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
+                                                      const cms_coefficients<T> &k,
+                                                      const Out &out) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    const T half(real(0.5));
+    const T v = u1 - half; // exact on levysgd's uniform grid, never 0
+    const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
+    const T m = half - abs(v); // exact, in (0, 1/2)
+    return cms_s0<Symmetric>(m, sgn, w, k, out);
+}
+
+/// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
+template <bool Symmetric = false, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
+                                                      const cms_coefficients<T> &k) noexcept {
+    return cms_s0_from_u1_w<Symmetric>(u1, w, k, cms_standard_output<T>{k.zeta});
+}
+
+/// out(X0) from two open uniforms (u1 -> phi, u2 -> W = -log u2).
+template <bool Symmetric = false, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
+                                                          const cms_coefficients<T> &k,
+                                                          const Out &out) noexcept {
+    return cms_s0_from_u1_w<Symmetric>(u1, -fast_log(u2), k, out);
+}
+
+/// Standard S0 variate from two open uniforms (u1 -> phi, u2 -> W = -log u2).
+template <bool Symmetric = false, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_uniforms(const T &u1, const T &u2,
+                                                          const cms_coefficients<T> &k) noexcept {
+    return cms_s0_from_u1_w<Symmetric>(u1, -fast_log(u2), k);
+}
+
+} // namespace levysgd::core
+
+namespace levysgd::detail { // the names the rest of levysgd uses
+using core::cms_big_exponent;
+using core::cms_coefficients;
+using core::cms_output;
+using core::cms_s0;
+using core::cms_s0_from_u1_w;
+using core::cms_s0_from_uniforms;
+using core::cms_standard_output;
+using core::cms_unit_output;
+using core::cms_unit_scale;
+using core::exp_and_expm1;
+using core::fast_exp_and_expm1;
+using core::make_cms_coefficients;
+} // namespace levysgd::detail
