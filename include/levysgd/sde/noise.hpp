@@ -345,14 +345,15 @@ class stable_noise {
         /// The next step's n standard S(alpha_l, 0, 1) variates.
         const Real *innovations() {
             const stable_noise &m = *model_;
-            if (m.common_)
-                return this->next_stable(m.alpha_[0]);
+            // The common-alpha test sits in the refill (every 16 to 256
+            // steps), not in this per-step call.
             return this->next_values([&](std::span<Real> out, std::uint64_t seed,
                                          std::uint64_t stream, std::uint64_t first) {
-                // alpha of buffered value j: coordinate j % n
-                detail::sample_standard_sas<Real>(
-                    std::span<const Real>(pattern_.data(), out.size()), false, out, seed, stream,
-                    first);
+                // alpha of buffered value j: coordinate j % n (pattern_; alpha_ if common)
+                const std::span<const Real> a =
+                    m.common_ ? std::span<const Real>(m.alpha_)
+                              : std::span<const Real>(pattern_.data(), out.size());
+                detail::sample_standard_sas<Real>(a, m.common_, out, seed, stream, first);
             });
         }
         /// Refresh factors()[l] = scale_l s_t^((alpha_l-1)/alpha_l) h^(1/alpha_l).
