@@ -5,6 +5,8 @@
 #include <levysgd/random/philox.hpp>
 #include <levysgd/random/transforms.hpp>
 #include <levysgd/stable/detail/cms.hpp>
+#include <levysgd/core/gauss_kronrod.hpp>
+#include <levysgd/core/roots.hpp>
 
 __global__ void stable_kernel(levysgd::detail::cms_coefficients<double> k, std::uint64_t seed,
                               std::uint64_t stream, double* out, unsigned n) {
@@ -26,6 +28,21 @@ __global__ void stable_kernel_f(levysgd::detail::cms_coefficients<float> k, std:
     levysgd::normal_pair_from_uniforms(levysgd::uniform_float(b[w]), levysgd::uniform_float(b[w + 1]), z1, z2);
     out[i] = levysgd::detail::cms_s0_from_uniforms(levysgd::uniform_float(b[w]),
                                                    levysgd::uniform_float(b[w + 1]), k) + 0.0f * z1;
+}
+
+// the shared quadrature and root finder: one integral and one root per thread
+__global__ void numerics_kernel(double* out, unsigned n) {
+    const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    const double c = 1.0 + i;
+    const double breaks[] = {0.0, 0.5, 1.0};
+    const double q = levysgd::core::gk15_adaptive<8>([c](double x) { return exp(-c * x); },
+                                                     breaks, 3, 1e-12);
+    levysgd::core::root_options o;
+    o.xtol_abs = 1e-14;
+    const auto r = levysgd::core::bracket_root([c](double x) { return x * x - c; }, 0.0, c + 1,
+                                               -c, (c + 1) * (c + 1) - c, o);
+    out[i] = q + r.x;
 }
 
 int main() {

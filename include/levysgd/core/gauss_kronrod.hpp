@@ -15,22 +15,6 @@
 
 namespace levysgd::core {
 
-/// Kronrod 15 nodes (positive half, descending) and weights; Gauss 7 weights
-/// on the odd nodes (Kronrod 1965).
-inline constexpr double gk15_xk[8] = {
-    0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-    0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-    0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-    0.207784955007898467600689403773245, 0.0};
-inline constexpr double gk15_wk[8] = {
-    0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-    0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-    0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-    0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-inline constexpr double gk15_wg[4] = {
-    0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-    0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
-
 /// Kronrod value and |K - G| error estimate of one panel (both times the half width).
 struct gk15_estimate {
     double value = 0;
@@ -40,6 +24,13 @@ struct gk15_estimate {
 /// The 15 abscissae of [a, b] in ascending order: x[j] = c - hw xk[j],
 /// x[14 - j] = c + hw xk[j], x[7] = c. Returns the half width hw.
 LEVYSGD_HOST_DEVICE inline double gk15_abscissae(double a, double b, double *x) noexcept {
+    // Kronrod 15 nodes, positive half, descending (Kronrod 1965); local so
+    // that device code can index them
+    constexpr double gk15_xk[8] = {
+        0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+        0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+        0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+        0.207784955007898467600689403773245, 0.0};
     const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
     for (int j = 0; j < 7; ++j) {
         x[j] = c - hw * gk15_xk[j];
@@ -52,6 +43,15 @@ LEVYSGD_HOST_DEVICE inline double gk15_abscissae(double a, double b, double *x) 
 /// Kronrod value and error estimate from the values f[0..15) at the
 /// abscissae of gk15_abscissae, hw the half width.
 LEVYSGD_HOST_DEVICE inline gk15_estimate gk15_combine(const double *f, double hw) noexcept {
+    // Kronrod 15 weights; Gauss 7 weights on the odd nodes (Kronrod 1965)
+    constexpr double gk15_wk[8] = {
+        0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+        0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+        0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+        0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+    constexpr double gk15_wg[4] = {
+        0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+        0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
     double k = gk15_wk[7] * f[7], g = gk15_wg[3] * f[7];
     for (int j = 0; j < 7; ++j) {
         const double s = f[j] + f[14 - j];
