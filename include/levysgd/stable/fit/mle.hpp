@@ -31,7 +31,7 @@ namespace levysgd {
 struct stable_mle_options {
     /// Fix beta (e.g. 0 for a symmetric SaS fit); empty = estimate it.
     std::optional<double> fixed_beta;
-    /// Nodes of the tabulated log-density (in asinh(z), see fit_logpdf_grid.hpp).
+    /// Nodes of the tabulated log-density (in asinh(z), see detail::stable_logpdf_grid).
     std::size_t grid_points = 400;
     /// Limit on the outer Newton iterations over (alpha, beta).
     int max_iterations = 100;
@@ -246,7 +246,7 @@ inline stable_grid_layout make_grid_layout(std::span<const double> v, double a0,
 /// Starts from fit_stable_quantiles. The log-density of the standard law is
 /// the exact levysgd::logpdf on `grid_points` nodes equally spaced in
 /// asinh((z - c)/w), cubic Hermite in between and the tail asymptotics beyond
-/// (detail/fit_logpdf_grid.hpp); the nodes span 4 times the standardised
+/// (detail::stable_logpdf_grid); the nodes span 4 times the standardised
 /// data range (capped at |z| = 1e8) and stay fixed during the fit. The
 /// likelihood is profiled: Newton over (alpha, beta) (alpha only with
 /// fixed_beta) with a finite-difference gradient and Hessian (steps 0.01 and
