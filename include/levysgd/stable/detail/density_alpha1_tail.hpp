@@ -5,6 +5,7 @@
 // adaptive Gauss-Kronrod (7-15).
 
 #include <cmath>
+#include <initializer_list>
 #include <numbers>
 
 #include "../../core/gauss_kronrod.hpp"
