@@ -80,7 +80,7 @@ LEVYSGD_HOST_DEVICE root_result bracket_root(F &&f, double a, double b, double f
         return c;
     };
     double x = x0;
-    if (x != x) {
+    if (std::isnan(x)) {
         if (small()) {
             r.x = x;
             r.fx = x;
