@@ -10,7 +10,7 @@
 //
 // plus span and Eigen array versions that share the per-(alpha, beta) setup,
 // and levysgd::stable_evaluator<Real> for callers that evaluate one law many
-// times. Method and accuracy: stable/detail/density_core.hpp (Nolan's integral
+// times. Method and accuracy: detail::stable_standard (Nolan 1997: the integral
 // of Zolotarev's formulas, peak-split adaptive Gauss-Kronrod, closed forms
 // for the Gaussian, Cauchy and Levy laws); all arithmetic is in double, float
 // results are rounded once.
@@ -31,7 +31,8 @@
 #include <string>
 
 #include "../detail/validate.hpp"
-#include "detail/density_core.hpp"
+#include "../core/roots.hpp"
+#include "detail/density_standard.hpp"
 #include "stable_distribution.hpp"
 
 namespace levysgd {
@@ -46,7 +47,7 @@ template <std::floating_point Real> class stable_evaluator {
         const double a = d.alpha(), b = d.beta();
         constexpr double pi = std::numbers::pi;
         // y = (x - loc) / scale + add: the standard S1 coordinate of
-        // density_core.hpp (S0 z = y + zeta for alpha != 1).
+        // detail::stable_standard (S0 z = y + zeta for alpha != 1).
         if (a == 2)
             add_ = 0;
         else if (a == 1)
@@ -207,20 +208,17 @@ template <std::floating_point Real> class stable_evaluator {
                 return (h > 0 ? 1.0 : -1.0) * std::sqrt(s) * std::sqrt(m);
             return 0.5 * (l + h);
         };
-        // Newton on log(tail) - log(p) with bisection safeguard.
-        double y = middle(lo, hi);
+        // Newton on log(tail) - log(p), safeguarded by the bracket (the
+        // bracketing root finder with a Newton step hook) on sgn (tail - p),
+        // which is negative at lo and positive at hi.
         const double lp = std::log(p);
-        for (int it = 0; it < 300; ++it) {
-            const double t = tail(y);
-            // the integrals carry ~1e-13 relative noise: stop at that level
-            if (std::abs(t - p) <= 2e-14 * p)
-                return y;
-            if ((t < p) == (sgn > 0))
-                lo = y;
-            else
-                hi = y;
-            if (hi - lo <= 4e-16 * std::max(std::abs(lo), std::abs(hi)) || hi - lo <= tiny)
-                return y;
+        double t = 0; // tail at the last evaluated point
+        auto g = [&](double y) {
+            t = tail(y);
+            return sgn * (t - p);
+        };
+        auto newton = [&](const core::root_state &s) {
+            const double y = s.x;
             const double f = std::exp(core_.logpdf(y));
             // Newton on log(t) - log(p): d log t / dy = sgn f / t
             double next = t > 0 && f > 0 ? y - (std::log(t) - lp) * t / (sgn * f)
@@ -228,14 +226,19 @@ template <std::floating_point Real> class stable_evaluator {
             // a Newton step that stays inside but would shrink the bracket
             // by less than the geometric midpoint does (|y| spans decades) is
             // replaced by that midpoint
-            const double mid = middle(lo, hi);
-            if (!(next > lo && next < hi) || (mid != 0.5 * (lo + hi) && it % 2 == 1))
+            const double mid = middle(s.a, s.b);
+            if (!(next > s.a && next < s.b) || (mid != 0.5 * (s.a + s.b) && s.iter % 2 == 1))
                 next = mid;
-            if (std::abs(next - y) <= 1e-15 * std::abs(y))
-                return next;
-            y = next;
-        }
-        return y;
+            return next;
+        };
+        // the integrals carry ~1e-13 relative noise: stop at 2e-14 p
+        core::root_options o;
+        o.max_iter = 300;
+        o.ftol = 2e-14 * p;
+        o.xtol_rel = 4e-16;
+        o.xtol_abs = tiny;
+        o.step_rtol = 1e-15;
+        return core::bracket_root(g, lo, hi, -1.0, 1.0, o, newton, middle(lo, hi)).x;
     }
 
     detail::stable_standard core_;

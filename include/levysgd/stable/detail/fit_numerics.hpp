@@ -1,6 +1,6 @@
 #pragma once
-// Small numerical tools for stable/fit.hpp: data checks, sample quantiles,
-// a bracketed root finder, a box-constrained Newton minimiser and a
+// Small numerical tools for the stable fits: data checks, sample quantiles,
+// a box-constrained Newton minimiser and a
 // symmetric positive definite inverse. Nothing here is part of the public API.
 
 #include <algorithm>
@@ -86,36 +86,6 @@ inline standardised_data standardise(std::string_view where, const std::vector<d
                               ") of the median " + to_text(r.centre));
     }
     return r;
-}
-
-/// Root of f on [a, b] given f(a), f(b) of opposite signs: Illinois
-/// (modified regula falsi), to |b - a| <= tol.
-template <class F>
-double illinois_root(F &&f, double a, double b, double fa, double fb, double tol) {
-    int side = 0;
-    double c = a;
-    for (int it = 0; it < 100 && std::fabs(b - a) > tol; ++it) {
-        c = (a * fb - b * fa) / (fb - fa);
-        if (!(c > std::min(a, b) && c < std::max(a, b)))
-            c = (a + b) / 2;
-        const double fc = f(c);
-        if (fc == 0)
-            return c;
-        if ((fc > 0) == (fb > 0)) {
-            b = c;
-            fb = fc;
-            if (side == -1)
-                fa /= 2;
-            side = -1;
-        } else {
-            a = c;
-            fa = fc;
-            if (side == 1)
-                fb /= 2;
-            side = 1;
-        }
-    }
-    return std::fabs(fa) < std::fabs(fb) ? a : b;
 }
 
 /// Minimises a smooth f over the box [lo, hi] (D = 1 or 2) by projected

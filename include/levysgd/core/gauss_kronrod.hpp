@@ -1,0 +1,156 @@
+#pragma once
+// The Gauss-Kronrod (7-15) rule (Kronrod 1965; nodes and weights as in
+// QUADPACK, Piessens et al. 1983): the 15 abscissae of a panel, the Kronrod
+// value and the |K15 - G7| error estimate from the 15 function values, one
+// panel for a scalar function, and the global adaptive driver that bisects
+// the piece with the largest error until a relative tolerance is met.
+//
+// Host/device code: no Eigen, xsimd, iostreams, exceptions or allocation;
+// fixed-size arrays only. Vectorised callers evaluate the nodes themselves
+// (gk15_abscissae, then gk15_combine on the values).
+
+#include <cmath>
+
+#include "../config.hpp"
+
+namespace levysgd::core {
+
+/// Kronrod value and |K - G| error estimate of one panel (both times the half width).
+struct gk15_estimate {
+    double value = 0;
+    double error = 0;
+};
+
+/// The 15 abscissae of [a, b] in ascending order: x[j] = c - hw xk[j],
+/// x[14 - j] = c + hw xk[j], x[7] = c. Returns the half width hw.
+LEVYSGD_HOST_DEVICE inline double gk15_abscissae(double a, double b, double *x) noexcept {
+    // Kronrod 15 nodes, positive half, descending (Kronrod 1965); local so
+    // that device code can index them
+    constexpr double gk15_xk[8] = {
+        0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+        0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+        0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+        0.207784955007898467600689403773245, 0.0};
+    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
+    for (int j = 0; j < 7; ++j) {
+        x[j] = c - hw * gk15_xk[j];
+        x[14 - j] = c + hw * gk15_xk[j];
+    }
+    x[7] = c;
+    return hw;
+}
+
+/// Kronrod value and error estimate from the values f[0..15) at the
+/// abscissae of gk15_abscissae, hw the half width.
+LEVYSGD_HOST_DEVICE inline gk15_estimate gk15_combine(const double *f, double hw) noexcept {
+    // Kronrod 15 weights; Gauss 7 weights on the odd nodes (Kronrod 1965)
+    constexpr double gk15_wk[8] = {
+        0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+        0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+        0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+        0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+    constexpr double gk15_wg[4] = {
+        0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+        0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+    double k = gk15_wk[7] * f[7], g = gk15_wg[3] * f[7];
+    for (int j = 0; j < 7; ++j) {
+        const double s = f[j] + f[14 - j];
+        k += gk15_wk[j] * s;
+        if (j % 2 == 1)
+            g += gk15_wg[j / 2] * s;
+    }
+    const double d = (k - g) * hw;
+    return {k * hw, d < 0 ? -d : d};
+}
+
+/// One panel of a scalar function f on [a, b].
+template <class F>
+LEVYSGD_HOST_DEVICE gk15_estimate gk15_rule(const F &f, double a, double b) {
+    double x[15], v[15];
+    const double hw = gk15_abscissae(a, b, x);
+    for (int i = 0; i < 15; ++i)
+        v[i] = f(x[i]);
+    return gk15_combine(v, hw);
+}
+
+/// A piece of an adaptive integration of N integrands over the same panel;
+/// tag is the caller's (e.g. which variable the panel is measured in). No
+/// initialisers: arrays of pieces are workspace, filled by the rule.
+template <int N> struct gk_piece {
+    int tag;
+    double a, b;
+    double val[N];
+    double err[N];
+};
+
+/// Global adaptive refinement (Piessens et al. 1983): p[0..n) are the initial
+/// pieces; rule(tag, a, b) integrates one piece. Until every integrand k
+/// with bit k of `want` set has summed error <= tol |total| + abs_floor (or
+/// the next bisection would exceed max_pieces), the piece with the largest
+/// error relative to the total (over the wanted integrands) is bisected.
+/// On return tot[k] holds the totals.
+template <int N, class Rule>
+LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N> *p, int &n, int max_pieces, const Rule &rule,
+                                     unsigned want, double tol, double abs_floor, double *tot) {
+    for (;;) {
+        double err[N];
+        for (int k = 0; k < N; ++k)
+            tot[k] = err[k] = 0;
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < N; ++k) {
+                tot[k] += p[i].val[k];
+                err[k] += p[i].err[k];
+            }
+        bool ok = true;
+        for (int k = 0; k < N; ++k)
+            if ((want >> k) & 1u)
+                ok = ok && err[k] <= tol * std::fabs(tot[k]) + abs_floor;
+        if (ok || n + 1 >= max_pieces)
+            return;
+        int worst = 0;
+        double wv = -1;
+        for (int i = 0; i < n; ++i) {
+            double v = 0;
+            for (int k = 0; k < N; ++k)
+                if (((want >> k) & 1u) && tot[k] != 0) {
+                    const double r = p[i].err[k] / std::fabs(tot[k]);
+                    v = r > v ? r : v;
+                }
+            if (v > wv) {
+                wv = v;
+                worst = i;
+            }
+        }
+        const gk_piece<N> old = p[worst];
+        const double mid = 0.5 * (old.a + old.b);
+        p[worst] = rule(old.tag, old.a, mid);
+        p[n++] = rule(old.tag, mid, old.b);
+    }
+}
+
+/// Adaptive Gauss-Kronrod (7-15) of a smooth scalar f over the panels
+/// between consecutive breaks[0..nb) (nb <= MaxPieces + 1): bisects the worst
+/// piece until the summed |K - G| estimate is below tol times the total (or
+/// MaxPieces pieces).
+template <int MaxPieces = 64, class F>
+LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int nb, double tol) {
+    gk_piece<1> p[MaxPieces];
+    auto rule = [&f](int, double a, double b) {
+        const gk15_estimate e = gk15_rule(f, a, b);
+        gk_piece<1> q;
+        q.tag = 0;
+        q.a = a;
+        q.b = b;
+        q.val[0] = e.value;
+        q.err[0] = e.error;
+        return q;
+    };
+    int n = 0;
+    for (int i = 0; i + 1 < nb && n < MaxPieces; ++i)
+        p[n++] = rule(0, breaks[i], breaks[i + 1]);
+    double tot = 0;
+    gk_adaptive<1>(p, n, MaxPieces, rule, 1u, tol, 0.0, &tot);
+    return tot;
+}
+
+} // namespace levysgd::core

@@ -1,0 +1,133 @@
+#pragma once
+// alpha = 1, beta != 0: the far tails and the light tail of |beta| = 1, where
+// the general integrand (Nolan 1997, Thm 1) loses digits to cancellation,
+// in variables where the cancellation happens exactly, integrated by
+// adaptive Gauss-Kronrod (7-15).
+
+#include <cmath>
+#include <initializer_list>
+#include <numbers>
+
+#include "../../core/gauss_kronrod.hpp"
+
+namespace levysgd::detail {
+
+/// cot(x) - 1/x without cancellation for small x.
+inline double cot_minus_inv(double x) {
+    if (std::abs(x) < 0.1) {
+        const double x2 = x * x; // -x/3 - x^3/45 - 2x^5/945 - x^7/4725 - 2x^9/93555
+        return -x * (1.0 / 3 +
+                     x2 * (1.0 / 45 + x2 * (2.0 / 945 + x2 * (1.0 / 4725 + x2 * 2.0 / 93555))));
+    }
+    return std::cos(x) / std::sin(x) - 1 / x;
+}
+
+/// alpha = 1, beta > 0, far tails: with X = -pi x / (2 beta), log g contains
+/// X and a pole K / v of the same size at the end of the theta range where
+/// the integrand peaks, so evaluating log g at a point loses |X| ulps. In
+/// the variable r = X + K / w (x > 0: w = pi/2 - theta, K = pi (1 + beta) / (2 beta))
+/// or r = X - K / u (x < 0: u = theta + pi/2, K = pi (1 - beta) / (2 beta))
+/// the cancellation happens exactly and log g = r + O(1) terms that are
+/// computed to full relative accuracy; the density and the near tail are
+/// integrals over r in [-45, 4] (Gumbel-shaped integrand) with Jacobian
+/// K / (r - X)^2. Returns false where this form does not apply.
+inline bool stable_one_far(double b, double x, double &dens, double &near_tail) {
+    constexpr double pi = std::numbers::pi;
+    const double X = -pi * x / (2 * b);
+    const bool right = x > 0;
+    const double K = right ? pi * (1 + b) / (2 * b) : pi * (1 - b) / (2 * b);
+    if (K <= 0)
+        return false;
+    const double r_lo = -45, r_hi = 4;
+    // v = K / |r - X| must stay in (0, pi): |X| > 45 + 4 + K / pi
+    if (std::abs(X) < 60 + K / pi * 1.01 || (right ? X > 0 : X < 0))
+        return false;
+    const double L2 = std::log(2 / pi);
+    auto log_g = [&](double r, double &jac) {
+        const double d = right ? r - X : X - r; // > 0
+        const double v = K / d;                 // w (right) or u (left)
+        jac = K / (d * d);
+        const double a = b * (K + (right ? -v : v)); // pi/2 + beta theta
+        const double sv = std::sin(v);
+        // right: (K - w) cot w = K/w + K (cot w - 1/w) - w cot w
+        // left: -(K + u) cot u = -K/u - K (cot u - 1/u) - u cot u
+        const double vcot = v * std::cos(v) / sv;
+        const double rest = right ? K * cot_minus_inv(v) - vcot : -K * cot_minus_inv(v) - vcot;
+        return r + rest + L2 + std::log(a / sv);
+    };
+    const double breaks[] = {r_lo, -30, -20, -12, -6, -3, -1, 0.5, 2, r_hi};
+    dens = core::gk15_adaptive(
+        [&](double r) {
+            double jac;
+            const double l = log_g(r, jac);
+            return std::exp(l - std::exp(l)) * jac;
+        },
+        breaks, 10, 1e-13);
+    // Near tail: int (1 - e^-g) over the r window (x > 0) plus the end piece
+    // beyond r_hi where g > e^4 and 1 - e^-g = 1 to double precision; for
+    // x < 0 int e^-g over the window plus the end piece below r_lo where
+    // g < e^-45 and e^-g = 1.
+    const double end_piece = K / (right ? r_hi - X : X - r_lo);
+    near_tail = end_piece + core::gk15_adaptive(
+                                [&](double r) {
+                                    double jac;
+                                    const double g = std::exp(log_g(r, jac));
+                                    return (right ? -std::expm1(-g) : std::exp(-g)) * jac;
+                                },
+                                breaks, 10, 1e-13);
+    return true;
+}
+
+/// alpha = 1, |beta| = 1, the light tail x < 0 (x = y sign(beta)): with
+/// u = theta + pi/2, log g = L0 + h(u), L0 = -pi x / 2 + log(2/pi) - 1 and
+/// h(u) = log(u / sin u) + (1 - u cot u) >= 0 (h ~ u^2/2; both terms are
+/// positive, and are computed without cancellation near u = 0). With
+/// G0 = e^L0 the constant factors out of both integrals exactly,
+///   int g e^-g = G0 e^-G0 J1,  J1 = int e^(h - G0 expm1(h)) du,
+///   int e^-g   =    e^-G0 J0,  J0 = int e^(-G0 expm1(h)) du,
+/// so log f = L0 - G0 + log(J1 / 2) stays finite (and accurate) where
+/// e^-G0 underflows; the general form overflows in g and loses the tail to
+/// g - g_ref cancellation there. Used for L0 >= 1 (the integrands then
+/// decrease in u from u = 0, width 1/sqrt(G0)). Returns false elsewhere.
+inline bool stable_one_light(double x, double &log_dens, double &log_near) {
+    constexpr double pi = std::numbers::pi;
+    const double L0 = -pi * x / 2 + std::log(2 / pi) - 1;
+    if (!(L0 >= 1))
+        return false;
+    const double G0 = std::exp(L0);
+    if (!std::isfinite(G0)) { // log f < -DBL_MAX
+        log_dens = log_near = -INFINITY;
+        return true;
+    }
+    auto h = [](double u) {
+        if (u < 0.1) {
+            const double u2 = u * u; // sin u / u - 1
+            const double sm1 = -u2 / 6 * (1 - u2 / 20 * (1 - u2 / 42 * (1 - u2 / 72)));
+            return -std::log1p(sm1) - u * cot_minus_inv(u);
+        }
+        const double sn = std::sin(u);
+        return std::log(u / sn) + (1 - u * std::cos(u) / sn);
+    };
+    const double sig = 1 / std::sqrt(G0);
+    double br[8];
+    int n = 0;
+    br[n++] = 0;
+    for (double k : {1.0, 2.0, 4.0, 8.0, 16.0})
+        if (k * sig < pi)
+            br[n++] = k * sig;
+    br[n++] = pi;
+    auto term = [&](double u, bool dens) {
+        const double hu = h(u);
+        if (!(hu < 700))
+            return 0.0;
+        const double e = -G0 * std::expm1(hu) + (dens ? hu : 0.0);
+        return std::exp(e);
+    };
+    const double j1 = core::gk15_adaptive([&](double u) { return term(u, true); }, br, n, 1e-13);
+    const double j0 = core::gk15_adaptive([&](double u) { return term(u, false); }, br, n, 1e-13);
+    log_dens = L0 - G0 + std::log(0.5 * j1);
+    log_near = -G0 + std::log(j0 / pi);
+    return true;
+}
+
+} // namespace levysgd::detail

@@ -1,0 +1,193 @@
+#pragma once
+// The driver of one stable evaluation: the peak of the density integrand
+// (g = 1, Nolan 1997) located by a root search in log v on either half of the
+// theta range, the breakpoints placed around it, and the quadrature run.
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+
+#include "../../core/roots.hpp"
+#include "density_quadrature.hpp"
+
+namespace levysgd::detail {
+
+/// Root of lg(h, v) = 0 for v in (0, vmax] on one half, where lg is monotone;
+/// searched in log v (lg is close to linear in log v near the ends).
+/// Returns 0 if lg has the same sign at the ends (no root: the peak is at an end).
+template <class F> double stable_log_root(const F &f, double vmax, double &slope) {
+    slope = 0;
+    double hi = vmax, fhi = f(hi);
+    if (fhi == 0)
+        return hi;
+    // walk towards 0 geometrically until the sign changes
+    double lo = hi, flo = fhi;
+    for (int k = 0; k < 64; ++k) {
+        lo = hi * std::exp2(-16.0 * (k + 1) / 4.0);
+        flo = f(lo);
+        if (std::isnan(flo))
+            return 0;
+        if ((flo < 0) != (fhi < 0))
+            break;
+        hi = lo;
+        fhi = flo;
+        if (lo < 1e-300)
+            return 0;
+    }
+    if ((flo < 0) == (fhi < 0))
+        return 0;
+    // Illinois false position on log v; the breakpoint need not be exact:
+    // stop at |lg| < 1e-3 or a bracket of relative width 1e-9.
+    core::root_options o;
+    o.max_iter = 60;
+    o.xtol_abs = o.xtol_rel = 1e-9;
+    o.ftol = 1e-3;
+    const auto r = core::bracket_root([&](double s) { return f(std::exp(s)); }, std::log(lo),
+                                      std::log(hi), flo, fhi, o);
+    const double a = r.a, b = r.b;
+    if (r.stop == core::root_stop::f_tol) {
+        // slope from the nearer bracket end (true, unhalved values)
+        const double c = r.x, fc = r.fx;
+        const double e = std::abs(c - a) > std::abs(c - b) ? b : a;
+        const double fe = e == a ? r.fa0 : r.fb0;
+        slope = e != c ? (fe - fc) / (e - c) : (r.fb0 - r.fa0) / (b - a);
+        return std::exp(c);
+    }
+    slope = (r.fb0 - r.fa0) / (b - a);
+    return std::exp(0.5 * (a + b));
+}
+
+/// The integrals of one evaluation: the theta interval of length len, split
+/// into halves; lg(h, v) gives log g. The density integrand is scaled by
+/// exp(-shift), shift = the maximum of log g - g (found from the peak).
+template <class LogG>
+stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, double tol) {
+    const double half = 0.5 * len;
+    // peak: g = 1, on whichever half lg changes sign
+    const double l_mid = lg(0, half);
+    double shift = 0;
+    int peak_h = -1;
+    double peak_v = 0;
+    if (std::isnan(l_mid))
+        return {};
+    // lg at the ends of each half: sign tells where the root is
+    auto f0 = [&](double v) { return lg(0, v); };
+    auto f1 = [&](double v) { return lg(1, v); };
+    double slope = 0;
+    const double r0 = stable_log_root(f0, half, slope);
+    if (r0 > 0 && r0 < half) {
+        peak_h = 0;
+        peak_v = r0;
+    } else {
+        const double r1 = stable_log_root(f1, half, slope);
+        if (r1 > 0 && r1 < half) {
+            peak_h = 1;
+            peak_v = r1;
+        }
+    }
+    double g_ref = 0; // g where the density integrand peaks (scales the e^-g integral)
+    bool light = false; // g > 1 everywhere, smallest at an end
+    double l_ref = 0; // log g there: the density integrand is scaled by exp(-(l_ref - e^l_ref))
+    if (peak_h >= 0) {
+        l_ref = lg(peak_h, peak_v);
+        shift = l_ref - std::exp(l_ref);
+        g_ref = std::exp(l_ref);
+    } else {
+        // no root: g stays on one side of 1; the maximum of l - e^l is at the
+        // end where g is closest to 1. Probe both ends close in.
+        const double la = lg(0, half * 1e-12), lb = lg(1, half * 1e-12);
+        const double ma = std::isfinite(la) ? la - std::exp(la) : -INFINITY;
+        const double mb = std::isfinite(lb) ? lb - std::exp(lb) : -INFINITY;
+        const double mm = l_mid - std::exp(l_mid);
+        shift = mm;
+        double lr = l_mid;
+        int h_end = -1;
+        // l - e^l is -inf for every l > 709.8 (g > 1 everywhere, far in a
+        // light tail): among those, the smaller l is the nearer to g = 1
+        auto better = [](double m, double l, double m_best, double l_best) {
+            return m > m_best || (m == m_best && m == -INFINITY && l > 0 && l < l_best);
+        };
+        if (std::isfinite(la) && better(ma, la, shift, lr)) {
+            shift = ma;
+            lr = la;
+            h_end = 0;
+        }
+        if (std::isfinite(lb) && better(mb, lb, shift, lr)) {
+            shift = mb;
+            lr = lb;
+            h_end = 1;
+        }
+        g_ref = std::min(std::exp(lr), 700.0);
+        l_ref = lr;
+        if (h_end >= 0 && lr > 0) {
+            light = true;
+            // g > 1 everywhere (a light tail): the density integrand decays
+            // from the end where g is smallest, within g - g_end ~ 1, i.e.
+            // v ~ 1 / (g_end d log g / dv), which for large g_end lies far
+            // below the probe at half * 1e-12. Reference the end value itself
+            // and put the peak where g_end (log g - log g_end) = 1.
+            const double le = lg(h_end, 1e-300);
+            if (std::isfinite(le))
+                l_ref = std::min(le, lr);
+            const double G = std::exp(l_ref);
+            shift = l_ref - G;
+            if (std::isfinite(G)) {
+                auto fe = [&](double v) { return G * (lg(h_end, v) - l_ref) - 1; };
+                double sl = 0;
+                const double re = stable_log_root(fe, half, sl);
+                if (re > 0 && re < half) {
+                    peak_h = h_end;
+                    peak_v = re;
+                    slope = 1; // exponent ~ -e^(s - s_peak) on the far side
+                }
+            }
+        }
+    }
+    // Both halves in s = log v (v the distance from the half's own end):
+    // the integrands have one peak and decay exponentially (or faster) in s
+    // on both sides, so a fixed window of +-40 around the peak and the
+    // half's end holds everything above 1e-17 of the total. Breakpoints at
+    // the peak and 2 and 8 units from it keep every piece's mass visible to
+    // its Gauss-Kronrod nodes.
+    stable_quadrature<LogG> q(lg, want, l_ref, g_ref, light);
+    const double s_end = std::log(half);
+    for (int h = 0; h < 2; ++h) {
+        double bp[24];
+        int n = 0;
+        if (h == peak_h) {
+            // log g ~ sp' (s - sp) near the peak: on the side where g > 1 the
+            // integrands die like exp(-e^(|k| ds)), on the other like
+            // e^(-|k| ds); breakpoints at multiples of 1/|k| resolve both
+            // however steep g is (|k| ~ 1 / |alpha - 1| near alpha = 1).
+            const double sp = std::log(peak_v);
+            const double k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
+            const double lo = sp - 40;
+            double cand[16];
+            int m = 0;
+            for (double d : {1.0, 4.0, 16.0, 48.0}) {
+                cand[m++] = sp - d / k;
+                cand[m++] = sp + d / k;
+            }
+            for (double d : {2.0, 8.0}) {
+                cand[m++] = sp - d;
+                cand[m++] = sp + d;
+            }
+            cand[m++] = sp;
+            std::sort(cand, cand + m);
+            bp[n++] = lo;
+            for (int i = 0; i < m; ++i)
+                if (cand[i] > bp[n - 1] + 1e-12 * (1 + std::abs(cand[i])) && cand[i] < s_end)
+                    bp[n++] = cand[i];
+        } else {
+            bp[n++] = s_end - 40;
+            bp[n++] = s_end - 8;
+            bp[n++] = s_end - 2;
+        }
+        bp[n++] = s_end;
+        for (int i = 0; i + 1 < n; ++i)
+            q.add(h, bp[i], bp[i + 1]);
+    }
+    return q.run(tol);
+}
+
+} // namespace levysgd::detail

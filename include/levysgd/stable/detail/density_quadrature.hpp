@@ -1,0 +1,140 @@
+#pragma once
+// The adaptive quadrature of the stable integrands of one evaluation: the
+// density integral and the two tail integrals over the two halves of the
+// theta range, panels of Gauss-Kronrod (7-15) (Kronrod 1965) with their nodes
+// evaluated as xsimd batches, refined together under one global error control.
+
+#include <cmath>
+#include <cstddef>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../../core/gauss_kronrod.hpp"
+#include "../../detail/fast_math.hpp"
+#include "../../detail/nan.hpp"
+#include "../../detail/simd_bits.hpp"
+
+namespace levysgd::detail {
+
+/// The three integrals of one evaluation at y > 0 (scaled: see shift).
+struct stable_integrals {
+    double dens = 0;  // int g e^-g dtheta, times exp(-shift)
+    double shift = 0; // the density integral is dens * exp(shift)
+    double lower = 0; // int e^-g dtheta, times exp(g_ref)
+    double g_ref = 0; // the lower integral is lower * exp(-g_ref)
+    double upper = 0; // int (1 - e^-g) dtheta
+};
+
+/// What an evaluation integrates.
+enum stable_want : unsigned { want_density = 1, want_lower = 2, want_upper = 4 };
+
+/// Adaptive Gauss-Kronrod (7-15) of the stable integrands of one evaluation.
+/// The theta interval is split at its midpoint into two halves, each
+/// integrated in the distance v from its own end (half 0: v = u from the
+/// lower end, half 1: v = w from the upper end); lg(half, v) is log g there.
+/// Global error control: the piece with the largest relative error estimate
+/// is bisected until every wanted integral meets tol.
+template <class LogG> class stable_quadrature {
+  public:
+    static constexpr int max_pieces = 96;
+
+    /// The density integrand g e^-g is scaled by exp(-(l_ref - e^l_ref)):
+    /// exp(dl - e^l_ref expm1(dl)), dl = log g - l_ref, which stays exact
+    /// where g and e^l_ref are huge and equal to many digits (light tails).
+    /// light: l_ref is the end where g is smallest (g > 1 everywhere), so
+    /// dl >= 0 and the exponent is <= 0 exactly; it is capped there, since
+    /// for a huge e_ref rounding noise in log g would push it far above.
+    stable_quadrature(const LogG &lg, unsigned want, double l_ref, double g_ref, bool light)
+        : lg_(lg), want_(want), shift_(l_ref - std::exp(l_ref)), l_ref_(l_ref),
+          e_ref_(std::exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
+
+    /// Adds the piece [a, b] of half h.
+    void add(int h, double a, double b) {
+        if (b > a && n_ < max_pieces)
+            p_[n_++] = rule(h, a, b);
+    }
+
+    /// Refines until the relative error estimate of each wanted integral is
+    /// below tol (or the piece budget is spent); returns the integrals.
+    stable_integrals run(double tol) {
+        double tot[3];
+        core::gk_adaptive<3>(
+            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); }, want_,
+            tol, 1e-300, tot);
+        stable_integrals r;
+        r.dens = tot[0];
+        r.shift = shift_;
+        r.lower = tot[1];
+        r.g_ref = g_ref_;
+        r.upper = tot[2];
+        return r;
+    }
+
+  private:
+    using piece = core::gk_piece<3>; // tag: the half
+    using batch = xsimd::batch<double>;
+    static constexpr std::size_t lanes = batch::size;
+    static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
+
+    // The three integrands at s = log v (times the Jacobian v), for a batch
+    // of nodes. NaN (an end of the range reached in rounding) counts as 0.
+    void eval(int h, const batch &s, batch out[3]) const {
+        const batch v = xsimd::max(fast_exp(s), batch(1e-300));
+        const batch l = lg_(h, v);
+        const auto bad = is_nan(l); // never l != l: ordered on AVX (see is_nan)
+        const batch zero(0.0);
+        out[0] = out[1] = out[2] = zero;
+        if (want_ & want_density) {
+            // e_ref = 0 (g < 1e-308 everywhere): e^-g = 1, and 0 * expm1 = NaN avoided
+            const batch dl = l - batch(l_ref_);
+            const batch e = e_ref_ > 0 ? dl - batch(e_ref_) * fast_expm1(dl) : dl;
+            // NaN e: e_ref = inf times expm1(0) (log f < -DBL_MAX: contributes 0)
+            const batch d = fast_exp(xsimd::min(e, batch(e_cap_)) + s);
+            out[0] = select(bad || is_nan(e) || is_nan(d), zero, d);
+        }
+        if (!(want_ & (want_lower | want_upper)))
+            return;
+        const batch g = fast_exp(l);
+        if (want_ & want_lower) {
+            const batch lo = fast_exp(batch(g_ref_) - g + s);
+            out[1] = select(bad || is_nan(lo), zero, lo);
+        }
+        if (want_ & want_upper) {
+            const batch up = -fast_expm1(-g) * v;
+            out[2] = select(bad || is_nan(up), zero, up);
+        }
+    }
+
+    piece rule(int h, double a, double b) const {
+        // the 15 abscissae, padded to whole batches by repeating the centre
+        alignas(64) double xs[nodes];
+        const double hw = core::gk15_abscissae(a, b, xs);
+        for (std::size_t i = 15; i < nodes; ++i)
+            xs[i] = xs[7];
+        alignas(64) double f[3][nodes];
+        for (std::size_t i = 0; i < nodes; i += lanes) {
+            batch o[3];
+            eval(h, batch::load_aligned(xs + i), o);
+            for (int q = 0; q < 3; ++q)
+                o[q].store_aligned(f[q] + i);
+        }
+        piece p;
+        p.tag = h;
+        p.a = a;
+        p.b = b;
+        for (int q = 0; q < 3; ++q) {
+            const core::gk15_estimate e = core::gk15_combine(f[q], hw);
+            p.val[q] = e.value;
+            p.err[q] = e.error;
+        }
+        return p;
+    }
+
+    const LogG &lg_;
+    unsigned want_;
+    double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
+    piece p_[max_pieces];
+    int n_ = 0;
+};
+
+} // namespace levysgd::detail
