@@ -205,12 +205,7 @@ tail_index_result mohammadi_tail_index_rows(const Eigen::MatrixBase<D> &x, tail_
     if (n < 4)
         detail::throw_invalid(where, "number of usable rows", n,
                               "must be >= 4 (two blocks of two)");
-    std::size_t k1 = opt.k1;
-    if (k1 == 0)
-        k1 = detail::mohammadi_blocks(n).first;
-    if (k1 < 2 || k1 > n / 2)
-        detail::throw_invalid(where, "k1", k1,
-                              "must be in [2, rows/2] with rows = " + std::to_string(n));
+    const std::size_t k1 = detail::checked_k1(where, opt.k1, n, "rows");
     const std::size_t k2 = n / k1;
     std::size_t n_bad = std::size_t(x.rows()) - n;
     detail::mohammadi_sums s;

@@ -37,35 +37,55 @@
 
 namespace levysgd::core {
 
+/// tan(pi alpha / 2) for alpha != 1 to about an ulp: near alpha = 1 as
+/// cot(pi (1 - alpha) / 2) and near alpha = 2 as -tan(pi (2 - alpha) / 2),
+/// with 1 - alpha and 2 - alpha exact (Sterbenz). A direct tan of the rounded
+/// pi alpha / 2 loses all digits next to alpha = 1 (|zeta| = 6.4e6 at
+/// alpha = 0.9999999) and relative digits next to alpha = 2.
+LEVYSGD_HOST_DEVICE inline double tan_pi_alpha_half(double a) noexcept {
+    constexpr double pi = std::numbers::pi;
+    if (a < 0.5)
+        return std::tan(pi * a / 2);
+    if (a < 1.5)
+        return 1 / std::tan(pi * (1 - a) / 2);
+    return -std::tan(pi * (2 - a) / 2);
+}
+
 /// zeta = -beta tan(pi alpha / 2) for alpha in (0, 2], beta in [-1, 1]; 0 at
-/// alpha = 1. Computed as -beta ce/se with se = sin(eps pi/2) taken directly
-/// (Chambers et al. 1976; see cms.hpp), relatively accurate next to alpha = 1.
+/// alpha = 1 (Nolan 2020, eq. 1.3). The one definition used by the S0<->S1
+/// shift, the support edge, the density and the fits. (The CMS kernel keeps
+/// its own -beta cos(eps pi/2) / sin(eps pi/2), consistent with its other
+/// coefficients, cms.hpp.)
 LEVYSGD_HOST_DEVICE inline double stable_zeta(double alpha, double beta) noexcept {
-    return make_cms_coefficients<double>(alpha, beta).zeta;
+    return alpha == 1.0 ? 0.0 : -beta * tan_pi_alpha_half(alpha);
+}
+
+/// d0 - d1: the S0 location minus the S1 location of the same law, the one
+/// definition of the S0<->S1 shift (Nolan 2020 eq. 1.3):
+/// -scale zeta for alpha != 1, beta (2/pi) scale log scale at alpha = 1.
+LEVYSGD_HOST_DEVICE inline double stable_s0_shift(double a, double b, double s) noexcept {
+    if (a == 1.0)
+        return b * (2.0 / std::numbers::pi) * s * std::log(s);
+    return -(s * stable_zeta(a, b));
 }
 
 /// S0 location of S(alpha, beta, scale, location; p) and the image of the
 /// standard variate's point zeta, which is the support edge where alpha < 1
-/// and |beta| = 1; in double. The one definition of the S0<->S1 shift
-/// (d0 = d1 - scale zeta, or d1 + beta (2/pi) scale log scale at alpha = 1)
-/// and of the edge.
+/// and |beta| = 1; in double.
 struct stable_frame {
     double loc0;
     double edge;
 };
 LEVYSGD_HOST_DEVICE inline stable_frame stable_frame_of(double a, double b, double s, double l,
                                                         parameterization p) noexcept {
-    if (a == 1.0) { // zeta = 0: d0 = d1 + beta (2/pi) g log g
-        const double loc0 =
-            p == parameterization::S1 ? l + b * (2.0 / std::numbers::pi) * s * std::log(s) : l;
+    const double loc0 = p == parameterization::S1 ? l + stable_s0_shift(a, b, s) : l;
+    if (a == 1.0) // zeta = 0
         return {loc0, loc0};
-    }
-    // d0 = d1 + beta g tan(pi a/2) = d1 - g zeta. The edge is the S1 location
-    // exactly, or l + s zeta in S0 (not loc0 + s zeta, whose rounding,
-    // FMA-contracted or not, leaves S1's edge a few 1e-17 off).
-    const double zeta = stable_zeta(a, b);
-    return p == parameterization::S1 ? stable_frame{l - s * zeta, l}
-                                     : stable_frame{l, l + s * zeta};
+    // The edge is the S1 location exactly, or l + s zeta in S0 (not
+    // loc0 + s zeta, whose rounding, FMA-contracted or not, leaves S1's edge
+    // a few 1e-17 off).
+    return p == parameterization::S1 ? stable_frame{loc0, l}
+                                     : stable_frame{l, l + s * stable_zeta(a, b)};
 }
 
 /// What a sampler needs for one law: CMS coefficients (zeta = k.zeta), the

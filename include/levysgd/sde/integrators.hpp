@@ -77,14 +77,17 @@ template <class V> auto squared_norm(const V &g) {
         return g.squaredNorm();
     }
 }
-/// The step of an explicit scheme: gradient, noise over noise_step(), update.
+} // namespace detail
+
+/// The step of an explicit scheme x <- update(x, grad f(x), dN over
+/// noise_step()): what euler, tamed_euler and sgd_recursion (and a user's
+/// explicit scheme) do in step().
 template <class I, class P, class Src, class V, class Real, class W>
 LEVYSGD_INLINE void explicit_step(const I &integ, const P &p, Src &src, V &x, Real t, W &g, W &dn) {
     p.gradient(x, g);
     src.increment(x, t, integ.noise_step(), dn);
     integ.update(x, g, dn);
 }
-} // namespace detail
 
 /// Euler(-Maruyama) scheme with step dt > 0.
 template <class Real = double> struct euler {
@@ -104,7 +107,7 @@ template <class Real = double> struct euler {
     }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &dn) const {
-        detail::explicit_step(*this, p, src, x, t, g, dn);
+        explicit_step(*this, p, src, x, t, g, dn);
     }
 };
 
@@ -129,7 +132,7 @@ template <class Real = double> struct tamed_euler {
     }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &dn) const {
-        detail::explicit_step(*this, p, src, x, t, g, dn);
+        explicit_step(*this, p, src, x, t, g, dn);
     }
 };
 
@@ -196,7 +199,7 @@ template <class Real = double> struct sgd_recursion {
     }
     template <class P, class Src, class V, class W>
     void step(const P &p, Src &src, V &x, Real t, W &g, W &u) const {
-        detail::explicit_step(*this, p, src, x, t, g, u);
+        explicit_step(*this, p, src, x, t, g, u);
     }
 };
 

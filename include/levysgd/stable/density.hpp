@@ -45,13 +45,14 @@ template <std::floating_point Real> class stable_evaluator {
         : core_(double(d.alpha()), double(d.beta())), scale_(double(d.scale())),
           loc_(double(d.location())) {
         const double a = d.alpha(), b = d.beta();
-        constexpr double pi = std::numbers::pi;
         // y = (x - loc) / scale + add: the standard S1 coordinate of
         // detail::stable_standard (S0 z = y + zeta for alpha != 1).
         if (a == 2)
             add_ = 0;
-        else if (a == 1)
-            add_ = d.param_kind() == parameterization::S1 ? -b * (2 / pi) * std::log(scale_) : 0.0;
+        else if (a == 1) // S1: y = (x - d0) / scale with d0 - d1 the S0<->S1 shift
+            add_ = d.param_kind() == parameterization::S1
+                       ? -core::stable_s0_shift(1.0, b, scale_) / scale_
+                       : 0.0;
         else
             add_ = d.param_kind() == parameterization::S0 ? -core_.zeta() : 0.0;
         log_scale_ = std::log(scale_);

@@ -90,6 +90,18 @@ inline std::pair<std::size_t, std::size_t> mohammadi_blocks(std::size_t k) noexc
     return {best, k / best};
 }
 
+/// K1 for n usable values (or rows): opt_k1, or the rule above when 0;
+/// refused unless 2 <= K1 <= n/2 ("n_name" names n in the message).
+inline std::size_t checked_k1(std::string_view where, std::size_t opt_k1, std::size_t n,
+                              std::string_view n_name) {
+    const std::size_t k1 = opt_k1 == 0 ? mohammadi_blocks(n).first : opt_k1;
+    if (k1 < 2 || k1 > n / 2)
+        throw_invalid(where, "k1", k1,
+                      "must be in [2, " + std::string(n_name) + "/2] with " +
+                          std::string(n_name) + " = " + std::to_string(n));
+    return k1;
+}
+
 /// A block sum Y of finite doubles that cannot overflow: the plain sum, and
 /// beside it the sum of x 2^-64, which stands in once the plain one is not
 /// finite (|Y| <= k1 DBL_MAX needs log2 k1 < 64 more exponent bits). x 2^-64
@@ -377,12 +389,7 @@ tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_optio
     if (n_good < 4)
         detail::throw_invalid(where, "number of usable values", n_good,
                               "must be >= 4 (two blocks of two)");
-    std::size_t k1 = opt.k1;
-    if (k1 == 0)
-        k1 = detail::mohammadi_blocks(n_good).first;
-    if (k1 < 2 || k1 > n_good / 2)
-        detail::throw_invalid(where, "k1", k1,
-                              "must be in [2, K/2] with K = " + std::to_string(n_good));
+    const std::size_t k1 = detail::checked_k1(where, opt.k1, n_good, "K");
     auto streamed = [&](std::span<const Real> v, std::size_t more_dropped) {
         // skip policy: the accumulator leaves bad values and zero-sum blocks out
         mohammadi_accumulator<Real> acc(k1, bad_value_policy::skip);

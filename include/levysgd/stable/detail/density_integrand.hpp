@@ -53,24 +53,13 @@
 #include "../../detail/fast_math.hpp"
 #include "../../detail/simd_bits.hpp"
 
+#include "../../core/stable_plan.hpp"
+
 namespace levysgd::detail {
 
 /// sin(x) for x in [0, pi/2] (the fast_math_constants::sin_c polynomial, <= 4 ulp).
 template <class T> inline T stable_sin(const T &x) {
     return x * fast_math_constants<double>::sin_c(x * x);
-}
-
-/// tan(pi alpha / 2) to full relative accuracy: near alpha = 1 as
-/// cot(pi (1 - alpha) / 2) and near alpha = 2 as -tan(pi (2 - alpha) / 2),
-/// with 1 - alpha and 2 - alpha exact (Sterbenz). A direct tan(pi a/2) errs
-/// by ~1e-16 |t| relative, which the 1 / (alpha - 1) in log g amplifies.
-inline double tan_pi_half(double a) {
-    constexpr double pi = std::numbers::pi;
-    if (a < 0.5)
-        return std::tan(pi * a / 2);
-    if (a < 1.5)
-        return 1 / std::tan(pi * (1 - a) / 2);
-    return -std::tan(pi * (2 - a) / 2);
 }
 
 /// One side (beta or -beta) of a standard law with alpha != 1, for y > 0.
@@ -87,7 +76,7 @@ struct stable_side {
     stable_side() = default;
     stable_side(double a, double b) : alpha(a), beta(b) {
         constexpr double pi = std::numbers::pi;
-        const double t = tan_pi_half(a); // > 0 for a < 1, <= 0 for a > 1
+        const double t = core::tan_pi_alpha_half(a); // > 0 for a < 1, <= 0 for a > 1
         // alpha theta0 = atan(beta t); the lengths from atan differences written
         // as single atan2 calls, exact when |beta| = 1 (no pi/2 - pi/2).
         const double at0 = std::atan(b * t);

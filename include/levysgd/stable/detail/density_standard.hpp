@@ -35,7 +35,7 @@ class stable_standard {
             neg_ = stable_side(alpha, -beta);
         }
         if (alpha != 1 && alpha != 2) {
-            zeta_ = -beta * tan_pi_half(alpha);
+            zeta_ = core::stable_zeta(alpha, beta);
             // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a)))
             // cos(theta0) = sin(pi/2 - theta0) = sin(pi/2 + theta0): the smaller is exact
             const double c0 = std::sin(std::min(pos_.head, pos_.len));

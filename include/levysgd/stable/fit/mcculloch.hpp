@@ -22,16 +22,16 @@
 #include "../detail/fit_numerics.hpp"
 #include "../stable_distribution.hpp"
 
+#include "../../core/stable_plan.hpp"
+
 namespace levysgd {
 
 /// S1 location of the law with S0 location loc0 (the inverse of
 /// stable_distribution::location_s0()).
 inline double stable_location_s1(double alpha, double beta, double scale, double loc0) noexcept {
-    if (alpha == 1)
-        return loc0 - beta * (2 / std::numbers::pi) * scale * std::log(scale);
     if (alpha >= 2)
         return loc0;
-    return loc0 - beta * scale * std::tan(std::numbers::pi * alpha / 2);
+    return loc0 - core::stable_s0_shift(alpha, beta, scale);
 }
 
 /// Result of fit_stable_quantiles (McCulloch's estimator).
