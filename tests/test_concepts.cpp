@@ -225,3 +225,72 @@ TEST_CASE("run_paths refuses bad input like the studies", "[concepts][sde]") {
     CHECK_THROWS_WITH(levysgd::run_paths(p, n, levysgd::euler<double>(0.01), V1(-1.0), o, obs),
                       Catch::Contains("paths"));
 }
+
+namespace {
+// x^3 - x, but NaN right of 0.8 (SIMD and scalar forms).
+struct poisoned_user_well : user_well {
+    template <class V, class G> void gradient(const V &x, G &g) const {
+        using T = std::remove_cvref_t<decltype(x[0])>;
+        g[0] = levysgd::if_else(x[0] > T(0.8), T(std::numeric_limits<double>::quiet_NaN()),
+                                x[0] * x[0] * x[0] - x[0]);
+    }
+    template <class B> void gradient_batch(const std::array<B, 1> &x, std::array<B, 1> &g) const {
+        gradient(x, g);
+    }
+};
+struct poisoned_user_well_scalar : poisoned_user_well {
+    template <class B> void gradient_batch(...) const = delete;
+};
+// Counts the steps it sees; never stops a path. For paths that became
+// non-finite the count must be steps - 1: the failing step is not observed.
+struct step_counter {
+    using state_type = std::array<double, 1>;
+    struct result_type {
+        std::size_t non_finite = 0, consistent = 0;
+        double seen = 0;
+    };
+    template <class V> state_type start(std::uint64_t, const V &) const { return {0.0}; }
+    template <class S, class X> auto step(S &s, const X &x) const {
+        using T = std::remove_cvref_t<decltype(x[0])>;
+        s[0] = s[0] + T(1);
+        return x[0] > T(std::numeric_limits<double>::infinity()); // never true: never stops
+    }
+    template <class V>
+    void finish(result_type &r, const state_type &s, const levysgd::path_end<double> &e,
+                const V &) const {
+        r.seen += s[0];
+        if (e.status == levysgd::path_status::non_finite) {
+            ++r.non_finite;
+            r.consistent += s[0] == double(e.steps - 1);
+        } else {
+            r.consistent += s[0] == double(e.steps);
+        }
+    }
+    result_type make_result() const { return {}; }
+    void merge(result_type &a, result_type &&b) const {
+        a.non_finite += b.non_finite;
+        a.consistent += b.consistent;
+        a.seen += b.seen;
+    }
+};
+} // namespace
+
+TEST_CASE("run_paths: an observer's state never sees a non-finite step, on either path",
+          "[concepts][sde][nan]") {
+    static_assert(levysgd::takes_simd_path<poisoned_user_well, user_noise,
+                                           levysgd::euler<double>, step_counter>);
+    static_assert(!levysgd::takes_simd_path<poisoned_user_well_scalar, user_noise,
+                                            levysgd::euler<double>, step_counter>);
+    const user_noise n{1.2, 0.5};
+    levysgd::run_options<double> o{.paths = 200, .horizon = 20, .seed = 9,
+                                   .progress = levysgd::progress_mode::never};
+    const auto simd = levysgd::run_paths(poisoned_user_well{{0.0}}, n, levysgd::euler<double>(0.01),
+                                         V1(-1.0), o, step_counter{});
+    const auto scal = levysgd::run_paths(poisoned_user_well_scalar{{{0.0}}}, n,
+                                         levysgd::euler<double>(0.01), V1(-1.0), o, step_counter{});
+    REQUIRE(simd.non_finite > 20); // the poison is reached
+    CHECK(simd.non_finite == scal.non_finite);
+    CHECK(simd.consistent == o.paths);
+    CHECK(scal.consistent == o.paths);
+    CHECK(simd.seen == scal.seen);
+}
