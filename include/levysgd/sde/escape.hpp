@@ -26,16 +26,13 @@
 //   channels        exit probability per (coordinate, side), Wilson CI
 
 #include <algorithm>
-#include <atomic>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <limits>
-#include <map>
-#include <mutex>
-#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>

@@ -68,6 +68,21 @@ template <class Real> struct transition_result {
     Real mean_residence_time(int i) const { return occupation(i) / Real(counts.row(i).sum()); }
 };
 
+namespace detail {
+/// classifier.basin(x), checked: a label outside [-1, K) would index past the
+/// per-path tables.
+template <class C, class V>
+int checked_basin(std::string_view where, const C &classifier, int basins, const V &x,
+                  std::string_view what) {
+    const int b = classifier.basin(x);
+    if (b < -1 || b >= basins)
+        throw_invalid(where, what, b,
+                      "must be -1 (no basin) or in [0, basins() = " + std::to_string(basins) +
+                          ")");
+    return b;
+}
+} // namespace detail
+
 /// The observer of transition_study (see the header comment). Per path: the
 /// current label and the steps spent under each label (K: unlabelled).
 template <class C, class Real> class transition_observer {
@@ -86,21 +101,12 @@ template <class C, class Real> class transition_observer {
     transition_observer(const C &classifier, int label0, Real dt, std::string_view where)
         : c_(&classifier), k_(classifier.basins()), label0_(label0), dt_(dt), where_(where) {}
 
-    /// The basin of x, checked: a label outside [-1, K) would index past the tables.
-    template <class V> int checked_basin(const V &x, std::string_view what) const {
-        const int b = c_->basin(x);
-        if (b < -1 || b >= k_)
-            detail::throw_invalid(where_, what, b,
-                                  "must be -1 (no basin) or in [0, basins() = " +
-                                      std::to_string(k_) + ")");
-        return b;
-    }
     template <class V> state_type start(std::uint64_t, const V &) const {
         return {label0_, std::vector<std::uint64_t>(static_cast<std::size_t>(k_) + 1, 0), {}};
     }
     template <class V> bool step(state_type &s, const V &x) const {
         ++s.steps_in[slot(s.label)]; // the step counts for the label held at its start
-        const int b = checked_basin(x, "classifier.basin(x)");
+        const int b = detail::checked_basin(where_, *c_, k_, x, "classifier.basin(x)");
         if (b >= 0 && b != s.label) {
             if (s.label >= 0)
                 ++s.counts[static_cast<std::size_t>(s.label) * static_cast<std::size_t>(k_) +
@@ -164,9 +170,8 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
         detail::throw_invalid(where, "classifier.basins()", K,
                               "must be in [1, " + std::to_string(max_transition_basins) +
                                   "] (counts is a dense K x K matrix)");
+    const int label0 = detail::checked_basin(where, classifier, K, x0, "classifier.basin(x0)");
     const Real dt = integrator.time_step();
-    const transition_observer<C, Real> probe(classifier, -1, dt, where);
-    const int label0 = probe.checked_basin(x0, "classifier.basin(x0)");
     const transition_observer<C, Real> obs(classifier, label0, dt, where);
     const auto tot = detail::run_observed(potential, noise, integrator, x0, opt, max_steps, obs);
 
