@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the build/test dependencies of levysgd on Debian/Ubuntu.
 # Fast no-op (no apt invocation at all) when everything is already installed.
+#
+#   cmake/install-deps.sh             build/test dependencies (what CI uses)
+#   cmake/install-deps.sh --figures   also Python 3 with matplotlib, numpy and
+#                                     scipy for docs/images/make_figures.py
 set -euo pipefail
 
 packages=(
@@ -15,6 +19,16 @@ packages=(
     libgsl-dev
     librandom123-dev
 )
+
+for arg in "$@"; do
+    case "${arg}" in
+        --figures) packages+=(python3-matplotlib python3-numpy python3-scipy) ;;
+        *)
+            echo "install-deps: unknown option '${arg}' (the only option is --figures)" >&2
+            exit 2
+            ;;
+    esac
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

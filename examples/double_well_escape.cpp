@@ -8,27 +8,35 @@
 // basin [-inf, -1/2) around x = -1 and a wide one around x = 2. Each path
 // starts at -1 and runs dX = -f'(X) dt + eps dL (tamed Euler, dt = 0.01: a long
 // Levy jump into the steep outer wall must not overshoot across the saddle,
-// as plain Euler's drift step would) until it crosses the saddle at -1/2. For each eps the table
-// shows the mean exit time (95% CI) for Brownian L = W and for symmetric alpha-stable L (alpha
-// = 1.5, L_1 ~ S(1.5, 0, 1)), and each normalised by its small-noise law:
-//   Brownian  tau exp(-dV/D), D = eps^2/2, dV the barrier: tends to
-//             pi / sqrt(f''(-1) |f''(-1/2)|), the Kramers time to reach the
-//             saddle (half the well-to-well time 2 pi / sqrt(...)), with
-//             corrections of order D/dV
-//   Levy      tau eps^alpha: tends to a constant; the first-jump estimate
-//             (a jump beyond the saddle distance d = 1/2 ends the stay) is
-//             d^alpha / c_alpha, c_alpha = Gamma(alpha) sin(pi alpha/2) / pi,
-//             approached from below (the drift and small jumps help).
+// as plain Euler's drift step would) until it crosses the saddle at -1/2. For
+// each eps the table shows the mean exit time (95% CI) for Brownian L = W and
+// for symmetric alpha-stable L (alpha = 1.5, L_1 ~ S(1.5, 0, 1)) next to the
+// small-noise law the papers give, from levysgd's theory functions:
+//   Brownian  Kramers (Xie et al. 2021 Thm 3.1, 1-D): tau_K / 2 with
+//             tau_K = 2 pi / sqrt(f''(-1) |f''(-1/2)|) exp(dV/D), D = eps^2/2:
+//             the time to reach the saddle is half the well-to-well time;
+//             corrections of order D/dV (kramers_escape_time)
+//   Levy      Imkeller-Pavlyukevich (Simsekli et al. 2019 Thm 1): 1/q_1, the
+//             rate of one jump beyond the saddle distance d = 1/2,
+//             d^alpha / c_alpha eps^-alpha with c_alpha = Gamma(alpha)
+//             sin(pi alpha/2) / pi; approached from below (the drift and small
+//             jumps help) (levy_metastability::mean_exit_time)
+// The papers state no eps grid, path count or step for this experiment: the
+// grid is dV/D = 2, 3, 4, 5, 6 (the same eps for both noises) and, for Levy
+// noise only, eps = 0.08, 0.04, 0.02, 0.01; 2000 paths per cell, dt = 0.01. With --csv PATH it also writes the table and both theory
+// curves on a fine eps grid (docs/images/make_figures.py, escape_time.png).
 //
-//   build/release/examples/double_well_escape [paths] [seed]
+//   build/release/examples/double_well_escape [paths] [seed] [--csv PATH]
 #include <levysgd/levysgd.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -49,47 +57,104 @@ levysgd::escape_result<double, 1> run(const N &noise, double horizon, std::size_
 } // namespace
 
 int main(int argc, char **argv) {
-    const std::size_t paths = argc > 1 ? std::stoull(argv[1]) : 2000;
-    const std::uint64_t seed = argc > 2 ? std::stoull(argv[2]) : 2026;
+    std::vector<std::string> pos;
+    const char *csv_path = nullptr;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
+            csv_path = argv[++i];
+        else
+            pos.emplace_back(argv[i]);
+    }
+    const std::size_t paths = pos.size() > 0 ? std::stoull(pos[0]) : 2000;
+    const std::uint64_t seed = pos.size() > 1 ? std::stoull(pos[1]) : 2026;
     const auto well = levysgd::double_well(-1.0, -0.5, 2.0);
     const double dv = well.barrier(0, +1);
-    const double kramers = std::numbers::pi / std::sqrt(well.second_derivative(-1.0) *
-                                                        std::abs(well.second_derivative(-0.5)));
-    const double alpha = 1.5, d = 0.5;
-    const double c_alpha =
-        std::tgamma(alpha) * std::sin(std::numbers::pi * alpha / 2) / std::numbers::pi;
+    const double h_a = well.second_derivative(-1.0), h_b = well.second_derivative(-0.5);
+    const double alpha = 1.5;
+    // time to the saddle: half the Kramers well-to-well time (kramers.hpp)
+    auto kramers = [&](double eps) { return levysgd::kramers_escape_time(h_a, h_b, dv, eps * eps / 2) / 2; };
+    auto levy = [&](double eps) { return levysgd::levy_metastability(well, alpha, eps).mean_exit_time(0); };
+    std::FILE *csv = csv_path ? std::fopen(csv_path, "w") : nullptr;
+    if (csv_path && !csv) {
+        std::fprintf(stderr, "double_well_escape: cannot write %s\n", csv_path);
+        return 1;
+    }
     std::printf("levysgd %d.%d.%d: escape from the narrow well of f' = (x+1)(x+1/2)(x-2), "
                 "%zu paths per cell, seed %llu, %u threads\n",
                 LEVYSGD_VERSION_MAJOR, LEVYSGD_VERSION_MINOR, LEVYSGD_VERSION_PATCH, paths,
                 static_cast<unsigned long long>(seed), levysgd::hardware_threads());
-    std::printf(
-        "barrier dV = %.5f; Kramers prefactor (time to the saddle) %.3f; Levy first-jump constant "
-        "d^a/c_a = %.3f (alpha = %.1f)\n\n",
-        dv, kramers, std::pow(d, alpha) / c_alpha, alpha);
-    std::printf("%7s %6s | %26s %12s | %26s %12s\n", "eps", "dV/D", "Brownian mean exit (95% CI)",
-                "tau e^-dV/D", "Levy mean exit (95% CI)", "tau eps^a");
+    std::printf("barrier dV = %.5f; Kramers (Xie et al. 2021 Thm 3.1) time to the saddle "
+                "tau_K/2 = %.3f exp(dV/D);\nImkeller-Pavlyukevich (Simsekli et al. 2019 Thm 1) "
+                "1/q_1 = %.3f eps^-alpha (alpha = %.1f)\n\n",
+                dv, kramers(1.0) * std::exp(-2 * dv), levy(1.0), alpha);
+    std::printf("%7s %6s | %26s %10s %7s | %26s %10s %7s\n", "eps", "dV/D",
+                "Brownian mean exit (95% CI)", "Kramers", "sim/th", "Levy mean exit (95% CI)",
+                "I-P", "sim/th");
+    if (csv)
+        std::fprintf(csv, "kind,noise,eps,mean_exit_time,low,high,paths,exited,censored,"
+                          "non_finite\n");
     const auto t0 = std::chrono::steady_clock::now();
     std::size_t censored = 0, bad = 0;
+    double eps_min = 1e300, eps_max = 0;
     for (double ratio : {2.0, 3.0, 4.0, 5.0, 6.0}) {
         const double eps = std::sqrt(2 * dv / ratio); // dV / D = ratio
-        const double t_b = kramers * std::exp(ratio), t_l = std::pow(eps, -alpha);
+        eps_min = std::min(eps_min, eps);
+        eps_max = std::max(eps_max, eps);
+        const double t_b = kramers(eps), t_l = levy(eps);
         const auto b =
             run(levysgd::gaussian_noise<double>::isotropic(1, eps), 30 * t_b, paths, seed);
         const auto l =
             run(levysgd::stable_noise<double>(1, alpha, eps), 300 * t_l, paths, seed + 1);
         censored += b.censored + l.censored;
         bad += b.non_finite + l.non_finite;
-        std::printf("%7.4f %6.1f | %8.2f [%7.2f, %7.2f] %12.3f | %8.2f [%7.2f, %7.2f] %12.3f\n",
+        std::printf("%7.4f %6.1f | %8.2f [%7.2f, %7.2f] %10.2f %7.3f | %8.2f [%7.2f, %7.2f] "
+                    "%10.2f %7.3f\n",
                     eps, ratio, b.mean_exit_time.value, b.mean_exit_time.low, b.mean_exit_time.high,
-                    b.mean_exit_time.value * std::exp(-ratio), l.mean_exit_time.value,
-                    l.mean_exit_time.low, l.mean_exit_time.high,
-                    l.mean_exit_time.value * std::pow(eps, alpha));
+                    t_b, b.mean_exit_time.value / t_b, l.mean_exit_time.value, l.mean_exit_time.low,
+                    l.mean_exit_time.high, t_l, l.mean_exit_time.value / t_l);
+        if (csv)
+            for (const auto *r : {&b, &l})
+                std::fprintf(csv, "sim,%s,%.17g,%.17g,%.17g,%.17g,%zu,%zu,%zu,%zu\n",
+                             r == &b ? "brownian" : "levy", eps, r->mean_exit_time.value,
+                             r->mean_exit_time.low, r->mean_exit_time.high, r->paths, r->exited,
+                             r->censored, r->non_finite);
+    }
+    // Levy only, down to eps = 0.01: its polynomial time stays cheap to simulate
+    // where the Brownian exp(dV/D) no longer is.
+    std::printf("\nLevy only, smaller eps:\n");
+    for (double eps : {0.08, 0.04, 0.02, 0.01}) {
+        eps_min = std::min(eps_min, eps);
+        const double t_l = levy(eps);
+        const auto l =
+            run(levysgd::stable_noise<double>(1, alpha, eps), 300 * t_l, paths, seed + 1);
+        censored += l.censored;
+        bad += l.non_finite;
+        std::printf("%7.4f %6s | %26s %10s %7s | %8.2f [%7.2f, %7.2f] %10.2f %7.3f\n", eps, "", "",
+                    "", "", l.mean_exit_time.value, l.mean_exit_time.low, l.mean_exit_time.high,
+                    t_l, l.mean_exit_time.value / t_l);
+        if (csv)
+            std::fprintf(csv, "sim,levy,%.17g,%.17g,%.17g,%.17g,%zu,%zu,%zu,%zu\n", eps,
+                         l.mean_exit_time.value, l.mean_exit_time.low, l.mean_exit_time.high,
+                         l.paths, l.exited, l.censored, l.non_finite);
+    }
+    if (csv) {
+        // both theory curves on a log-spaced grid a little wider than the table's
+        const int n = 60;
+        const double lo = std::log(0.9 * eps_min), hi = std::log(1.1 * eps_max);
+        for (int i = 0; i < n; ++i) {
+            const double eps = std::exp(lo + (hi - lo) * i / (n - 1));
+            if (eps > 0.12) // below, exp(dV/D) leaves any simulated range
+                std::fprintf(csv, "theory,kramers,%.17g,%.17g,,,,,,\n", eps, kramers(eps));
+            std::fprintf(csv, "theory,imkeller_pavlyukevich,%.17g,%.17g,,,,,,\n", eps, levy(eps));
+        }
+        std::fclose(csv);
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("\nAs eps falls the Brownian time grows like exp(dV/D) = exp(2 dV/eps^2) (the\n"
-                "normalised column settles), the Levy time only like eps^-alpha: Levy noise\n"
-                "leaves the narrow well by one jump longer than its width.\n");
+    std::printf("\nAs eps falls the Brownian time grows like exp(dV/D) = exp(2 dV/eps^2) and\n"
+                "sim/th settles towards 1 (corrections O(D/dV)); the Levy time only like\n"
+                "eps^-alpha, from below the first-jump law: Levy noise leaves the narrow well\n"
+                "by one jump longer than its width.\n");
     std::printf("censored paths: %zu, non-finite paths: %zu; %.1f s\n", censored, bad, secs);
     return censored == 0 && bad == 0 ? 0 : 1;
 }
