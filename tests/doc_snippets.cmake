@@ -124,3 +124,9 @@ foreach(md IN LISTS LEVYSGD_DOC_PAGES)
     set_tests_properties(doc_${stem} PROPERTIES LABELS "docs" TIMEOUT 300)
 endforeach()
 message(STATUS "levysgd: ${LEVYSGD_DOC_BLOCKS} C++ blocks in README.md and docs/ are compiled as tests")
+
+# Every relative link and #anchor of README.md, CHANGELOG.md and docs/*.md.
+add_test(NAME doc_links
+    COMMAND "${CMAKE_COMMAND}" "-DROOT=${PROJECT_SOURCE_DIR}" -P
+            "${CMAKE_CURRENT_SOURCE_DIR}/check_doc_links.cmake")
+set_tests_properties(doc_links PROPERTIES LABELS "docs")
