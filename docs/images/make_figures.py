@@ -340,7 +340,7 @@ def plot_throughput(plt, path, png):
         if key not in series:
             series.append(key)
     alphas = sorted({r['alpha'] for r in rows}, key=float)
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(7, 5.4))
     width = 0.8 / len(series)
     for k, (impl, threads) in enumerate(series):
         vals = []
@@ -356,10 +356,10 @@ def plot_throughput(plt, path, png):
     ax.set_yscale('log')
     ax.set_ylabel('million samples / s (S1, beta = 0)')
     r0 = rows[0]
-    ax.set_title('%s, %s logical CPUs (load average %s at the start); commit %s, %s' %
+    ax.set_title('%s, %s logical CPUs\n(load average %s at the start); commit %s, %s' %
                  (r0['machine'], r0['logical_cpus'], r0['load_average_1min_before'], r0['commit'],
                   r0['date']), fontsize=8)
-    ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.08), ncol=2)
     fig.tight_layout()
     fig.savefig(png, dpi=100)
 
