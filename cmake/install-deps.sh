@@ -18,6 +18,7 @@ packages=(
     libbenchmark-dev
     libgsl-dev
     librandom123-dev
+    python3
 )
 
 for arg in "$@"; do
