@@ -19,21 +19,15 @@
 #include <levysgd/levysgd.hpp>
 
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "example_args.hpp"
+
 int main(int argc, char **argv) {
-    std::vector<std::string> pos;
-    const char *csv_path = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-            csv_path = argv[++i];
-        else
-            pos.emplace_back(argv[i]);
-    }
-    const std::size_t paths = pos.size() > 0 ? std::stoull(pos[0]) : 1000;
-    const std::uint64_t seed = pos.size() > 1 ? std::stoull(pos[1]) : 2026;
+    example_args args("ackley_escape_axis", argc, argv, 1000, 2026);
+    const std::size_t paths = args.count;
+    const std::uint64_t seed = args.seed;
     const double eps = 0.2, radius = 3.0, dt = 0.01;
     const double paper_alpha1 = 0.55, paper_delta = 0.5, paper_p = 0.82;
     std::printf("Battash & Lindenbaum 2023 Fig. 3 (Ackley escape axis): alpha_2 = alpha_1 + Delta,\n"
@@ -44,14 +38,8 @@ int main(int argc, char **argv) {
                 paths, static_cast<unsigned long long>(seed), eps, radius, dt);
     std::printf("%8s %6s %8s | %28s | %9s | %14s %9s\n", "alpha_1", "Delta", "alpha_2",
                 "P(exit via x_1) (95% CI)", "Cor. 4.4", "mean exit time", "censored");
-    std::FILE *csv = csv_path ? std::fopen(csv_path, "w") : nullptr;
-    if (csv_path && !csv) {
-        std::fprintf(stderr, "ackley_escape_axis: cannot write %s\n", csv_path);
-        return 1;
-    }
-    if (csv)
-        std::fprintf(csv, "alpha1,delta,alpha2,eps,radius,dt,paths,exited,exits_x1,p_x1,p_low,p_high,"
-                          "cor44_p_x1,mean_exit_time,censored\n");
+    std::FILE *csv = args.open_csv("alpha1,delta,alpha2,eps,radius,dt,paths,exited,exits_x1,p_x1,p_low,p_high,"
+                                        "cor44_p_x1,mean_exit_time,censored");
     double paper_cell = -1;
     for (double alpha1 : {0.55, 0.85, 1.15, 1.45}) {
         for (double delta : {0.1, 0.3, 0.5}) {
@@ -89,7 +77,6 @@ int main(int argc, char **argv) {
     }
     std::printf("\nPaper's quoted point (alpha_1 = %.2f, alpha_2 = %.2f): P(x_1) ~ %.2f; here %.3f.\n",
                 paper_alpha1, paper_alpha1 + paper_delta, paper_p, paper_cell);
-    if (csv)
-        std::fclose(csv);
+    args.finish();
     return 0;
 }

@@ -32,11 +32,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
+
+#include "example_args.hpp"
 
 namespace {
 
@@ -57,16 +58,9 @@ levysgd::escape_result<double, 1> run(const N &noise, double horizon, std::size_
 } // namespace
 
 int main(int argc, char **argv) {
-    std::vector<std::string> pos;
-    const char *csv_path = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-            csv_path = argv[++i];
-        else
-            pos.emplace_back(argv[i]);
-    }
-    const std::size_t paths = pos.size() > 0 ? std::stoull(pos[0]) : 2000;
-    const std::uint64_t seed = pos.size() > 1 ? std::stoull(pos[1]) : 2026;
+    example_args args("double_well_escape", argc, argv, 2000, 2026);
+    const std::size_t paths = args.count;
+    const std::uint64_t seed = args.seed;
     const auto well = levysgd::double_well(-1.0, -0.5, 2.0);
     const double dv = well.barrier(0, +1);
     const double h_a = well.second_derivative(-1.0), h_b = well.second_derivative(-0.5);
@@ -74,11 +68,6 @@ int main(int argc, char **argv) {
     // time to the saddle: half the Kramers well-to-well time (kramers.hpp)
     auto kramers = [&](double eps) { return levysgd::kramers_escape_time(h_a, h_b, dv, eps * eps / 2) / 2; };
     auto levy = [&](double eps) { return levysgd::levy_metastability(well, alpha, eps).mean_exit_time(0); };
-    std::FILE *csv = csv_path ? std::fopen(csv_path, "w") : nullptr;
-    if (csv_path && !csv) {
-        std::fprintf(stderr, "double_well_escape: cannot write %s\n", csv_path);
-        return 1;
-    }
     std::printf("levysgd %d.%d.%d: escape from the narrow well of f' = (x+1)(x+1/2)(x-2), "
                 "%zu paths per cell, seed %llu, %u threads\n",
                 LEVYSGD_VERSION_MAJOR, LEVYSGD_VERSION_MINOR, LEVYSGD_VERSION_PATCH, paths,
@@ -90,9 +79,8 @@ int main(int argc, char **argv) {
     std::printf("%7s %6s | %26s %10s %7s | %26s %10s %7s\n", "eps", "dV/D",
                 "Brownian mean exit (95% CI)", "Kramers", "sim/th", "Levy mean exit (95% CI)",
                 "I-P", "sim/th");
-    if (csv)
-        std::fprintf(csv, "kind,noise,eps,mean_exit_time,low,high,paths,exited,censored,"
-                          "non_finite\n");
+    std::FILE *csv = args.open_csv("kind,noise,eps,mean_exit_time,low,high,paths,exited,censored,"
+                                        "non_finite");
     const auto t0 = std::chrono::steady_clock::now();
     std::size_t censored = 0, bad = 0;
     double eps_min = 1e300, eps_max = 0;
@@ -147,7 +135,7 @@ int main(int argc, char **argv) {
                 std::fprintf(csv, "theory,kramers,%.17g,%.17g,,,,,,\n", eps, kramers(eps));
             std::fprintf(csv, "theory,imkeller_pavlyukevich,%.17g,%.17g,,,,,,\n", eps, levy(eps));
         }
-        std::fclose(csv);
+        args.finish();
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -15,32 +15,20 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <numbers>
 #include <string>
 #include <vector>
 
+#include "example_args.hpp"
+
 int main(int argc, char **argv) {
-    std::vector<std::string> pos;
-    const char *csv_path = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-            csv_path = argv[++i];
-        else
-            pos.emplace_back(argv[i]);
-    }
-    const std::size_t n = pos.size() > 0 ? std::stoull(pos[0]) : 1'000'000;
-    const std::uint64_t seed = pos.size() > 1 ? std::stoull(pos[1]) : 2026;
+    example_args args("stable_density_histogram", argc, argv, 1'000'000, 2026);
+    const std::size_t n = args.count;
+    const std::uint64_t seed = args.seed;
     const int bins = 40;
     const double lo = -2.0, hi = 4.0; // log10 of the bin range of |x|
-    std::FILE *csv = csv_path ? std::fopen(csv_path, "w") : nullptr;
-    if (csv_path && !csv) {
-        std::fprintf(stderr, "stable_density_histogram: cannot write %s\n", csv_path);
-        return 1;
-    }
-    if (csv)
-        std::fprintf(csv, "alpha,bin_low,bin_high,count,n,sampled_density,bin_mean_density,"
-                          "pdf_at_centre\n");
+    std::FILE *csv = args.open_csv("alpha,bin_low,bin_high,count,n,sampled_density,bin_mean_density,"
+                                        "pdf_at_centre");
     std::printf("SaS(alpha) (S1, scale 1): %zu draws per alpha, seed %llu; density of |x|\n\n", n,
                 static_cast<unsigned long long>(seed));
     std::printf("%6s | %11s %11s %11s | %11s %11s %11s | %9s %5s\n", "alpha", "P(|x|>10)",
@@ -88,7 +76,6 @@ int main(int argc, char **argv) {
                     2 * levysgd::ccdf(d, 1000.0), 2 * c_a * std::pow(1000.0, -alpha), chi2, used);
     }
     std::printf("\nchi2 has about (bins - 1) degrees of freedom under the law.\n");
-    if (csv)
-        std::fclose(csv);
+    args.finish();
     return 0;
 }

@@ -16,29 +16,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "example_args.hpp"
+
 int main(int argc, char **argv) {
-    std::vector<std::string> pos;
-    const char *csv_path = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-            csv_path = argv[++i];
-        else
-            pos.emplace_back(argv[i]);
-    }
-    const std::size_t reps = pos.size() > 0 ? std::stoull(pos[0]) : 100;
-    const std::uint64_t seed = pos.size() > 1 ? std::stoull(pos[1]) : 2019;
+    example_args args("tail_index_accuracy", argc, argv, 100, 2019);
+    const std::size_t reps = args.count;
+    const std::uint64_t seed = args.seed;
     const std::size_t k1 = 100, k2 = 1000, grid = 100;
-    std::FILE *csv = csv_path ? std::fopen(csv_path, "w") : nullptr;
-    if (csv_path && !csv) {
-        std::fprintf(stderr, "tail_index_accuracy: cannot write %s\n", csv_path);
-        return 1;
-    }
-    if (csv)
-        std::fprintf(csv, "alpha,k1,k2,repetitions,mean,sd,min,max,n_bad\n");
+    std::FILE *csv = args.open_csv("alpha,k1,k2,repetitions,mean,sd,min,max,n_bad");
     std::printf("Simsekli et al. 2019 Fig. 3b: Mohammadi estimator (eq. 15), K1 = %zu, K2 = %zu, "
                 "%zu repetitions,\n%zu alphas on [0.1, 2.0] (grid chosen here), seed %llu\n\n",
                 k1, k2, reps, grid, static_cast<unsigned long long>(seed));
@@ -73,7 +61,6 @@ int main(int argc, char **argv) {
     }
     std::printf("\n(every 11th alpha shown; --csv writes all %zu) %.1f s\n", grid,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    if (csv)
-        std::fclose(csv);
+    args.finish();
     return 0;
 }
