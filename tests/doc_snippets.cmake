@@ -58,7 +58,15 @@ function(levysgd_doc_program md gen out_count)
         set(ns "doc_block_${line}")
         string(FIND "${body}" "int main()" has_main)
         if(NOT has_main EQUAL -1)
-            string(REPLACE "int main()" "int levysgd_doc_main()" body "${body}")
+            # main may end without a return statement (it then returns 0);
+            # the renamed function may not, so such a block gets a void one.
+            string(FIND "${body}" "return" has_return)
+            if(has_return EQUAL -1)
+                string(REPLACE "int main()" "void levysgd_doc_main_void()" body "${body}")
+                string(APPEND body "\ninline int levysgd_doc_main() { levysgd_doc_main_void(); return 0; }")
+            else()
+                string(REPLACE "int main()" "int levysgd_doc_main()" body "${body}")
+            endif()
             string(APPEND calls
                 "    run(\"${md_rel}:${line}\", &${ns}::levysgd_doc_main, failed);\n")
         endif()
