@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
-#include <functional>
 #include <limits>
 #include <numeric>
 #include <ostream>
@@ -257,7 +256,6 @@ inline bool positive_iqr(std::span<const double> x) {
 struct measure_options {
     bool per_parameter_ci = false;
     bool gof = false;
-    bool keep_layer = false;
 };
 
 /// One measurement of the gradient noise of m at w with batch size b.
@@ -461,7 +459,7 @@ inline result run(const data_set &train_set, const data_set &test_set, const con
             cp.test_accuracy = mt.accuracy(w);
             const bool last = e == c.epochs();
             cp.m = measure(m, w, c.batch, c, stream++,
-                           {.per_parameter_ci = last, .gof = true, .keep_layer = last},
+                           {.per_parameter_ci = last, .gof = true},
                            last ? &r.exported : nullptr);
             say("epoch " + std::to_string(e) + ": train accuracy " +
                 std::to_string(cp.train_accuracy) + ", test " + std::to_string(cp.test_accuracy) +
