@@ -48,6 +48,9 @@ DETERMINISTIC = {
     'tail_index': ('tail_index_accuracy', 'examples/tail_index_accuracy', ['100', '2019']),
     'escape_time': ('double_well_escape', 'examples/double_well_escape', ['2000', '2026']),
     'ackley_exit_axis': ('ackley_escape_axis', 'examples/ackley_escape_axis', ['1000', '2026']),
+    # the default size (about 2 minutes on 2 cores): --reduced would show nothing
+    'real_gradient_noise': ('real_gradient_noise', 'examples/real_gradient_noise',
+                            ['--seed', '2026']),
 }
 THROUGHPUT_ALPHAS = ['0.5', '1', '1.5', '1.9']
 REL_TOL = 1e-9
@@ -364,11 +367,113 @@ def plot_throughput(plt, path, png):
     fig.savefig(png, dpi=100)
 
 
+def plot_real_gradient_noise(plt, path, png):
+    rows = records(path)
+
+    def sel(kind, series=None):
+        return [r for r in rows if r['kind'] == kind and (series is None or r['series'] == series)]
+
+    def f(r, k):
+        return float('inf') if r[k] == 'null' else float(r[k])
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.4))
+    # (a) per-parameter alpha, one histogram per layer, first and last checkpoint
+    ax = axes[0][0]
+    epochs = sorted({r['series'].split(':')[0] for r in sel('alpha_hist')},
+                    key=lambda s: int(s[5:]))
+    layers = []
+    for r in sel('alpha_hist'):
+        if r['series'].split(':')[1] not in layers:
+            layers.append(r['series'].split(':')[1])
+    for k, name in enumerate(layers):
+        for e, style in ((epochs[0], ':'), (epochs[-1], '-')):
+            rs = sel('alpha_hist', e + ':' + name)
+            n = sum(f(r, 'value') for r in rs)
+            ax.step([f(r, 'x') for r in rs], [f(r, 'value') / n / 0.05 for r in rs], style,
+                    where='mid', color='C%d' % k,
+                    label='%s, epoch %s' % (name, e[5:]) if style == '-' or k == 0 else None)
+    ax.axvline(2, color='0.5', lw=0.8)
+    ax.set_xlim(0.5, 3)
+    ax.set_xlabel('alpha-hat per parameter (Mohammadi, K = 1024 minibatches)')
+    ax.set_ylabel('density over the parameters of a layer')
+    ax.set_title('(a) alpha differs from parameter to parameter and falls below 2 in training\n'
+                 '(as Battash & Lindenbaum 2023 Fig. 2); dotted: epoch %s' % epochs[0][5:],
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    # (b) alpha against batch size
+    ax = axes[0][1]
+    for kind, color, label in (('batch_trained', 'C0', 'trained at B'),
+                               ('batch_fixed_weights', 'C1', 'at the B = 32 weights')):
+        med, q = sel(kind, 'median'), sel(kind, 'quartiles')
+        x = [f(r, 'x') for r in med]
+        y = [f(r, 'value') for r in med]
+        ax.errorbar(x, y, yerr=[[yi - f(r, 'low') for yi, r in zip(y, med)],
+                                [f(r, 'high') - yi for yi, r in zip(y, med)]],
+                    fmt='o-', ms=4, capsize=2, color=color,
+                    label='median per-parameter alpha, %s (95 %% CI)' % label)
+        ax.fill_between(x, [f(r, 'low') for r in q], [f(r, 'high') for r in q], color=color,
+                        alpha=0.12, lw=0)
+        ax.plot(x, [f(r, 'value') for r in sel(kind, 'pooled')], 's--', ms=3, color=color,
+                lw=0.8, label='pooled (Simsekli et al. 2019), %s' % label)
+    ax.set_xscale('log', base=2)
+    ax.axhline(2, color='0.5', lw=0.8)
+    ax.set_xlabel('batch size B')
+    ax.set_ylabel('alpha-hat')
+    ax.set_title('(b) per-parameter alpha rises with B towards 2, the pooled one hardly\n'
+                 '(Simsekli et al. 2019 Fig. 6: no rise, pooled); band: quartiles', fontsize=9)
+    ax.legend(fontsize=7)
+    # (c) alpha against width and depth
+    ax = axes[1][0]
+    for kind, color, marker in (('width', 'C2', 'o'), ('depth', 'C3', 'D')):
+        med = sel(kind, 'median')
+        x = [f(r, 'x') for r in med]
+        y = [f(r, 'value') for r in med]
+        xs = x if kind == 'width' else [16 * v for v in x]  # depth d drawn at 16 d
+        ax.errorbar(xs, y, yerr=[[yi - f(r, 'low') for yi, r in zip(y, med)],
+                                 [f(r, 'high') - yi for yi, r in zip(y, med)]],
+                    fmt=marker + '-', ms=4, capsize=2, color=color,
+                    label='median per-parameter alpha against %s%s' %
+                    (kind, '' if kind == 'width' else ' (drawn at 16 x depth)'))
+        ax.plot(xs, [f(r, 'value') for r in sel(kind, 'pooled')], marker + '--', ms=3, lw=0.8,
+                color=color, mfc='none', label='pooled, against %s' % kind)
+    ax.set_xscale('log', base=2)
+    ax.set_xlabel('hidden width (2 layers); depth 1..4 at width 64')
+    ax.set_ylabel('alpha-hat')
+    ax.set_title('(c) per-parameter alpha falls slowly with width and depth\n'
+                 '(as Simsekli et al. 2019 Fig. 4 on MNIST); the pooled one rises with width',
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    # (d) covariance against H/B in the Hessian eigenbasis
+    ax = axes[1][1]
+    for series, color in (('at_init', 'C7'), ('trained', 'C0')):
+        pts = [(f(r, 'x'), f(r, 'value')) for r in sel('covariance', series)]
+        top = max(x for x, _ in pts)
+        # eigenvalues below 1e-7 of the largest are the softmax's null space
+        # (rounding-level), as Xie et al. 2021 Fig. 2 shows only H in [1e-4, 0.5]
+        pts = [(x, y) for x, y in pts if x > 1e-7 * top and y > 0]
+        fit = sel('covariance_fit', series)[0]
+        ax.loglog([p[0] for p in pts], [p[1] for p in pts], '.', ms=3, color=color,
+                  label='%s: slope %.3f, Pearson %.3f' % (series.replace('_', ' '),
+                                                          f(fit, 'value'), f(fit, 'low')))
+    lim = ax.get_xlim()
+    ax.plot(lim, lim, '-', color='0.5', lw=0.8, label='C = H/B (Xie et al. 2021 eq. 7)')
+    ax.set_xlabel('eigenvalue of H / B (output layer, B = 32; those > 1e-7 of the largest)')
+    ax.set_ylabel('q^T C q (noise covariance in the eigenvector q)')
+    ax.set_title('(d) C follows H/B closely, but trained it lies below it\n'
+                 '(Xie et al. 2021 eq. 7, Fig. 2: C = H/B near a minimum)', fontsize=9)
+    ax.legend(fontsize=7)
+    fig.suptitle('MLP 64-64 (ReLU) on the digits, SGD B = 32: examples/real_gradient_noise',
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 PLOTS = {
     'stable_density': plot_stable_density,
     'tail_index': plot_tail_index,
     'escape_time': plot_escape_time,
     'ackley_exit_axis': plot_ackley,
+    'real_gradient_noise': plot_real_gradient_noise,
     'sampler_throughput': plot_throughput,
 }
 

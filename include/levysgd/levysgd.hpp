@@ -5,6 +5,7 @@
 #include "analysis/analysis.hpp"
 #include "config.hpp"
 #include "core/core.hpp"
+#include "models/models.hpp"
 #include "optim/optim.hpp"
 #include "parallel.hpp"
 #include "random/random.hpp"
