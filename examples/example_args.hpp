@@ -2,6 +2,7 @@
 // The command line of the examples behind docs/images/make_figures.py:
 //
 //   program [count] [seed] [--csv PATH]
+//   program --simd-arch        prints the SIMD instruction set of this build
 //
 // count is the example's size (paths, draws or repetitions) and seed its
 // Philox key. With --csv the example also writes its table as CSV: to
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <xsimd/xsimd.hpp>
+
 class example_args {
   public:
     std::size_t count;
@@ -25,10 +28,15 @@ class example_args {
         std::vector<std::string> pos;
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
-            if (a == "--csv" && i + 1 < argc)
+            if (a == "--csv" && i + 1 < argc) {
                 path_ = argv[++i];
-            else
+            } else if (a == "--simd-arch") { // what the committed figure data were made with
+                std::printf("%s\n", xsimd::default_arch::name());
+                std::exit(0);
+            }
+            else {
                 pos.push_back(a);
+            }
         }
         if (pos.size() > 2)
             fail("usage: " + program_ + " [count] [seed] [--csv PATH]");
