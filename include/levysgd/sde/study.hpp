@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -726,19 +727,33 @@ void advance(const Plan &plan, study_state<typename Plan::block_result> &st,
         if (!had[b - st.lo])
             todo += std::min(plan.options().paths, (b + 1) * study_block) - b * study_block;
     }
-    std::mutex m;
+    // The state is encoded under `m`, the file written under `write_m` only:
+    // other threads go on merging while one waits for fsync. A snapshot
+    // older than the last one written is dropped, so the file never goes back.
+    std::mutex m, write_m;
+    std::uint64_t encoded = 0, written = 0;
     auto last = clock::now();
     {
         progress_bar bar(todo, plan.options().progress, "paths");
         plan.run_blocks(
             st.lo, st.hi, bar, [&](std::size_t b) { return had[b - st.lo] != 0; },
             [&](std::size_t b, R &&r) {
-                std::lock_guard<std::mutex> lk(m);
-                add_block(plan, st, b, std::move(r));
-                if (!path.empty() && !st.complete() &&
-                    std::chrono::duration<double>(clock::now() - last).count() >= interval) {
-                    write_file_atomic(path, encode_state(plan, st), where);
+                std::vector<unsigned char> bytes;
+                std::uint64_t seq = 0;
+                {
+                    std::lock_guard<std::mutex> lk(m);
+                    add_block(plan, st, b, std::move(r));
+                    if (path.empty() || st.complete() ||
+                        std::chrono::duration<double>(clock::now() - last).count() < interval)
+                        return;
+                    bytes = encode_state(plan, st);
+                    seq = ++encoded;
                     last = clock::now();
+                }
+                std::lock_guard<std::mutex> lk(write_m);
+                if (seq > written) {
+                    write_file_atomic(path, bytes, where);
+                    written = seq;
                 }
             });
     }
