@@ -4,14 +4,18 @@
 // mpirun; built when LEVYSGD_MPI finds MPI), all in one run.
 //
 // The checkpoint rows run a 128000-path escape study (keep_paths = false) on
-// all threads; each iteration starts from no checkpoint. "every_block"
-// writes after each of its 2000 blocks, which gives the cost of one write;
-// the summary projects the overhead at a 10 s interval from it.
+// all threads, each iteration once without and once with checkpoints (from
+// no file), back to back. "every_block" writes after each of its 2000
+// blocks, which gives the cost of one write; the summary projects the
+// overhead at a 10 s interval from it (a study of ~2 s writes no checkpoint
+// at 10 s but the final one).
 
 #include <levysgd/levysgd.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -32,17 +37,51 @@ const levysgd::escape_options<double> opt{.paths = bench_paths, .horizon = 20, .
                                           .progress = levysgd::progress_mode::never,
                                           .keep_paths = false};
 
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Each iteration runs the study without and with checkpoints back to back
+/// (alternating which goes first): on a machine shared with other jobs only
+/// paired runs compare. Counters: the median of the paired ratios as an
+/// overhead in %, and the mean time without checkpoints.
 void bm_checkpoint(benchmark::State &st, double interval) {
     const auto plan = levysgd::plan_escape_study(well, levy, integ, left, x0, opt);
     const std::string path =
         (std::filesystem::temp_directory_path() / "levysgd_bench_scale.ck").string();
-    for (auto _ : st) {
+    auto plain = [&] {
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(levysgd::run_study(plan).exited);
+        return seconds_since(t0);
+    };
+    auto checkpointed = [&] {
         std::filesystem::remove(path);
-        const auto r = interval < 0 ? levysgd::run_study(plan)
-                                    : levysgd::run_study(plan, {.path = path, .interval = interval});
-        benchmark::DoNotOptimize(r.exited);
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(
+            levysgd::run_study(plan, {.path = path, .interval = interval}).exited);
+        return seconds_since(t0);
+    };
+    std::vector<double> ratio;
+    double none = 0;
+    for (auto _ : st) {
+        double tn = 0, tc = 0;
+        if (ratio.size() % 2 == 0) {
+            tn = plain();
+            tc = checkpointed();
+        } else {
+            tc = checkpointed();
+            tn = plain();
+        }
+        ratio.push_back(tc / tn);
+        none += tn;
+        st.SetIterationTime(tc);
     }
     std::filesystem::remove(path);
+    std::sort(ratio.begin(), ratio.end());
+    const std::size_t n = ratio.size();
+    const double median = n % 2 ? ratio[n / 2] : (ratio[n / 2 - 1] + ratio[n / 2]) / 2;
+    st.counters["overhead_pct"] = 100 * (median - 1);
+    st.counters["plain_s"] = none / double(n);
     st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(bench_paths));
 }
 
@@ -51,7 +90,7 @@ void bm_checkpoint(benchmark::State &st, double interval) {
 void bm_ranks(benchmark::State &st, int ranks, int threads) {
     const std::string cmd = std::string("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ") +
                             LEVYSGD_MPIEXEC + " -np " + std::to_string(ranks) +
-                            " --oversubscribe " + LEVYSGD_MPI_ESCAPE + " " +
+                            " --oversubscribe --bind-to none " + LEVYSGD_MPI_ESCAPE + " " +
                             std::to_string(bench_paths) + " " + std::to_string(threads) +
                             " 2>&1";
     for (auto _ : st) {
@@ -77,29 +116,39 @@ class summary_reporter : public benchmark::ConsoleReporter {
   public:
     void ReportRuns(const std::vector<Run> &runs) override {
         for (const auto &r : runs)
-            if (r.run_type == Run::RT_Iteration && !r.error_occurred)
-                t_[r.run_name.function_name] = r.GetAdjustedRealTime() / 1e3; // ms -> s
+            if (r.run_type == Run::RT_Iteration && !r.error_occurred) {
+                const std::string n = r.run_name.function_name;
+                t_[n] = r.GetAdjustedRealTime() / 1e3; // ms -> s
+                for (const char *c : {"overhead_pct", "plain_s"})
+                    if (r.counters.count(c))
+                        c_[n + "#" + c] = double(r.counters.at(c));
+            }
         ConsoleReporter::ReportRuns(runs);
     }
     void print() const {
-        auto t = [&](const char *n) { return t_.count(n) ? t_.at(n) : -1.0; };
-        const double none = t("checkpoint/none");
-        std::printf("\nCheckpoint overhead (%zu paths, %zu blocks, all threads)\n", bench_paths,
-                    (bench_paths + 63) / 64);
+        auto t = [&](const std::string &n) { return t_.count(n) ? t_.at(n) : -1.0; };
+        auto c = [&](const std::string &n, const char *k) {
+            return c_.count(n + "#" + k) ? c_.at(n + "#" + k) : 0.0;
+        };
+        const std::size_t blocks = (bench_paths + 63) / 64;
+        std::printf("\nCheckpoint overhead (%zu paths, %zu blocks, all threads; median of paired "
+                    "runs)\n",
+                    bench_paths, blocks);
         for (const char *n : {"checkpoint/interval:10s", "checkpoint/interval:1s",
                               "checkpoint/interval:0.1s", "checkpoint/interval:0.01s",
                               "checkpoint/every_block"})
-            if (none > 0 && t(n) > 0)
-                std::printf("  %-28s %7.3f s  %+6.2f %%\n", n, t(n), 100 * (t(n) / none - 1));
-        if (none > 0 && t("checkpoint/every_block") > 0) {
-            const double per_write =
-                (t("checkpoint/every_block") - none) / double((bench_paths + 63) / 64);
-            std::printf("  one write: %.3f ms; at a 10 s interval: %.4f %% of the run time\n",
+            if (t(n) > 0)
+                std::printf("  %-28s %7.3f s vs %7.3f s without  %+6.2f %%\n", n, t(n),
+                            c(n, "plain_s"), c(n, "overhead_pct"));
+        const std::string eb = "checkpoint/every_block";
+        if (t(eb) > 0) {
+            const double per_write = c(eb, "overhead_pct") / 100 * c(eb, "plain_s") / double(blocks);
+            std::printf("  one write: %.3f ms; projected at a 10 s interval: %.4f %%\n",
                         1e3 * per_write, 100 * per_write / 10);
         }
         const double r1 = t("ranks:1/threads:1");
         if (r1 > 0) {
-            std::printf("\nMPI ranks (mpirun --oversubscribe, one thread per rank)\n");
+            std::printf("\nMPI ranks (mpirun --oversubscribe --bind-to none)\n");
             for (const char *n : {"ranks:1/threads:1", "ranks:2/threads:1", "ranks:3/threads:1",
                                   "ranks:1/threads:2"})
                 if (t(n) > 0)
@@ -108,7 +157,7 @@ class summary_reporter : public benchmark::ConsoleReporter {
     }
 
   private:
-    std::map<std::string, double> t_;
+    std::map<std::string, double> t_, c_;
 };
 
 } // namespace
@@ -116,11 +165,10 @@ class summary_reporter : public benchmark::ConsoleReporter {
 int main(int argc, char **argv) {
     auto reg = [](const char *name, double interval) {
         benchmark::RegisterBenchmark(name, bm_checkpoint, interval)
-            ->UseRealTime()
+            ->UseManualTime()
             ->Unit(benchmark::kMillisecond)
-            ->Iterations(interval == 0 ? 1 : 3); // every_block: 2000 synced writes
+            ->Iterations(interval == 0 ? 2 : 4); // every_block: 2000 synced writes
     };
-    reg("checkpoint/none", -1);
     reg("checkpoint/interval:10s", 10);
     reg("checkpoint/interval:1s", 1);
     reg("checkpoint/interval:0.1s", 0.1);
