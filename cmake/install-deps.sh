@@ -18,6 +18,8 @@ packages=(
     libbenchmark-dev
     libgsl-dev
     librandom123-dev
+    libopenmpi-dev
+    openmpi-bin
     python3
 )
 

@@ -127,6 +127,11 @@ TEST_CASE("concepts: observers and the path each study takes", "[concepts]") {
     static_assert(levysgd::PathObserver<time_above_scalar, V1> &&
                   !levysgd::BatchPathObserver<time_above_scalar, dw>);
     static_assert(!levysgd::PathObserver<levysgd::interval<double>, V1>);
+    // Study files (sde/study.hpp): the built-in observers save and load their
+    // results; a user observer opts in with save/load (time_above does not).
+    static_assert(levysgd::SavableObserver<esc> && levysgd::SavableObserver<tr>);
+    static_assert(levysgd::SavableObserver<levysgd::final_state_observer<double, 1>>);
+    static_assert(!levysgd::SavableObserver<time_above>);
 
     // A user potential, noise model and observer take the SIMD path ...
     static_assert(levysgd::takes_simd_path<user_well, user_noise, levysgd::euler<double>,

@@ -30,7 +30,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -40,6 +42,7 @@
 #include "../detail/validate.hpp"
 #include "concepts.hpp"
 #include "paths.hpp"
+#include "serialize.hpp"
 #include "statistics.hpp"
 
 namespace levysgd {
@@ -102,11 +105,17 @@ template <class Real, int Dim> struct escape_result {
     double z = 1.959963984540054; // normal quantile of the confidence level
 };
 
+/// Tag: escape_observer keeps the path records in its result (appended in
+/// path order, merged in block order) instead of a vector of the caller's.
+struct records_in_result_t {};
+inline constexpr records_in_result_t records_in_result{};
+
 /// The observer of escape_study: a path stops when it leaves the domain;
 /// the result holds the moments of the exit times, the time at risk and the
 /// exits per (coordinate, side). With a records vector (paths long) it also
 /// writes every path's record there (distinct paths, distinct slots: safe
-/// from several threads).
+/// from several threads); with records_in_result the records travel in the
+/// result (what study files and MPI ranks carry). It is a SavableObserver.
 template <class D, class Real, int Dim> class escape_observer {
   public:
     using state_type = std::array<Real, 0>;
@@ -114,12 +123,15 @@ template <class D, class Real, int Dim> class escape_observer {
         detail::moments exit_times, restricted;
         std::size_t exited = 0, censored = 0, non_finite = 0;
         double exposure = 0;
-        std::vector<std::size_t> channel; // 3 coordinate + side + 1
+        std::vector<std::size_t> channel;               // 3 coordinate + side + 1
+        std::vector<escape_path<Real, Dim>> records;    // records_in_result only
     };
 
     escape_observer(const D &domain, Eigen::Index dimension,
                     std::vector<escape_path<Real, Dim>> *records = nullptr)
         : domain_(&domain), n_(dimension), records_(records) {}
+    escape_observer(const D &domain, Eigen::Index dimension, records_in_result_t)
+        : domain_(&domain), n_(dimension), records_(nullptr), in_result_(true) {}
 
     template <class V> state_type start(std::uint64_t, const V &) const noexcept { return {}; }
     /// Stop when the state has left the domain (scalar path).
@@ -153,8 +165,8 @@ template <class D, class Real, int Dim> class escape_observer {
         } else {
             ++r.non_finite;
         }
-        if (records_) {
-            auto &rec = (*records_)[e.path];
+        if (records_ || in_result_) {
+            auto &rec = records_ ? (*records_)[e.path] : r.records.emplace_back();
             rec.status = e.status;
             rec.time = e.time;
             rec.steps = e.steps;
@@ -176,13 +188,138 @@ template <class D, class Real, int Dim> class escape_observer {
         into.non_finite += b.non_finite;
         for (std::size_t c = 0; c < into.channel.size(); ++c)
             into.channel[c] += b.channel[c];
+        if (into.records.empty())
+            into.records = std::move(b.records);
+        else
+            into.records.insert(into.records.end(), std::make_move_iterator(b.records.begin()),
+                                std::make_move_iterator(b.records.end()));
+    }
+    void save(byte_writer &w, const result_type &r) const {
+        for (const detail::moments *m : {&r.exit_times, &r.restricted}) {
+            w.put(m->n);
+            w.put(m->mean);
+            w.put(m->m2);
+        }
+        w.put_size(r.exited);
+        w.put_size(r.censored);
+        w.put_size(r.non_finite);
+        w.put(r.exposure);
+        w.put_size(r.channel.size());
+        for (std::size_t c : r.channel)
+            w.put_size(c);
+        w.put_size(r.records.size());
+        for (const auto &p : r.records) {
+            w.put(p.status);
+            w.put(p.time);
+            w.put(p.steps);
+            w.put(p.where.coordinate);
+            w.put(p.where.side);
+            w.put_size(static_cast<std::size_t>(p.point.size()));
+            for (Eigen::Index i = 0; i < p.point.size(); ++i)
+                w.put(p.point[i]);
+        }
+    }
+    result_type load(byte_reader &rd) const {
+        result_type r;
+        for (detail::moments *m : {&r.exit_times, &r.restricted}) {
+            m->n = rd.get<double>();
+            m->mean = rd.get<double>();
+            m->m2 = rd.get<double>();
+        }
+        r.exited = rd.get_size();
+        r.censored = rd.get_size();
+        r.non_finite = rd.get_size();
+        r.exposure = rd.get<double>();
+        const std::size_t nc = rd.get_size();
+        if (nc != 3 * static_cast<std::size_t>(n_))
+            throw study_file_error("escape channels: " + std::to_string(nc) + " stored, " +
+                                   std::to_string(3 * n_) + " expected (corrupted)");
+        r.channel.resize(nc);
+        for (auto &c : r.channel)
+            c = rd.get_size();
+        const std::size_t np = rd.get_size(rd.remaining() / 8);
+        r.records.resize(np);
+        for (auto &p : r.records) {
+            p.status = rd.get<path_status>();
+            p.time = rd.get<Real>();
+            p.steps = rd.get<std::uint64_t>();
+            p.where.coordinate = rd.get<int>();
+            p.where.side = rd.get<int>();
+            const std::size_t d = rd.get_size();
+            if (d != static_cast<std::size_t>(n_))
+                throw study_file_error("escape record of dimension " + std::to_string(d) +
+                                       ", expected " + std::to_string(n_) + " (corrupted)");
+            p.point.resize(n_);
+            for (Eigen::Index i = 0; i < n_; ++i)
+                p.point[i] = rd.get<Real>();
+        }
+        return r;
     }
 
   private:
     const D *domain_;
     Eigen::Index n_;
     std::vector<escape_path<Real, Dim>> *records_;
+    bool in_result_ = false;
 };
+
+namespace detail {
+/// The escape_result of the merged observer result `tot` (all but the path
+/// records): one definition for escape_study and the study files.
+template <class Real, int Dim, class Tot>
+escape_result<Real, Dim> finish_escape(const Tot &tot, std::size_t paths, Real confidence,
+                                       Real dt, std::uint64_t max_steps) {
+    escape_result<Real, Dim> res;
+    const detail::moments &et = tot.exit_times, &rm = tot.restricted;
+    const double exposure = tot.exposure;
+    res.exited = tot.exited;
+    res.censored = tot.censored;
+    res.non_finite = tot.non_finite;
+    const double z = detail::normal_quantile(0.5 + 0.5 * static_cast<double>(confidence));
+    res.paths = paths;
+    res.z = z;
+    res.time_step = dt;
+    res.horizon = Real(static_cast<double>(max_steps) * dt);
+    if (res.exited > 0) {
+        const double sd = res.exited > 1 ? std::sqrt(et.m2 / (et.n - 1)) : 0.0;
+        const double se = sd / std::sqrt(et.n);
+        res.mean_exit_time = {Real(et.mean), Real(et.mean - z * se), Real(et.mean + z * se)};
+        res.exit_time_sd = Real(sd);
+        const double rate = res.exited / exposure;
+        const double f = std::exp(z / std::sqrt(static_cast<double>(res.exited)));
+        res.escape_rate = {Real(rate), Real(rate / f), Real(rate * f)};
+    } else if (exposure > 0) {
+        res.escape_rate = {Real(0), Real(0), Real(-std::log(1 - confidence) / exposure)};
+    }
+    if (rm.n > 0)
+        res.restricted_mean = Real(rm.mean);
+    for (std::size_t c = 0; c < tot.channel.size(); ++c)
+        if (tot.channel[c] > 0) {
+            exit_channel<Real> ch;
+            ch.coordinate = static_cast<int>(c / 3);
+            ch.side = static_cast<int>(c % 3) - 1;
+            ch.count = tot.channel[c];
+            ch.probability = detail::wilson<Real>(tot.channel[c], res.exited, z);
+            res.channels.push_back(ch);
+        }
+    return res;
+}
+
+/// escape_study's argument checks.
+template <class Real, class P, class N, class I, class D>
+std::uint64_t check_escape_study(std::string_view where, const P &potential, const N &noise,
+                                 const I &integrator, const D &domain,
+                                 const state_vector<P> &x0, const escape_options<Real> &opt) {
+    const std::uint64_t max_steps = detail::check_study_common<Real>(
+        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
+    detail::check_same_dimension(where, "domain", domain, potential.dimension());
+    if (!domain.contains(x0))
+        detail::throw_invalid(where, "x0", "a point outside the domain", "must lie in the domain");
+    if (!(opt.confidence > Real(0) && opt.confidence < Real(1)))
+        detail::throw_invalid(where, "confidence", opt.confidence, "must be in (0, 1)");
+    return max_steps;
+}
+} // namespace detail
 
 namespace detail {
 /// Whether escape_study takes the SIMD path (kept for tests and users that
@@ -203,57 +340,19 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
                      const state_vector<P> &x0,
                      const escape_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
-    constexpr std::string_view where = "levysgd::escape_study";
-    const std::uint64_t max_steps = detail::check_study_common<Real>(
-        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
-    detail::check_same_dimension(where, "domain", domain, potential.dimension());
-    if (!domain.contains(x0))
-        detail::throw_invalid(where, "x0", "a point outside the domain", "must lie in the domain");
-    if (!(opt.confidence > Real(0) && opt.confidence < Real(1)))
-        detail::throw_invalid(where, "confidence", opt.confidence, "must be in (0, 1)");
-
-    const Real dt = integrator.time_step();
-    escape_result<Real, P::dim> res;
+    const std::uint64_t max_steps = detail::check_escape_study<Real>(
+        "levysgd::escape_study", potential, noise, integrator, domain, x0, opt);
+    std::vector<escape_path<Real, P::dim>> records;
     if (opt.keep_paths)
-        res.path_records.resize(opt.paths);
+        records.resize(opt.paths);
     const escape_observer<D, Real, P::dim> obs(domain, potential.dimension(),
-                                               opt.keep_paths ? &res.path_records : nullptr);
+                                               opt.keep_paths ? &records : nullptr);
     const run_options<Real> ro{opt.paths,        opt.horizon, opt.seed,
                                opt.first_stream, opt.threads, opt.progress};
     const auto tot = detail::run_observed(potential, noise, integrator, x0, ro, max_steps, obs);
-
-    const detail::moments &et = tot.exit_times, &rm = tot.restricted;
-    const double exposure = tot.exposure;
-    res.exited = tot.exited;
-    res.censored = tot.censored;
-    res.non_finite = tot.non_finite;
-    const double z = detail::normal_quantile(0.5 + 0.5 * static_cast<double>(opt.confidence));
-    res.paths = opt.paths;
-    res.z = z;
-    res.time_step = dt;
-    res.horizon = Real(static_cast<double>(max_steps) * dt);
-    if (res.exited > 0) {
-        const double sd = res.exited > 1 ? std::sqrt(et.m2 / (et.n - 1)) : 0.0;
-        const double se = sd / std::sqrt(et.n);
-        res.mean_exit_time = {Real(et.mean), Real(et.mean - z * se), Real(et.mean + z * se)};
-        res.exit_time_sd = Real(sd);
-        const double rate = res.exited / exposure;
-        const double f = std::exp(z / std::sqrt(static_cast<double>(res.exited)));
-        res.escape_rate = {Real(rate), Real(rate / f), Real(rate * f)};
-    } else if (exposure > 0) {
-        res.escape_rate = {Real(0), Real(0), Real(-std::log(1 - opt.confidence) / exposure)};
-    }
-    if (rm.n > 0)
-        res.restricted_mean = Real(rm.mean);
-    for (std::size_t c = 0; c < tot.channel.size(); ++c)
-        if (tot.channel[c] > 0) {
-            exit_channel<Real> ch;
-            ch.coordinate = static_cast<int>(c / 3);
-            ch.side = static_cast<int>(c % 3) - 1;
-            ch.count = tot.channel[c];
-            ch.probability = detail::wilson<Real>(tot.channel[c], res.exited, z);
-            res.channels.push_back(ch);
-        }
+    auto res = detail::finish_escape<Real, P::dim>(tot, opt.paths, opt.confidence,
+                                                   integrator.time_step(), max_steps);
+    res.path_records = std::move(records);
     return res;
 }
 

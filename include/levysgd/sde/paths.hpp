@@ -92,14 +92,19 @@ constexpr std::size_t path_blocks(std::size_t paths) noexcept {
     return paths / study_block + (paths % study_block != 0 ? 1 : 0);
 }
 
-template <class Fn>
-void for_each_path_block(std::size_t paths, unsigned threads, progress_bar &bar, Fn &&fn) {
-    const std::size_t blocks = path_blocks(paths);
+/// Runs fn(b, lo, hi) for the blocks b in [block_lo, block_hi) that skip(b)
+/// does not exclude (paths [lo, hi) of block b), on up to `threads` threads.
+template <class Fn, class Skip>
+void for_each_path_block(std::size_t paths, std::size_t block_lo, std::size_t block_hi,
+                         unsigned threads, progress_bar &bar, Skip &&skip, Fn &&fn) {
     std::exception_ptr error;
     std::mutex error_m;
     std::atomic<bool> failed{false};
-    parallel_ranges(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
-        for (std::size_t b = b0; b < b1 && !failed.load(std::memory_order_relaxed); ++b) {
+    parallel_ranges(block_hi - block_lo, threads, 1, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t b = block_lo + b0; b < block_lo + b1 && !failed.load(std::memory_order_relaxed);
+             ++b) {
+            if (skip(b))
+                continue;
             try {
                 const std::size_t lo = b * study_block, hi = std::min(paths, lo + study_block);
                 fn(b, lo, hi);
@@ -237,12 +242,17 @@ std::uint64_t check_study_common(std::string_view where, const P &potential, con
     return static_cast<std::uint64_t>(std::max(1.0, steps));
 }
 
-/// run_paths after the checks: max_steps steps at most per path.
-template <class P, class N, class I, class O>
-typename O::result_type run_observed(const P &potential, const N &noise, const I &integ,
-                                     const state_vector<P> &x0,
-                                     const run_options<typename P::scalar_type> &opt,
-                                     std::uint64_t max_steps, const O &obs) {
+/// Runs the blocks b in [block_lo, block_hi) with !skip(b) and hands each
+/// block's result to on_block(b, result&&), from the worker thread that ran
+/// it (blocks finish in any order). The shards, checkpoints and MPI ranks of
+/// sde/study.hpp are this call over block ranges.
+template <class P, class N, class I, class O, class Skip, class OnBlock>
+void run_observed_blocks(const P &potential, const N &noise, const I &integ,
+                         const state_vector<P> &x0,
+                         const run_options<typename P::scalar_type> &opt,
+                         std::uint64_t max_steps, const O &obs, std::size_t block_lo,
+                         std::size_t block_hi, progress_bar &bar, Skip &&skip,
+                         OnBlock &&on_block) {
     using Real = typename P::scalar_type;
     using V = state_vector<P>;
     using S = typename O::state_type;
@@ -253,9 +263,7 @@ typename O::result_type run_observed(const P &potential, const N &noise, const I
         V x;
     };
     const Real dt = integ.time_step();
-    std::vector<std::optional<R>> blocks(path_blocks(opt.paths));
-    progress_bar bar(opt.paths, opt.progress, "paths");
-    for_each_path_block(opt.paths, opt.threads, bar,
+    for_each_path_block(opt.paths, block_lo, block_hi, opt.threads, bar, skip,
                         [&](std::size_t b, std::size_t lo, std::size_t hi) {
                             std::vector<std::optional<ended>> ends(hi - lo);
                             auto on_end = [&](std::size_t path, std::uint64_t k, const V &x,
@@ -273,8 +281,22 @@ typename O::result_type run_observed(const P &potential, const N &noise, const I
                             R r = obs.make_result();
                             for (auto &e : ends)
                                 obs.finish(r, e->state, e->end, e->x);
-                            blocks[b].emplace(std::move(r));
+                            on_block(b, std::move(r));
                         });
+}
+
+/// run_paths after the checks: max_steps steps at most per path.
+template <class P, class N, class I, class O>
+typename O::result_type run_observed(const P &potential, const N &noise, const I &integ,
+                                     const state_vector<P> &x0,
+                                     const run_options<typename P::scalar_type> &opt,
+                                     std::uint64_t max_steps, const O &obs) {
+    using R = typename O::result_type;
+    std::vector<std::optional<R>> blocks(path_blocks(opt.paths));
+    progress_bar bar(opt.paths, opt.progress, "paths");
+    run_observed_blocks(potential, noise, integ, x0, opt, max_steps, obs, 0, blocks.size(), bar,
+                        [](std::size_t) { return false; },
+                        [&](std::size_t b, R &&r) { blocks[b].emplace(std::move(r)); });
     R total = obs.make_result();
     for (auto &r : blocks)
         obs.merge(total, std::move(*r));

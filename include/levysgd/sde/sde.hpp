@@ -16,6 +16,8 @@
 //   escape.hpp        escape_study (escape_observer)
 //   transition.hpp    transition_study (transition_observer)
 //   simulate.hpp      simulate_paths (final_state_observer)
+//   serialize.hpp     byte_writer / byte_reader, SavableObserver, study_file_error
+//   study.hpp         study plans: run_study (checkpoints), run_shard, merge_shards
 
 #include "concepts.hpp"
 #include "domains.hpp"
@@ -26,6 +28,8 @@
 #include "paths.hpp"
 #include "potentials.hpp"
 #include "scheduler.hpp"
+#include "serialize.hpp"
 #include "simulate.hpp"
 #include "statistics.hpp"
+#include "study.hpp"
 #include "transition.hpp"

@@ -7,11 +7,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include <Eigen/Core>
 
 #include "concepts.hpp"
 #include "paths.hpp"
+#include "serialize.hpp"
 
 namespace levysgd {
 
@@ -51,10 +53,61 @@ template <class Real, int Dim> class final_state_observer {
     }
     result_type make_result() const noexcept { return 0; }
     void merge(result_type &into, result_type &&b) const noexcept { into += b; }
+    void save(byte_writer &w, const result_type &r) const { w.put_size(r); }
+    result_type load(byte_reader &rd) const { return rd.get_size(); }
 
   private:
     Eigen::Matrix<Real, Dim, Eigen::Dynamic> *states_;
 };
+
+namespace detail {
+/// final_state_observer with the states in its result (path order, merged in
+/// block order): what simulate_paths' study files and MPI ranks carry.
+template <class Real, int Dim> class final_states_in_result {
+  public:
+    using state_type = std::array<Real, 0>;
+    struct result_type {
+        std::size_t non_finite = 0;
+        std::vector<Real> states; // dimension values per path, path order
+    };
+    explicit final_states_in_result(Eigen::Index n) : n_(n) {}
+    template <class V> state_type start(std::uint64_t, const V &) const noexcept { return {}; }
+    template <class S, class V> auto step(S &, const V &) const noexcept {
+        if constexpr (detail::is_std_array<V>)
+            return typename V::value_type::batch_bool_type(false);
+        else
+            return false;
+    }
+    template <class V>
+    void finish(result_type &r, const state_type &, const path_end<Real> &e, const V &x) const {
+        r.non_finite += e.status == path_status::non_finite;
+        for (Eigen::Index i = 0; i < n_; ++i)
+            r.states.push_back(x[i]);
+    }
+    result_type make_result() const { return {}; }
+    void merge(result_type &into, result_type &&b) const {
+        into.non_finite += b.non_finite;
+        into.states.insert(into.states.end(), b.states.begin(), b.states.end());
+    }
+    void save(byte_writer &w, const result_type &r) const {
+        w.put_size(r.non_finite);
+        w.put_vector(r.states);
+    }
+    result_type load(byte_reader &rd) const {
+        result_type r;
+        r.non_finite = rd.get_size();
+        r.states = rd.get_vector<Real>();
+        if (r.states.size() % static_cast<std::size_t>(n_) != 0)
+            throw study_file_error("final states: " + std::to_string(r.states.size()) +
+                                   " values, not a multiple of the dimension " +
+                                   std::to_string(n_) + " (corrupted)");
+        return r;
+    }
+
+  private:
+    Eigen::Index n_;
+};
+} // namespace detail
 
 /// Runs opt.paths paths from x0 for ceil(opt.horizon / time_step) steps
 /// with no domain and returns their final states. Throws

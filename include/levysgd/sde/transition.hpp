@@ -18,6 +18,7 @@
 #include "../detail/validate.hpp"
 #include "concepts.hpp"
 #include "paths.hpp"
+#include "serialize.hpp"
 
 namespace levysgd {
 
@@ -139,6 +140,31 @@ template <class C, class Real> class transition_observer {
         for (const auto &[ij, c] : b.counts)
             into.counts[ij] += c;
     }
+    void save(byte_writer &w, const result_type &r) const {
+        w.put_size(r.counts.size());
+        for (const auto &[ij, c] : r.counts) {
+            w.put_size(ij);
+            w.put(c);
+        }
+        w.put_vector(r.occupation);
+        w.put_size(r.non_finite);
+    }
+    result_type load(byte_reader &rd) const {
+        result_type r;
+        const auto K = static_cast<std::size_t>(k_);
+        const std::size_t n = rd.get_size(K * K);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t ij = rd.get_size(K * K - 1);
+            r.counts[ij] = rd.get<std::uint64_t>();
+        }
+        r.occupation = rd.get_vector<double>();
+        if (r.occupation.size() != K + 1)
+            throw study_file_error("transition occupation of size " +
+                                   std::to_string(r.occupation.size()) + ", expected " +
+                                   std::to_string(K + 1) + " (corrupted)");
+        r.non_finite = rd.get_size();
+        return r;
+    }
 
   private:
     std::size_t slot(int label) const noexcept {
@@ -149,6 +175,42 @@ template <class C, class Real> class transition_observer {
     Real dt_;
     std::string_view where_;
 };
+
+namespace detail {
+/// transition_study's checks; returns the label of x0 and sets max_steps.
+template <class Real, class P, class N, class I, class C>
+int check_transition_study(std::string_view where, const P &potential, const N &noise,
+                           const I &integrator, const C &classifier, const state_vector<P> &x0,
+                           const transition_options<Real> &opt, std::uint64_t &max_steps) {
+    max_steps = detail::check_study_common<Real>(where, potential, noise, integrator, x0,
+                                                 opt.paths, opt.first_stream, opt.horizon);
+    const int K = classifier.basins();
+    if (K < 1 || K > max_transition_basins)
+        detail::throw_invalid(where, "classifier.basins()", K,
+                              "must be in [1, " + std::to_string(max_transition_basins) +
+                                  "] (counts is a dense K x K matrix)");
+    return detail::checked_basin(where, classifier, K, x0, "classifier.basin(x0)");
+}
+
+/// The transition_result of the merged observer result `tot`.
+template <class Real, class Tot>
+transition_result<Real> finish_transition(const Tot &tot, int K, std::size_t paths, Real dt) {
+    const auto Ku = static_cast<std::size_t>(K);
+    transition_result<Real> res;
+    res.basins = K;
+    res.paths = paths;
+    res.time_step = dt;
+    res.non_finite = tot.non_finite;
+    res.counts.setZero(K, K);
+    res.occupation.setZero(K);
+    for (const auto &[ij, c] : tot.counts)
+        res.counts(static_cast<Eigen::Index>(ij / Ku), static_cast<Eigen::Index>(ij % Ku)) += c;
+    for (int i = 0; i < K; ++i)
+        res.occupation(i) = Real(tot.occupation[static_cast<std::size_t>(i)]);
+    res.unlabelled_time = Real(tot.occupation[Ku]);
+    return res;
+}
+} // namespace detail
 
 /// Runs paths to the horizon and counts basin transitions (see the header
 /// comment). Throws std::invalid_argument like run_paths, and for a
@@ -163,31 +225,13 @@ requires NoiseModel<N, state_vector<P>> && BasinClassifier<C, state_vector<P>> &
                          const transition_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
     constexpr std::string_view where = "levysgd::transition_study";
-    const std::uint64_t max_steps = detail::check_study_common<Real>(
-        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
-    const int K = classifier.basins();
-    if (K < 1 || K > max_transition_basins)
-        detail::throw_invalid(where, "classifier.basins()", K,
-                              "must be in [1, " + std::to_string(max_transition_basins) +
-                                  "] (counts is a dense K x K matrix)");
-    const int label0 = detail::checked_basin(where, classifier, K, x0, "classifier.basin(x0)");
+    std::uint64_t max_steps = 0;
+    const int label0 = detail::check_transition_study<Real>(where, potential, noise, integrator,
+                                                            classifier, x0, opt, max_steps);
     const Real dt = integrator.time_step();
     const transition_observer<C, Real> obs(classifier, label0, dt, where);
     const auto tot = detail::run_observed(potential, noise, integrator, x0, opt, max_steps, obs);
-
-    const auto Ku = static_cast<std::size_t>(K);
-    transition_result<Real> res;
-    res.basins = K;
-    res.paths = opt.paths;
-    res.time_step = dt;
-    res.non_finite = tot.non_finite;
-    res.counts.setZero(K, K);
-    res.occupation.setZero(K);
-    for (const auto &[ij, c] : tot.counts)
-        res.counts(static_cast<Eigen::Index>(ij / Ku), static_cast<Eigen::Index>(ij % Ku)) += c;
-    for (int i = 0; i < K; ++i)
-        res.occupation(i) = Real(tot.occupation[static_cast<std::size_t>(i)]);
-    res.unlabelled_time = Real(tot.occupation[Ku]);
+    auto res = detail::finish_transition<Real>(tot, classifier.basins(), opt.paths, dt);
     return res;
 }
 
