@@ -17,6 +17,16 @@
 
 namespace levysgd {
 
+namespace detail {
+/// "Do not stop": false for a scalar state, all lanes false for a batch state.
+template <class V> constexpr auto never_stop(const V &) noexcept {
+    if constexpr (is_std_array<V>)
+        return typename V::value_type::batch_bool_type(false);
+    else
+        return false;
+}
+} // namespace detail
+
 /// Settings of simulate_paths (opt.horizon: the time each path runs).
 template <class Real> using path_options = run_options<Real>;
 
@@ -40,11 +50,8 @@ template <class Real, int Dim> class final_state_observer {
     explicit final_state_observer(Eigen::Matrix<Real, Dim, Eigen::Dynamic> &states)
         : states_(&states) {}
     template <class V> state_type start(std::uint64_t, const V &) const noexcept { return {}; }
-    template <class S, class V> auto step(S &, const V &) const noexcept {
-        if constexpr (detail::is_std_array<V>)
-            return typename V::value_type::batch_bool_type(false);
-        else
-            return false;
+    template <class S, class V> auto step(S &, const V &x) const noexcept {
+        return detail::never_stop(x);
     }
     template <class V>
     void finish(result_type &bad, const state_type &, const path_end<Real> &e, const V &x) const {
@@ -72,11 +79,8 @@ template <class Real, int Dim> class final_states_in_result {
     };
     explicit final_states_in_result(Eigen::Index n) : n_(n) {}
     template <class V> state_type start(std::uint64_t, const V &) const noexcept { return {}; }
-    template <class S, class V> auto step(S &, const V &) const noexcept {
-        if constexpr (detail::is_std_array<V>)
-            return typename V::value_type::batch_bool_type(false);
-        else
-            return false;
+    template <class S, class V> auto step(S &, const V &x) const noexcept {
+        return detail::never_stop(x);
     }
     template <class V>
     void finish(result_type &r, const state_type &, const path_end<Real> &e, const V &x) const {
