@@ -1,0 +1,143 @@
+"""levysgd: alpha-stable noise, tail indices and escape times for SGD research.
+
+Python bindings of the header-only C++ library of the same name (nanobind):
+the same code, the same numbers for the same seed. API reference:
+docs/python-api.md; papers by author-year key: docs/references.md.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import _levysgd
+from ._levysgd import Stable, sample_coordinates, gradient_noise, noise_covariance
+
+__all__ = [
+    "Stable", "stable", "FitResult", "fit_stable", "sample_coordinates",
+    "tail_index", "hill", "BootstrapResult", "bootstrap_tail_index",
+    "gradient_noise", "NoiseTails", "analyse_noise_tails", "noise_covariance",
+    "compare_covariance_with_hessian",
+]
+
+
+def stable(alpha, beta, scale=1.0, loc=0.0, param="S1") -> Stable:
+    """The alpha-stable law S(alpha, beta, scale, loc) in parameterization
+    "S1" (Samorodnitsky-Taqqu, scipy's default) or "S0" (Nolan 1997).
+
+    C++: ``levysgd::stable_distribution<Real>`` (docs/stable.md). Methods as
+    scipy.stats frozen laws: pdf, logpdf, cdf, sf, ppf, isf (Nolan 1997
+    integrals), rvs (Chambers-Mallows-Stuck, Philox streams), support, median.
+    Raises ValueError for alpha outside (0, 2], |beta| > 1, scale <= 0.
+    """
+    return Stable(alpha, beta, scale, loc, param)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted stable law (C++ ``stable_quantile_fit`` / ``stable_mle_result``)."""
+    alpha: float
+    beta: float
+    scale: float
+    loc: float
+    param: str
+    method: str
+    alpha_se: float = math.nan
+    beta_se: float = math.nan
+    scale_se: float = math.nan
+    loc_se: float = math.nan
+    details: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def distribution(self) -> Stable:
+        """The fitted law as a :class:`Stable` (in ``param``)."""
+        return Stable(self.alpha, self.beta, self.scale, self.loc, self.param)
+
+
+def fit_stable(x, method="mcculloch", param="S1", fixed_beta=None) -> FitResult:
+    """Fit an alpha-stable law to the sample x (float32/float64, >= 20 finite values).
+
+    method="mcculloch": McCulloch (1986) quantiles, inverted with exact
+    quantiles (C++ ``fit_stable_quantiles``); no standard errors (NaN).
+    method="mle": maximum likelihood as Nolan's STABLE (C++ ``fit_stable_mle``),
+    with standard errors from the observed information (NaN on a boundary
+    alpha = 2, |beta| = 1, or for a parameter held fixed by ``fixed_beta``).
+    ``loc`` is in ``param`` ("S1" or "S0"); the location's standard error is
+    that of the S0 location (the S1 one differs through the alpha/beta covariance).
+    """
+    if param not in ("S0", "S1"):
+        raise ValueError(f'levysgd.fit_stable: param must be "S0" or "S1", got {param!r}')
+    r = _levysgd._fit_stable(x, method, fixed_beta)
+    se = r.get("se", (math.nan,) * 4)
+    loc = r["location_s1"] if param == "S1" else r["location"]
+    return FitResult(r["alpha"], r["beta"], r["scale"], loc, param, method,
+                     se[0], se[1], se[2], se[3], r)
+
+
+def tail_index(x, axis=None, k1=None, threads=0, skip_bad=False):
+    """Tail index alpha by the Mohammadi estimator (Simsekli et al. 2019 eq. 15;
+    C++ ``mohammadi_tail_index``).
+
+    axis=None: one float over the flattened x. axis=0 on a 2-D (samples x
+    parameters) gradient matrix: one alpha per column (ndarray); axis=1: per
+    row. k1: block length (None: the divisor of K nearest sqrt(K)).
+    skip_bad: leave out 0/NaN/inf instead of raising ValueError. threads: 0 =
+    all cores; the result does not depend on it. +inf when the estimate of
+    1/alpha is <= 0.
+    """
+    return _levysgd._tail_index(x, axis, k1, threads, skip_bad)
+
+
+def hill(x, k=None, skip_bad=False) -> float:
+    """Hill (1975) tail index of |x| from its k largest values (None: floor(sqrt(n)));
+    C++ ``hill_tail_index``."""
+    return _levysgd._hill(x, k, skip_bad)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Percentile bootstrap interval (C++ ``bootstrap_interval``)."""
+    value: float
+    low: float
+    high: float
+    confidence: float
+    resamples: int
+    failed: int
+
+
+def bootstrap_tail_index(x, resamples=200, confidence=0.95, seed=0, estimator="mohammadi",
+                         stream=0, k=None) -> BootstrapResult:
+    """Percentile bootstrap interval of a tail index (C++ ``bootstrap_ci`` with
+    ``mohammadi_tail_index`` or ``hill_tail_index``); resamples drawn from
+    Philox stream (seed, stream). k: k1 (Mohammadi) or k (Hill)."""
+    r = _levysgd._bootstrap_tail_index(x, resamples, confidence, seed, stream, estimator, k)
+    return BootstrapResult(**r)
+
+
+@dataclass(frozen=True)
+class NoiseTails:
+    """Tail indices of a noise matrix (C++ ``noise_tail_indices``)."""
+    per_parameter: object
+    pooled: float
+    multivariate: float
+    details: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def analyse_noise_tails(U, skip_bad=False) -> NoiseTails:
+    """Per-parameter (columns), pooled and multivariate (row norms) Mohammadi
+    alpha of a noise matrix U (rows = minibatches), C++ ``analyse_noise_tails``."""
+    r = _levysgd._analyse_noise_tails(U, skip_bad)
+    return NoiseTails(r["per_parameter"], r["pooled"]["alpha"], r["multivariate"]["alpha"], r)
+
+
+@dataclass(frozen=True)
+class HessianComparison:
+    """C++ ``hessian_comparison`` (Xie et al. 2021 Fig. 2)."""
+    slope: float
+    pearson: float
+    h_over_b: object
+    c_diag: object
+
+
+def compare_covariance_with_hessian(C, H, batch_size) -> HessianComparison:
+    """diag(Q^T C Q) against eig(H)/B in the eigenbasis Q of H (Xie et al. 2021 Fig. 2)."""
+    return HessianComparison(**_levysgd._compare_covariance_with_hessian(C, H, batch_size))
