@@ -10,8 +10,61 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import _levysgd
-from ._levysgd import Stable, sample_coordinates, gradient_noise, noise_covariance
+import importlib
+import os
+import sys
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _simd_variants():
+    """The compiled variants this CPU runs, best first (docs/python-api.md,
+    "Instruction sets"). Linux reports in /proc/cpuinfo only what the OS enables."""
+    flags = _cpu_flags()
+    v3 = {"avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"}
+    v4 = v3 | {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+    return ([("avx512", "_levysgd_avx512")] if v4 <= flags else []) + \
+           ([("avx2", "_levysgd_avx2")] if v3 <= flags else []) + [("baseline", "_levysgd")]
+
+
+def _load():
+    forced = os.environ.get("LEVYSGD_SIMD")
+    names = {"avx512": "_levysgd_avx512", "avx2": "_levysgd_avx2", "baseline": "_levysgd"}
+    if forced:
+        if forced not in names:
+            raise ImportError(f"levysgd: LEVYSGD_SIMD must be baseline, avx2 or avx512, got {forced!r}")
+        if forced not in [v for v, _ in _simd_variants()]:
+            raise ImportError(f"levysgd: LEVYSGD_SIMD={forced}: this CPU does not run it")
+        candidates = [(forced, names[forced])]
+    else:
+        candidates = _simd_variants()
+    for variant, name in candidates:
+        try:
+            mod = importlib.import_module("." + name, __name__)
+        except ImportError:
+            if forced:
+                raise
+            continue  # not built (a single-arch build, or not x86-64)
+        sys.modules[__name__ + "._levysgd"] = mod
+        return variant, mod
+    raise ImportError("levysgd: no compiled module found (build with pip install .)")
+
+
+#: Which compiled variant runs: "avx512", "avx2" or "baseline" (SSE2).
+simd, _levysgd = _load()
+Stable = _levysgd.Stable
+sample_coordinates = _levysgd.sample_coordinates
+gradient_noise = _levysgd.gradient_noise
+noise_covariance = _levysgd.noise_covariance
 
 __all__ = [
     "Stable", "stable", "FitResult", "fit_stable", "sample_coordinates",
