@@ -65,12 +65,29 @@ Stable = _levysgd.Stable
 sample_coordinates = _levysgd.sample_coordinates
 gradient_noise = _levysgd.gradient_noise
 noise_covariance = _levysgd.noise_covariance
+# Theory (docs/theory.md): the C++ functions under the same names.
+kramers_escape_time = _levysgd.kramers_escape_time
+sgd_escape_time = _levysgd.sgd_escape_time
+total_escape_rate = _levysgd.total_escape_rate
+minima_selection = _levysgd.minima_selection
+gibbs_log_weight = _levysgd.gibbs_log_weight
+gibbs_probability_ratio = _levysgd.gibbs_probability_ratio
+gibbs_noise_threshold = _levysgd.gibbs_noise_threshold
+stable_levy_constant = _levysgd.stable_levy_constant
+levy_jump_rate = _levysgd.levy_jump_rate
+LevyMetastability = _levysgd.LevyMetastability
+LevyExitModel = _levysgd.LevyExitModel
+levy_exit_model = LevyExitModel
 
 __all__ = [
     "Stable", "stable", "FitResult", "fit_stable", "sample_coordinates",
     "tail_index", "hill", "BootstrapResult", "bootstrap_tail_index",
     "gradient_noise", "NoiseTails", "analyse_noise_tails", "noise_covariance",
-    "compare_covariance_with_hessian",
+    "compare_covariance_with_hessian", "simd",
+    "kramers_escape_time", "sgd_escape_time", "total_escape_rate", "minima_selection",
+    "mean_exit_time_1d", "ExitTime1D", "gibbs_log_weight", "gibbs_probability_ratio",
+    "gibbs_noise_threshold", "stable_levy_constant", "levy_jump_rate", "LevyMetastability",
+    "levy_metastability", "LevyExitModel", "levy_exit_model",
 ]
 
 
@@ -194,3 +211,33 @@ class HessianComparison:
 def compare_covariance_with_hessian(C, H, batch_size) -> HessianComparison:
     """diag(Q^T C Q) against eig(H)/B in the eigenbasis Q of H (Xie et al. 2021 Fig. 2)."""
     return HessianComparison(**_levysgd._compare_covariance_with_hessian(C, H, batch_size))
+
+
+@dataclass(frozen=True)
+class ExitTime1D:
+    """C++ ``exit_time_1d``."""
+    mean_time: float
+    exit_right_probability: float
+    error_estimate: float
+
+
+def mean_exit_time_1d(drift, diffusion, left, right, x0, intervals=1 << 16,
+                      left_boundary="absorbing") -> ExitTime1D:
+    """Exact mean exit time of dX = b(X) dt + sqrt(2 D(X)) dW from (left, right),
+    started at x0, by quadrature (C++ ``mean_exit_time_1d``). drift and
+    diffusion are Python callables of one float. left_boundary: "absorbing" or
+    "reflecting"."""
+    return ExitTime1D(**_levysgd.mean_exit_time_1d(drift, diffusion, left, right, x0,
+                                                   intervals=intervals, left_boundary=left_boundary))
+
+
+def levy_metastability(*args) -> LevyMetastability:
+    """Imkeller & Pavlyukevich 2006 metastability of a 1-D multi-well under
+    eps * L^alpha noise, as in Simsekli et al. 2019 Thms 1-2 (C++
+    ``levy_metastability``): ``levy_metastability(minima, maxima, alpha, eps)``,
+    or ``levy_metastability(well, alpha, eps)`` with a potential that has
+    ``critical_points()`` (minima and maxima alternating)."""
+    if len(args) == 3 and hasattr(args[0], "critical_points"):
+        c = list(args[0].critical_points())
+        return LevyMetastability(c[0::2], c[1::2], args[1], args[2])
+    return LevyMetastability(*args)

@@ -9,4 +9,5 @@ NB_MODULE(LEVYSGD_PY_MODULE, m) {
     m.doc() = "levysgd's C++ library, bound with nanobind (use the levysgd package)";
     levysgd_py::bind_stable(m);
     levysgd_py::bind_tail(m);
+    levysgd_py::bind_theory(m);
 }
