@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -88,6 +89,9 @@ __all__ = [
     "mean_exit_time_1d", "ExitTime1D", "gibbs_log_weight", "gibbs_probability_ratio",
     "gibbs_noise_threshold", "stable_levy_constant", "levy_jump_rate", "LevyMetastability",
     "levy_metastability", "LevyExitModel", "levy_exit_model",
+    "polynomial_well", "double_well", "quadratic", "gaussian_noise", "stable_noise", "euler",
+    "tamed_euler", "sgd_recursion", "interval", "box", "ball", "interval_basins",
+    "Estimate", "EscapeResult", "escape_study", "TransitionResult", "transition_study",
 ]
 
 
@@ -241,3 +245,143 @@ def levy_metastability(*args) -> LevyMetastability:
         c = list(args[0].critical_points())
         return LevyMetastability(c[0::2], c[1::2], args[1], args[2])
     return LevyMetastability(*args)
+
+
+# --- Studies (docs/sde.md; the compiled combinations: docs/python-api.md) ---
+_sde = importlib.import_module(
+    "._levysgd_sde_avx2" if simd in ("avx2", "avx512") and importlib.util.find_spec(
+        __name__ + "._levysgd_sde_avx2") else "._levysgd_sde", __name__)
+PolynomialWell = polynomial_well = _sde.PolynomialWell
+double_well = _sde.double_well
+GaussianNoise = gaussian_noise = _sde.GaussianNoise
+StableNoise = _sde.StableNoise
+Euler = euler = _sde.Euler
+TamedEuler = tamed_euler = _sde.TamedEuler
+SGDRecursion = sgd_recursion = _sde.SGDRecursion
+Interval = interval = _sde.Interval
+Box2D = box = _sde.Box2D
+Ball2D = ball = _sde.Ball2D
+IntervalBasins = interval_basins = _sde.IntervalBasins
+Quadratic2D = _sde.Quadratic2D
+
+
+def quadratic(hessian, minimum, f0=0.0):
+    """f(x) = f0 + (x - minimum)' H (x - minimum) / 2 (C++ ``quadratic<double, 2>``;
+    the 2-D one is compiled for studies)."""
+    return Quadratic2D(hessian, minimum, f0)
+
+
+def stable_noise(n_or_alphas, alpha_or_scales, scale=None):
+    """Symmetric alpha-stable noise (C++ ``stable_noise``): ``stable_noise(n, alpha, scale)``,
+    or per coordinate ``stable_noise(alphas, scales)`` (Battash & Lindenbaum 2023 eq. 3)."""
+    if scale is None:
+        return StableNoise(n_or_alphas, alpha_or_scales)
+    return StableNoise(int(n_or_alphas), alpha_or_scales, scale)
+
+
+class Estimate(tuple):
+    """(value, low, high): C++ ``estimate``."""
+    __slots__ = ()
+
+    def __new__(cls, t):
+        return tuple.__new__(cls, t)
+
+    value = property(lambda self: self[0])
+    low = property(lambda self: self[1])
+    high = property(lambda self: self[2])
+
+    def __repr__(self):
+        return f"Estimate(value={self[0]!r}, low={self[1]!r}, high={self[2]!r})"
+
+
+@dataclass(frozen=True)
+class EscapeResult:
+    """C++ ``escape_result``: counts, ``mean_exit_time`` and ``escape_rate`` as
+    :class:`Estimate`, ``restricted_mean``, ``exit_time_sd``, ``channels`` (list of
+    (coordinate, side, count, Estimate)) and, with keep_paths, the path records as
+    arrays: ``status`` (0 exited, 1 censored, 2 non-finite), ``time``, ``steps``,
+    ``coordinate``, ``side``, ``point`` (paths x dim)."""
+    paths: int
+    exited: int
+    censored: int
+    non_finite: int
+    time_step: float
+    horizon: float
+    mean_exit_time: Estimate
+    exit_time_sd: float
+    restricted_mean: float
+    escape_rate: Estimate
+    channels: list
+    axes: list = field(repr=False)
+    status: object = field(repr=False)
+    time: object = field(repr=False)
+    steps: object = field(repr=False)
+    coordinate: object = field(repr=False)
+    side: object = field(repr=False)
+    point: object = field(repr=False)
+
+    @property
+    def exit_times(self):
+        """Exit times of the exited paths (keep_paths=True), in path order."""
+        return self.time[self.status == 0]
+
+    def channel_probability(self, coordinate, side):
+        """Probability of leaving through (coordinate, side); 0 if never seen, NaN with no exit."""
+        for c, s, _, p in self.channels:
+            if c == coordinate and s == side:
+                return p.value
+        return math.nan if self.exited == 0 else 0.0
+
+    def axis(self, coordinate) -> Estimate:
+        """Probability of leaving through coordinate (either side), Wilson interval."""
+        return self.axes[coordinate]
+
+    def axis_probability(self, coordinate):
+        return self.axes[coordinate].value
+
+
+def escape_study(potential, noise, integrator, domain, x0, paths=1000, horizon=None, seed=0,
+                 first_stream=0, threads=0, progress=None, keep_paths=True,
+                 confidence=0.95) -> EscapeResult:
+    """Exit of dX = -grad f(X) dt + dN from a domain over many paths (C++
+    ``escape_study``; path i uses Philox stream first_stream + i of seed, the
+    result does not depend on threads). horizon (required): censoring time.
+    progress: None/"auto" (a bar on a terminal's stderr), True, False."""
+    if horizon is None:
+        raise ValueError("levysgd.escape_study: horizon is required (the censoring time, > 0)")
+    r = _sde._escape_study(potential, noise, integrator, domain, x0, paths, horizon, seed,
+                           first_stream, threads, progress, keep_paths, confidence)
+    r["mean_exit_time"] = Estimate(r["mean_exit_time"])
+    r["escape_rate"] = Estimate(r["escape_rate"])
+    r["channels"] = [(c, s, n, Estimate(p)) for c, s, n, p in r["channels"]]
+    r["axes"] = [Estimate(a) for a in r["axes"]]
+    return EscapeResult(**r)
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """C++ ``transition_result``: ``counts`` (i -> j), ``occupation``, and the derived
+    ``occupation_fraction``, ``rates``, ``jump_probabilities``, ``mean_residence_time``."""
+    basins: int
+    paths: int
+    non_finite: int
+    time_step: float
+    unlabelled_time: float
+    counts: object
+    occupation: object
+    occupation_fraction: object
+    rates: object
+    jump_probabilities: object
+    mean_residence_time: list
+
+
+def transition_study(potential, noise, integrator, classifier, x0, paths=1000, horizon=None,
+                     seed=0, first_stream=0, threads=0, progress=None) -> TransitionResult:
+    """Transitions between basins (C++ ``transition_study``) of a 1-D polynomial_well."""
+    if horizon is None:
+        raise ValueError("levysgd.transition_study: horizon is required (> 0)")
+    r = _sde._transition_study(potential, noise, integrator, classifier, x0, paths, horizon, seed,
+                               first_stream, threads, progress)
+    r["occupation"] = r["occupation"].ravel()
+    r["occupation_fraction"] = r["occupation_fraction"].ravel()
+    return TransitionResult(**r)
