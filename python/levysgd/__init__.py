@@ -79,6 +79,53 @@ levy_jump_rate = _levysgd.levy_jump_rate
 LevyMetastability = _levysgd.LevyMetastability
 LevyExitModel = _levysgd.LevyExitModel
 levy_exit_model = LevyExitModel
+# Optimizer steps (docs/optim.md)
+effective_batch_size = _levysgd.effective_batch_size
+MinibatchSampler = _levysgd.MinibatchSampler
+
+
+def _step_class(name, dtype):
+    kind = {"float64": "_f64", "float32": "_f32"}.get(getattr(dtype, "__name__", str(dtype)))
+    if kind is None:
+        import numpy
+        kind = {"float64": "_f64", "float32": "_f32"}.get(numpy.dtype(dtype).name)
+    if kind is None:
+        raise TypeError(f"levysgd.{name}: dtype must be float32 or float64, got {dtype!r}")
+    return getattr(_levysgd, {"sgd": "SGD", "noise_enhanced_sgd": "NoiseEnhancedSGD", "sgld": "SGLD",
+                              "stable_noise_sgd": "StableNoiseSGD"}[name] + kind)
+
+
+def sgd(n, batch, eta, seed=0, stream=0, sampling="with_replacement", dtype="float64"):
+    """Plain minibatch SGD, w <- w - eta g_B (C++ ``sgd<Real>``). ``step(w, oracle)``
+    updates the caller's float32/float64 array w in place (NumPy, or a PyTorch
+    tensor through DLPack); oracle has ``samples``, ``dimension`` and
+    ``gradient(w, indices, g)`` writing the mean minibatch gradient into g."""
+    return _step_class("sgd", dtype)(n, batch, eta, seed, stream, sampling)
+
+
+def noise_enhanced_sgd(n, batch, eta, a, seed=0, stream=0, sampling="with_replacement",
+                       dtype="float64"):
+    """Noise-enhanced SGD, w <- w - eta [a g_B + (1 - a) g_B'] (Mori & Ueda 2020 eq. 6)."""
+    return _step_class("noise_enhanced_sgd", dtype)(n, batch, eta, a, seed, stream, sampling)
+
+
+def sgld(n, batch, eta, temperature, seed=0, stream=0, sampling="with_replacement",
+         dtype="float64"):
+    """SGLD, w <- w - eta g_B + sqrt(2 eta T) xi (Welling & Teh 2011)."""
+    return _step_class("sgld", dtype)(n, batch, eta, temperature, seed, stream, sampling)
+
+
+def stable_noise_sgd(n, batch, eta, alphas, scales, seed=0, stream=0,
+                     sampling="with_replacement", dtype="float64"):
+    """SGD plus per-coordinate SaS noise, scale_l eta^(1/alpha_l) S_l (Battash &
+    Lindenbaum 2023 eq. 3, Euler step with dt = eta)."""
+    return _step_class("stable_noise_sgd", dtype)(n, batch, eta, list(alphas), list(scales),
+                                                  seed, stream, sampling)
+
+
+def minibatch_sampler(n, batch, sampling="with_replacement", seed=0, stream=0):
+    """The minibatches a step built with the same arguments draws (C++ ``minibatch_sampler``)."""
+    return MinibatchSampler(n, batch, sampling, seed, stream)
 
 __all__ = [
     "Stable", "stable", "FitResult", "fit_stable", "sample_coordinates",
@@ -92,6 +139,8 @@ __all__ = [
     "polynomial_well", "double_well", "quadratic", "gaussian_noise", "stable_noise", "euler",
     "tamed_euler", "sgd_recursion", "interval", "box", "ball", "interval_basins",
     "Estimate", "EscapeResult", "escape_study", "TransitionResult", "transition_study",
+    "sgd", "noise_enhanced_sgd", "sgld", "stable_noise_sgd", "minibatch_sampler",
+    "effective_batch_size",
 ]
 
 

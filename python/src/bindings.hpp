@@ -7,4 +7,5 @@ void bind_stable(nb::module_ &m);
 void bind_tail(nb::module_ &m);
 void bind_theory(nb::module_ &m);
 void bind_sde(nb::module_ &m);
+void bind_optim(nb::module_ &m);
 } // namespace levysgd_py

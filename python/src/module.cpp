@@ -10,4 +10,5 @@ NB_MODULE(LEVYSGD_PY_MODULE, m) {
     levysgd_py::bind_stable(m);
     levysgd_py::bind_tail(m);
     levysgd_py::bind_theory(m);
+    levysgd_py::bind_optim(m);
 }
