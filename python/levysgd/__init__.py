@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import importlib
 import importlib.util
@@ -62,26 +62,44 @@ def _load():
 
 #: Which compiled variant runs: "avx512", "avx2" or "baseline" (SSE2).
 simd, _levysgd = _load()
-Stable = _levysgd.Stable
-sample_coordinates = _levysgd.sample_coordinates
-gradient_noise = _levysgd.gradient_noise
-noise_covariance = _levysgd.noise_covariance
-# Theory (docs/theory.md): the C++ functions under the same names.
-kramers_escape_time = _levysgd.kramers_escape_time
-sgd_escape_time = _levysgd.sgd_escape_time
-total_escape_rate = _levysgd.total_escape_rate
-minima_selection = _levysgd.minima_selection
-gibbs_log_weight = _levysgd.gibbs_log_weight
-gibbs_probability_ratio = _levysgd.gibbs_probability_ratio
-gibbs_noise_threshold = _levysgd.gibbs_noise_threshold
-stable_levy_constant = _levysgd.stable_levy_constant
-levy_jump_rate = _levysgd.levy_jump_rate
-LevyMetastability = _levysgd.LevyMetastability
-LevyExitModel = _levysgd.LevyExitModel
+_sde = importlib.import_module(
+    "._levysgd_sde_avx2" if simd in ("avx2", "avx512") and importlib.util.find_spec(
+        __name__ + "._levysgd_sde_avx2") else "._levysgd_sde", __name__)
+
+if TYPE_CHECKING:  # what editors and type checkers see (python/levysgd/_levysgd*.pyi)
+    from ._levysgd import (Stable, sample_coordinates, gradient_noise, noise_covariance,
+                           kramers_escape_time, sgd_escape_time, total_escape_rate,
+                           minima_selection, gibbs_log_weight, gibbs_probability_ratio,
+                           gibbs_noise_threshold, stable_levy_constant, levy_jump_rate,
+                           LevyMetastability, LevyExitModel, effective_batch_size,
+                           MinibatchSampler)
+    from ._levysgd_sde import (PolynomialWell, double_well, GaussianNoise, StableNoise, Euler,
+                               TamedEuler, SGDRecursion, Interval, Box2D, Ball2D,
+                               IntervalBasins, Quadratic2D)
+else:
+    for _name in ("Stable", "sample_coordinates", "gradient_noise", "noise_covariance",
+                  "kramers_escape_time", "sgd_escape_time", "total_escape_rate",
+                  "minima_selection", "gibbs_log_weight", "gibbs_probability_ratio",
+                  "gibbs_noise_threshold", "stable_levy_constant", "levy_jump_rate",
+                  "LevyMetastability", "LevyExitModel", "effective_batch_size",
+                  "MinibatchSampler"):
+        globals()[_name] = getattr(_levysgd, _name)
+    for _name in ("PolynomialWell", "double_well", "GaussianNoise", "StableNoise", "Euler",
+                  "TamedEuler", "SGDRecursion", "Interval", "Box2D", "Ball2D", "IntervalBasins",
+                  "Quadratic2D"):
+        globals()[_name] = getattr(_sde, _name)
+    del _name
+
 levy_exit_model = LevyExitModel
-# Optimizer steps (docs/optim.md)
-effective_batch_size = _levysgd.effective_batch_size
-MinibatchSampler = _levysgd.MinibatchSampler
+polynomial_well = PolynomialWell
+gaussian_noise = GaussianNoise
+euler = Euler
+tamed_euler = TamedEuler
+sgd_recursion = SGDRecursion
+interval = Interval
+box = Box2D
+ball = Ball2D
+interval_basins = IntervalBasins
 
 
 def _step_class(name, dtype):
@@ -297,23 +315,6 @@ def levy_metastability(*args) -> LevyMetastability:
 
 
 # --- Studies (docs/sde.md; the compiled combinations: docs/python-api.md) ---
-_sde = importlib.import_module(
-    "._levysgd_sde_avx2" if simd in ("avx2", "avx512") and importlib.util.find_spec(
-        __name__ + "._levysgd_sde_avx2") else "._levysgd_sde", __name__)
-PolynomialWell = polynomial_well = _sde.PolynomialWell
-double_well = _sde.double_well
-GaussianNoise = gaussian_noise = _sde.GaussianNoise
-StableNoise = _sde.StableNoise
-Euler = euler = _sde.Euler
-TamedEuler = tamed_euler = _sde.TamedEuler
-SGDRecursion = sgd_recursion = _sde.SGDRecursion
-Interval = interval = _sde.Interval
-Box2D = box = _sde.Box2D
-Ball2D = ball = _sde.Ball2D
-IntervalBasins = interval_basins = _sde.IntervalBasins
-Quadratic2D = _sde.Quadratic2D
-
-
 def quadratic(hessian, minimum, f0=0.0):
     """f(x) = f0 + (x - minimum)' H (x - minimum) / 2 (C++ ``quadratic<double, 2>``;
     the 2-D one is compiled for studies)."""

@@ -227,39 +227,53 @@ void bind_stable(nb::module_ &m) {
         .def("pdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.pdf", false,
                                     op([](const auto &e, auto v) { return e.pdf(v); }));
-             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Density (Nolan 1997 integral by adaptive Gauss-Kronrod; C++ levysgd::pdf). x: a float (returns a float) or a float32/float64 C-contiguous array (returns an array of its dtype and shape, or writes into out, which is returned). threads: 0 = all cores; the values do not depend on it.")
         .def("logpdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.logpdf", false,
                                     op([](const auto &e, auto v) { return e.logpdf(v); }));
-             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Log-density, finite where the density underflows (C++ levysgd::logpdf). Arrays, out and threads as pdf.")
         .def("cdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.cdf", false,
                                     op([](const auto &e, auto v) { return e.cdf(v); }));
-             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Distribution function, a sum of positive terms accurate in both tails (C++ levysgd::cdf). Arrays, out and threads as pdf.")
         .def("sf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.sf", false,
                                     op([](const auto &e, auto v) { return e.ccdf(v); }));
-             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Survival function 1 - cdf computed directly (C++ levysgd::ccdf). Arrays, out and threads as pdf.")
         .def("ppf", [op](py_stable &s, nb::handle q, nb::handle out, unsigned threads) {
                  return elementwise(s, q, out, threads, "levysgd.Stable.ppf", true,
                                     op([](const auto &e, auto v) { return e.quantile(v); }));
-             }, "q"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "q"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Quantile: x with cdf(x) = q, q in [0, 1] (C++ levysgd::quantile); q = 0, 1 give the support ends. ValueError names the first q outside [0, 1] before anything is written.")
         .def("isf", [op](py_stable &s, nb::handle q, nb::handle out, unsigned threads) {
                  return elementwise(s, q, out, threads, "levysgd.Stable.isf", true,
                                     op([](const auto &e, auto v) { return e.quantile_complement(v); }));
-             }, "q"_a, "out"_a = nb::none(), "threads"_a = 0)
+             }, "q"_a, "out"_a = nb::none(), "threads"_a = 0,
+             "Upper quantile: x with sf(x) = q, accurate for tiny q (C++ levysgd::quantile_complement).")
         .def("rvs", &rvs, "size"_a = nb::none(), "seed"_a = 0, "stream"_a = 0, "first_index"_a = 0,
-             "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0)
+             "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0,
+             "Draws by Chambers-Mallows-Stuck (Chambers et al. 1976, Weron 1996) from Philox stream "
+             "(seed, stream): element k (C order) is sample first_index + k of the stream, for any "
+             "threads (C++ levysgd::sample). size: int or tuple, or None for one float (or out's "
+             "shape); dtype: float64 (default, or out's) or float32.")
         .def("support", [](py_stable &s) {
                  const auto &d = s.law<double>();
                  return std::make_tuple(d.min(), d.max());
-             })
-        .def("median", [](py_stable &s) { return levysgd::median(s.law<double>()); })
+             }, "(lower, upper) ends of the support: finite on one side for alpha < 1, |beta| = 1.")
+        .def("median", [](py_stable &s) { return levysgd::median(s.law<double>()); },
+             "The median (the location when beta = 0; C++ levysgd::median).")
         .def_prop_ro("location_s0", [](py_stable &s) { return s.law<double>().location_s0(); });
 
     m.def("sample_coordinates", &sample_coordinates, "alphas"_a, "scales"_a, "n"_a,
           nb::kw_only(), "beta"_a = 0.0, "param"_a = "S1", "seed"_a = 0, "stream"_a = 0,
-          "first_index"_a = 0, "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0);
+          "first_index"_a = 0, "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0,
+          "An (n, len(alphas)) array: column i ~ S(alphas[i], beta, scales[i], 0) (Battash & Lindenbaum "
+          "2023 eq. 3; C++ levysgd::sample_coordinates); element k in C order is sample first_index + k "
+          "of (seed, stream). scales: one value or len(alphas).");
     m.def("_fit_stable", &fit, "x"_a, "method"_a, "fixed_beta"_a = nb::none());
 }
 

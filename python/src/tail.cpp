@@ -253,9 +253,13 @@ void bind_tail(nb::module_ &m) {
     m.def("_hill", &hill, "x"_a, "k"_a = nb::none(), "skip_bad"_a = false, "full"_a = false);
     m.def("_bootstrap_tail_index", &bootstrap, "x"_a, "resamples"_a, "confidence"_a, "seed"_a,
           "stream"_a, "estimator"_a, "k"_a = nb::none());
-    m.def("gradient_noise", &gradient_noise, "G"_a, "full_grad"_a = nb::none());
+    m.def("gradient_noise", &gradient_noise, "G"_a, "full_grad"_a = nb::none(),
+          "Noise U = G - 1 g' of minibatch gradients G (rows) and the full gradient g, or the mean "
+          "row when g is None (Simsekli et al. 2019 Sec. 4; C++ levysgd::gradient_noise). A new array of G's dtype.");
     m.def("_analyse_noise_tails", &analyse_noise_tails, "U"_a, "skip_bad"_a = false);
-    m.def("noise_covariance", &noise_covariance, "per_sample_grads"_a, "batch_size"_a);
+    m.def("noise_covariance", &noise_covariance, "per_sample_grads"_a, "batch_size"_a,
+          "Battash & Lindenbaum 2023 eq. (2): (1/B)[(1/D) sum_j g_j g_j' - g g'] without cancellation "
+          "(C++ levysgd::noise_covariance).");
     m.def("_compare_covariance_with_hessian", &compare_covariance_with_hessian, "C"_a, "H"_a,
           "batch_size"_a);
 }

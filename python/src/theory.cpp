@@ -60,7 +60,9 @@ void bind_theory(nb::module_ &m) {
                   return levysgd::kramers_escape_time(nb::cast<double>(h_a), nb::cast<double>(h_b), barrier, D);
               constexpr const char *w = "levysgd.kramers_escape_time";
               return levysgd::kramers_escape_time(square(h_a, w, "h_a"), square(h_b, w, "h_b"), barrier, D);
-          }, "h_a"_a, "h_b"_a, "barrier"_a, "D"_a);
+          }, "h_a"_a, "h_b"_a, "barrier"_a, "D"_a,
+          "Kramers time 2 pi sqrt(|det H_b| / det H_a) / |H_be| exp(barrier / D) (Xie et al. 2021 Thm 3.1, "
+          "Kramers 1940); h_a, h_b numbers (1-D) or square arrays. C++ levysgd::kramers_escape_time.");
     m.def("sgd_escape_time", [](nb::handle h_a, nb::handle h_b, double barrier, double eta, double batch,
                                 double s) {
               if (is_number(h_a) && is_number(h_b))
@@ -69,16 +71,17 @@ void bind_theory(nb::module_ &m) {
               constexpr const char *w = "levysgd.sgd_escape_time";
               return levysgd::sgd_escape_time(square(h_a, w, "h_a"), square(h_b, w, "h_b"), barrier, eta,
                                               batch, s);
-          }, "h_a"_a, "h_b"_a, "barrier"_a, "eta"_a, "batch"_a, "s"_a);
+          }, "h_a"_a, "h_b"_a, "barrier"_a, "eta"_a, "batch"_a, "s"_a,
+          "SGD escape time for Hessian-shaped noise (Xie et al. 2021 Thm 3.2), in t = eta x iterations.");
     m.def("total_escape_rate", [](nb::handle rates) {
               const auto r = vec(rates, "levysgd.total_escape_rate", "rates");
               return levysgd::total_escape_rate(r);
-          }, "rates"_a);
+          }, "rates"_a, "Parallel escape paths add rates (Xie et al. 2021 Rule 1).");
     m.def("minima_selection", [](nb::handle times) {
               const auto t = vec(times, "levysgd.minima_selection", "escape_times");
               const auto p = levysgd::minima_selection(t);
               return array(Eigen::Map<const Eigen::VectorXd>(p.data(), Eigen::Index(p.size())));
-          }, "escape_times"_a);
+          }, "escape_times"_a, "P(valley a) = tau_a / sum tau_v (Xie et al. 2021 Prop. 1).");
     m.def("mean_exit_time_1d", [](nb::callable drift, nb::callable diffusion, double left, double right,
                                   double x0, std::size_t intervals, const std::string &left_boundary) {
               levysgd::exit_time_1d_options o{.intervals = intervals};
@@ -116,8 +119,10 @@ void bind_theory(nb::module_ &m) {
                                  : r.when == k::always ? "always" : "never";
               return std::make_pair(std::string(when), r.n_star);
           }, "h_a"_a, "loss_a"_a, "h_b"_a, "loss_b"_a, "sigma2"_a);
-    m.def("stable_levy_constant", &levysgd::stable_levy_constant, "alpha"_a);
-    m.def("levy_jump_rate", &levysgd::levy_jump_rate, "alpha"_a, "eps"_a, "r"_a);
+    m.def("stable_levy_constant", &levysgd::stable_levy_constant, "alpha"_a,
+          "c_alpha = Gamma(1 + alpha) sin(pi alpha / 2) / pi, the Levy-measure constant of S(alpha, 0, 1).");
+    m.def("levy_jump_rate", &levysgd::levy_jump_rate, "alpha"_a, "eps"_a, "r"_a,
+          "Rate of jumps of eps L^alpha beyond r on one side: c_alpha eps^alpha r^-alpha / alpha.");
 
     nb::class_<levysgd::levy_metastability>(m, "LevyMetastability")
         .def("__init__", [](levysgd::levy_metastability *self, nb::handle minima, nb::handle maxima,
