@@ -121,6 +121,10 @@ def levy_jump_rate(alpha: float, eps: float, r: float) -> float:
     """
 
 class LevyMetastability:
+    """
+    Imkeller & Pavlyukevich 2006 metastability of a 1-D multi-well under eps L^alpha noise, as in Simsekli et al. 2019 Thms 1-2; rates include c_alpha eps^alpha (C++ levy_metastability).
+    """
+
     def __init__(self, minima: Any, maxima: Any, alpha: float, eps: float) -> None: ...
 
     def generator(self) -> Any: ...
@@ -145,6 +149,10 @@ class LevyMetastability:
     def eps(self) -> float: ...
 
 class LevyExitModel:
+    """
+    Battash & Lindenbaum 2023 per-coordinate first-jump exit model: axes (alpha, eps, d_minus, d_plus), scheduler value s (C++ levy_exit_model; Cor. 4.2 and 4.4 corrected, docs/theory.md).
+    """
+
     def __init__(self, axes: Any, s: float = 1.0) -> None: ...
 
     def jump_intensity(self, l: int, rho: float) -> float: ...

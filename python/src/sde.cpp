@@ -202,7 +202,7 @@ std::vector<double> doubles(nb::handle h, const char *where, const char *param) 
 
 void bind_sde(nb::module_ &m) {
     using namespace nb::literals;
-    nb::class_<well>(m, "PolynomialWell")
+    nb::class_<well>(m, "PolynomialWell", "1-D polynomial multi-well f with f' = a prod(x - m_i) prod(x - M_j): minima m, maxima M (C++ polynomial_well; docs/sde.md).")
         .def("__init__", [](well *self, nb::handle minima, nb::handle maxima, double a) {
                  const auto mn = doubles(minima, "levysgd.polynomial_well", "minima");
                  const auto mx = doubles(maxima, "levysgd.polynomial_well", "maxima");
@@ -215,7 +215,7 @@ void bind_sde(nb::module_ &m) {
         .def("critical_points", &well::critical_points);
     m.def("double_well", [](double l, double s, double r, double a) { return levysgd::double_well(l, s, r, a); },
           "left"_a, "saddle"_a, "right"_a, "a"_a = 1.0);
-    nb::class_<quad2>(m, "Quadratic2D")
+    nb::class_<quad2>(m, "Quadratic2D", "f(x) = f0 + (x - m)' H (x - m) / 2 in 2-D (C++ quadratic<double, 2>).")
         .def("__init__", [](quad2 *self, nb::handle h, nb::handle minimum, double f0) {
                  const auto hv = doubles(h, "levysgd.quadratic", "hessian");
                  const auto mv = doubles(minimum, "levysgd.quadratic", "minimum");
@@ -226,12 +226,12 @@ void bind_sde(nb::module_ &m) {
                  H << hv[0], hv[1], hv[2], hv[3];
                  new (self) quad2(H, Eigen::Vector2d(mv[0], mv[1]), f0);
              }, "hessian"_a, "minimum"_a, "f0"_a = 0.0);
-    nb::class_<gauss>(m, "GaussianNoise")
+    nb::class_<gauss>(m, "GaussianNoise", "Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021; C++ gaussian_noise).")
         .def_static("isotropic", [](Eigen::Index n, double sigma) { return gauss::isotropic(n, sigma); },
                     "n"_a, "sigma"_a)
         .def_static("from_diffusion", [](Eigen::Index n, double D) { return gauss::from_diffusion(n, D); },
                     "n"_a, "D"_a);
-    nb::class_<levy>(m, "StableNoise")
+    nb::class_<levy>(m, "StableNoise", "dN_l = eps_l dL^(alpha_l), L_1 ~ S(alpha, 0, 1): StableNoise(n, alpha, scale) or per coordinate StableNoise(alphas, scales) (Battash & Lindenbaum 2023 eq. 3; C++ stable_noise).")
         .def("__init__", [](levy *self, nb::handle n_or_alphas, nb::handle alpha_or_scales, nb::handle scale) {
                  if (PyLong_Check(n_or_alphas.ptr()))
                      new (self) levy(nb::cast<Eigen::Index>(n_or_alphas), nb::cast<double>(alpha_or_scales),
@@ -240,24 +240,24 @@ void bind_sde(nb::module_ &m) {
                      new (self) levy(doubles(n_or_alphas, "levysgd.stable_noise", "alphas"),
                                      doubles(alpha_or_scales, "levysgd.stable_noise", "scales"));
              }, "n"_a, "alpha"_a, "scale"_a = nb::none());
-    nb::class_<euler>(m, "Euler").def(nb::init<double>(), "dt"_a).def_ro("dt", &euler::dt);
-    nb::class_<tamed>(m, "TamedEuler").def(nb::init<double>(), "dt"_a).def_ro("dt", &tamed::dt);
-    nb::class_<sgd>(m, "SGDRecursion").def(nb::init<double>(), "eta"_a).def_ro("eta", &sgd::eta);
-    nb::class_<interval>(m, "Interval").def(nb::init<double, double>(), "lo"_a, "hi"_a)
+    nb::class_<euler>(m, "Euler", "Euler(-Maruyama) step of length dt (C++ euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &euler::dt);
+    nb::class_<tamed>(m, "TamedEuler", "Euler with the drift step bounded, for steep walls under heavy-tailed noise (C++ tamed_euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &tamed::dt);
+    nb::class_<sgd>(m, "SGDRecursion", "x <- x - eta grad f + the noise model's unit-time increment as gradient noise (Simsekli et al. 2019 eq. 8; C++ sgd_recursion).").def(nb::init<double>(), "eta"_a).def_ro("eta", &sgd::eta);
+    nb::class_<interval>(m, "Interval", "The open interval (lo, hi) of a 1-D state (C++ interval).").def(nb::init<double, double>(), "lo"_a, "hi"_a)
         .def_ro("lo", &interval::lo).def_ro("hi", &interval::hi);
-    nb::class_<box2>(m, "Box2D").def("__init__", [](box2 *self, nb::handle lo, nb::handle hi) {
+    nb::class_<box2>(m, "Box2D", "The open box (lo_1, hi_1) x (lo_2, hi_2) (C++ box<double, 2>).").def("__init__", [](box2 *self, nb::handle lo, nb::handle hi) {
         const auto l = doubles(lo, "levysgd.box", "lo"), h = doubles(hi, "levysgd.box", "hi");
         if (l.size() != 2 || h.size() != 2)
             throw nb::value_error("levysgd.box: lo and hi must have 2 entries (the compiled 2-D domain)");
         new (self) box2(Eigen::Vector2d(l[0], l[1]), Eigen::Vector2d(h[0], h[1]));
     }, "lo"_a, "hi"_a);
-    nb::class_<ball2>(m, "Ball2D").def("__init__", [](ball2 *self, nb::handle centre, double r) {
+    nb::class_<ball2>(m, "Ball2D", "The open disc |x - centre| < r (C++ ball<double, 2>).").def("__init__", [](ball2 *self, nb::handle centre, double r) {
         const auto c = doubles(centre, "levysgd.ball", "centre");
         if (c.size() != 2)
             throw nb::value_error("levysgd.ball: centre must have 2 entries (the compiled 2-D domain)");
         new (self) ball2(Eigen::Vector2d(c[0], c[1]), r);
     }, "centre"_a, "r"_a);
-    nb::class_<basins>(m, "IntervalBasins").def("__init__", [](basins *self, nb::handle lo, nb::handle hi) {
+    nb::class_<basins>(m, "IntervalBasins", "Basin i = (lo[i], hi[i]) for transition_study (C++ interval_basins).").def("__init__", [](basins *self, nb::handle lo, nb::handle hi) {
         new (self) basins(doubles(lo, "levysgd.interval_basins", "lo"), doubles(hi, "levysgd.interval_basins", "hi"));
     }, "lo"_a, "hi"_a);
     m.def("_escape_study", &escape_study, "potential"_a, "noise"_a, "integrator"_a, "domain"_a, "x0"_a,

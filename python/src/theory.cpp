@@ -124,7 +124,7 @@ void bind_theory(nb::module_ &m) {
     m.def("levy_jump_rate", &levysgd::levy_jump_rate, "alpha"_a, "eps"_a, "r"_a,
           "Rate of jumps of eps L^alpha beyond r on one side: c_alpha eps^alpha r^-alpha / alpha.");
 
-    nb::class_<levysgd::levy_metastability>(m, "LevyMetastability")
+    nb::class_<levysgd::levy_metastability>(m, "LevyMetastability", "Imkeller & Pavlyukevich 2006 metastability of a 1-D multi-well under eps L^alpha noise, as in Simsekli et al. 2019 Thms 1-2; rates include c_alpha eps^alpha (C++ levy_metastability).")
         .def("__init__", [](levysgd::levy_metastability *self, nb::handle minima, nb::handle maxima,
                             double alpha, double eps) {
                  constexpr const char *w = "levysgd.levy_metastability";
@@ -141,7 +141,7 @@ void bind_theory(nb::module_ &m) {
         .def_prop_ro("alpha", &levysgd::levy_metastability::alpha)
         .def_prop_ro("eps", &levysgd::levy_metastability::eps);
 
-    nb::class_<levysgd::levy_exit_model>(m, "LevyExitModel")
+    nb::class_<levysgd::levy_exit_model>(m, "LevyExitModel", "Battash & Lindenbaum 2023 per-coordinate first-jump exit model: axes (alpha, eps, d_minus, d_plus), scheduler value s (C++ levy_exit_model; Cor. 4.2 and 4.4 corrected, docs/theory.md).")
         .def("__init__", [](levysgd::levy_exit_model *self, nb::handle axes, double s) {
                  std::vector<levysgd::levy_axis> ax;
                  for (nb::handle a : axes) {
