@@ -3,8 +3,8 @@
 # Fast no-op (no apt invocation at all) when everything is already installed.
 #
 #   cmake/install-deps.sh             build/test dependencies (what CI uses)
-#   cmake/install-deps.sh --figures   also Python 3 with matplotlib, numpy and
-#                                     scipy for docs/images/make_figures.py
+#   cmake/install-deps.sh --figures   also matplotlib for docs/images/make_figures.py
+#                                     (NumPy and SciPy are always installed: python/tests)
 set -euo pipefail
 
 packages=(
@@ -21,11 +21,17 @@ packages=(
     libopenmpi-dev
     openmpi-bin
     python3
+    python3-dev
+    python3-venv
+    python3-pip
+    python3-numpy
+    python3-scipy
+    python3-pytest
 )
 
 for arg in "$@"; do
     case "${arg}" in
-        --figures) packages+=(python3-matplotlib python3-numpy python3-scipy) ;;
+        --figures) packages+=(python3-matplotlib) ;;
         *)
             echo "install-deps: unknown option '${arg}' (the only option is --figures)" >&2
             exit 2

@@ -164,7 +164,14 @@ output_array as_output(nb::handle out, const char *where, const char *param, rea
     return r;
 }
 
-real_kind parse_dtype(nb::handle dtype, const char *where) {
+real_kind parse_dtype(nb::handle dtype, const char *where, nb::handle out) {
+    if (dtype.is_none()) { // out's dtype, else float64
+        nb::ndarray<nb::ro, nb::device::cpu> a;
+        real_kind k = real_kind::f64;
+        if (!out.is_none() && nb::try_cast(out, a, false) && kind_of(a.dtype(), k))
+            return k;
+        return real_kind::f64;
+    }
     std::string name;
     if (PyUnicode_Check(dtype.ptr()))
         name = nb::cast<std::string>(dtype);

@@ -66,8 +66,9 @@ output_array as_output(nb::handle out, const char *where, const char *param, rea
 /// A new, uninitialised NumPy array.
 output_array new_array(real_kind kind, const shape_t &shape);
 
-/// "float64" / "float32" / numpy dtype / numpy type -> kind; TypeError otherwise.
-real_kind parse_dtype(nb::handle dtype, const char *where);
+/// "float64" / "float32" / numpy dtype / numpy type -> kind; TypeError
+/// otherwise. None: the dtype of `out` when it is a float32/float64 array, else float64.
+real_kind parse_dtype(nb::handle dtype, const char *where, nb::handle out);
 
 /// size: int or tuple of ints -> shape; ValueError for negatives.
 shape_t parse_size(nb::handle size, const char *where);

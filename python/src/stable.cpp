@@ -95,7 +95,7 @@ nb::object elementwise(py_stable &s, nb::handle x, nb::handle out, unsigned thre
 nb::object rvs(py_stable &s, nb::handle size, std::uint64_t seed, std::uint64_t stream,
                std::uint64_t first_index, nb::handle dtype, nb::handle out, unsigned threads) {
     constexpr const char *where = "levysgd.Stable.rvs";
-    const real_kind kind = parse_dtype(dtype, where);
+    const real_kind kind = parse_dtype(dtype, where, out);
     if (size.is_none() && out.is_none()) { // one draw, as scipy's rvs() without size
         return dispatch(kind, [&]<class T>() -> nb::object {
             T v;
@@ -130,7 +130,7 @@ nb::object sample_coordinates(nb::handle alphas, nb::handle scales, std::size_t 
                               unsigned threads) {
     constexpr const char *where = "levysgd.sample_coordinates";
     const auto p = parse_param(param, where);
-    const real_kind kind = parse_dtype(dtype, where);
+    const real_kind kind = parse_dtype(dtype, where, out);
     const input_array a = as_input(alphas, where, "alphas", false);
     const input_array sc = as_input(scales, where, "scales", false);
     if (a.shape.size() != 1)
@@ -249,7 +249,7 @@ void bind_stable(nb::module_ &m) {
                                     op([](const auto &e, auto v) { return e.quantile_complement(v); }));
              }, "q"_a, "out"_a = nb::none(), "threads"_a = 0)
         .def("rvs", &rvs, "size"_a = nb::none(), "seed"_a = 0, "stream"_a = 0, "first_index"_a = 0,
-             "dtype"_a = "float64", "out"_a = nb::none(), "threads"_a = 0)
+             "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0)
         .def("support", [](py_stable &s) {
                  const auto &d = s.law<double>();
                  return std::make_tuple(d.min(), d.max());
@@ -259,7 +259,7 @@ void bind_stable(nb::module_ &m) {
 
     m.def("sample_coordinates", &sample_coordinates, "alphas"_a, "scales"_a, "n"_a,
           nb::kw_only(), "beta"_a = 0.0, "param"_a = "S1", "seed"_a = 0, "stream"_a = 0,
-          "first_index"_a = 0, "dtype"_a = "float64", "out"_a = nb::none(), "threads"_a = 0);
+          "first_index"_a = 0, "dtype"_a = nb::none(), "out"_a = nb::none(), "threads"_a = 0);
     m.def("_fit_stable", &fit, "x"_a, "method"_a, "fixed_beta"_a = nb::none());
 }
 

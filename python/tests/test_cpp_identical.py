@@ -1,0 +1,75 @@
+"""The package gives the C++ library's numbers bit for bit for the same seed.
+
+python/tests/cpp_reference.cpp, built with the module's own compiler flags
+(LEVYSGD_PYTHON_REFERENCE=ON; the ctest `python_package` does it), prints the
+C++ results; set LEVYSGD_CPP_REFERENCE to that program to run these tests.
+"""
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import levysgd
+
+EXE = os.environ.get("LEVYSGD_CPP_REFERENCE")
+pytestmark = pytest.mark.skipif(
+    not EXE, reason="LEVYSGD_CPP_REFERENCE (the cpp_reference program) not set")
+
+LAWS = {"a1.5": (1.5, 0, 1, 0, "S1"), "a0.7": (0.7, 0.9, 2, 1, "S0"),
+        "a1.0": (1.0, 0.5, 1, 0, "S1"), "a2.0": (2.0, 0, 3, -1, "S1")}
+X = [-30, -3, -0.5, 0, 0.25, 1, 4, 100]
+Q = [0, 1e-6, 0.01, 0.3, 0.5, 0.9, 1 - 1e-6, 1]
+
+
+@pytest.fixture(scope="module")
+def cpp():
+    text = subprocess.run([EXE], check=True, capture_output=True, text=True).stdout
+    out = {}
+    for line in text.splitlines():
+        words = line.split()
+        n = 3 if words[0] not in ("mle", "bootstrap", "coordinates") else (1 if words[0] != "coordinates" else 2)
+        out[" ".join(words[:n])] = np.array([float(w) for w in words[n:]])
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(LAWS))
+def test_laws(cpp, name, dtype):
+    t = "f32" if dtype == "float32" else "f64"
+    a, b, s, l, p = LAWS[name]
+    d = levysgd.stable(a, b, s, l, p)
+    x = d.rvs(1000, seed=42, stream=3, first_index=7, dtype=dtype)
+    assert x.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(x, cpp[f"rvs {name} {t}"].astype(dtype))
+    xs, qs = np.array(X, dtype), np.array(Q, dtype)
+    for fn in ("pdf", "logpdf", "cdf", "sf"):
+        np.testing.assert_array_equal(getattr(d, fn)(xs), cpp[f"{fn} {name} {t}"].astype(dtype))
+    for fn in ("ppf", "isf"):
+        np.testing.assert_array_equal(getattr(d, fn)(qs), cpp[f"{fn} {name} {t}"].astype(dtype))
+    if a != 2.0:
+        assert levysgd.tail_index(x) == cpp[f"tail_index {name} {t}"][0]
+        assert levysgd.hill(x, k=50) == cpp[f"hill {name} {t}"][0]
+        f = levysgd.fit_stable(x)
+        c = cpp[f"mcculloch {name} {t}"]
+        assert (f.alpha, f.beta, f.scale, f.loc) == (c[0], c[1], c[2], c[4])
+        assert levysgd.fit_stable(x, param="S0").loc == c[3]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sample_coordinates(cpp, dtype):
+    t = "f32" if dtype == "float32" else "f64"
+    g = levysgd.sample_coordinates([1.1, 1.5, 1.9, 2.0, 0.8], [1, 2, 0.5, 1, 3], 7, beta=0.25,
+                                   param="S0", seed=5, stream=2, first_index=11, dtype=dtype)
+    assert g.shape == (7, 5)
+    np.testing.assert_array_equal(g.ravel(), cpp[f"coordinates {t}"].astype(dtype))
+
+
+def test_mle_and_bootstrap(cpp):
+    x = levysgd.stable(1.5, 0.3).rvs(4000, seed=3)
+    f = levysgd.fit_stable(x, method="mle")
+    c = cpp["mle"]
+    assert (f.alpha, f.beta, f.scale, f.loc) == (c[0], c[1], c[2], c[4])
+    assert (f.alpha_se, f.beta_se, f.scale_se, f.loc_se) == tuple(c[5:9])
+    b = levysgd.bootstrap_tail_index(x, resamples=50, confidence=0.9, seed=7, stream=1)
+    assert (b.value, b.low, b.high) == tuple(cpp["bootstrap"])
