@@ -12,8 +12,8 @@ The measurement of Simsekli et al. 2019 (Sec. 4) and Battash & Lindenbaum
 spaced subset of ``max_coordinates`` of its entries) into one row of a
 buffer; nothing else of the model is copied. The noise is the minibatch
 gradient minus the mean over the collected minibatches (or minus a full
-gradient you pass), U = G − 1·∇Lᵀ as in ``gradient_noise`` of the C++
-library; its tail index comes from :func:`levysgd.tail_index` and
+gradient you pass), U = G − 1·∇Lᵀ by :func:`levysgd.gradient_noise` (the C++
+``gradient_noise``); its tail index comes from :func:`levysgd.tail_index` and
 :func:`levysgd.bootstrap_tail_index`.
 
 torch is imported only when :class:`GradientNoise` is built; the
@@ -127,16 +127,18 @@ class NoiseAccumulator:
         return self._rows[name][: self.batches]
 
     def noise(self, name: str, full_gradient: Any = None) -> np.ndarray:
-        """U = G − 1·∇Lᵀ: minus the full gradient if given, else the mean row."""
-        g = self.gradients(name).astype(np.float64)
-        if full_gradient is None:
-            return g - g.mean(axis=0)
-        full = np.asarray(full_gradient, dtype=np.float64).reshape(-1)
-        if full.size != self.sizes[name]:
-            raise ValueError(f"noise: full gradient of {name!r} has {full.size} entries, "
-                             f"expected {self.sizes[name]}")
-        i = self.index[name]
-        return g - (full if i is None else full[i])
+        """U = G − 1·∇Lᵀ (:func:`levysgd.gradient_noise`): minus the full
+        gradient if given, else minus the mean row."""
+        g = np.ascontiguousarray(self.gradients(name), dtype=np.float64)
+        full = None
+        if full_gradient is not None:
+            full = np.asarray(full_gradient, dtype=np.float64).reshape(-1)
+            if full.size != self.sizes[name]:
+                raise ValueError(f"noise: full gradient of {name!r} has {full.size} entries, "
+                                 f"expected {self.sizes[name]}")
+            i = self.index[name]
+            full = np.ascontiguousarray(full if i is None else full[i])
+        return _lib().gradient_noise(g, full)
 
     def tail_indices(self, confidence: float = 0.95, resamples: int = 200, seed: int = 0,
                      full_gradients: Mapping[str, Any] | None = None,
