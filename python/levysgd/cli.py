@@ -706,7 +706,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("fit", help="fit a stable law per column",
                        description="Fit S(alpha, beta, scale, loc) to each column.")
     data_in(q)
-    q.add_argument("--method", default="mcculloch", help="fit method (default mcculloch)")
+    q.add_argument("--method", choices=("mcculloch", "mle"), default="mcculloch",
+                   help="McCulloch quantiles (default) or maximum likelihood with standard errors")
     q.add_argument("--param", choices=("S0", "S1"), default="S1")
     common(q, "histogram of the first column with the fitted SαS and a Gaussian, log axes")
     q.set_defaults(func=cmd_fit)

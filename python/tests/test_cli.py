@@ -108,6 +108,14 @@ def test_fit_per_column(capsys, files):
     assert len(rows) == 1 and float(rows[0]["alpha"]) == r["columns"][0]["alpha"]
 
 
+def test_fit_mle_has_standard_errors(capsys, tmp_path):
+    p = tmp_path / "m.npy"
+    assert cli.main(["sample", "--alpha", "1.5", "-n", "2000", "--seed", "3", "--out", str(p)]) == 0
+    c = run_json(capsys, "fit", p, "--method", "mle")["columns"][0]
+    assert abs(c["alpha"] - 1.5) < 4 * c["alpha_se"] and 0 < c["alpha_se"] < 0.1
+    assert all(c[k] > 0 for k in ("beta_se", "scale_se", "loc_se"))
+
+
 def test_bench(capsys):
     r = run_json(capsys, "bench", "-n", "2000", "--n-pdf", "20", "--n-pdf-scipy", "3",
                  "--repeat", "1", "--threads", "1")
@@ -167,6 +175,7 @@ def test_bad_flags(capsys, files, tmp_path):
     usage = [  # argparse: usage line, exit 2
         ("tail-index", files["npy"], "--nope"),
         ("tail-index", files["npy"], "--format", "xml"),
+        ("fit", files["npy"], "--method", "moments"),
         ("sample", "-n", "10"),  # --alpha is required
         ("sample", "--alpha", "1.5", "-n", "ten"),
         ("frobnicate",),
