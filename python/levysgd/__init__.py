@@ -10,14 +10,88 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import _levysgd
-from ._levysgd import Stable, sample_coordinates, gradient_noise, noise_covariance
+import importlib
+import importlib.util
+import os
+import sys
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _simd_variants():
+    """The compiled variants this CPU runs, best first (docs/python-api.md,
+    "Instruction sets"). Linux reports in /proc/cpuinfo only what the OS enables."""
+    flags = _cpu_flags()
+    v3 = {"avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"}
+    v4 = v3 | {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+    return ([("avx512", "_levysgd_avx512")] if v4 <= flags else []) + \
+           ([("avx2", "_levysgd_avx2")] if v3 <= flags else []) + [("baseline", "_levysgd")]
+
+
+def _load():
+    forced = os.environ.get("LEVYSGD_SIMD")
+    names = {"avx512": "_levysgd_avx512", "avx2": "_levysgd_avx2", "baseline": "_levysgd"}
+    if forced:
+        if forced not in names:
+            raise ImportError(f"levysgd: LEVYSGD_SIMD must be baseline, avx2 or avx512, got {forced!r}")
+        if forced not in [v for v, _ in _simd_variants()]:
+            raise ImportError(f"levysgd: LEVYSGD_SIMD={forced}: this CPU does not run it")
+        candidates = [(forced, names[forced])]
+    else:
+        candidates = _simd_variants()
+    for variant, name in candidates:
+        try:
+            mod = importlib.import_module("." + name, __name__)
+        except ImportError:
+            if forced:
+                raise
+            continue  # not built (a single-arch build, or not x86-64)
+        sys.modules[__name__ + "._levysgd"] = mod
+        return variant, mod
+    raise ImportError("levysgd: no compiled module found (build with pip install .)")
+
+
+#: Which compiled variant runs: "avx512", "avx2" or "baseline" (SSE2).
+simd, _levysgd = _load()
+Stable = _levysgd.Stable
+sample_coordinates = _levysgd.sample_coordinates
+gradient_noise = _levysgd.gradient_noise
+noise_covariance = _levysgd.noise_covariance
+# Theory (docs/theory.md): the C++ functions under the same names.
+kramers_escape_time = _levysgd.kramers_escape_time
+sgd_escape_time = _levysgd.sgd_escape_time
+total_escape_rate = _levysgd.total_escape_rate
+minima_selection = _levysgd.minima_selection
+gibbs_log_weight = _levysgd.gibbs_log_weight
+gibbs_probability_ratio = _levysgd.gibbs_probability_ratio
+gibbs_noise_threshold = _levysgd.gibbs_noise_threshold
+stable_levy_constant = _levysgd.stable_levy_constant
+levy_jump_rate = _levysgd.levy_jump_rate
+LevyMetastability = _levysgd.LevyMetastability
+LevyExitModel = _levysgd.LevyExitModel
+levy_exit_model = LevyExitModel
 
 __all__ = [
     "Stable", "stable", "FitResult", "fit_stable", "sample_coordinates",
     "tail_index", "hill", "BootstrapResult", "bootstrap_tail_index",
     "gradient_noise", "NoiseTails", "analyse_noise_tails", "noise_covariance",
-    "compare_covariance_with_hessian",
+    "compare_covariance_with_hessian", "simd",
+    "kramers_escape_time", "sgd_escape_time", "total_escape_rate", "minima_selection",
+    "mean_exit_time_1d", "ExitTime1D", "gibbs_log_weight", "gibbs_probability_ratio",
+    "gibbs_noise_threshold", "stable_levy_constant", "levy_jump_rate", "LevyMetastability",
+    "levy_metastability", "LevyExitModel", "levy_exit_model",
+    "polynomial_well", "double_well", "quadratic", "gaussian_noise", "stable_noise", "euler",
+    "tamed_euler", "sgd_recursion", "interval", "box", "ball", "interval_basins",
+    "Estimate", "EscapeResult", "escape_study", "TransitionResult", "transition_study",
 ]
 
 
@@ -141,3 +215,173 @@ class HessianComparison:
 def compare_covariance_with_hessian(C, H, batch_size) -> HessianComparison:
     """diag(Q^T C Q) against eig(H)/B in the eigenbasis Q of H (Xie et al. 2021 Fig. 2)."""
     return HessianComparison(**_levysgd._compare_covariance_with_hessian(C, H, batch_size))
+
+
+@dataclass(frozen=True)
+class ExitTime1D:
+    """C++ ``exit_time_1d``."""
+    mean_time: float
+    exit_right_probability: float
+    error_estimate: float
+
+
+def mean_exit_time_1d(drift, diffusion, left, right, x0, intervals=1 << 16,
+                      left_boundary="absorbing") -> ExitTime1D:
+    """Exact mean exit time of dX = b(X) dt + sqrt(2 D(X)) dW from (left, right),
+    started at x0, by quadrature (C++ ``mean_exit_time_1d``). drift and
+    diffusion are Python callables of one float. left_boundary: "absorbing" or
+    "reflecting"."""
+    return ExitTime1D(**_levysgd.mean_exit_time_1d(drift, diffusion, left, right, x0,
+                                                   intervals=intervals, left_boundary=left_boundary))
+
+
+def levy_metastability(*args) -> LevyMetastability:
+    """Imkeller & Pavlyukevich 2006 metastability of a 1-D multi-well under
+    eps * L^alpha noise, as in Simsekli et al. 2019 Thms 1-2 (C++
+    ``levy_metastability``): ``levy_metastability(minima, maxima, alpha, eps)``,
+    or ``levy_metastability(well, alpha, eps)`` with a potential that has
+    ``critical_points()`` (minima and maxima alternating)."""
+    if len(args) == 3 and hasattr(args[0], "critical_points"):
+        c = list(args[0].critical_points())
+        return LevyMetastability(c[0::2], c[1::2], args[1], args[2])
+    return LevyMetastability(*args)
+
+
+# --- Studies (docs/sde.md; the compiled combinations: docs/python-api.md) ---
+_sde = importlib.import_module(
+    "._levysgd_sde_avx2" if simd in ("avx2", "avx512") and importlib.util.find_spec(
+        __name__ + "._levysgd_sde_avx2") else "._levysgd_sde", __name__)
+PolynomialWell = polynomial_well = _sde.PolynomialWell
+double_well = _sde.double_well
+GaussianNoise = gaussian_noise = _sde.GaussianNoise
+StableNoise = _sde.StableNoise
+Euler = euler = _sde.Euler
+TamedEuler = tamed_euler = _sde.TamedEuler
+SGDRecursion = sgd_recursion = _sde.SGDRecursion
+Interval = interval = _sde.Interval
+Box2D = box = _sde.Box2D
+Ball2D = ball = _sde.Ball2D
+IntervalBasins = interval_basins = _sde.IntervalBasins
+Quadratic2D = _sde.Quadratic2D
+
+
+def quadratic(hessian, minimum, f0=0.0):
+    """f(x) = f0 + (x - minimum)' H (x - minimum) / 2 (C++ ``quadratic<double, 2>``;
+    the 2-D one is compiled for studies)."""
+    return Quadratic2D(hessian, minimum, f0)
+
+
+def stable_noise(n_or_alphas, alpha_or_scales, scale=None):
+    """Symmetric alpha-stable noise (C++ ``stable_noise``): ``stable_noise(n, alpha, scale)``,
+    or per coordinate ``stable_noise(alphas, scales)`` (Battash & Lindenbaum 2023 eq. 3)."""
+    if scale is None:
+        return StableNoise(n_or_alphas, alpha_or_scales)
+    return StableNoise(int(n_or_alphas), alpha_or_scales, scale)
+
+
+class Estimate(tuple):
+    """(value, low, high): C++ ``estimate``."""
+    __slots__ = ()
+
+    def __new__(cls, t):
+        return tuple.__new__(cls, t)
+
+    value = property(lambda self: self[0])
+    low = property(lambda self: self[1])
+    high = property(lambda self: self[2])
+
+    def __repr__(self):
+        return f"Estimate(value={self[0]!r}, low={self[1]!r}, high={self[2]!r})"
+
+
+@dataclass(frozen=True)
+class EscapeResult:
+    """C++ ``escape_result``: counts, ``mean_exit_time`` and ``escape_rate`` as
+    :class:`Estimate`, ``restricted_mean``, ``exit_time_sd``, ``channels`` (list of
+    (coordinate, side, count, Estimate)) and, with keep_paths, the path records as
+    arrays: ``status`` (0 exited, 1 censored, 2 non-finite), ``time``, ``steps``,
+    ``coordinate``, ``side``, ``point`` (paths x dim)."""
+    paths: int
+    exited: int
+    censored: int
+    non_finite: int
+    time_step: float
+    horizon: float
+    mean_exit_time: Estimate
+    exit_time_sd: float
+    restricted_mean: float
+    escape_rate: Estimate
+    channels: list
+    axes: list = field(repr=False)
+    status: object = field(repr=False)
+    time: object = field(repr=False)
+    steps: object = field(repr=False)
+    coordinate: object = field(repr=False)
+    side: object = field(repr=False)
+    point: object = field(repr=False)
+
+    @property
+    def exit_times(self):
+        """Exit times of the exited paths (keep_paths=True), in path order."""
+        return self.time[self.status == 0]
+
+    def channel_probability(self, coordinate, side):
+        """Probability of leaving through (coordinate, side); 0 if never seen, NaN with no exit."""
+        for c, s, _, p in self.channels:
+            if c == coordinate and s == side:
+                return p.value
+        return math.nan if self.exited == 0 else 0.0
+
+    def axis(self, coordinate) -> Estimate:
+        """Probability of leaving through coordinate (either side), Wilson interval."""
+        return self.axes[coordinate]
+
+    def axis_probability(self, coordinate):
+        return self.axes[coordinate].value
+
+
+def escape_study(potential, noise, integrator, domain, x0, paths=1000, horizon=None, seed=0,
+                 first_stream=0, threads=0, progress=None, keep_paths=True,
+                 confidence=0.95) -> EscapeResult:
+    """Exit of dX = -grad f(X) dt + dN from a domain over many paths (C++
+    ``escape_study``; path i uses Philox stream first_stream + i of seed, the
+    result does not depend on threads). horizon (required): censoring time.
+    progress: None/"auto" (a bar on a terminal's stderr), True, False."""
+    if horizon is None:
+        raise ValueError("levysgd.escape_study: horizon is required (the censoring time, > 0)")
+    r = _sde._escape_study(potential, noise, integrator, domain, x0, paths, horizon, seed,
+                           first_stream, threads, progress, keep_paths, confidence)
+    r["mean_exit_time"] = Estimate(r["mean_exit_time"])
+    r["escape_rate"] = Estimate(r["escape_rate"])
+    r["channels"] = [(c, s, n, Estimate(p)) for c, s, n, p in r["channels"]]
+    r["axes"] = [Estimate(a) for a in r["axes"]]
+    return EscapeResult(**r)
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """C++ ``transition_result``: ``counts`` (i -> j), ``occupation``, and the derived
+    ``occupation_fraction``, ``rates``, ``jump_probabilities``, ``mean_residence_time``."""
+    basins: int
+    paths: int
+    non_finite: int
+    time_step: float
+    unlabelled_time: float
+    counts: object
+    occupation: object
+    occupation_fraction: object
+    rates: object
+    jump_probabilities: object
+    mean_residence_time: list
+
+
+def transition_study(potential, noise, integrator, classifier, x0, paths=1000, horizon=None,
+                     seed=0, first_stream=0, threads=0, progress=None) -> TransitionResult:
+    """Transitions between basins (C++ ``transition_study``) of a 1-D polynomial_well."""
+    if horizon is None:
+        raise ValueError("levysgd.transition_study: horizon is required (> 0)")
+    r = _sde._transition_study(potential, noise, integrator, classifier, x0, paths, horizon, seed,
+                               first_stream, threads, progress)
+    r["occupation"] = r["occupation"].ravel()
+    r["occupation_fraction"] = r["occupation_fraction"].ravel()
+    return TransitionResult(**r)

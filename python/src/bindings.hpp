@@ -5,4 +5,6 @@
 namespace levysgd_py {
 void bind_stable(nb::module_ &m);
 void bind_tail(nb::module_ &m);
+void bind_theory(nb::module_ &m);
+void bind_sde(nb::module_ &m);
 } // namespace levysgd_py

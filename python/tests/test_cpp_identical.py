@@ -2,7 +2,9 @@
 
 python/tests/cpp_reference.cpp, built with the module's own compiler flags
 (LEVYSGD_PYTHON_REFERENCE=ON; the ctest `python_package` does it), prints the
-C++ results; set LEVYSGD_CPP_REFERENCE to that program to run these tests.
+C++ results; set LEVYSGD_CPP_REFERENCE to the folder of those programs
+(one per compiled variant: levysgd_py_reference[_avx2|_avx512]) to run these
+tests. The variant that runs (levysgd.simd) is compared with its own program.
 """
 import os
 import subprocess
@@ -12,9 +14,10 @@ import pytest
 
 import levysgd
 
-EXE = os.environ.get("LEVYSGD_CPP_REFERENCE")
+DIR = os.environ.get("LEVYSGD_CPP_REFERENCE")
+EXE = DIR and os.path.join(DIR, "levysgd_py_reference" + ("" if levysgd.simd == "baseline" else "_" + levysgd.simd))
 pytestmark = pytest.mark.skipif(
-    not EXE, reason="LEVYSGD_CPP_REFERENCE (the cpp_reference program) not set")
+    not DIR, reason="LEVYSGD_CPP_REFERENCE (the folder of the cpp_reference programs) not set")
 
 LAWS = {"a1.5": (1.5, 0, 1, 0, "S1"), "a0.7": (0.7, 0.9, 2, 1, "S0"),
         "a1.0": (1.0, 0.5, 1, 0, "S1"), "a2.0": (2.0, 0, 3, -1, "S1")}

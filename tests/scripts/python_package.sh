@@ -22,5 +22,11 @@ CMAKE_BUILD_PARALLEL_LEVEL=2 "${venv}/python" -m pip install --quiet --disable-p
     --config-settings=cmake.define.LEVYSGD_PYTHON_REFERENCE=ON "${src}"
 echo "python_package: pip install took $(( $(date +%s) - start )) s"
 cd "${work}" # import the installed package, not python/levysgd of the checkout
-LEVYSGD_CPP_REFERENCE="${work}/build/python/levysgd_py_reference" \
+LEVYSGD_CPP_REFERENCE="${work}/build/python" \
     "${venv}/python" -m pytest -q -p no:cacheprovider "${src}/python/tests"
+# The other compiled variants this CPU runs, against their own C++ programs.
+for simd in $("${venv}/python" -c "import levysgd; print(' '.join(v for v, _ in levysgd._simd_variants()[1:]))"); do
+    echo "python_package: LEVYSGD_SIMD=${simd}"
+    LEVYSGD_SIMD=${simd} LEVYSGD_CPP_REFERENCE="${work}/build/python" \
+        "${venv}/python" -m pytest -q -p no:cacheprovider "${src}/python/tests/test_cpp_identical.py"
+done

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""levysgd's Python package against scipy and NumPy, in one run on one machine.
+
+    python3 benchmarks/bench_python.py [--quick]
+
+Compares (issue 21 goals in brackets):
+  rvs          levysgd.stable(...).rvs vs scipy.stats.levy_stable.rvs (>= 30x)
+               and vs a NumPy Chambers-Mallows-Stuck written as a user would
+               (>= 5x, levysgd on one thread)
+  pdf, cdf     levysgd vs scipy.stats.levy_stable (>= 100x)
+  tail_index   levysgd.tail_index vs the NumPy one-liner of eq. (15) (>= 10x)
+  overhead     a 1-element call from Python (< 2 us)
+Prints one line per comparison: rates, ratio and goal.
+"""
+import argparse
+import os
+import platform
+import timeit
+import warnings
+
+import numpy as np
+import scipy
+from scipy.stats import levy_stable
+
+import levysgd
+
+
+def best(fn, repeat=5, number=1):
+    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+
+
+def numpy_cms(alpha, n, rng):
+    """Symmetric CMS (Chambers et al. 1976) as a user writes it in NumPy."""
+    v = rng.uniform(-np.pi / 2, np.pi / 2, n)
+    w = rng.exponential(1.0, n)
+    return (np.sin(alpha * v) / np.cos(v) ** (1 / alpha)
+            * (np.cos(v - alpha * v) / w) ** ((1 - alpha) / alpha))
+
+
+def numpy_mohammadi(x, k1):
+    """Eq. (15) of Simsekli et al. 2019 as the usual NumPy one-liner."""
+    k2 = x.shape[0] // k1
+    y = x[: k1 * k2].reshape((k2, k1) + x.shape[1:]).sum(axis=1)
+    return 1 / ((np.log(np.abs(y)).mean(0) - np.log(np.abs(x[: k1 * k2])).mean(0)) / np.log(k1))
+
+
+def row(name, ours, theirs, unit, goal):
+    ratio = ours / theirs
+    ok = "met" if ratio >= goal else "NOT met"
+    print(f"{name:44s} levysgd {ours:10.4g} {unit}  peer {theirs:10.4g} {unit}  "
+          f"ratio {ratio:7.1f}x  (goal >= {goal}x: {ok})")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="10^5 instead of 10^6 values")
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    n = 10 ** 5 if args.quick else 10 ** 6
+    print(f"# {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"NumPy {np.__version__}, SciPy {scipy.__version__}, levysgd from {levysgd.__file__}")
+    d = levysgd.stable(1.5, 0.0)
+    out = np.empty(n)
+
+    # --- rvs ---------------------------------------------------------------
+    t1 = best(lambda: d.rvs(n, seed=1, out=out, threads=1))
+    tall = best(lambda: d.rvs(n, seed=1, out=out))
+    ns = n // 10
+    ts = best(lambda: levy_stable.rvs(1.5, 0.0, size=ns, random_state=1), repeat=3) * (n / ns)
+    rng = np.random.default_rng(1)
+    tn = best(lambda: numpy_cms(1.5, n, rng))
+    row("rvs vs scipy (levysgd all threads)", n / tall, n / ts, "samples/s", 30)
+    row("rvs vs scipy (levysgd 1 thread)", n / t1, n / ts, "samples/s", 30)
+    row("rvs vs NumPy CMS (levysgd 1 thread)", n / t1, n / tn, "samples/s", 5)
+    out32 = np.empty(n, np.float32)
+    t32 = best(lambda: d.rvs(n, seed=1, out=out32, threads=1))
+    print(f"{'rvs float32, 1 thread':44s} levysgd {n / t32:10.4g} samples/s")
+
+    # --- pdf, cdf ----------------------------------------------------------
+    d2 = levysgd.stable(1.5, 0.5)
+    xs = np.linspace(-10, 10, 20000)
+    k = 200
+    xk = np.linspace(-10, 10, k)
+    for name, ours, theirs in (("pdf", d2.pdf, levy_stable.pdf), ("cdf", d2.cdf, levy_stable.cdf)):
+        to1 = best(lambda: ours(xs, threads=1), repeat=3)
+        to = best(lambda: ours(xs), repeat=3)
+        tt = best(lambda: theirs(xk, 1.5, 0.5), repeat=2)
+        row(f"{name} vs scipy (levysgd all threads)", xs.size / to, k / tt, "points/s", 100)
+        row(f"{name} vs scipy (levysgd 1 thread)", xs.size / to1, k / tt, "points/s", 100)
+
+    # --- tail index --------------------------------------------------------
+    x = d.rvs(n, seed=2)
+    k1 = 1000
+    tl = best(lambda: levysgd.tail_index(x, k1=k1))
+    tl1 = best(lambda: levysgd.tail_index(x, k1=k1, threads=1))
+    tnp = best(lambda: numpy_mohammadi(x, k1))
+    row("tail_index vs NumPy (levysgd all threads)", n / tl, n / tnp, "values/s", 10)
+    row("tail_index vs NumPy (levysgd 1 thread)", n / tl1, n / tnp, "values/s", 10)
+    g = d.rvs((1000, n // 1000), seed=3)
+    tg = best(lambda: levysgd.tail_index(g, axis=0, k1=40))
+    tg1 = best(lambda: levysgd.tail_index(g, axis=0, k1=40, threads=1))
+    tgn = best(lambda: numpy_mohammadi(g, 40))
+    row(f"tail_index axis=0, 1000 x {n // 1000} (all threads)", g.size / tg, g.size / tgn,
+        "values/s", 10)
+    row(f"tail_index axis=0, 1000 x {n // 1000} (1 thread)", g.size / tg1, g.size / tgn,
+        "values/s", 10)
+
+    # --- call overhead -----------------------------------------------------
+    one = np.empty(1)
+    x1 = np.array([0.5])
+    calls = 100000
+    t_scalar = best(lambda: d.pdf(0.5), repeat=5, number=calls)
+    t_arr = best(lambda: d.pdf(x1, out=one), repeat=5, number=calls)
+    t_rvs = best(lambda: d.rvs(1, out=one), repeat=5, number=calls)
+    t_point = best(lambda: d.pdf(xs, threads=1), repeat=3) / xs.size
+    t_draw = t1 / n
+    print(f"{'1-element calls':44s} d.pdf(0.5) {t_scalar * 1e6:.3f} us, d.pdf(x1, out=o) "
+          f"{t_arr * 1e6:.3f} us, d.rvs(1, out=o) {t_rvs * 1e6:.3f} us")
+    print(f"{'  overhead (call - its C++ work)':44s} pdf scalar {(t_scalar - t_point) * 1e6:.3f} us, "
+          f"pdf array {(t_arr - t_point) * 1e6:.3f} us, rvs {(t_rvs - t_draw) * 1e6:.3f} us "
+          f"(goal < 2 us)")
+
+
+if __name__ == "__main__":
+    main()
