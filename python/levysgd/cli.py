@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import time
 from typing import Any, Callable, Sequence
@@ -437,18 +438,12 @@ class _Study:
     def __init__(self, ls: Any, s: dict) -> None:
         self.ls, self.s = ls, s
         self.notes: list[str] = []
-        if s["potential"] == "quadratic":
-            k = s["curvature"]
-            self.potential = ls.quadratic(np.array([[k]]), np.array([0.0]))
-            self.minima, self.maxima = [0.0], []
+        if s["potential"] == "double-well":
+            self.potential = ls.double_well(*s["well"])
         else:
-            if s["potential"] == "double-well":
-                left, saddle, right = s["well"]
-                self.potential = ls.double_well(left, saddle, right)
-            else:
-                self.potential = ls.polynomial_well(s["minima"], s["maxima"])
-            self.minima = list(self.potential.minima())
-            self.maxima = list(self.potential.maxima())
+            self.potential = ls.polynomial_well(s["minima"], s["maxima"])
+        crit = list(self.potential.critical_points())  # minimum, maximum, minimum, ...
+        self.minima, self.maxima = crit[0::2], crit[1::2]
         i = s["start"]
         if not 0 <= i < len(self.minima):
             raise UsageError(f"start must be in [0, {len(self.minima) - 1}] "
@@ -477,9 +472,7 @@ class _Study:
     def _theory_name(self) -> str | None:
         s = self.s
         why = None
-        if s["potential"] == "quadratic":
-            why = "no closed form for a quadratic well here"
-        elif s["domain"] is not None:
+        if s["domain"] is not None:
             why = "the closed forms are for the basin of the start minimum (no --domain)"
         elif s["x0"] is not None:
             why = "the closed forms start at the minimum (no --x0)"
@@ -532,31 +525,27 @@ def cmd_escape(args: argparse.Namespace) -> None:
     _plot_check(args)
     st = _Study(ls, s)
     rows = []
-    total = s["paths"] * len(s["eps"])
-    with Progress("escape", total, _progress_enabled(args)) as bar:
-        for k, eps in enumerate(s["eps"]):
-            offset = k * s["paths"]
-            note = f"eps={eps:g}"
-
-            def report(done: int, _total: int, offset: int = offset, note: str = note) -> None:
-                bar.update(offset + done, note)
-
-            r = ls.escape_study(st.potential, st.noise(eps), st.integrator, st.domain,
-                                np.array([st.x0]), paths=s["paths"], horizon=s["horizon"],
-                                seed=s["seed"], threads=s["threads"],
-                                progress=report if bar.enabled else False,
-                                keep_paths=False, confidence=s["confidence"])
-            bar.update(offset + s["paths"], note)
-            m, mlo, mhi = _interval(r.mean_exit_time)
-            q, qlo, qhi = _interval(r.escape_rate)
-            th = st.theory(eps) if st.theory_name else None
-            rows.append({"eps": eps, "paths": int(s["paths"]), "exited": int(r.exited),
-                         "censored": int(r.censored), "non_finite": int(r.non_finite),
-                         "mean_exit_time": m, "mean_exit_time_low": mlo,
-                         "mean_exit_time_high": mhi, "restricted_mean": float(r.restricted_mean),
-                         "escape_rate": q, "escape_rate_low": qlo, "escape_rate_high": qhi,
-                         "theory": th,
-                         "sim_over_theory": (m / th if th and math.isfinite(th) else None)})
+    # escape_study draws its own bar (per eps) on stderr when asked to; the
+    # same rule decides: only on a terminal unless --progress says otherwise
+    bar = Progress("escape", 1, _progress_enabled(args))
+    for k, eps in enumerate(s["eps"]):
+        if bar.enabled:
+            print(f"levysgd escape: eps = {eps:g} ({k + 1} of {len(s['eps'])})",
+                  file=sys.stderr, flush=True)
+        r = ls.escape_study(st.potential, st.noise(eps), st.integrator, st.domain,
+                            np.array([st.x0]), paths=s["paths"], horizon=s["horizon"],
+                            seed=s["seed"], threads=s["threads"], progress=bar.enabled,
+                            keep_paths=False, confidence=s["confidence"])
+        m, mlo, mhi = _interval(r.mean_exit_time)
+        q, qlo, qhi = _interval(r.escape_rate)
+        th = st.theory(eps) if st.theory_name else None
+        rows.append({"eps": eps, "paths": int(s["paths"]), "exited": int(r.exited),
+                     "censored": int(r.censored), "non_finite": int(r.non_finite),
+                     "mean_exit_time": m, "mean_exit_time_low": mlo,
+                     "mean_exit_time_high": mhi, "restricted_mean": float(r.restricted_mean),
+                     "escape_rate": q, "escape_rate_low": qlo, "escape_rate_high": qhi,
+                     "theory": th,
+                     "sim_over_theory": (m / th if th and math.isfinite(th) else None)})
     if any(r["censored"] for r in rows):
         st.notes.append("some paths reached the horizon (censored): mean_exit_time is biased "
                         "low there; compare restricted_mean and escape_rate, or raise --horizon")
@@ -721,7 +710,6 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--well", help="double well left,saddle,right (default -1,-0.5,2)")
     q.add_argument("--minima", help="polynomial well minima, comma list")
     q.add_argument("--maxima", help="polynomial well maxima, comma list")
-    q.add_argument("--curvature", help="quadratic f = k x^2/2 (default 1)")
     q.add_argument("--start", help="index of the minimum the paths start in (default 0)")
     q.add_argument("--x0", help="start point (default: that minimum)")
     q.add_argument("--domain", help="lo,hi (default: the start minimum's basin)")
@@ -755,9 +743,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _negative_values(argv: Sequence[str]) -> list[str]:
+    """`--well -1,-0.5,2` as `--well=-1,-0.5,2`: argparse takes a value that
+    starts with '-' and is not one plain number for an option."""
+    out: list[str] = []
+    for a in argv:
+        if (out and out[-1].startswith("--") and "=" not in out[-1]
+                and re.match(r"-[0-9.]", a) and out[-1] not in _SWITCHES):
+            out[-1] = f"{out[-1]}={a}"
+        else:
+            out.append(a)
+    return out
+
+
+_SWITCHES = {"--version", "--help", "--no-scipy"}  # options that take no value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_negative_values(sys.argv[1:] if argv is None else list(argv)))
     if args.version:
         print(f"levysgd {_version()}")
         return 0

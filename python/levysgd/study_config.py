@@ -22,7 +22,7 @@ import math
 import os
 from typing import Any
 
-POTENTIALS = ("double-well", "polynomial-well", "quadratic")
+POTENTIALS = ("double-well", "polynomial-well")  # the 1-D wells compiled for studies
 NOISES = ("stable", "gaussian")
 INTEGRATORS = ("euler", "tamed-euler", "sgd")
 
@@ -32,7 +32,6 @@ FIELDS: dict[str, tuple[Any, str]] = {
     "well": ([-1.0, -0.5, 2.0], "floats"),        # double well: left, saddle, right
     "minima": (None, "floats"),                   # polynomial well
     "maxima": (None, "floats"),
-    "curvature": (1.0, "float"),                  # quadratic: f = k x^2 / 2
     "start": (0, "int"),                          # which minimum the paths start in
     "x0": (None, "float"),
     "domain": (None, "floats"),                   # lo, hi (inf allowed)
@@ -168,10 +167,6 @@ def check(s: dict[str, Any]) -> None:
         raise ConfigError(f"well must be three numbers left,saddle,right, got {s['well']!r}")
     if s["potential"] == "polynomial-well" and (s["minima"] is None or s["maxima"] is None):
         raise ConfigError("potential polynomial-well needs minima and maxima")
-    if s["potential"] == "quadratic":
-        positive("curvature", s["curvature"])
-        if s["domain"] is None:
-            raise ConfigError("potential quadratic needs a domain lo,hi")
     if s["domain"] is not None:
         d = s["domain"]
         if len(d) != 2 or not d[0] < d[1]:

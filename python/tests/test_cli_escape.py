@@ -155,3 +155,28 @@ def test_escape_plot(capsys, tmp_path):
     rc, _, err = run(capsys, "escape", *FLAGS, "--plot", out)
     assert rc == 0, err
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@has_escape
+def test_escape_polynomial_well_two_sides(capsys):
+    # the middle well of f' = x(x^2 - 1)(x^2 - 4): exits over both maxima, -1 and 1
+    r = run_json(capsys, "escape", "--potential", "polynomial-well", "--minima", "-2,0,2",
+                 "--maxima", "-1,1", "--start", "1", "--eps", "0.1", "--paths", "300",
+                 "--seed", "4")
+    assert r["study"]["domain"] == [-1.0, 1.0] and r["study"]["x0"] == 0.0
+    x = r["results"][0]
+    assert x["exited"] == 300 and 0.6 < x["sim_over_theory"] < 1.2, x
+    # I-P: two sides at distance 1 leave twice as fast as one
+    one = levysgd.levy_metastability([-2.0, 0.0], [-1.0], 1.5, 0.1).mean_exit_time(1)
+    assert x["theory"] == pytest.approx(one / 2, rel=1e-12)
+
+
+@has_escape
+def test_escape_no_progress_when_stderr_is_a_pipe():
+    from cli_helpers import run_process
+
+    p = run_process("escape", *FLAGS[:-2], "--paths", "64")
+    assert p.returncode == 0 and json.loads(p.stdout)["results"]
+    assert p.stderr == b""
+    p = run_process("escape", *FLAGS[:-2], "--paths", "64", "--progress", "on")
+    assert p.returncode == 0 and b"paths" in p.stderr  # escape_study's own bar, forced
