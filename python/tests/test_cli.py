@@ -288,3 +288,19 @@ def test_progress_drawn_on_a_terminal(files):
         data = b""
     os.close(master)
     assert p.returncode == 0 and data == b""
+
+
+def test_console_script():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cli_helpers import child_env
+
+    exe = Path(sys.executable).parent / "levysgd"
+    if not exe.exists():
+        pytest.skip("no `levysgd` console script beside this python (package not pip-installed)")
+    p = subprocess.run([str(exe), "sample", "--alpha", "1.5", "-n", "3", "--format", "csv"],
+                       capture_output=True, env=child_env(), timeout=60)
+    assert p.returncode == 0 and p.stdout.decode().splitlines()[0] == "x"
+    assert len(p.stdout.decode().splitlines()) == 4 and p.stderr == b""
