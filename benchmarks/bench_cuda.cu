@@ -5,8 +5,10 @@
 // The PyTorch peer (torch's CMS on the same card) is bench_cuda_torch.py.
 // Targets (issue 19, H100): float SaS alpha = 1.5 >= 300 G/s, double >= 100
 // G/s, beta = 0.5 within 80 % of the symmetric rate, per-coordinate alpha_i
-// within 70 %, Mohammadi on 10^9 floats >= 70 % of read bandwidth.
+// within 70 %, Mohammadi on 10^9 floats >= 70 % of read bandwidth, 1-D
+// double-well escape study with alpha-stable noise >= 50 G path-steps/s.
 #include <levysgd/cuda.hpp>
+#include <levysgd/cuda/escape.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -87,6 +89,29 @@ void bm_mohammadi(benchmark::State &state) {
         double(n) * sizeof(float) * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+/// Path-steps per second of a 1-D double-well escape study (alpha = 1.5,
+/// euler): the steps of all paths, summed from the path records.
+template <class Real> void bm_escape(benchmark::State &state) {
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval<Real> left(Real(-4), Real(0));
+    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.4));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::escape_options<Real> opt;
+    opt.paths = std::size_t(1) << 20;
+    opt.horizon = 20;
+    double steps = 0;
+    timed(state, 0, [&] {
+        const auto r = lc::escape_study(dw, noise, levysgd::euler<Real>(Real(0.01)), left, x0, opt);
+        steps = 0;
+        for (const auto &p : r.path_records)
+            steps += double(p.steps);
+    });
+    state.counters["path_steps_per_s"] =
+        benchmark::Counter(steps * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -108,6 +133,8 @@ int main(int argc, char **argv) {
     benchmark::RegisterBenchmark("cuda_fill_normal<float>", bm_fill_normal<float>)
         ->UseManualTime();
     benchmark::RegisterBenchmark("cuda_mohammadi<float>/1e9", bm_mohammadi)->UseManualTime();
+    benchmark::RegisterBenchmark("cuda_escape<float>/double_well", bm_escape<float>)
+        ->UseManualTime();
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -8,6 +8,7 @@
 //                 output; exit 77 (ctest: skipped) when no CUDA device is found
 //                 (ctest cuda_device, label gpu).
 #include <levysgd/cuda.hpp>
+#include <levysgd/cuda/escape.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -212,6 +213,39 @@ template <class Real> void device_checks() {
     lc::check(cudaDeviceSynchronize(), "test");
 }
 
+/// The escape study's paths on the device against the host launch of the
+/// same body: the share of paths whose exit step differs (rounding at the
+/// boundary: device sin/cos/log, FMA contraction).
+template <class Real, class I> void escape_checks(const I &integ, const char *what) {
+    namespace lc = levysgd::cuda;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval<Real> left(Real(-4), Real(0));
+    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.4));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::escape_options<Real> opt;
+    opt.paths = 100000;
+    opt.horizon = 40;
+    opt.seed = 11;
+    const auto dev = lc::escape_study(dw, noise, integ, left, x0, opt);
+    auto a = lc::detail::make_escape_args("test", dw, noise, integ, left, x0, opt);
+    std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_escape_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::escape_result_of<Real, 1>(
+        std::span<const lc::device_path_record<Real, 1>>(rec), left, opt, integ.time_step(),
+        a.max_steps);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < opt.paths; ++i)
+        differ += dev.path_records[i].steps != host.path_records[i].steps;
+    std::printf("escape_study %s %s: %zu of %zu paths end at another step than the host "
+                "launch; exited %zu vs %zu\n",
+                sizeof(Real) == 4 ? "float" : "double", what, differ, opt.paths, dev.exited,
+                host.exited);
+    expect(differ <= opt.paths / 1000, "escape paths: at most 0.1 % differ");
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -226,6 +260,10 @@ int main(int argc, char **argv) {
             }
             device_checks<float>();
             device_checks<double>();
+            escape_checks<float>(levysgd::euler<float>(0.01f), "euler");
+            escape_checks<double>(levysgd::euler<double>(0.01), "euler");
+            escape_checks<double>(levysgd::tamed_euler<double>(0.01), "tamed_euler");
+            escape_checks<double>(levysgd::sgd_recursion<double>(0.01), "sgd_recursion");
         }
     } catch (const std::exception &e) {
         std::printf("FAILED with an exception: %s\n", e.what());

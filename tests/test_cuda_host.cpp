@@ -3,6 +3,7 @@
 // samples to a few ulp, every grid shape, tail block and stream offset.
 // Plain g++: no CUDA toolkit needed.
 #include <levysgd/cuda/sample_body.hpp>
+#include <levysgd/cuda/study_body.hpp>
 #include <levysgd/cuda/tail_body.hpp>
 #include <levysgd/levysgd.hpp>
 
@@ -293,4 +294,128 @@ TEST_CASE("cuda tail-index host launch: the CPU's errors", "[cuda][tail]") {
     const auto dz = levysgd_test::message_of([&] { host_tail(z, z.size(), 1, 4, {1, 4}); });
     CHECK(dz == "levysgd::cuda::mohammadi_tail_index" + cz.substr(cz.find(": x ")));
     CHECK(dz.find("indices 4 to 7") != std::string::npos);
+}
+
+namespace {
+/// A user's potential and domain that run on the CPU (Eigen states) and in
+/// the CUDA kernel (std::array states): f = (x0^2 + 2 x1^2) / 2, the disk
+/// of radius 1.5.
+struct bowl {
+    using scalar_type = double;
+    static constexpr int dim = 2;
+    Eigen::Index dimension() const noexcept { return 2; }
+    template <class V> double value(const V &x) const { return 0.5 * (x[0] * x[0] + 2 * x[1] * x[1]); }
+    template <class V, class G> LEVYSGD_HOST_DEVICE void gradient(const V &x, G &g) const {
+        g[0] = x[0];
+        g[1] = 2 * x[1];
+    }
+};
+struct disk {
+    Eigen::Index dimension() const noexcept { return 2; }
+    template <class V> LEVYSGD_HOST_DEVICE bool contains(const V &x) const noexcept {
+        return x[0] * x[0] + x[1] * x[1] < 2.25;
+    }
+    template <class V> levysgd::exit_info exit(const V &x) const noexcept {
+        return {std::fabs(x[0]) >= std::fabs(x[1]) ? 0 : 1, 1};
+    }
+};
+static_assert(lc::DevicePotential<bowl>);
+static_assert(lc::DevicePotential<lc::well_potential<float>>);
+static_assert(!lc::DevicePotential<levysgd::polynomial_well<double>>); // std::vector inside
+static_assert(lc::DeviceDomain<disk, double, 2>);
+static_assert(lc::DeviceDomain<levysgd::interval<float>, float, 1>);
+
+/// The study's paths by the host launch, then the CPU's result type.
+template <class P, class N, class I, class D>
+auto host_escape(const P &p, const N &noise, const I &integ, const D &dom,
+                 const levysgd::state_vector<P> &x0,
+                 const levysgd::escape_options<typename P::scalar_type> &opt) {
+    using Real = typename P::scalar_type;
+    auto a = lc::detail::make_escape_args("levysgd::cuda::escape_study", p, noise, integ, dom, x0,
+                                          opt);
+    std::vector<lc::device_path_record<Real, P::dim>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_escape_paths(a, {3, 32});
+    return lc::escape_result_of<Real, P::dim>(
+        std::span<const lc::device_path_record<Real, P::dim>>(rec), dom, opt, integ.time_step(),
+        a.max_steps);
+}
+
+template <class R> std::size_t differing_paths(const R &a, const R &b) {
+    std::size_t d = 0;
+    for (std::size_t i = 0; i < a.path_records.size(); ++i)
+        d += a.path_records[i].steps != b.path_records[i].steps ||
+             a.path_records[i].status != b.path_records[i].status;
+    return d;
+}
+} // namespace
+
+TEMPLATE_TEST_CASE("cuda escape study host launch equals the CPU study", "[cuda][sde]", float,
+                   double) {
+    using Real = TestType;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval<Real> left(Real(-4), Real(0));
+    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.4));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::escape_options<Real> opt;
+    opt.paths = levysgd_test::sized(1000);
+    opt.horizon = 40;
+    opt.seed = 11;
+    opt.first_stream = 5;
+    opt.threads = 1;
+    for (int scheme = 0; scheme < 3; ++scheme) {
+        const auto run = [&](const auto &integ) {
+            const auto cpu = levysgd::escape_study(w, noise, integ, left, x0, opt);
+            const auto dev = host_escape(dw, noise, integ, left, x0, opt);
+            const std::size_t d = differing_paths(cpu, dev);
+            INFO("scheme " << scheme);
+            CHECK(dev.exited + dev.censored + dev.non_finite == opt.paths);
+            CHECK(dev.exited > opt.paths / 10);
+            CHECK(d <= opt.paths / 100); // rounding at the boundary only
+            if (d == 0) {
+                CHECK(dev.exited == cpu.exited);
+                CHECK(dev.mean_exit_time.value == Approx(cpu.mean_exit_time.value));
+                CHECK(dev.escape_rate.high == Approx(cpu.escape_rate.high));
+                CHECK(dev.channels.size() == cpu.channels.size());
+            }
+            std::printf("cuda escape host launch vs CPU escape_study (%s, scheme %d): %zu of %zu "
+                        "paths end at another step\n",
+                        sizeof(Real) == 4 ? "float" : "double", scheme, d, opt.paths);
+        };
+        if (scheme == 0)
+            run(levysgd::euler<Real>(Real(0.01)));
+        else if (scheme == 1)
+            run(levysgd::tamed_euler<Real>(Real(0.01)));
+        else
+            run(levysgd::sgd_recursion<Real>(Real(0.01)));
+    }
+}
+
+TEST_CASE("cuda escape study: user potential and domain, per-coordinate alpha", "[cuda][sde]") {
+    const levysgd::stable_noise<double> noise({1.3, 1.9}, {0.5, 0.3});
+    Eigen::Vector2d x0(0.2, -0.1);
+    levysgd::escape_options<double> opt;
+    opt.paths = levysgd_test::sized(500);
+    opt.horizon = 30;
+    opt.seed = 3;
+    opt.threads = 1;
+    const levysgd::euler<double> integ(0.01);
+    const auto cpu = levysgd::escape_study(bowl{}, noise, integ, disk{}, x0, opt);
+    const auto dev = host_escape(bowl{}, noise, integ, disk{}, x0, opt);
+    const std::size_t d = differing_paths(cpu, dev);
+    CHECK(d <= opt.paths / 100);
+    CHECK(dev.exited == Approx(double(cpu.exited)).margin(double(d)));
+    CHECK(dev.channels.size() == 2);
+    std::printf("cuda escape host launch vs CPU (2-D, alpha_i = 1.3, 1.9): %zu of %zu paths end "
+                "at another step\n",
+                d, opt.paths);
+    // the CPU's checks and messages
+    Eigen::Vector2d out(2, 0);
+    const auto m = levysgd_test::message_of([&] {
+        lc::detail::make_escape_args("levysgd::cuda::escape_study", bowl{}, noise, integ, disk{},
+                                     out, opt);
+    });
+    CHECK(m.rfind("levysgd::cuda::escape_study: x0", 0) == 0);
 }

@@ -8,8 +8,10 @@
 #endif
 
 #include "cuda/error.hpp"
+#include "cuda/escape.hpp"
 #include "cuda/grid.hpp"
 #include "cuda/sample.hpp"
 #include "cuda/sample_body.hpp"
+#include "cuda/study_body.hpp"
 #include "cuda/tail.hpp"
 #include "cuda/tail_body.hpp"

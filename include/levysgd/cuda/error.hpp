@@ -8,9 +8,12 @@
 #error "levysgd/cuda/error.hpp is for code compiled with nvcc (host launches: levysgd/cuda/*_body.hpp)"
 #endif
 
+#include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <cuda_runtime_api.h>
 
@@ -49,6 +52,17 @@ namespace detail {
 __device__ inline thread_index this_thread() noexcept {
     return {blockIdx.x, threadIdx.x, blockDim.x, gridDim.x};
 }
+
+/// Device buffer freed on scope exit.
+template <class T> struct device_buffer {
+    T *p = nullptr;
+    device_buffer(std::size_t n, std::string_view where) {
+        check(cudaMalloc(reinterpret_cast<void **>(&p), n * sizeof(T)), where);
+    }
+    device_buffer(const device_buffer &) = delete;
+    device_buffer &operator=(const device_buffer &) = delete;
+    ~device_buffer() { cudaFree(p); }
+};
 
 /// Queues kernel<<<shape, 0, s>>>(args...) and throws on a launch error
 /// (the launch itself is asynchronous: errors during the run show at the

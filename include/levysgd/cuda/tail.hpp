@@ -38,17 +38,6 @@ template <class Real> __global__ void tail_kernel(tail_args<Real> a) {
     }
 }
 
-/// Device buffer freed on scope exit.
-template <class T> struct device_buffer {
-    T *p = nullptr;
-    device_buffer(std::size_t n, std::string_view where) {
-        check(cudaMalloc(reinterpret_cast<void **>(&p), n * sizeof(T)), where);
-    }
-    device_buffer(const device_buffer &) = delete;
-    device_buffer &operator=(const device_buffer &) = delete;
-    ~device_buffer() { cudaFree(p); }
-};
-
 template <class Real>
 std::vector<tail_index_result> tail_columns(std::string_view where, const Real *x,
                                             std::size_t rows, std::size_t cols, std::size_t ld,

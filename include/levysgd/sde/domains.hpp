@@ -39,12 +39,14 @@ template <class Real = double> struct interval {
             detail::throw_invalid(where, "hi", hi_, "must be > lo = " + detail::to_text(lo_));
     }
     Eigen::Index dimension() const noexcept { return 1; }
-    template <class V> bool contains(const V &x) const noexcept { return x[0] > lo && x[0] < hi; }
+    template <class V> LEVYSGD_HOST_DEVICE bool contains(const V &x) const noexcept {
+        return x[0] > lo && x[0] < hi;
+    }
     /// contains() of several states at once (B an xsimd batch).
     template <class B> auto contains_batch(const std::array<B, 1> &x) const noexcept {
         return (x[0] > B(lo)) && (x[0] < B(hi));
     }
-    template <class V> exit_info exit(const V &x) const noexcept {
+    template <class V> LEVYSGD_HOST_DEVICE exit_info exit(const V &x) const noexcept {
         return {0, x[0] <= lo ? -1 : (x[0] >= hi ? 1 : 0)};
     }
 };
