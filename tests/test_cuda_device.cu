@@ -235,7 +235,7 @@ template <class Real, class I> void escape_checks(const I &integ, const char *wh
     lc::host_escape_paths(a, lc::shape_for(opt.paths, 128));
     const auto host = lc::escape_result_of<Real, 1>(
         std::span<const lc::device_path_record<Real, 1>>(rec), left, opt, integ.time_step(),
-        a.max_steps);
+        a.prob.max_steps);
     std::size_t differ = 0;
     for (std::size_t i = 0; i < opt.paths; ++i)
         differ += dev.path_records[i].steps != host.path_records[i].steps;
@@ -244,6 +244,39 @@ template <class Real, class I> void escape_checks(const I &integ, const char *wh
                 sizeof(Real) == 4 ? "float" : "double", what, differ, opt.paths, dev.exited,
                 host.exited);
     expect(differ <= opt.paths / 1000, "escape paths: at most 0.1 % differ");
+}
+
+/// The transition study on the device against its host launch: counts and
+/// occupation times.
+void transition_checks() {
+    namespace lc = levysgd::cuda;
+    const auto w = levysgd::double_well<double>(-1, 0, 1);
+    const levysgd::interval_basins<double> basins({-2.0, 0.5}, {-0.5, 2.0});
+    const levysgd::stable_noise<double> noise(1, 1.5, 0.5);
+    Eigen::Matrix<double, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::transition_options<double> opt;
+    opt.paths = 20000;
+    opt.horizon = 30;
+    opt.seed = 4;
+    const levysgd::euler<double> integ(0.01);
+    const lc::well_potential<double> dw(w);
+    const lc::device_interval_basins<double> db(basins);
+    const auto dev = lc::transition_study(dw, noise, integ, db, x0, opt);
+    auto a = lc::detail::make_transition_args<8>("test", dw, noise, integ, db, x0, opt);
+    std::vector<lc::device_transition_record<double, 1, 8>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_transition_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::transition_result_of<double, 1, 8>(
+        "test", std::span<const lc::device_transition_record<double, 1, 8>>(rec), db, a.label0,
+        opt.paths, integ.time_step());
+    std::printf("transition_study double: transitions 0->1 %llu (device) vs %llu (host launch), "
+                "1->0 %llu vs %llu\n",
+                (unsigned long long)dev.counts(0, 1), (unsigned long long)host.counts(0, 1),
+                (unsigned long long)dev.counts(1, 0), (unsigned long long)host.counts(1, 0));
+    const double c = double(host.counts(0, 1) + host.counts(1, 0));
+    expect(std::fabs(double(dev.counts(0, 1) + dev.counts(1, 0)) - c) <= 1e-3 * c + 2,
+           "transition counts to 0.1 %");
 }
 
 } // namespace
@@ -264,6 +297,7 @@ int main(int argc, char **argv) {
             escape_checks<double>(levysgd::euler<double>(0.01), "euler");
             escape_checks<double>(levysgd::tamed_euler<double>(0.01), "tamed_euler");
             escape_checks<double>(levysgd::sgd_recursion<double>(0.01), "sgd_recursion");
+            transition_checks();
         }
     } catch (const std::exception &e) {
         std::printf("FAILED with an exception: %s\n", e.what());

@@ -338,7 +338,7 @@ auto host_escape(const P &p, const N &noise, const I &integ, const D &dom,
     lc::host_escape_paths(a, {3, 32});
     return lc::escape_result_of<Real, P::dim>(
         std::span<const lc::device_path_record<Real, P::dim>>(rec), dom, opt, integ.time_step(),
-        a.max_steps);
+        a.prob.max_steps);
 }
 
 template <class R> std::size_t differing_paths(const R &a, const R &b) {
@@ -418,4 +418,39 @@ TEST_CASE("cuda escape study: user potential and domain, per-coordinate alpha", 
                                      out, opt);
     });
     CHECK(m.rfind("levysgd::cuda::escape_study: x0", 0) == 0);
+}
+
+TEMPLATE_TEST_CASE("cuda transition study host launch equals the CPU study", "[cuda][sde]", float,
+                   double) {
+    using Real = TestType;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const levysgd::interval_basins<Real> basins({Real(-2), Real(0.5)}, {Real(-0.5), Real(2)});
+    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.5));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::transition_options<Real> opt;
+    opt.paths = levysgd_test::sized(300);
+    opt.horizon = 30;
+    opt.seed = 4;
+    opt.threads = 1;
+    const levysgd::euler<Real> integ(Real(0.01));
+    const auto cpu = levysgd::transition_study(w, noise, integ, basins, x0, opt);
+    const lc::well_potential<Real> dw(w);
+    const lc::device_interval_basins<Real> db(basins);
+    auto a = lc::detail::make_transition_args<8>("levysgd::cuda::transition_study", dw, noise,
+                                                 integ, db, x0, opt);
+    std::vector<lc::device_transition_record<Real, 1, 8>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_transition_paths(a, {3, 32});
+    const auto dev = lc::transition_result_of<Real, 1, 8>(
+        "levysgd::cuda::transition_study",
+        std::span<const lc::device_transition_record<Real, 1, 8>>(rec), db, a.label0, opt.paths,
+        integ.time_step());
+    CHECK(dev.counts == cpu.counts);
+    CHECK(dev.occupation == cpu.occupation);
+    CHECK(dev.unlabelled_time == cpu.unlabelled_time);
+    CHECK(dev.non_finite == cpu.non_finite);
+    CHECK(dev.counts(0, 1) > 0);
+    static_assert(lc::DeviceClassifier<lc::device_interval_basins<Real>, Real, 1>);
+    static_assert(!lc::DeviceClassifier<levysgd::interval_basins<Real>, Real, 1>);
 }

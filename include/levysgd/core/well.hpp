@@ -1,7 +1,8 @@
 #pragma once
-// The derivative of the 1-D multi-well polynomial f'(x) = a (x - c_0) ...
-// (x - c_{m-1}): one definition for sde::polynomial_well (scalar and SIMD
-// paths) and the CUDA escape studies' cuda::well_potential.
+// 1-D wells on the host and the device: the derivative of the multi-well
+// polynomial f'(x) = a (x - c_0) ... (x - c_{m-1}) (sde::polynomial_well,
+// scalar and SIMD, and cuda::well_potential) and the basin of x among
+// intervals (sde::interval_basins and cuda::device_interval_basins).
 // Host/device core: no xsimd, Eigen, iostreams, exceptions or allocation.
 
 #include <cstddef>
@@ -22,6 +23,18 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T polynomial_well_derivative(const T &x, Real
     for (std::size_t j = 0; j < m; ++j)
         d = d * (x - T(c[j]));
     return d;
+}
+
+/// The basin of x among the sorted open intervals (lo[i], hi[i]), i < k, or
+/// -1: one definition for sde::interval_basins and the CUDA transition
+/// studies' cuda::device_interval_basins.
+template <class Real>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE int interval_basin(Real x, const Real *lo, const Real *hi,
+                                                      std::size_t k) noexcept {
+    for (std::size_t i = 0; i < k; ++i)
+        if (x > lo[i] && x < hi[i])
+            return static_cast<int>(i);
+    return -1;
 }
 
 } // namespace levysgd::core

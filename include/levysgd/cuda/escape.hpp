@@ -1,5 +1,5 @@
 #pragma once
-// Escape studies on the device: one thread per path, each on its own Philox
+// Escape and transition studies on the device: one thread per path, each on its own Philox
 // stream as on the CPU (cuda/study_body.hpp), results in the CPU's
 // escape_result. Needs the sde/ headers (Eigen) in an nvcc translation unit:
 // compile with --expt-relaxed-constexpr (levysgd::cuda adds it to CUDA
@@ -63,7 +63,53 @@ escape_study(const P &potential, const stable_noise<typename P::scalar_type, Sch
         check(cudaStreamSynchronize(cuda_stream), where);
     }
     return escape_result_of<Real, Dim>(std::span<const device_path_record<Real, Dim>>(rec), domain,
-                                       opt, integrator.time_step(), a.max_steps);
+                                       opt, integrator.time_step(), a.prob.max_steps);
+}
+
+namespace detail {
+template <class Real, int Dim, class P, class I, class C, int MaxK>
+__global__ void transition_kernel(transition_args<Real, Dim, P, I, C, MaxK> a) {
+    transition_path_body(a, this_thread());
+}
+} // namespace detail
+
+/// transition_study on the device (at most MaxK basins): the CPU's checks,
+/// per-path rule and transition_result. Synchronous; opt.threads and
+/// opt.progress are ignored.
+template <int MaxK = 8, class P, class Sched, class I, class C>
+transition_result<typename P::scalar_type>
+transition_study(const P &potential, const stable_noise<typename P::scalar_type, Sched> &noise,
+                 const I &integrator, const C &classifier, const state_vector<P> &x0,
+                 const transition_options<typename P::scalar_type> &opt,
+                 cudaStream_t cuda_stream = nullptr) {
+    static_assert(DevicePotential<P>,
+                  "levysgd::cuda::transition_study: the potential must be a DevicePotential: "
+                  "trivially copyable, a fixed dim >= 1 and a LEVYSGD_HOST_DEVICE gradient(x, g) "
+                  "on std::array states (for a polynomial_well w, pass cuda::well_potential(w))");
+    using Real = typename P::scalar_type;
+    constexpr int Dim = P::dim;
+    static_assert(DeviceClassifier<C, Real, Dim>,
+                  "levysgd::cuda::transition_study: the classifier must be a DeviceClassifier: "
+                  "trivially copyable with basins() and a LEVYSGD_HOST_DEVICE basin(x) on "
+                  "std::array states (for interval_basins b, pass "
+                  "cuda::device_interval_basins(b))");
+    constexpr std::string_view where = "levysgd::cuda::transition_study";
+    auto a = detail::make_transition_args<MaxK>(where, potential, noise, integrator, classifier,
+                                                x0, opt);
+    using Rec = device_transition_record<Real, Dim, MaxK>;
+    std::vector<Rec> rec(opt.paths);
+    {
+        detail::device_buffer<Rec> out(opt.paths, where);
+        a.out = out.p;
+        detail::launch(where, &detail::transition_kernel<Real, Dim, P, I, C, MaxK>,
+                       shape_for(opt.paths, 128), cuda_stream, a);
+        check(cudaMemcpyAsync(rec.data(), out.p, rec.size() * sizeof(Rec),
+                              cudaMemcpyDeviceToHost, cuda_stream),
+              where);
+        check(cudaStreamSynchronize(cuda_stream), where);
+    }
+    return transition_result_of<Real, Dim, MaxK>(where, std::span<const Rec>(rec), classifier,
+                                                 a.label0, opt.paths, integrator.time_step());
 }
 
 } // namespace levysgd::cuda

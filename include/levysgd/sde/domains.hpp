@@ -23,6 +23,7 @@
 
 #include <Eigen/Core>
 
+#include "../core/well.hpp"
 #include "../detail/validate.hpp"
 #include "concepts.hpp"
 
@@ -238,11 +239,10 @@ template <class Real = double> class interval_basins {
     }
     int basins() const noexcept { return static_cast<int>(lo_.size()); }
     template <class V> int basin(const V &x) const noexcept {
-        for (std::size_t i = 0; i < lo_.size(); ++i)
-            if (x[0] > lo_[i] && x[0] < hi_[i])
-                return static_cast<int>(i);
-        return -1;
+        return core::interval_basin(Real(x[0]), lo_.data(), hi_.data(), lo_.size());
     }
+    const std::vector<Real> &lo() const noexcept { return lo_; }
+    const std::vector<Real> &hi() const noexcept { return hi_; }
 
   private:
     std::vector<Real> lo_, hi_;
