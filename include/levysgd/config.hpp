@@ -29,7 +29,8 @@
 // rounds): unrolled, their state stays in registers; GCC otherwise keeps
 // such a loop rolled and its arrays on the stack, one store and reload per
 // iteration on the dependency chain.
-#if defined(__CUDA_ARCH__) || defined(__clang__)
+// nvcc knows "unroll" in host code too, and not GCC's spelling.
+#if defined(__CUDACC__) || defined(__clang__)
 #define LEVYSGD_UNROLL _Pragma("unroll")
 #elif defined(__GNUC__)
 #define LEVYSGD_UNROLL _Pragma("GCC unroll 16")

@@ -29,13 +29,8 @@ void for_each_chunk(std::string_view where, std::span<Real> out, std::uint64_t f
     const std::size_t n = out.size();
     if (n == 0)
         return;
-    // A stream has 2^64 indices: [first, first + n) must not wrap. Checked
-    // before anything is written; below, nothing computes first + n.
-    constexpr std::uint64_t max_index = std::numeric_limits<std::uint64_t>::max();
-    if (std::uint64_t{n - 1} > max_index - first)
-        throw_invalid(where, "first_index", first,
-                      "+ out.size() must not exceed 2^64, the length of a stream (out.size() = " +
-                          std::to_string(n) + ")");
+    // Checked before anything is written; below, nothing computes first + n.
+    check_stream_range(where, first, n);
     const std::uint64_t last = first + (n - 1); // stream index of out[n - 1]
     const std::uint64_t c_begin = first / K;
     const std::uint64_t c_end = last / K + 1;

@@ -3,6 +3,8 @@
 // names the function, the parameter and the offending value.
 
 #include <charconv>
+#include <cstddef>
+#include <cstdint>
 #include <cmath>
 #include <concepts>
 #include <limits>
@@ -77,6 +79,15 @@ template <class Real>
 inline void check_positive(std::string_view where, std::string_view param, Real v) {
     if (!(v > Real(0) && std::isfinite(v)))
         throw_invalid(where, param, v, "must be finite and > 0");
+}
+
+/// A stream has 2^64 indices: [first, first + n) must not wrap (n > 0).
+inline void check_stream_range(std::string_view where, std::uint64_t first, std::size_t n) {
+    constexpr std::uint64_t max_index = std::numeric_limits<std::uint64_t>::max();
+    if (n > 0 && std::uint64_t{n - 1} > max_index - first)
+        throw_invalid(where, "first_index", first,
+                      "+ out.size() must not exceed 2^64, the length of a stream (out.size() = " +
+                          std::to_string(n) + ")");
 }
 
 } // namespace levysgd::detail

@@ -2,11 +2,8 @@
 // Bulk uniform, exponential and normal variates on Philox streams: SIMD,
 // optionally threaded, deterministic per (seed, stream, index).
 //
-// Index rule (the scalar functions of core/transforms.hpp give the same values):
-//   uniform float i  = uniform_float(word i%4 of block i/4)
-//   uniform double i = uniform_double(words 2(i%2), 2(i%2)+1 of block i/2)
-//   exponential i    = -log(uniform i)
-//   normal 2j, 2j+1  = Box-Muller of (uniform 2j, uniform 2j+1)
+// Index rule: core/fill_rule.hpp (fill_variate_at gives the same values, to
+// rounding, one at a time; the CUDA fills apply it on the device).
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +16,7 @@
 #include "../detail/interleave.hpp"
 #include "../detail/simd_bits.hpp"
 #include "philox_simd.hpp"
+#include "../core/fill_rule.hpp"
 #include "../core/transforms.hpp"
 
 namespace levysgd {
@@ -33,8 +31,6 @@ struct fill_options {
     unsigned threads = 0;
 };
 
-enum class variate { uniform, exponential, normal };
-
 namespace detail {
 
 using fill_arch = xsimd::default_arch;
@@ -43,18 +39,6 @@ using fill_arch = xsimd::default_arch;
 template <class Real>
 inline constexpr std::size_t
     fill_chunk = (std::is_same_v<Real, float> ? 4 : 2) * u32_batch<fill_arch>::size;
-
-template <variate V, class B> LEVYSGD_INLINE void fill_transform_pair(B &a, B &b) noexcept {
-    if constexpr (V == variate::exponential) {
-        a = exponential_from_uniform(a);
-        b = exponential_from_uniform(b);
-    } else if constexpr (V == variate::normal) {
-        B z1, z2;
-        normal_pair_from_uniforms(a, b, z1, z2);
-        a = z1;
-        b = z2;
-    }
-}
 
 /// Stores interleave(a, b) to dst[0, 2 W).
 template <class B>
@@ -86,8 +70,8 @@ void fill_chunk_values(const Blocks &blk, Real *dst) noexcept {
     if constexpr (std::is_same_v<Real, float>) {
         B w0 = uniform_float_batch<A>(blk.x0), w1 = uniform_float_batch<A>(blk.x1);
         B w2 = uniform_float_batch<A>(blk.x2), w3 = uniform_float_batch<A>(blk.x3);
-        fill_transform_pair<V>(w0, w1);
-        fill_transform_pair<V>(w2, w3);
+        core::variate_pair_from_uniforms<V>(w0, w1);
+        core::variate_pair_from_uniforms<V>(w2, w3);
         // Transpose 4 x W (word, block) into block-major order.
         B p, q, r, t;
         interleave(w0, w2, p, q);
@@ -101,8 +85,8 @@ void fill_chunk_values(const Blocks &blk, Real *dst) noexcept {
         B e_hi = uniform_double_wide<A>(blk.x0[1], blk.x1[1]);
         B o_lo = uniform_double_wide<A>(blk.x2[0], blk.x3[0]);
         B o_hi = uniform_double_wide<A>(blk.x2[1], blk.x3[1]);
-        fill_transform_pair<V>(e_lo, o_lo);
-        fill_transform_pair<V>(e_hi, o_hi);
+        core::variate_pair_from_uniforms<V>(e_lo, o_lo);
+        core::variate_pair_from_uniforms<V>(e_hi, o_hi);
         store_interleaved(e_lo, o_lo, dst);
         store_interleaved(e_hi, o_hi, dst + 2 * W);
     }

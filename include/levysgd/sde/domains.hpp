@@ -23,6 +23,7 @@
 
 #include <Eigen/Core>
 
+#include "../core/well.hpp"
 #include "../detail/validate.hpp"
 #include "concepts.hpp"
 
@@ -39,12 +40,14 @@ template <class Real = double> struct interval {
             detail::throw_invalid(where, "hi", hi_, "must be > lo = " + detail::to_text(lo_));
     }
     Eigen::Index dimension() const noexcept { return 1; }
-    template <class V> bool contains(const V &x) const noexcept { return x[0] > lo && x[0] < hi; }
+    template <class V> LEVYSGD_HOST_DEVICE bool contains(const V &x) const noexcept {
+        return x[0] > lo && x[0] < hi;
+    }
     /// contains() of several states at once (B an xsimd batch).
     template <class B> auto contains_batch(const std::array<B, 1> &x) const noexcept {
         return (x[0] > B(lo)) && (x[0] < B(hi));
     }
-    template <class V> exit_info exit(const V &x) const noexcept {
+    template <class V> LEVYSGD_HOST_DEVICE exit_info exit(const V &x) const noexcept {
         return {0, x[0] <= lo ? -1 : (x[0] >= hi ? 1 : 0)};
     }
 };
@@ -236,11 +239,10 @@ template <class Real = double> class interval_basins {
     }
     int basins() const noexcept { return static_cast<int>(lo_.size()); }
     template <class V> int basin(const V &x) const noexcept {
-        for (std::size_t i = 0; i < lo_.size(); ++i)
-            if (x[0] > lo_[i] && x[0] < hi_[i])
-                return static_cast<int>(i);
-        return -1;
+        return core::interval_basin(Real(x[0]), lo_.data(), hi_.data(), lo_.size());
     }
+    const std::vector<Real> &lo() const noexcept { return lo_; }
+    const std::vector<Real> &hi() const noexcept { return hi_; }
 
   private:
     std::vector<Real> lo_, hi_;

@@ -51,13 +51,14 @@
 // V that is an Eigen vector (scalar path, T = Real) or a std::array of xsimd
 // batches (SIMD path, T = a batch: one lane per path). step() composes it
 // with the gradient and the noise source; the SIMD path calls update()
-// itself (sde/detail/batch_paths.hpp).
+// itself (sde/detail/batch_paths.hpp), and the CUDA escape studies call it on
+// a std::array state in device code (cuda/study_body.hpp).
 
 namespace levysgd {
 
 namespace detail {
 /// Coordinates of an Eigen vector or a std::array of batches.
-template <class V> constexpr Eigen::Index state_size(const V &v) noexcept {
+template <class V> LEVYSGD_HOST_DEVICE constexpr Eigen::Index state_size(const V &v) noexcept {
     if constexpr (is_std_array<V>)
         return Eigen::Index(std::tuple_size_v<V>);
     else
@@ -67,7 +68,7 @@ template <class V> constexpr Eigen::Index state_size(const V &v) noexcept {
 template <class V> using state_element = std::remove_cvref_t<decltype(std::declval<V &>()[0])>;
 /// Sum of squares: Eigen's squaredNorm() (its own order, kept so the scalar
 /// path is unchanged) or, for batches, g_0^2 + g_1^2 + ... in order.
-template <class V> auto squared_norm(const V &g) {
+template <class V> LEVYSGD_HOST_DEVICE auto squared_norm(const V &g) {
     if constexpr (is_std_array<V>) {
         auto ss = g[0] * g[0];
         for (std::size_t i = 1; i < std::tuple_size_v<V>; ++i)
@@ -99,7 +100,7 @@ template <class Real = double> struct euler {
     Real time_step() const noexcept { return dt; }
     Real noise_step() const noexcept { return dt; }
     /// x <- x + (dn - dt g), per coordinate.
-    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
+    template <class V> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
         using T = detail::state_element<V>;
         const T h(dt);
         for (Eigen::Index i = 0; i < detail::state_size(x); ++i)
@@ -121,7 +122,7 @@ template <class Real = double> struct tamed_euler {
     Real time_step() const noexcept { return dt; }
     Real noise_step() const noexcept { return dt; }
     /// x <- x + (dn - c g), c = dt / (1 + dt |g|).
-    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
+    template <class V> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void update(V &x, const V &g, const V &dn) const {
         using T = detail::state_element<V>;
         using std::sqrt;
         using xsimd::sqrt;
@@ -191,7 +192,7 @@ template <class Real = double> struct sgd_recursion {
     /// The gradient noise U_k is the model's increment over unit time.
     Real noise_step() const noexcept { return Real(1); }
     /// w <- w - eta (g + u), per coordinate.
-    template <class V> LEVYSGD_INLINE void update(V &x, const V &g, const V &u) const {
+    template <class V> LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void update(V &x, const V &g, const V &u) const {
         using T = detail::state_element<V>;
         const T e(eta);
         for (Eigen::Index i = 0; i < detail::state_size(x); ++i)

@@ -27,6 +27,7 @@
 #include <Eigen/Core>
 #include <xsimd/xsimd.hpp>
 
+#include "../core/well.hpp"
 #include "../detail/validate.hpp"
 
 namespace levysgd {
@@ -145,8 +146,6 @@ template <class Real = double> class polynomial_well {
             }
             p = std::move(q);
         }
-        for (std::size_t j = 0; j < 3 && j < crit_.size(); ++j)
-            c3_[j] = crit_[j];
         f_.assign(p.size() + 1, Real(0));
         for (std::size_t j = 0; j < p.size(); ++j)
             f_[j + 1] = a * p[j] / Real(j + 1);
@@ -166,12 +165,7 @@ template <class Real = double> class polynomial_well {
     Eigen::Index dimension() const noexcept { return 1; }
     Real value(Real x) const noexcept { return horner(f_, x - centre_); }
     Real derivative(Real x) const noexcept {
-        if (crit_.size() == 3) // the double well: the common case, unrolled
-            return a_ * (x - c3_[0]) * (x - c3_[1]) * (x - c3_[2]);
-        Real d = a_;
-        for (Real c : crit_)
-            d *= x - c;
-        return d;
+        return core::polynomial_well_derivative(x, a_, crit_.data(), crit_.size());
     }
     /// f'' by the product rule, a sum_i prod_{j != i} (x - c_j): no cancellation
     /// from expanded coefficients.
@@ -197,15 +191,11 @@ template <class Real = double> class polynomial_well {
     }
     /// derivative() of several states at once (B an xsimd batch), same operations.
     template <class B> void gradient_batch(const std::array<B, 1> &x, std::array<B, 1> &g) const {
-        if (crit_.size() == 3) {
-            g[0] = B(a_) * (x[0] - B(c3_[0])) * (x[0] - B(c3_[1])) * (x[0] - B(c3_[2]));
-            return;
-        }
-        B d(a_);
-        for (Real c : crit_)
-            d = d * (x[0] - B(c));
-        g[0] = d;
+        g[0] = core::polynomial_well_derivative(x[0], a_, crit_.data(), crit_.size());
     }
+
+    /// The factor a of f'.
+    Real a() const noexcept { return a_; }
 
     /// Sorted critical points: minimum, maximum, minimum, ...
     const std::vector<Real> &critical_points() const noexcept { return crit_; }
@@ -244,7 +234,6 @@ template <class Real = double> class polynomial_well {
     }
     Real a_;
     std::vector<Real> crit_;
-    Real c3_[3] = {};     // the first three critical points, inline
     std::vector<Real> f_; // coefficients of f in x - centre_
     Real centre_ = 0;
 };

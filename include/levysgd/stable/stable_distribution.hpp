@@ -14,6 +14,7 @@
 #include <numbers>
 #include <ostream>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,57 @@ inline void check_stable_law(std::string_view where, Real alpha, Real beta, Real
     if (!stable_frame_in_range<Real>(alpha, beta, scale, location, p))
         throw_stable_frame<Real>(where, "scale", "these alpha, beta, scale and location", scale,
                                  alpha, beta, location, p);
+}
+
+/// The checks of sample_coordinates (and the CUDA per-coordinate law): out
+/// has n values, alpha n entries, scale n or 1; each law S(alpha[i], beta,
+/// scale[i], 0; p) is one stable_distribution accepts. Names the first bad one.
+template <class Real>
+void check_coordinate_laws(std::string_view where, std::span<const Real> alpha,
+                           std::span<const Real> scale, Real beta, parameterization p,
+                           std::size_t n) {
+    if (alpha.size() != n)
+        detail::throw_invalid(where, "alpha.size()", alpha.size(),
+                              "must equal out.size() = " + std::to_string(n));
+    if (scale.size() != n && scale.size() != 1)
+        detail::throw_invalid(where, "scale.size()", scale.size(),
+                              "must be 1 or out.size() = " + std::to_string(n));
+    if (!(beta >= Real(-1) && beta <= Real(1)))
+        detail::throw_invalid(where, "beta", beta, "must be in [-1, 1]");
+    // Every law's checks, branch-free so that the pass vectorizes; only if
+    // one fails are they repeated one by one to name the first bad value.
+    constexpr Real top = std::numeric_limits<Real>::max();
+    const auto law_ok = [&](Real a, Real s) {
+        return detail::valid_stable_alpha(a) & (s > Real(0)) & (s <= top) &
+               detail::stable_frame_surely_in_range<Real>(a, beta, s, 0);
+    };
+    bool all_ok = true;
+    if (scale.size() == 1)
+        for (std::size_t i = 0; i < n; ++i)
+            all_ok &= law_ok(alpha[i], scale[0]);
+    else
+        for (std::size_t i = 0; i < n; ++i)
+            all_ok &= law_ok(alpha[i], scale[i]);
+    if (!all_ok || n == 0) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!detail::valid_stable_alpha(alpha[i]))
+                detail::throw_invalid(where, "alpha[" + std::to_string(i) + "]", alpha[i],
+                                      detail::stable_alpha_requirement);
+        for (std::size_t i = 0; i < scale.size(); ++i)
+            if (!(scale[i] > Real(0) && std::isfinite(scale[i])))
+                detail::throw_invalid(where, "scale[" + std::to_string(i) + "]", scale[i],
+                                      "must be finite and > 0");
+        // what stable_distribution(alpha[i], beta, scale, 0, p) refuses
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t j = scale.size() == 1 ? 0 : i;
+            if (!detail::stable_frame_in_range<Real>(alpha[i], beta, scale[j], 0, p))
+                detail::throw_stable_frame<Real>(
+                    where, "scale[" + std::to_string(j) + "]",
+                    "alpha[" + std::to_string(i) + "] = " + detail::to_text(alpha[i]) +
+                        ", beta = " + detail::to_text(beta) + " and location 0",
+                    scale[j], alpha[i], beta, 0, p);
+        }
+    }
 }
 
 } // namespace detail

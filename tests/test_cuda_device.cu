@@ -1,0 +1,308 @@
+// levysgd's CUDA backend, built by nvcc (ctest: cuda_build_device_tests).
+//   --host-only   checks that need no GPU: parameters refused on the host
+//                 with the CPU's messages before any CUDA call, and CUDA
+//                 failures (here: no device) as levysgd::cuda::error (ctest
+//                 cuda_host_checks, label cuda);
+//   (no option)   the kernels on a GPU against their host launches: uniforms
+//                 bitwise, samples to a few ulp, nothing written past the
+//                 output; exit 77 (ctest: skipped) when no CUDA device is found
+//                 (ctest cuda_device, label gpu).
+#include <levysgd/cuda.hpp>
+#include <levysgd/cuda/escape.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const std::string &what) {
+    if (!ok) {
+        ++failures;
+        std::printf("FAILED: %s\n", what.c_str());
+    }
+}
+
+template <class F> std::string invalid_message(F &&f) {
+    try {
+        f();
+    } catch (const std::invalid_argument &e) {
+        return e.what();
+    }
+    return "no exception";
+}
+
+bool starts_with(const std::string &s, const std::string &p) { return s.rfind(p, 0) == 0; }
+
+int device_count() {
+    int n = 0;
+    return cudaGetDeviceCount(&n) == cudaSuccess ? n : 0;
+}
+
+void host_only_checks(bool has_device) {
+    namespace lc = levysgd::cuda;
+    using levysgd::parameterization;
+    const std::vector<float> bad_alpha{1.5f, 2.5f}, scale{1.0f};
+    const std::string m = invalid_message(
+        [&] { lc::coordinate_law<float> law(bad_alpha, scale, 0.0f, parameterization::S0); });
+    expect(starts_with(m, "levysgd::cuda::coordinate_law: alpha[1] must be in (0, 2]"),
+           "coordinate_law names alpha[1]: " + m);
+    const std::vector<float> two_scales{1.0f, -1.0f, 1.0f};
+    const std::string ms = invalid_message([&] {
+        lc::coordinate_law<float> law(std::vector<float>{1.5f, 1.5f, 1.5f}, two_scales, 0.0f,
+                                      parameterization::S0);
+    });
+    expect(starts_with(ms, "levysgd::cuda::coordinate_law: scale[1]"), "scale[1]: " + ms);
+    const levysgd::stable_distribution<double> d(1.5, 0.0, 1.0, 0.0, parameterization::S1);
+    const std::string mi = invalid_message([&] {
+        lc::sample(d, std::span<double>(static_cast<double *>(nullptr), 10), 1, 0,
+                   {.first_index = ~std::uint64_t{0} - 3});
+    });
+    expect(starts_with(mi, "levysgd::cuda::sample: first_index"), "first_index: " + mi);
+    const std::string mt = invalid_message([&] {
+        lc::mohammadi_tail_index(std::span<const float>(static_cast<const float *>(nullptr), 3));
+    });
+    expect(starts_with(mt, "levysgd::cuda::mohammadi_tail_index: number of usable values"),
+           "tail n: " + mt);
+    const std::string mk = invalid_message([&] {
+        lc::mohammadi_tail_index(std::span<const float>(static_cast<const float *>(nullptr), 100),
+                                 {.k1 = 51});
+    });
+    expect(starts_with(mk, "levysgd::cuda::mohammadi_tail_index: k1 must be in [2, K/2]"),
+           "tail k1: " + mk);
+    if (!has_device) { // a launch without a device: levysgd::cuda::error
+        std::string what = "no exception";
+        try {
+            lc::fill_uniform(std::span<float>(static_cast<float *>(nullptr), 10), 1);
+        } catch (const lc::error &e) {
+            what = e.what();
+        }
+        expect(starts_with(what, "levysgd::cuda::fill: CUDA error "), "no device: " + what);
+        std::printf("without a device: %s\n", what.c_str());
+    }
+}
+
+/// Units in the last place between a and b (a large number across signs).
+template <class Real> double ulps(Real a, Real b) {
+    if (a == b)
+        return 0;
+    if (!std::isfinite(a) || !std::isfinite(b) || (a < 0) != (b < 0))
+        return 1e30;
+    using U = std::conditional_t<sizeof(Real) == 4, std::int32_t, std::int64_t>;
+    U ia, ib;
+    const Real fa = std::fabs(a), fb = std::fabs(b);
+    std::memcpy(&ia, &fa, sizeof ia);
+    std::memcpy(&ib, &fb, sizeof ib);
+    return std::fabs(double(ia) - double(ib));
+}
+
+/// Runs `device(span)` into device memory with a guard after the output and
+/// compares with `host(vector)`: worst ulp, and the guard untouched.
+template <class Real, class Dev, class Host>
+double compare(const char *what, std::size_t n, Dev &&device, Host &&host) {
+    constexpr std::size_t guard = 64;
+    Real *p = nullptr;
+    levysgd::cuda::check(cudaMalloc(reinterpret_cast<void **>(&p), (n + guard) * sizeof(Real)),
+                         "test");
+    std::vector<Real> sentinel(n + guard, Real(-12345));
+    levysgd::cuda::check(cudaMemcpy(p, sentinel.data(), sentinel.size() * sizeof(Real),
+                                    cudaMemcpyHostToDevice),
+                         "test");
+    device(std::span<Real>(p, n));
+    std::vector<Real> got(n + guard), want(n);
+    levysgd::cuda::check(cudaMemcpy(got.data(), p, got.size() * sizeof(Real),
+                                    cudaMemcpyDeviceToHost),
+                         "test");
+    cudaFree(p);
+    host(want);
+    double worst = 0;
+    for (std::size_t j = 0; j < n; ++j)
+        worst = std::fmax(worst, ulps(got[j], want[j]));
+    for (std::size_t j = n; j < n + guard; ++j)
+        expect(got[j] == Real(-12345), std::string(what) + ": wrote past the output");
+    std::printf("%-40s n = %zu: worst %.0f ulp against the host launch\n", what, n, worst);
+    return worst;
+}
+
+template <class Real> void device_checks() {
+    namespace lc = levysgd::cuda;
+    using levysgd::parameterization;
+    const std::size_t n = 1000003; // odd: a half-used last block
+    const std::uint64_t seed = 42, stream = 3, first = 5;
+    const lc::launch_options opt{.first_index = first};
+    const char *name = sizeof(Real) == 4 ? "float" : "double";
+    auto fill_host = [&](auto v) {
+        return [=](std::vector<Real> &out) {
+            const lc::fill_args<Real> a{seed, stream, first, out.data(), out.size()};
+            lc::host_launch(lc::shape_for(out.size()), [&](lc::thread_index t) {
+                lc::fill_body<decltype(v)::value>(a, t);
+            });
+        };
+    };
+    using levysgd::variate;
+    expect(compare<Real>((std::string("fill_uniform ") + name).c_str(), n,
+                         [&](std::span<Real> o) { lc::fill_uniform(o, seed, stream, opt); },
+                         fill_host(std::integral_constant<variate, variate::uniform>{})) == 0,
+           "uniforms bitwise");
+    expect(compare<Real>((std::string("fill_exponential ") + name).c_str(), n,
+                         [&](std::span<Real> o) { lc::fill_exponential(o, seed, stream, opt); },
+                         fill_host(std::integral_constant<variate, variate::exponential>{})) <= 4,
+           "exponentials to 4 ulp");
+    compare<Real>((std::string("fill_normal ") + name).c_str(), n,
+                  [&](std::span<Real> o) { lc::fill_normal(o, seed, stream, opt); },
+                  fill_host(std::integral_constant<variate, variate::normal>{}));
+    const double laws[][2] = {{1.5, 0}, {1.5, 0.5}, {1, 0}, {0.6, 1}, {2, 0}, {0.3, 0.2}};
+    for (const auto &l : laws) {
+        const levysgd::stable_distribution<Real> d(Real(l[0]), Real(l[1]), Real(2), Real(0.5),
+                                                   parameterization::S1);
+        char what[80];
+        std::snprintf(what, sizeof what, "sample %s alpha %.2g beta %.2g", name, l[0], l[1]);
+        compare<Real>(what, n, [&](std::span<Real> o) { lc::sample(d, o, seed, stream, opt); },
+                      [&](std::vector<Real> &out) {
+                          const lc::stable_sample_args<Real> a{d.sampling_plan(), seed, stream,
+                                                               first, out.data(), out.size()};
+                          lc::host_launch(lc::shape_for(out.size()), [&](lc::thread_index t) {
+                              lc::stable_sample_body(a, t);
+                          });
+                      });
+    }
+    std::vector<Real> alpha(n), scale(1, Real(1));
+    for (std::size_t i = 0; i < n; ++i)
+        alpha[i] = Real(0.5 + 1.5 * double(i % 97) / 96);
+    const lc::coordinate_law<Real> law(alpha, scale, Real(0), parameterization::S0);
+    compare<Real>((std::string("sample_coordinates ") + name).c_str(), n,
+                  [&](std::span<Real> o) { lc::sample_coordinates(law, o, seed, stream, opt); },
+                  [&](std::vector<Real> &out) {
+                      const lc::coordinate_sample_args<Real> a{alpha.data(), scale.data(), true,
+                                                               Real(0), parameterization::S0,
+                                                               seed, stream, first, out.data(),
+                                                               out.size()};
+                      lc::host_launch(lc::shape_for(out.size()), [&](lc::thread_index t) {
+                          lc::coordinate_sample_body(a, t);
+                      });
+                  });
+    // tail index of the stable samples: device against the host launch
+    Real *x = nullptr;
+    lc::check(cudaMalloc(reinterpret_cast<void **>(&x), n * sizeof(Real)), "test");
+    const levysgd::stable_distribution<Real> d(Real(1.5), Real(0), Real(1), Real(0),
+                                               parameterization::S1);
+    lc::sample(d, std::span<Real>(x, n), seed, stream);
+    const auto dev = lc::mohammadi_tail_index(std::span<const Real>(x, n));
+    std::vector<Real> hx(n);
+    lc::check(cudaMemcpy(hx.data(), x, n * sizeof(Real), cudaMemcpyDeviceToHost), "test");
+    const std::size_t k1 = levysgd::detail::checked_k1("test", 0, n, "K"), k2 = n / k1;
+    std::vector<lc::tail_block_result> blocks(k2);
+    lc::host_tail_launch(lc::tail_args<Real>{hx.data(), k1, k2, 1, n, blocks.data()},
+                         {256, lc::default_block});
+    const auto host = lc::finish_tail_blocks<Real>(
+        "test", std::span<const lc::tail_block_result>(blocks), k1, n - k1 * k2, 0,
+        ~std::uint64_t{0}, [&](std::uint64_t i) { return hx[i]; });
+    std::printf("mohammadi_tail_index %s: device 1/alpha %.15g, host launch %.15g\n", name,
+                dev.inv_alpha, host.inv_alpha);
+    expect(std::fabs(dev.inv_alpha - host.inv_alpha) <= 1e-12, "tail index to rounding");
+    const auto cols = lc::mohammadi_tail_index_columns(x, n / 4, 4, n / 4);
+    expect(cols.size() == 4 && cols[0].k1 == levysgd::detail::checked_k1("test", 0, n / 4, "K"),
+           "columns");
+    cudaFree(x);
+    lc::check(cudaDeviceSynchronize(), "test");
+}
+
+/// The escape study's paths on the device against the host launch of the
+/// same body: the share of paths whose exit step differs (rounding at the
+/// boundary: device sin/cos/log, FMA contraction).
+template <class Real, class I> void escape_checks(const I &integ, const char *what) {
+    namespace lc = levysgd::cuda;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval<Real> left(Real(-4), Real(0));
+    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.4));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::escape_options<Real> opt;
+    opt.paths = 100000;
+    opt.horizon = 40;
+    opt.seed = 11;
+    const auto dev = lc::escape_study(dw, noise, integ, left, x0, opt);
+    auto a = lc::detail::make_escape_args("test", dw, noise, integ, left, x0, opt);
+    std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_escape_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::escape_result_of<Real, 1>(
+        std::span<const lc::device_path_record<Real, 1>>(rec), left, opt, integ.time_step(),
+        a.prob.max_steps);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < opt.paths; ++i)
+        differ += dev.path_records[i].steps != host.path_records[i].steps;
+    std::printf("escape_study %s %s: %zu of %zu paths end at another step than the host "
+                "launch; exited %zu vs %zu\n",
+                sizeof(Real) == 4 ? "float" : "double", what, differ, opt.paths, dev.exited,
+                host.exited);
+    expect(differ <= opt.paths / 1000, "escape paths: at most 0.1 % differ");
+}
+
+/// The transition study on the device against its host launch: counts and
+/// occupation times.
+void transition_checks() {
+    namespace lc = levysgd::cuda;
+    const auto w = levysgd::double_well<double>(-1, 0, 1);
+    const levysgd::interval_basins<double> basins({-2.0, 0.5}, {-0.5, 2.0});
+    const levysgd::stable_noise<double> noise(1, 1.5, 0.5);
+    Eigen::Matrix<double, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::transition_options<double> opt;
+    opt.paths = 20000;
+    opt.horizon = 30;
+    opt.seed = 4;
+    const levysgd::euler<double> integ(0.01);
+    const lc::well_potential<double> dw(w);
+    const lc::device_interval_basins<double> db(basins);
+    const auto dev = lc::transition_study(dw, noise, integ, db, x0, opt);
+    auto a = lc::detail::make_transition_args<8>("test", dw, noise, integ, db, x0, opt);
+    std::vector<lc::device_transition_record<double, 1, 8>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_transition_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::transition_result_of<double, 1, 8>(
+        "test", std::span<const lc::device_transition_record<double, 1, 8>>(rec), db, a.label0,
+        opt.paths, integ.time_step());
+    std::printf("transition_study double: transitions 0->1 %llu (device) vs %llu (host launch), "
+                "1->0 %llu vs %llu\n",
+                (unsigned long long)dev.counts(0, 1), (unsigned long long)host.counts(0, 1),
+                (unsigned long long)dev.counts(1, 0), (unsigned long long)host.counts(1, 0));
+    const double c = double(host.counts(0, 1) + host.counts(1, 0));
+    expect(std::fabs(double(dev.counts(0, 1) + dev.counts(1, 0)) - c) <= 1e-3 * c + 2,
+           "transition counts to 0.1 %");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    const bool host_only = argc > 1 && std::strcmp(argv[1], "--host-only") == 0;
+    const bool has_device = device_count() > 0;
+    try {
+        host_only_checks(has_device);
+        if (!host_only) {
+            if (!has_device) {
+                std::printf("no CUDA device found: the GPU checks are skipped\n");
+                return failures == 0 ? 77 : 1;
+            }
+            device_checks<float>();
+            device_checks<double>();
+            escape_checks<float>(levysgd::euler<float>(0.01f), "euler");
+            escape_checks<double>(levysgd::euler<double>(0.01), "euler");
+            escape_checks<double>(levysgd::tamed_euler<double>(0.01), "tamed_euler");
+            escape_checks<double>(levysgd::sgd_recursion<double>(0.01), "sgd_recursion");
+            transition_checks();
+        }
+    } catch (const std::exception &e) {
+        std::printf("FAILED with an exception: %s\n", e.what());
+        return 1;
+    }
+    std::printf("%s\n", failures == 0 ? "all checks passed" : "checks FAILED");
+    return failures == 0 ? 0 : 1;
+}
