@@ -3,8 +3,9 @@
 # Fast no-op (no apt invocation at all) when everything is already installed.
 #
 #   cmake/install-deps.sh             build/test dependencies (what CI uses)
-#   cmake/install-deps.sh --figures   also matplotlib for docs/images/make_figures.py
-#                                     (NumPy and SciPy are always installed: python/tests)
+#   cmake/install-deps.sh --figures   kept for old scripts: matplotlib, NumPy and SciPy
+#                                     (docs/images/make_figures.py, levysgd --plot and
+#                                     python/tests) are always installed now
 set -euo pipefail
 
 packages=(
@@ -27,11 +28,12 @@ packages=(
     python3-numpy
     python3-scipy
     python3-pytest
+    python3-matplotlib
 )
 
 for arg in "$@"; do
     case "${arg}" in
-        --figures) packages+=(python3-matplotlib) ;;
+        --figures) ;;
         *)
             echo "install-deps: unknown option '${arg}' (the only option is --figures)" >&2
             exit 2

@@ -22,7 +22,7 @@ means), far below any statistical change (one path more or less through x_1
 moves a probability by 1e-3, a mean exit time by ~1e-4 relative).
 
 Needs Python 3 with numpy and matplotlib (scipy for the throughput figure's
-scipy row): cmake/install-deps.sh --figures installs the Debian packages.
+scipy row): cmake/install-deps.sh installs the Debian packages.
 """
 import argparse
 import csv
@@ -158,7 +158,7 @@ def run_throughput(build_dir, out_csv):
                          n / best))
         log('  %-18s %6.1f s  (2^20 draws, best of 3)' % ('scipy', time.time() - t0))
     except ImportError:
-        log('  scipy not found: no scipy row (cmake/install-deps.sh --figures)')
+        log('  scipy not found: no scipy row (cmake/install-deps.sh)')
     meta = (machine_name(), commit_id(), datetime.date.today().isoformat(),
             os.cpu_count() or 0, '%.2f' % load)
     with open(out_csv, 'w', newline='') as f:
