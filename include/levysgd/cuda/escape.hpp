@@ -7,7 +7,9 @@
 // host/device annotations.
 //
 // Supported: stable_noise with a constant scheduler (any alpha_l per
-// coordinate; alpha = 2 is Brownian motion as sqrt(2) W), the explicit
+// coordinate; alpha = 2 is Brownian motion as sqrt(2) W) and isotropic
+// gaussian_noise (isotropic, from_diffusion) with a constant scheduler
+// (DeviceNoise), the explicit
 // schemes (euler, tamed_euler, sgd_recursion: their own update()), device
 // potentials (DevicePotential: cuda::well_potential or a user's type) and
 // device domains (DeviceDomain: levysgd::interval or a user's type).
@@ -34,10 +36,9 @@ __global__ void escape_kernel(escape_args<Real, Dim, P, I, D> a) {
 /// opt.threads and opt.progress are ignored. Synchronous (it returns the
 /// result); the kernel runs on cuda_stream. Throws std::invalid_argument or
 /// levysgd::cuda::error.
-template <class P, class Sched, class I, class D>
+template <class P, class N, class I, class D>
 escape_result<typename P::scalar_type, P::dim>
-escape_study(const P &potential, const stable_noise<typename P::scalar_type, Sched> &noise,
-             const I &integrator, const D &domain, const state_vector<P> &x0,
+escape_study(const P &potential, const N &noise, const I &integrator, const D &domain, const state_vector<P> &x0,
              const escape_options<typename P::scalar_type> &opt,
              cudaStream_t cuda_stream = nullptr) {
     static_assert(DevicePotential<P>,
@@ -76,10 +77,9 @@ __global__ void transition_kernel(transition_args<Real, Dim, P, I, C, MaxK> a) {
 /// transition_study on the device (at most MaxK basins): the CPU's checks,
 /// per-path rule and transition_result. Synchronous; opt.threads and
 /// opt.progress are ignored.
-template <int MaxK = 8, class P, class Sched, class I, class C>
+template <int MaxK = 8, class P, class N, class I, class C>
 transition_result<typename P::scalar_type>
-transition_study(const P &potential, const stable_noise<typename P::scalar_type, Sched> &noise,
-                 const I &integrator, const C &classifier, const state_vector<P> &x0,
+transition_study(const P &potential, const N &noise, const I &integrator, const C &classifier, const state_vector<P> &x0,
                  const transition_options<typename P::scalar_type> &opt,
                  cudaStream_t cuda_stream = nullptr) {
     static_assert(DevicePotential<P>,
