@@ -252,10 +252,11 @@ template <class Real> void device_checks() {
     std::vector<double> hws(lc::hill_workspace_bytes(n, 1) / sizeof(double) + 1);
     const auto ha = lc::make_hill_args(hx.data(), n, 1, n, hk, hws.data());
     lc::host_hill_launch(ha, lc::default_block);
-    const auto hhost = lc::finish_hill<Real>("test", ha.state[0], hk, n,
-                                             [&](std::uint64_t i) { return hx[i]; });
-    std::printf("hill_tail_index %s: device 1/alpha %.15g, host launch %.15g, threshold %.9g %.9g\n",
-                name, hdev.inv_alpha, hhost.inv_alpha, hdev.threshold, hhost.threshold);
+    const auto hhost =
+        lc::finish_hill<Real>("test", ha.state[0], hk, n, [&](std::uint64_t i) { return hx[i]; });
+    std::printf(
+        "hill_tail_index %s: device 1/alpha %.15g, host launch %.15g, threshold %.9g %.9g\n", name,
+        hdev.inv_alpha, hhost.inv_alpha, hdev.threshold, hhost.threshold);
     expect(hdev.threshold == hhost.threshold && hdev.k == hk, "hill threshold exact");
     expect(std::fabs(hdev.inv_alpha - hhost.inv_alpha) <= 1e-12 * hhost.inv_alpha,
            "hill to rounding");
@@ -271,7 +272,8 @@ template <class Real> void device_checks() {
     // a NaN: the CPU's message, with the column
     const Real nan = std::numeric_limits<Real>::quiet_NaN();
     lc::check(cudaMemcpy(x + n / 4 + 7, &nan, sizeof nan, cudaMemcpyHostToDevice), "test");
-    const std::string hn = invalid_message([&] { lc::hill_tail_index_columns(x, n / 4, 4, n / 4); });
+    const std::string hn =
+        invalid_message([&] { lc::hill_tail_index_columns(x, n / 4, 4, n / 4); });
     expect(starts_with(hn, "levysgd::cuda::hill_tail_index_columns (column 1): x") &&
                hn.find("1 NaN/inf value(s), the first at index 7: nan") != std::string::npos,
            "hill NaN: " + hn);
@@ -312,6 +314,34 @@ void escape_checks(const N &noise, const I &integ, const char *what) {
                 sizeof(Real) == 4 ? "float" : "double", what, differ, opt.paths, dev.exited,
                 host.exited);
     expect(differ <= opt.paths / 1000, "escape paths: at most 0.1 % differ");
+}
+
+/// simulate_paths on the device against its host launch: terminal states
+/// to rounding (device sin/cos/log, FMA contraction).
+template <class Real> void simulate_checks() {
+    namespace lc = levysgd::cuda;
+    const lc::well_potential<Real> dw(levysgd::double_well<Real>(-1, 0, 1));
+    const auto noise = levysgd::gaussian_noise<Real>::from_diffusion(1, Real(0.2));
+    const levysgd::euler<Real> integ(Real(0.01));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = Real(-0.5);
+    levysgd::path_options<Real> opt;
+    opt.paths = 10000;
+    opt.horizon = 5;
+    opt.seed = 21;
+    const auto dev = lc::simulate_paths(dw, noise, integ, x0, opt);
+    auto a = lc::detail::make_simulate_args("test", dw, noise, integ, x0, opt);
+    std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_escape_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::terminal_states_of<Real, 1>(
+        std::span<const lc::device_path_record<Real, 1>>(rec), a.prob.max_steps,
+        integ.time_step());
+    const double worst = double((dev.states - host.states).cwiseAbs().maxCoeff());
+    std::printf("simulate_paths %s: worst |x| difference to the host launch %.3g\n",
+                sizeof(Real) == 4 ? "float" : "double", worst);
+    expect(dev.non_finite == host.non_finite && dev.steps == host.steps, "simulate_paths counts");
+    expect(worst <= (sizeof(Real) == 4 ? 1e-3 : 1e-9), "simulate_paths states to rounding");
 }
 
 /// The transition study on the device against its host launch: counts and
@@ -373,6 +403,8 @@ int main(int argc, char **argv) {
             escape_checks<double>(levysgd::gaussian_noise<double>::from_diffusion(1, 0.08),
                                   levysgd::euler<double>(0.01), "Brownian, euler");
             transition_checks();
+            simulate_checks<float>();
+            simulate_checks<double>();
         }
     } catch (const std::exception &e) {
         std::printf("FAILED with an exception: %s\n", e.what());

@@ -335,7 +335,8 @@ TEMPLATE_TEST_CASE("cuda Hill host launch equals the CPU estimator", "[cuda][tai
             for (std::size_t i = 3; i < n; i += 97)
                 x[i] = -Real(8);
         }
-        for (const std::size_t k : {std::size_t(0), std::size_t(1), n / 3, n > 100 ? n / 2 : n - 1}) {
+        for (const std::size_t k :
+             {std::size_t(0), std::size_t(1), n / 3, n > 100 ? n / 2 : n - 1}) {
             if (k == 0 && n < 4)
                 continue;
             const auto cpu = levysgd::hill_tail_index(std::span<const Real>(x), k);
@@ -385,13 +386,15 @@ TEST_CASE("cuda Hill host launch: the CPU's errors", "[cuda][tail]") {
     std::vector<double> z(20, 0.0);
     z[3] = 2;
     z[11] = -3;
-    same(levysgd_test::message_of([&] { host_hill(z, z.size(), 1, 2, 4); }),
-         levysgd_test::message_of([&] { levysgd::hill_tail_index(std::span<const double>(z), 2); }));
+    same(
+        levysgd_test::message_of([&] { host_hill(z, z.size(), 1, 2, 4); }),
+        levysgd_test::message_of([&] { levysgd::hill_tail_index(std::span<const double>(z), 2); }));
     same(levysgd_test::message_of([&] { host_hill(z, z.size(), 1, 20, 4); }),
-         levysgd_test::message_of([&] { levysgd::hill_tail_index(std::span<const double>(z), 20); }));
-    same(levysgd_test::message_of([&] { host_hill(z, 1, 1, 0, 4); }),
          levysgd_test::message_of(
-             [&] { levysgd::hill_tail_index(std::span<const double>(z.data(), 1)); }));
+             [&] { levysgd::hill_tail_index(std::span<const double>(z), 20); }));
+    same(levysgd_test::message_of([&] { host_hill(z, 1, 1, 0, 4); }), levysgd_test::message_of([&] {
+             levysgd::hill_tail_index(std::span<const double>(z.data(), 1));
+         }));
     // a zero threshold that is not a tie with the values above it: k = 1
     CHECK(host_hill(z, z.size(), 1, 1, 4)[0].threshold == 2.0);
 }
@@ -404,7 +407,9 @@ struct bowl {
     using scalar_type = double;
     static constexpr int dim = 2;
     Eigen::Index dimension() const noexcept { return 2; }
-    template <class V> double value(const V &x) const { return 0.5 * (x[0] * x[0] + 2 * x[1] * x[1]); }
+    template <class V> double value(const V &x) const {
+        return 0.5 * (x[0] * x[0] + 2 * x[1] * x[1]);
+    }
     template <class V, class G> LEVYSGD_HOST_DEVICE void gradient(const V &x, G &g) const {
         g[0] = x[0];
         g[1] = 2 * x[1];
@@ -608,6 +613,53 @@ TEST_CASE("cuda escape study: user potential and domain, per-coordinate alpha", 
                                      out, opt);
     });
     CHECK(m.rfind("levysgd::cuda::escape_study: x0", 0) == 0);
+}
+
+TEMPLATE_TEST_CASE("cuda simulate_paths host launch equals the CPU's terminal states",
+                   "[cuda][sde]", float, double) {
+    using Real = TestType;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = Real(-0.5);
+    levysgd::path_options<Real> opt;
+    opt.paths = levysgd_test::sized(500);
+    opt.horizon = 5;
+    opt.seed = 21;
+    opt.first_stream = 3;
+    opt.threads = 1;
+    const auto check_noise = [&](const auto &noise, const auto &integ, const char *what) {
+        const auto cpu = levysgd::simulate_paths(w, noise, integ, x0, opt);
+        auto a = lc::detail::make_simulate_args("levysgd::cuda::simulate_paths", dw, noise, integ,
+                                                x0, opt);
+        std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+        a.out = rec.data();
+        lc::host_escape_paths(a, {3, 32});
+        const auto dev = lc::terminal_states_of<Real, 1>(
+            std::span<const lc::device_path_record<Real, 1>>(rec), a.prob.max_steps,
+            integ.time_step());
+        INFO(what);
+        CHECK(dev.steps == cpu.steps);
+        CHECK(dev.time_step == cpu.time_step);
+        CHECK(dev.non_finite == cpu.non_finite);
+        const Real worst = (dev.states - cpu.states).cwiseAbs().maxCoeff();
+        CHECK(worst <= Real(512) * std::numeric_limits<Real>::epsilon()); // 500 steps
+        std::printf("cuda simulate_paths host launch vs CPU (%s, %s): worst |x| difference %.3g\n",
+                    sizeof(Real) == 4 ? "float" : "double", what, double(worst));
+    };
+    check_noise(levysgd::stable_noise<Real>(1, Real(1.5), Real(0.4)),
+                levysgd::euler<Real>(Real(0.01)), "stable");
+    check_noise(levysgd::gaussian_noise<Real>::from_diffusion(1, Real(0.2)),
+                levysgd::euler<Real>(Real(0.01)), "Brownian");
+    // the CPU's checks, named for the device
+    opt.horizon = -1;
+    CHECK_THAT(levysgd_test::message_of([&] {
+                   lc::detail::make_simulate_args("levysgd::cuda::simulate_paths", dw,
+                                                  levysgd::stable_noise<Real>(1, Real(1.5),
+                                                                              Real(0.4)),
+                                                  levysgd::euler<Real>(Real(0.01)), x0, opt);
+               }),
+               Catch::Matchers::StartsWith("levysgd::cuda::simulate_paths: horizon"));
 }
 
 TEMPLATE_TEST_CASE("cuda transition study host launch equals the CPU study", "[cuda][sde]", float,

@@ -71,8 +71,8 @@ template <class Real> struct hill_args {
 /// Workspace bytes of hill_args over rows x cols (each part 8-byte aligned).
 constexpr std::size_t hill_workspace_bytes(std::size_t rows, std::size_t cols) noexcept {
     const std::size_t chunks = rows == 0 ? 1 : (rows + hill_chunk - 1) / hill_chunk;
-    return cols * (sizeof(hill_state) + hill_bins * sizeof(unsigned long long) +
-                   chunks * sizeof(double));
+    return cols *
+           (sizeof(hill_state) + hill_bins * sizeof(unsigned long long) + chunks * sizeof(double));
 }
 
 /// hill_args over a workspace of hill_workspace_bytes(rows, cols) bytes.
@@ -90,8 +90,8 @@ hill_args<Real> make_hill_args(const Real *x, std::size_t rows, std::size_t cols
 }
 
 /// Column c's start: rank k + 1, nothing selected, histogram cleared.
-template <class Real> LEVYSGD_HOST_DEVICE void hill_init_column(const hill_args<Real> &a,
-                                                                std::size_t c) noexcept {
+template <class Real>
+LEVYSGD_HOST_DEVICE void hill_init_column(const hill_args<Real> &a, std::size_t c) noexcept {
     hill_state s;
     s.rank = a.k + 1;
     a.state[c] = s;
@@ -223,8 +223,8 @@ template <class Real> void host_hill_launch(const hill_args<Real> &a, unsigned b
 /// errors: NaN/inf values (value_at(i) reads row i for the message), then a
 /// zero threshold. n = rows: the device takes bad_value_policy::throw_error.
 template <class Real, class ValueAt>
-hill_result finish_hill(std::string_view where, const hill_state &s, std::size_t k,
-                        std::size_t n, ValueAt &&value_at) {
+hill_result finish_hill(std::string_view where, const hill_state &s, std::size_t k, std::size_t n,
+                        ValueAt &&value_at) {
     if (s.bad > 0)
         levysgd::detail::hill_throw_bad(where, s.bad, s.first_bad,
                                         levysgd::detail::to_text(Real(value_at(s.first_bad))));

@@ -11,7 +11,9 @@
 // (euler, tamed_euler, sgd_recursion: sde/integrators.hpp). A path stops
 // when its state is not finite, when it leaves the domain, or at the horizon.
 // host_escape_paths runs the body on the CPU; escape_result_of turns the
-// paths' records into the CPU's escape_result.
+// paths' records into the CPU's escape_result. simulate_paths is the same
+// body in the whole space (whole_space: no exit), its records turned into
+// the CPU's terminal_states (terminal_states_of).
 
 #include <array>
 #include <concepts>
@@ -32,6 +34,7 @@
 #include "../sde/transition.hpp"
 #include "../sde/noise.hpp"
 #include "../sde/potentials.hpp"
+#include "../sde/simulate.hpp"
 #include "grid.hpp"
 
 namespace levysgd::cuda {
@@ -366,6 +369,45 @@ make_escape_args(std::string_view where, const P &potential, const N &noise, con
             domain, nullptr};
 }
 } // namespace detail
+
+/// The domain of simulate_paths on the device: a path never leaves it.
+struct whole_space {
+    template <class V> LEVYSGD_HOST_DEVICE bool contains(const V &) const noexcept { return true; }
+};
+
+namespace detail {
+/// simulate_paths' checks (the CPU's, messages under `where`) and the
+/// kernel's arguments: the escape body in the whole space.
+template <class P, class N, class I>
+escape_args<typename P::scalar_type, P::dim, P, I, whole_space>
+make_simulate_args(std::string_view where, const P &potential, const N &noise,
+                   const I &integrator, const state_vector<P> &x0,
+                   const path_options<typename P::scalar_type> &opt) {
+    using Real = typename P::scalar_type;
+    const std::uint64_t steps = levysgd::detail::check_study_common<Real>(
+        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
+    return {make_path_problem(where, potential, noise, integrator, x0, opt.seed,
+                              opt.first_stream, opt.paths, steps),
+            whole_space{}, nullptr};
+}
+} // namespace detail
+
+/// The CPU's terminal_states from the paths' records (column i: path i's
+/// last state; non_finite: the paths stopped by an inf/NaN state).
+template <class Real, int Dim>
+terminal_states<Real, Dim> terminal_states_of(std::span<const device_path_record<Real, Dim>> rec,
+                                              std::uint64_t steps, Real dt) {
+    terminal_states<Real, Dim> r;
+    r.states.resize(Dim, static_cast<Eigen::Index>(rec.size()));
+    for (std::size_t i = 0; i < rec.size(); ++i) {
+        for (int l = 0; l < Dim; ++l)
+            r.states(l, static_cast<Eigen::Index>(i)) = rec[i].point[l];
+        r.non_finite += rec[i].status == status_non_finite;
+    }
+    r.steps = steps;
+    r.time_step = dt;
+    return r;
+}
 
 /// The CPU's escape_result from the paths' records: each block of
 /// study_block paths through the CPU's escape_observer, blocks merged in
