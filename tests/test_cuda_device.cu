@@ -10,10 +10,12 @@
 #include <levysgd/cuda.hpp>
 #include <levysgd/cuda/escape.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -76,6 +78,30 @@ void host_only_checks(bool has_device) {
     });
     expect(starts_with(mk, "levysgd::cuda::mohammadi_tail_index: k1 must be in [2, K/2]"),
            "tail k1: " + mk);
+    const std::string hk = invalid_message([&] {
+        lc::hill_tail_index(std::span<const double>(static_cast<const double *>(nullptr), 10), 10);
+    });
+    expect(hk == "levysgd::cuda::hill_tail_index: k must be in [1, n - 1] with n = 10, got 10",
+           "hill k: " + hk);
+    const std::string hp = invalid_message([&] {
+        lc::hill_tail_index_columns(static_cast<const float *>(nullptr), 10, 2, 10, 0,
+                                    levysgd::bad_value_policy::skip);
+    });
+    expect(starts_with(hp, "levysgd::cuda::hill_tail_index_columns: bad_values"),
+           "hill policy: " + hp);
+    const std::string hw = invalid_message([&] {
+        lc::hill_tail_index(std::span<const float>(static_cast<const float *>(nullptr), 100), 0,
+                            levysgd::bad_value_policy::throw_error, nullptr,
+                            lc::workspace{nullptr, lc::hill_workspace_size(100) - 1});
+    });
+    expect(starts_with(hw, "levysgd::cuda::hill_tail_index: workspace.bytes"),
+           "hill workspace: " + hw);
+    const std::string mw = invalid_message([&] {
+        lc::mohammadi_tail_index(std::span<const float>(static_cast<const float *>(nullptr), 100),
+                                 {}, nullptr, lc::workspace{});
+    });
+    expect(starts_with(mw, "levysgd::cuda::mohammadi_tail_index: workspace.bytes"),
+           "mohammadi workspace: " + mw);
     if (!has_device) { // a launch without a device: levysgd::cuda::error
         std::string what = "no exception";
         try {
@@ -209,6 +235,50 @@ template <class Real> void device_checks() {
     const auto cols = lc::mohammadi_tail_index_columns(x, n / 4, 4, n / 4);
     expect(cols.size() == 4 && cols[0].k1 == levysgd::detail::checked_k1("test", 0, n / 4, "K"),
            "columns");
+    // the workspace overloads on a stream: the same results, no allocation
+    cudaStream_t cs = nullptr;
+    lc::check(cudaStreamCreate(&cs), "test");
+    const std::size_t bytes = std::max(lc::mohammadi_workspace_size(n / 4, 4),
+                                       lc::hill_workspace_size(n / 4, 4));
+    void *ws = nullptr;
+    lc::check(cudaMalloc(&ws, bytes), "test");
+    const auto wcols = lc::mohammadi_tail_index_columns(x, n / 4, 4, n / 4, {}, cs,
+                                                        lc::workspace{ws, bytes});
+    for (std::size_t c = 0; c < 4; ++c)
+        expect(wcols[c].inv_alpha == cols[c].inv_alpha, "mohammadi workspace overload");
+    // Hill: device against the host launch (the same threshold exactly)
+    const auto hdev = lc::hill_tail_index(std::span<const Real>(x, n), 500);
+    const std::size_t hk = 500;
+    std::vector<double> hws(lc::hill_workspace_bytes(n, 1) / sizeof(double) + 1);
+    const auto ha = lc::make_hill_args(hx.data(), n, 1, n, hk, hws.data());
+    lc::host_hill_launch(ha, lc::default_block);
+    const auto hhost =
+        lc::finish_hill<Real>("test", ha.state[0], hk, n, [&](std::uint64_t i) { return hx[i]; });
+    std::printf(
+        "hill_tail_index %s: device 1/alpha %.15g, host launch %.15g, threshold %.9g %.9g\n", name,
+        hdev.inv_alpha, hhost.inv_alpha, hdev.threshold, hhost.threshold);
+    expect(hdev.threshold == hhost.threshold && hdev.k == hk, "hill threshold exact");
+    expect(std::fabs(hdev.inv_alpha - hhost.inv_alpha) <= 1e-12 * hhost.inv_alpha,
+           "hill to rounding");
+    const auto hcols = lc::hill_tail_index_columns(x, n / 4, 4, n / 4);
+    for (int rep = 0; rep < 2; ++rep) { // repeated calls in one workspace
+        const auto w = lc::hill_tail_index_columns(x, n / 4, 4, n / 4, 0,
+                                                   levysgd::bad_value_policy::throw_error, cs,
+                                                   lc::workspace{ws, bytes});
+        for (std::size_t c = 0; c < 4; ++c)
+            expect(w[c].inv_alpha == hcols[c].inv_alpha && w[c].threshold == hcols[c].threshold,
+                   "hill workspace overload");
+    }
+    // a NaN: the CPU's message, with the column
+    const Real nan = std::numeric_limits<Real>::quiet_NaN();
+    lc::check(cudaMemcpy(x + n / 4 + 7, &nan, sizeof nan, cudaMemcpyHostToDevice), "test");
+    const std::string hn =
+        invalid_message([&] { lc::hill_tail_index_columns(x, n / 4, 4, n / 4); });
+    expect(starts_with(hn, "levysgd::cuda::hill_tail_index_columns (column 1): x") &&
+               hn.find("1 NaN/inf value(s), the first at index 7: nan") != std::string::npos,
+           "hill NaN: " + hn);
+    cudaFree(ws);
+    cudaStreamDestroy(cs);
     cudaFree(x);
     lc::check(cudaDeviceSynchronize(), "test");
 }
@@ -216,12 +286,12 @@ template <class Real> void device_checks() {
 /// The escape study's paths on the device against the host launch of the
 /// same body: the share of paths whose exit step differs (rounding at the
 /// boundary: device sin/cos/log, FMA contraction).
-template <class Real, class I> void escape_checks(const I &integ, const char *what) {
+template <class Real, class N, class I>
+void escape_checks(const N &noise, const I &integ, const char *what) {
     namespace lc = levysgd::cuda;
     const auto w = levysgd::double_well<Real>(-1, 0, 1);
     const lc::well_potential<Real> dw(w);
     const levysgd::interval<Real> left(Real(-4), Real(0));
-    const levysgd::stable_noise<Real> noise(1, Real(1.5), Real(0.4));
     Eigen::Matrix<Real, 1, 1> x0;
     x0[0] = -1;
     levysgd::escape_options<Real> opt;
@@ -244,6 +314,34 @@ template <class Real, class I> void escape_checks(const I &integ, const char *wh
                 sizeof(Real) == 4 ? "float" : "double", what, differ, opt.paths, dev.exited,
                 host.exited);
     expect(differ <= opt.paths / 1000, "escape paths: at most 0.1 % differ");
+}
+
+/// simulate_paths on the device against its host launch: terminal states
+/// to rounding (device sin/cos/log, FMA contraction).
+template <class Real> void simulate_checks() {
+    namespace lc = levysgd::cuda;
+    const lc::well_potential<Real> dw(levysgd::double_well<Real>(-1, 0, 1));
+    const auto noise = levysgd::gaussian_noise<Real>::from_diffusion(1, Real(0.2));
+    const levysgd::euler<Real> integ(Real(0.01));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = Real(-0.5);
+    levysgd::path_options<Real> opt;
+    opt.paths = 10000;
+    opt.horizon = 5;
+    opt.seed = 21;
+    const auto dev = lc::simulate_paths(dw, noise, integ, x0, opt);
+    auto a = lc::detail::make_simulate_args("test", dw, noise, integ, x0, opt);
+    std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+    a.out = rec.data();
+    lc::host_escape_paths(a, lc::shape_for(opt.paths, 128));
+    const auto host = lc::terminal_states_of<Real, 1>(
+        std::span<const lc::device_path_record<Real, 1>>(rec), a.prob.max_steps,
+        integ.time_step());
+    const double worst = double((dev.states - host.states).cwiseAbs().maxCoeff());
+    std::printf("simulate_paths %s: worst |x| difference to the host launch %.3g\n",
+                sizeof(Real) == 4 ? "float" : "double", worst);
+    expect(dev.non_finite == host.non_finite && dev.steps == host.steps, "simulate_paths counts");
+    expect(worst <= (sizeof(Real) == 4 ? 1e-3 : 1e-9), "simulate_paths states to rounding");
 }
 
 /// The transition study on the device against its host launch: counts and
@@ -293,11 +391,20 @@ int main(int argc, char **argv) {
             }
             device_checks<float>();
             device_checks<double>();
-            escape_checks<float>(levysgd::euler<float>(0.01f), "euler");
-            escape_checks<double>(levysgd::euler<double>(0.01), "euler");
-            escape_checks<double>(levysgd::tamed_euler<double>(0.01), "tamed_euler");
-            escape_checks<double>(levysgd::sgd_recursion<double>(0.01), "sgd_recursion");
+            const levysgd::stable_noise<float> sf(1, 1.5f, 0.4f);
+            const levysgd::stable_noise<double> sd(1, 1.5, 0.4);
+            escape_checks<float>(sf, levysgd::euler<float>(0.01f), "stable, euler");
+            escape_checks<double>(sd, levysgd::euler<double>(0.01), "stable, euler");
+            escape_checks<double>(sd, levysgd::tamed_euler<double>(0.01), "stable, tamed_euler");
+            escape_checks<double>(sd, levysgd::sgd_recursion<double>(0.01),
+                                  "stable, sgd_recursion");
+            escape_checks<float>(levysgd::gaussian_noise<float>::from_diffusion(1, 0.08f),
+                                 levysgd::euler<float>(0.01f), "Brownian, euler");
+            escape_checks<double>(levysgd::gaussian_noise<double>::from_diffusion(1, 0.08),
+                                  levysgd::euler<double>(0.01), "Brownian, euler");
             transition_checks();
+            simulate_checks<float>();
+            simulate_checks<double>();
         }
     } catch (const std::exception &e) {
         std::printf("FAILED with an exception: %s\n", e.what());

@@ -2,6 +2,7 @@
 // through their host launches, against the CPU library: uniforms bitwise,
 // samples to a few ulp, every grid shape, tail block and stream offset.
 // Plain g++: no CUDA toolkit needed.
+#include <levysgd/cuda/hill_body.hpp>
 #include <levysgd/cuda/sample_body.hpp>
 #include <levysgd/cuda/study_body.hpp>
 #include <levysgd/cuda/tail_body.hpp>
@@ -297,6 +298,108 @@ TEST_CASE("cuda tail-index host launch: the CPU's errors", "[cuda][tail]") {
 }
 
 namespace {
+/// The CUDA Hill estimator with its kernels run by the host launch over a
+/// workspace of hill_workspace_bytes: columns of a column-major matrix.
+template <class Real>
+std::vector<levysgd::hill_result> host_hill(const std::vector<Real> &x, std::size_t rows,
+                                            std::size_t cols, std::size_t k, unsigned block) {
+    constexpr std::string_view where = "levysgd::cuda::hill_tail_index";
+    k = levysgd::detail::hill_k(where, k, rows);
+    std::vector<double> ws(lc::hill_workspace_bytes(rows, cols) / sizeof(double) + 1);
+    const auto a = lc::make_hill_args(x.data(), rows, cols, rows, k, ws.data());
+    lc::host_hill_launch(a, block);
+    std::vector<levysgd::hill_result> r;
+    for (std::size_t c = 0; c < cols; ++c)
+        r.push_back(lc::finish_hill<Real>(where, a.state[c], k, rows,
+                                          [&](std::uint64_t i) { return x[c * rows + i]; }));
+    return r;
+}
+} // namespace
+
+TEMPLATE_TEST_CASE("cuda Hill host launch equals the CPU estimator", "[cuda][tail]", float,
+                   double) {
+    using Real = TestType;
+    // The same threshold (the radix select is exact) and terms; the sums'
+    // order differs. Float data: both sum the same double terms.
+    const double tol = 1e-12;
+    double worst = 0;
+    for (const std::size_t n : {std::size_t(2), std::size_t(3), std::size_t(1000),
+                                std::size_t(4096), std::size_t(10007)}) {
+        std::vector<Real> x(n);
+        levysgd::sample(levysgd::stable_distribution<Real>(Real(1.3), Real(0.2), Real(1e-3),
+                                                           Real(0), parameterization::S1),
+                        std::span<Real>(x), 5, n);
+        if (n > 100) { // ties at and above the threshold, zeros, both signs
+            for (std::size_t i = 0; i < n; i += 7)
+                x[i] = i % 2 ? Real(0) : (i % 3 ? Real(-0.25) : Real(0.25));
+            for (std::size_t i = 3; i < n; i += 97)
+                x[i] = -Real(8);
+        }
+        for (const std::size_t k :
+             {std::size_t(0), std::size_t(1), n / 3, n > 100 ? n / 2 : n - 1}) {
+            if (k == 0 && n < 4)
+                continue;
+            const auto cpu = levysgd::hill_tail_index(std::span<const Real>(x), k);
+            for (const unsigned block : {1u, 32u, 256u}) {
+                const auto dev = host_hill(x, n, 1, k, block)[0];
+                INFO("n " << n << " k " << k << " block " << block);
+                CHECK(dev.k == cpu.k);
+                CHECK(dev.n == cpu.n);
+                CHECK(dev.n_bad == 0);
+                CHECK(dev.threshold == cpu.threshold);
+                CHECK(dev.inv_alpha == Approx(cpu.inv_alpha).epsilon(tol).margin(1e-300));
+                if (cpu.inv_alpha != 0)
+                    worst = std::max(worst, std::fabs(dev.inv_alpha / cpu.inv_alpha - 1));
+            }
+        }
+    }
+    // columns: each one the CPU's estimate of that column
+    const std::size_t rows = 5000, cols = 4;
+    std::vector<Real> u(rows * cols);
+    levysgd::sample(levysgd::stable_distribution<Real>(Real(1.7), Real(0), Real(1), Real(0),
+                                                       parameterization::S0),
+                    std::span<Real>(u), 9);
+    const auto dev = host_hill(u, rows, cols, 300, 64);
+    for (std::size_t c = 0; c < cols; ++c) {
+        const auto cpu =
+            levysgd::hill_tail_index(std::span<const Real>(u.data() + c * rows, rows), 300);
+        CHECK(dev[c].threshold == cpu.threshold);
+        CHECK(dev[c].inv_alpha == Approx(cpu.inv_alpha).epsilon(tol));
+        worst = std::max(worst, std::fabs(dev[c].inv_alpha / cpu.inv_alpha - 1));
+    }
+    std::printf("cuda Hill host launch vs CPU, %s: worst relative difference of 1/alpha %.3g\n",
+                sizeof(Real) == 4 ? "float" : "double", worst);
+}
+
+TEST_CASE("cuda Hill host launch: the CPU's errors", "[cuda][tail]") {
+    const auto same = [](const std::string &dev, const std::string &cpu) {
+        CHECK(dev == "levysgd::cuda::hill_tail_index" + cpu.substr(cpu.find(": ")));
+    };
+    std::vector<float> x(50);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = float(i + 1);
+    x[41] = std::numeric_limits<float>::quiet_NaN();
+    x[7] = -std::numeric_limits<float>::infinity();
+    same(levysgd_test::message_of([&] { host_hill(x, x.size(), 1, 5, 32); }),
+         levysgd_test::message_of([&] { levysgd::hill_tail_index(std::span<const float>(x), 5); }));
+    // too many zeros for k, k >= n, n < 2
+    std::vector<double> z(20, 0.0);
+    z[3] = 2;
+    z[11] = -3;
+    same(
+        levysgd_test::message_of([&] { host_hill(z, z.size(), 1, 2, 4); }),
+        levysgd_test::message_of([&] { levysgd::hill_tail_index(std::span<const double>(z), 2); }));
+    same(levysgd_test::message_of([&] { host_hill(z, z.size(), 1, 20, 4); }),
+         levysgd_test::message_of(
+             [&] { levysgd::hill_tail_index(std::span<const double>(z), 20); }));
+    same(levysgd_test::message_of([&] { host_hill(z, 1, 1, 0, 4); }), levysgd_test::message_of([&] {
+             levysgd::hill_tail_index(std::span<const double>(z.data(), 1));
+         }));
+    // a zero threshold that is not a tie with the values above it: k = 1
+    CHECK(host_hill(z, z.size(), 1, 1, 4)[0].threshold == 2.0);
+}
+
+namespace {
 /// A user's potential and domain that run on the CPU (Eigen states) and in
 /// the CUDA kernel (std::array states): f = (x0^2 + 2 x1^2) / 2, the disk
 /// of radius 1.5.
@@ -304,7 +407,9 @@ struct bowl {
     using scalar_type = double;
     static constexpr int dim = 2;
     Eigen::Index dimension() const noexcept { return 2; }
-    template <class V> double value(const V &x) const { return 0.5 * (x[0] * x[0] + 2 * x[1] * x[1]); }
+    template <class V> double value(const V &x) const {
+        return 0.5 * (x[0] * x[0] + 2 * x[1] * x[1]);
+    }
     template <class V, class G> LEVYSGD_HOST_DEVICE void gradient(const V &x, G &g) const {
         g[0] = x[0];
         g[1] = 2 * x[1];
@@ -393,6 +498,96 @@ TEMPLATE_TEST_CASE("cuda escape study host launch equals the CPU study", "[cuda]
     }
 }
 
+TEMPLATE_TEST_CASE("cuda escape study with Brownian noise equals the CPU study", "[cuda][sde]",
+                   float, double) {
+    using Real = TestType;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval<Real> left(Real(-4), Real(0));
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = -1;
+    levysgd::escape_options<Real> opt;
+    opt.paths = levysgd_test::sized(1000);
+    opt.horizon = 40;
+    opt.seed = 13;
+    opt.first_stream = 2;
+    opt.threads = 1;
+    const auto check_noise = [&](const levysgd::gaussian_noise<Real> &noise, const auto &integ,
+                                 const char *what) {
+        const auto cpu = levysgd::escape_study(w, noise, integ, left, x0, opt);
+        const auto dev = host_escape(dw, noise, integ, left, x0, opt);
+        const std::size_t d = differing_paths(cpu, dev);
+        INFO(what);
+        CHECK(dev.exited > opt.paths / 10);
+        CHECK(dev.censored > 0);
+        CHECK(d == 0);
+        CHECK(dev.exited == cpu.exited);
+        CHECK(dev.mean_exit_time.value == Approx(cpu.mean_exit_time.value));
+        std::printf("cuda escape host launch vs CPU escape_study, Brownian (%s, %s): %zu of %zu "
+                    "paths end at another step\n",
+                    sizeof(Real) == 4 ? "float" : "double", what, d, opt.paths);
+    };
+    check_noise(levysgd::gaussian_noise<Real>::from_diffusion(1, Real(0.08)),
+                levysgd::euler<Real>(Real(0.01)), "from_diffusion, euler");
+    check_noise(levysgd::gaussian_noise<Real>::isotropic(1, Real(0.4)),
+                levysgd::tamed_euler<Real>(Real(0.01)), "isotropic, tamed_euler");
+    // sgd_recursion: x -= eta (g + u), u ~ N(0, sigma^2): sigma 4 ~ 0.4 / sqrt(eta)
+    check_noise(levysgd::gaussian_noise<Real>::isotropic(1, Real(4)),
+                levysgd::sgd_recursion<Real>(Real(0.01)), "isotropic, sgd_recursion");
+    // a full covariance is refused, naming the call
+    Eigen::Matrix<Real, 1, 1> cov;
+    cov(0, 0) = Real(0.2);
+    const auto full = levysgd::gaussian_noise<Real>::with_covariance(cov);
+    CHECK_THAT(levysgd_test::message_of([&] {
+                   host_escape(dw, full, levysgd::euler<Real>(Real(0.01)), left, x0, opt);
+               }),
+               Catch::Matchers::StartsWith("levysgd::cuda::escape_study: noise"));
+}
+
+TEST_CASE("cuda studies with Brownian noise: 2-D escape and transitions", "[cuda][sde]") {
+    const auto noise = levysgd::gaussian_noise<double>::isotropic(2, 0.6);
+    Eigen::Vector2d x0(0.2, -0.1);
+    levysgd::escape_options<double> opt;
+    opt.paths = levysgd_test::sized(500);
+    opt.horizon = 30;
+    opt.seed = 4;
+    opt.threads = 1;
+    const auto integ = levysgd::euler<double>(0.01);
+    const auto cpu = levysgd::escape_study(bowl{}, noise, integ, disk{}, x0, opt);
+    const auto dev = host_escape(bowl{}, noise, integ, disk{}, x0, opt);
+    CHECK(differing_paths(cpu, dev) == 0);
+    CHECK(dev.exited > 0);
+    CHECK(dev.channels.size() == cpu.channels.size());
+    CHECK(dev.exited == cpu.exited);
+    // transitions of the double well under Brownian noise
+    using Real = double;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    const levysgd::interval_basins<Real> basins({-2.0, 0.5}, {-0.5, 2.0});
+    const auto tn = levysgd::gaussian_noise<Real>::from_diffusion(1, 0.1);
+    Eigen::Matrix<Real, 1, 1> y0;
+    y0[0] = -1;
+    levysgd::transition_options<Real> topt;
+    topt.paths = levysgd_test::sized(200);
+    topt.horizon = 40;
+    topt.seed = 6;
+    topt.threads = 1;
+    const auto tcpu = levysgd::transition_study(w, tn, integ, basins, y0, topt);
+    auto a = lc::detail::make_transition_args<8>("levysgd::cuda::transition_study", dw, tn, integ,
+                                                 lc::device_interval_basins<Real>(basins), y0,
+                                                 topt);
+    std::vector<lc::device_transition_record<Real, 1, 8>> rec(topt.paths);
+    a.out = rec.data();
+    lc::host_transition_paths(a, {2, 64});
+    const auto tdev = lc::transition_result_of<Real, 1, 8>(
+        "levysgd::cuda::transition_study",
+        std::span<const lc::device_transition_record<Real, 1, 8>>(rec),
+        lc::device_interval_basins<Real>(basins), a.label0, topt.paths, integ.time_step());
+    CHECK(tdev.counts == tcpu.counts);
+    CHECK(tdev.occupation == tcpu.occupation);
+    CHECK(tdev.counts(0, 1) > 0);
+}
+
 TEST_CASE("cuda escape study: user potential and domain, per-coordinate alpha", "[cuda][sde]") {
     const levysgd::stable_noise<double> noise({1.3, 1.9}, {0.5, 0.3});
     Eigen::Vector2d x0(0.2, -0.1);
@@ -418,6 +613,53 @@ TEST_CASE("cuda escape study: user potential and domain, per-coordinate alpha", 
                                      out, opt);
     });
     CHECK(m.rfind("levysgd::cuda::escape_study: x0", 0) == 0);
+}
+
+TEMPLATE_TEST_CASE("cuda simulate_paths host launch equals the CPU's terminal states",
+                   "[cuda][sde]", float, double) {
+    using Real = TestType;
+    const auto w = levysgd::double_well<Real>(-1, 0, 1);
+    const lc::well_potential<Real> dw(w);
+    Eigen::Matrix<Real, 1, 1> x0;
+    x0[0] = Real(-0.5);
+    levysgd::path_options<Real> opt;
+    opt.paths = levysgd_test::sized(500);
+    opt.horizon = 5;
+    opt.seed = 21;
+    opt.first_stream = 3;
+    opt.threads = 1;
+    const auto check_noise = [&](const auto &noise, const auto &integ, const char *what) {
+        const auto cpu = levysgd::simulate_paths(w, noise, integ, x0, opt);
+        auto a = lc::detail::make_simulate_args("levysgd::cuda::simulate_paths", dw, noise, integ,
+                                                x0, opt);
+        std::vector<lc::device_path_record<Real, 1>> rec(opt.paths);
+        a.out = rec.data();
+        lc::host_escape_paths(a, {3, 32});
+        const auto dev = lc::terminal_states_of<Real, 1>(
+            std::span<const lc::device_path_record<Real, 1>>(rec), a.prob.max_steps,
+            integ.time_step());
+        INFO(what);
+        CHECK(dev.steps == cpu.steps);
+        CHECK(dev.time_step == cpu.time_step);
+        CHECK(dev.non_finite == cpu.non_finite);
+        const Real worst = (dev.states - cpu.states).cwiseAbs().maxCoeff();
+        CHECK(worst <= Real(512) * std::numeric_limits<Real>::epsilon()); // 500 steps
+        std::printf("cuda simulate_paths host launch vs CPU (%s, %s): worst |x| difference %.3g\n",
+                    sizeof(Real) == 4 ? "float" : "double", what, double(worst));
+    };
+    check_noise(levysgd::stable_noise<Real>(1, Real(1.5), Real(0.4)),
+                levysgd::euler<Real>(Real(0.01)), "stable");
+    check_noise(levysgd::gaussian_noise<Real>::from_diffusion(1, Real(0.2)),
+                levysgd::euler<Real>(Real(0.01)), "Brownian");
+    // the CPU's checks, named for the device
+    opt.horizon = -1;
+    CHECK_THAT(levysgd_test::message_of([&] {
+                   lc::detail::make_simulate_args("levysgd::cuda::simulate_paths", dw,
+                                                  levysgd::stable_noise<Real>(1, Real(1.5),
+                                                                              Real(0.4)),
+                                                  levysgd::euler<Real>(Real(0.01)), x0, opt);
+               }),
+               Catch::Matchers::StartsWith("levysgd::cuda::simulate_paths: horizon"));
 }
 
 TEMPLATE_TEST_CASE("cuda transition study host launch equals the CPU study", "[cuda][sde]", float,

@@ -3,13 +3,17 @@
 // one thread per path, path i on Philox stream first_stream + i of the seed,
 // as the CPU's escape_study (sde/escape.hpp, sde/paths.hpp). A step is the
 // CPU's: g = grad f(x) (the potential's gradient on a std::array state),
-// the noise increment dn_l = factor_l z_l with z_l the standard SaS
-// innovation k m + l of the path's stream (sde/noise.hpp: stable_noise;
-// the factor from its source), and the CPU integrator's own update(x, g, dn)
+// the noise increment dn_l = factor_l z_l with z_l innovation k m + l of the
+// path's stream: the standard SaS value for stable_noise, the standard
+// normal of the CPU's fill_normal rule (core::fill_variate_at) for isotropic
+// gaussian_noise (sde/noise.hpp; the factor from the noise's own source),
+// and the CPU integrator's own update(x, g, dn)
 // (euler, tamed_euler, sgd_recursion: sde/integrators.hpp). A path stops
 // when its state is not finite, when it leaves the domain, or at the horizon.
 // host_escape_paths runs the body on the CPU; escape_result_of turns the
-// paths' records into the CPU's escape_result.
+// paths' records into the CPU's escape_result. simulate_paths is the same
+// body in the whole space (whole_space: no exit), its records turned into
+// the CPU's terminal_states (terminal_states_of).
 
 #include <array>
 #include <concepts>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../core/fill_rule.hpp"
 #include "../core/stable_plan.hpp"
 #include "../core/well.hpp"
 #include "../sde/domains.hpp"
@@ -29,6 +34,7 @@
 #include "../sde/transition.hpp"
 #include "../sde/noise.hpp"
 #include "../sde/potentials.hpp"
+#include "../sde/simulate.hpp"
 #include "grid.hpp"
 
 namespace levysgd::cuda {
@@ -96,22 +102,27 @@ template <class Real, int Dim, class P, class I> struct path_problem {
     P potential;
     I integrator;
     Real x0[Dim] = {};
-    Real factor[Dim] = {};                  // stable_noise's increment scale per coordinate
+    Real factor[Dim] = {};                  // the noise source's increment scale per coordinate
     core::stable_plan<Real> plan[Dim] = {}; // standard S(alpha_l, 0, 1, 0; S0)
+    bool normal = false;                    // gaussian_noise: z_l standard normal
     std::uint64_t seed = 0, first_stream = 0, max_steps = 0;
     std::size_t paths = 0;
 };
 
 /// Step k of path `stream`: x <- the integrator's update with g = grad f(x)
-/// and dn_l = factor_l z_l, z_l innovation k m + l of the stream.
+/// and dn_l = factor_l z_l, z_l innovation k m + l of the stream (standard
+/// normal: the CPU source's fill_normal value at that index).
 template <class Real, int Dim, class P, class I, class S>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void path_step(const path_problem<Real, Dim, P, I> &pr,
                                                   std::uint64_t stream, std::uint64_t k, S &x,
                                                   S &g, S &dn) noexcept {
     pr.potential.gradient(x, g);
-    for (int l = 0; l < Dim; ++l)
+    for (int l = 0; l < Dim; ++l) {
+        const std::uint64_t i = k * std::uint64_t(Dim) + l;
         dn[l] = pr.factor[l] *
-                core::stable_variate_at(pr.plan[l], pr.seed, stream, k * std::uint64_t(Dim) + l);
+                (pr.normal ? core::fill_variate_at<core::variate::normal, Real>(pr.seed, stream, i)
+                           : core::stable_variate_at(pr.plan[l], pr.seed, stream, i));
+    }
     pr.integrator.update(x, g, dn);
 }
 
@@ -273,29 +284,69 @@ template <class I> concept explicit_integrator = requires(const I &i) {
     i.noise_step();
 };
 
+/// stable_noise's factors and laws, from its own source.
+template <class Real, int Dim, class P, class I, class Sched>
+void set_noise(path_problem<Real, Dim, P, I> &pr, const stable_noise<Real, Sched> &noise,
+               std::string_view, Real h) {
+    auto src = noise.make_source(pr.seed);
+    src.update(Real(0), h);
+    for (int l = 0; l < Dim; ++l) {
+        pr.factor[l] = src.factors()[l];
+        pr.plan[l] = core::make_stable_plan<Real>(noise.alpha()[std::size_t(l)], 0.0, 1.0, 0.0,
+                                                  parameterization::S0);
+    }
+}
+
+/// Isotropic gaussian_noise: every coordinate's factor is the source's
+/// iso_factor() = sigma sqrt(s h); a full covariance is refused.
+template <class Real, int Dim, class P, class I, class Sched>
+void set_noise(path_problem<Real, Dim, P, I> &pr, const gaussian_noise<Real, Sched> &noise,
+               std::string_view where, Real h) {
+    if (noise.covariance_root().size() != 0)
+        levysgd::detail::throw_invalid(where, "noise", "gaussian_noise::with_covariance",
+                                       "must be isotropic on the device "
+                                       "(gaussian_noise::isotropic or from_diffusion)");
+    auto src = noise.make_source(pr.seed);
+    src.update(Real(0), h);
+    for (int l = 0; l < Dim; ++l)
+        pr.factor[l] = src.iso_factor();
+    pr.normal = true;
+}
+
+template <class N, class Real> struct is_device_noise : std::false_type {};
+template <class Real, class Sched>
+struct is_device_noise<stable_noise<Real, Sched>, Real>
+    : std::bool_constant<levysgd::detail::is_constant_scheduler<Sched>> {};
+template <class Real, class Sched>
+struct is_device_noise<gaussian_noise<Real, Sched>, Real>
+    : std::bool_constant<levysgd::detail::is_constant_scheduler<Sched>> {};
+} // namespace detail
+
+/// A noise model the device can run: stable_noise or gaussian_noise (isotropic,
+/// checked at the call) of scalar type Real with a constant scheduler.
+template <class N, class Real>
+concept DeviceNoise = detail::is_device_noise<N, Real>::value;
+
+namespace detail {
 /// The shared part of a study's arguments (after the checks).
-template <class P, class Sched, class I>
+template <class P, class N, class I>
 path_problem<typename P::scalar_type, P::dim, P, I>
-make_path_problem(const P &potential, const stable_noise<typename P::scalar_type, Sched> &noise,
-                  const I &integrator, const state_vector<P> &x0, std::uint64_t seed,
-                  std::uint64_t first_stream, std::size_t paths, std::uint64_t max_steps) {
+make_path_problem(std::string_view where, const P &potential, const N &noise, const I &integrator,
+                  const state_vector<P> &x0, std::uint64_t seed, std::uint64_t first_stream,
+                  std::size_t paths, std::uint64_t max_steps) {
     using Real = typename P::scalar_type;
-    static_assert(levysgd::detail::is_constant_scheduler<Sched>,
-                  "levysgd::cuda: the noise's scheduler must be constant on the device");
+    static_assert(DeviceNoise<N, Real>,
+                  "levysgd::cuda: the noise must be stable_noise or gaussian_noise of the "
+                  "potential's scalar type, with a constant scheduler");
     static_assert(explicit_integrator<I>,
                   "levysgd::cuda: the integrator must be an explicit scheme (euler, tamed_euler, "
                   "sgd_recursion or one with noise_step() and a LEVYSGD_HOST_DEVICE "
                   "update(x, g, dn))");
     path_problem<Real, P::dim, P, I> pr{potential, integrator};
-    auto src = noise.make_source(seed);
-    src.update(Real(0), integrator.noise_step());
-    for (int l = 0; l < P::dim; ++l) {
+    for (int l = 0; l < P::dim; ++l)
         pr.x0[l] = x0[l];
-        pr.factor[l] = src.factors()[l];
-        pr.plan[l] = core::make_stable_plan<Real>(noise.alpha()[std::size_t(l)], 0.0, 1.0, 0.0,
-                                                  parameterization::S0);
-    }
     pr.seed = seed;
+    set_noise(pr, noise, where, integrator.noise_step());
     pr.first_stream = first_stream;
     pr.paths = paths;
     pr.max_steps = max_steps;
@@ -304,21 +355,59 @@ make_path_problem(const P &potential, const stable_noise<typename P::scalar_type
 
 /// escape_study's checks (the CPU's, same messages under `where`) and the
 /// kernel's arguments.
-template <class P, class Sched, class I, class D>
+template <class P, class N, class I, class D>
 escape_args<typename P::scalar_type, P::dim, P, I, D>
-make_escape_args(std::string_view where, const P &potential,
-                 const stable_noise<typename P::scalar_type, Sched> &noise, const I &integrator,
+make_escape_args(std::string_view where, const P &potential, const N &noise, const I &integrator,
                  const D &domain, const state_vector<P> &x0,
                  const escape_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
     const std::uint64_t max_steps =
         levysgd::detail::check_escape_study<Real>(where, potential, noise, integrator, domain, x0,
                                                   opt);
-    return {make_path_problem(potential, noise, integrator, x0, opt.seed, opt.first_stream,
-                              opt.paths, max_steps),
+    return {make_path_problem(where, potential, noise, integrator, x0, opt.seed,
+                              opt.first_stream, opt.paths, max_steps),
             domain, nullptr};
 }
 } // namespace detail
+
+/// The domain of simulate_paths on the device: a path never leaves it.
+struct whole_space {
+    template <class V> LEVYSGD_HOST_DEVICE bool contains(const V &) const noexcept { return true; }
+};
+
+namespace detail {
+/// simulate_paths' checks (the CPU's, messages under `where`) and the
+/// kernel's arguments: the escape body in the whole space.
+template <class P, class N, class I>
+escape_args<typename P::scalar_type, P::dim, P, I, whole_space>
+make_simulate_args(std::string_view where, const P &potential, const N &noise,
+                   const I &integrator, const state_vector<P> &x0,
+                   const path_options<typename P::scalar_type> &opt) {
+    using Real = typename P::scalar_type;
+    const std::uint64_t steps = levysgd::detail::check_study_common<Real>(
+        where, potential, noise, integrator, x0, opt.paths, opt.first_stream, opt.horizon);
+    return {make_path_problem(where, potential, noise, integrator, x0, opt.seed,
+                              opt.first_stream, opt.paths, steps),
+            whole_space{}, nullptr};
+}
+} // namespace detail
+
+/// The CPU's terminal_states from the paths' records (column i: path i's
+/// last state; non_finite: the paths stopped by an inf/NaN state).
+template <class Real, int Dim>
+terminal_states<Real, Dim> terminal_states_of(std::span<const device_path_record<Real, Dim>> rec,
+                                              std::uint64_t steps, Real dt) {
+    terminal_states<Real, Dim> r;
+    r.states.resize(Dim, static_cast<Eigen::Index>(rec.size()));
+    for (std::size_t i = 0; i < rec.size(); ++i) {
+        for (int l = 0; l < Dim; ++l)
+            r.states(l, static_cast<Eigen::Index>(i)) = rec[i].point[l];
+        r.non_finite += rec[i].status == status_non_finite;
+    }
+    r.steps = steps;
+    r.time_step = dt;
+    return r;
+}
 
 /// The CPU's escape_result from the paths' records: each block of
 /// study_block paths through the CPU's escape_observer, blocks merged in
@@ -361,10 +450,9 @@ void host_transition_paths(const transition_args<Real, Dim, P, I, C, MaxK> &a,
 namespace detail {
 /// transition_study's checks (the CPU's, messages under `where`) and the
 /// kernel's arguments.
-template <int MaxK, class P, class Sched, class I, class C>
+template <int MaxK, class P, class N, class I, class C>
 transition_args<typename P::scalar_type, P::dim, P, I, C, MaxK>
-make_transition_args(std::string_view where, const P &potential,
-                     const stable_noise<typename P::scalar_type, Sched> &noise,
+make_transition_args(std::string_view where, const P &potential, const N &noise,
                      const I &integrator, const C &classifier, const state_vector<P> &x0,
                      const transition_options<typename P::scalar_type> &opt) {
     using Real = typename P::scalar_type;
@@ -375,8 +463,8 @@ make_transition_args(std::string_view where, const P &potential,
         levysgd::detail::throw_invalid(where, "classifier.basins()", classifier.basins(),
                                        "must be at most " + std::to_string(MaxK) +
                                            " on the device");
-    return {make_path_problem(potential, noise, integrator, x0, opt.seed, opt.first_stream,
-                              opt.paths, max_steps),
+    return {make_path_problem(where, potential, noise, integrator, x0, opt.seed,
+                              opt.first_stream, opt.paths, max_steps),
             classifier, label0, classifier.basins(), nullptr};
 }
 } // namespace detail
