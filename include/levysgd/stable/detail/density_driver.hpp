@@ -169,12 +169,17 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
             const double sp = std::log(peak_v);
             const double k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
             const double lo = sp - 40;
+            // the steep side (where g > 1, in the direction of the slope's
+            // sign) gets breakpoints every ~1/k up to 4/k (exp(-e^4) ~ 1e-24),
+            // the shallow side geometric ones out to 48/k (callgrind: 7 %
+            // fewer instructions than +-{1, 4, 16, 48}/k on both sides)
             double cand[16];
             int m = 0;
-            for (double d : {1.0, 4.0, 16.0, 48.0}) {
-                cand[m++] = sp - d / k;
-                cand[m++] = sp + d / k;
-            }
+            const double up = slope > 0 ? 1.0 : -1.0;
+            for (double d : {0.75, 1.5, 2.25, 3.0, 4.0})
+                cand[m++] = sp + up * d / k;
+            for (double d : {1.0, 3.0, 8.0, 20.0, 48.0})
+                cand[m++] = sp - up * d / k;
             for (double d : {2.0, 8.0}) {
                 cand[m++] = sp - d;
                 cand[m++] = sp + d;

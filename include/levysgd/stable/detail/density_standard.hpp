@@ -7,8 +7,8 @@
 // Near alpha = 1 (0 < |alpha - 1| < near_one_band) the integrand loses
 // digits like 1e-16 / |alpha - 1| (density_integrand.hpp) and the S1
 // coordinate itself grows like 1 / |alpha - 1|. There the law is evaluated
-// in the S0 coordinate z, in which it is smooth (analytic) in alpha through
-// alpha = 1 (Nolan 2020, sec. 1.3): log f and the log of each tail are
+// in the S0 coordinate z, in which it is continuous (and smooth) in alpha
+// through alpha = 1 (Nolan 1997): log f and the log of each tail are
 // interpolated in alpha from 16 Chebyshev nodes on [1 - 0.04, 1 + 0.04], none
 // closer to 1 than 0.0039, where the integral is accurate to ~1e-13
 // (barycentric form, Berrut & Trefethen 2004; 8 nodes on [0.98, 1.02] left
