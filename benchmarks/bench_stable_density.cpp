@@ -6,6 +6,7 @@
 // its items_per_second and prints the ratio table:
 //
 //   build/release/benchmarks/bench_stable_density                  # levysgd only
+//   build/release/benchmarks/bench_stable_density --eval IN.csv OUT.csv  # values at IN's points
 //   /usr/bin/python3 benchmarks/bench_stable_density_scipy.py      # both + ratios
 //
 // Points: alpha in {0.5, 0.9, 1, 1.1, 1.5, 1.9}, beta in {0, 0.5, 1}, and 13
@@ -125,9 +126,41 @@ void dump_points(const char *path) {
     std::fclose(f);
 }
 
+// --eval IN OUT: pdf, logpdf, cdf, ccdf at the rows "param,alpha,beta,x,..."
+// of IN (a reference CSV; '#' lines and the header are skipped) written to
+// OUT at 17 digits, for the accuracy report of bench_stable_density_scipy.py.
+int eval_points(const char *in_path, const char *out_path) {
+    std::FILE *in = std::fopen(in_path, "r");
+    std::FILE *out = std::fopen(out_path, "w");
+    if (!in || !out) {
+        std::fprintf(stderr, "cannot open %s or %s\n", in_path, out_path);
+        return 1;
+    }
+    std::fprintf(out, "param,alpha,beta,x,pdf,logpdf,cdf,ccdf\n");
+    char line[4096];
+    while (std::fgets(line, sizeof line, in)) {
+        if (line[0] == '#' || line[0] != 'S')
+            continue;
+        char par[4] = {};
+        double a, b, x;
+        if (std::sscanf(line, "%3[^,],%lf,%lf,%lf", par, &a, &b, &x) != 4)
+            continue;
+        const auto pk = par[1] == '0' ? parameterization::S0 : parameterization::S1;
+        const levysgd::stable_distribution<double> d(a, b, 1, 0, pk);
+        std::fprintf(out, "%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", par, a, b, x,
+                     levysgd::pdf(d, x), levysgd::logpdf(d, x), levysgd::cdf(d, x),
+                     levysgd::ccdf(d, x));
+    }
+    std::fclose(in);
+    std::fclose(out);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+    if (argc == 4 && std::string(argv[1]) == "--eval")
+        return eval_points(argv[2], argv[3]);
     if (const char *p = std::getenv("LEVYSGD_BENCH_DUMP"); p && *p)
         dump_points(p);
     for (auto q : {quantity::pdf, quantity::cdf}) {

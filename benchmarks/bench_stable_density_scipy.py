@@ -1,12 +1,26 @@
 #!/usr/bin/env python3
-"""The scipy peer of benchmarks/bench_stable_density.cpp: times
-scipy.stats.levy_stable.pdf and .cdf on exactly the points the C++ benchmark
-uses (it writes them with LEVYSGD_BENCH_DUMP), runs the C++ benchmark with
---benchmark_format=json and prints points/s of both and the ratio
-levysgd / scipy, per (parameterization, alpha, beta) and over all points.
+"""The scipy peer of benchmarks/bench_stable_density.cpp, and the one command
+that regenerates the density tables of docs/performance.md and
+docs/accuracy.md.
+
+Speed: times scipy.stats.levy_stable.pdf and .cdf on exactly the points the
+C++ benchmark uses (it writes them with LEVYSGD_BENCH_DUMP), runs the C++
+benchmark with --benchmark_format=json and prints points/s of both and the
+ratio levysgd / scipy, per (parameterization, alpha, beta) and over all points.
+
+Accuracy: evaluates levysgd (bench_stable_density --eval) and scipy on every
+point of the mpmath references tests/data/stable_reference.csv and
+stable_reference_dense.csv (tests/scripts/stable_reference.py) and prints the
+largest relative error per region.
 
     /usr/bin/python3 benchmarks/bench_stable_density_scipy.py \\
-        [--bench build/release/benchmarks/bench_stable_density] [--repeat 3]
+        [--bench build/release/benchmarks/bench_stable_density] [--repeat 3] \\
+        [--python /usr/bin/python3 --python VENV/bin/python] [--write-docs]
+
+Each --python is an interpreter with its own scipy (e.g. Debian's and the
+latest release from PyPI in a venv); all of them run in the same invocation,
+next to the same C++ run. --write-docs replaces the tables between the
+density-* markers of docs/performance.md and docs/accuracy.md.
 
 One core on both sides: the C++ benchmark is single-threaded, and scipy's
 levy_stable (default "piecewise" methods: Nolan's integral, scipy.integrate.quad
@@ -17,7 +31,9 @@ per point) is a Python loop over the points of one vectorised call. Each
 import argparse
 import csv
 import json
+import math
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -27,23 +43,191 @@ import warnings
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..'))
+REFS = [os.path.join(ROOT, 'tests', 'data', n)
+        for n in ('stable_reference.csv', 'stable_reference_dense.csv')]
+
+
+def rkey(r):
+    """Row key: parameterization and the exact binary64 alpha, beta, x."""
+    return '|'.join((r['param'], repr(float(r['alpha'])), repr(float(r['beta'])),
+                     repr(float(r['x']))))
+
+
+def read_rows(path):
+    with open(path) as f:
+        return list(csv.DictReader(line for line in f if not line.startswith('#')))
+
+
+# --------------------------------------------------------------------------
+# workers: run under each --python (its own scipy)
+# --------------------------------------------------------------------------
+
+def worker_speed(points, out, repeat):
+    import numpy as np
+    import scipy
+    from scipy.stats import levy_stable
+    warnings.simplefilter('ignore')   # quad's IntegrationWarning in the tails
+    groups = {}
+    for r in read_rows(points):
+        groups.setdefault((r['param'], float(r['alpha']), float(r['beta'])), []).append(
+            float(r['x']))
+    res = []
+    for q in ('pdf', 'cdf'):
+        for (par, a, b), xs in groups.items():
+            levy_stable.parameterization = par
+            fn = levy_stable.pdf if q == 'pdf' else levy_stable.cdf
+            x = np.array(xs)
+            best = float('inf')
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                fn(x, a, b)
+                best = min(best, time.perf_counter() - t0)
+            res.append([q, par, a, b, len(xs), best])
+    with open(out, 'w') as f:
+        json.dump({'version': scipy.__version__, 'times': res}, f)
+
+
+def worker_accuracy(out, refs):
+    import numpy as np
+    import scipy
+    from scipy.stats import levy_stable
+    warnings.simplefilter('ignore')
+    vals = {}
+    for path in refs:
+        for r in read_rows(path):
+            key = rkey(r)
+            if key in vals:
+                continue
+            levy_stable.parameterization = r['param']
+            a, b, x = float(r['alpha']), float(r['beta']), float(r['x'])
+            with np.errstate(all='ignore'):
+                try:
+                    p = float(levy_stable.pdf(x, a, b))
+                    c = float(levy_stable.cdf(x, a, b))
+                    s = float(levy_stable.sf(x, a, b))
+                except Exception:   # noqa: BLE001 (any failure counts as a wrong value)
+                    p = c = s = float('nan')
+            vals[key] = [p, c, s]
+    with open(out, 'w') as f:
+        json.dump({'version': scipy.__version__, 'values': vals}, f)
+
+
+# --------------------------------------------------------------------------
+# accuracy regions
+# --------------------------------------------------------------------------
+
+REGIONS = [
+    ('all values outside the light tails of |beta| = 1', 'main'),
+    ('  of which 0 < |alpha - 1| <= 1e-3 (S0 interpolation)', 'near1'),
+    ('light tails of |beta| = 1 (value < 1e-8)', 'light'),
+]
+
+
+def classify(r, value):
+    a, b = float(r['alpha']), float(r['beta'])
+    if abs(b) == 1 and value < 1e-8:
+        return ['light']
+    return ['main'] + (['near1'] if 0 < abs(a - 1) <= 1e-3 else [])
+
+
+def rel(got, ref):
+    if ref == 0:
+        return 0.0 if got == 0 else math.inf
+    if not math.isfinite(got):
+        return math.inf
+    return abs(got / ref - 1)
+
+
+def accuracy_stats(levy_vals, peers):
+    """stats[(region, quantity)] = [n, levysgd max, levysgd within 1e-12,
+    per peer: (max, within 1e-12, within 1e-6)]."""
+    stats = {}
+    for path in REFS:
+        for r in read_rows(path):
+            key = rkey(r)
+            got = levy_vals[key]
+            for k, q in enumerate(('pdf', 'cdf', 'ccdf')):
+                v = r[q]
+                if v in ('underflow', 'dropped'):
+                    continue
+                ref = float(v)
+                if q != 'pdf':
+                    other = r['ccdf' if q == 'cdf' else 'cdf']
+                    if other not in ('underflow', 'dropped') and float(other) < ref:
+                        continue   # the smaller tail is the one held to relative accuracy
+                qn = 'pdf' if q == 'pdf' else 'cdf/ccdf'
+                e = rel(got[k], ref)
+                pe = [rel(p['values'][key][k], ref) for p in peers]
+                for reg in classify(r, ref):
+                    s = stats.setdefault((reg, qn), [0, 0.0, 0] + [[0.0, 0, 0] for _ in peers])
+                    s[0] += 1
+                    s[1] = max(s[1], e)
+                    s[2] += e <= 1e-12
+                    for j, x in enumerate(pe):
+                        s[3 + j][0] = max(s[3 + j][0], x)
+                        s[3 + j][1] += x <= 1e-12
+                        s[3 + j][2] += x <= 1e-6
+    return stats
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+
+def run_worker(py, args):
+    subprocess.run([py, os.path.abspath(__file__), '--worker'] + args, check=True)
+
+
+def pct(k, n):
+    return '%.1f %%' % (100.0 * k / n) if n else '-'
+
+
+def fmt_err(e):
+    return 'inf' if not math.isfinite(e) else '%.1e' % e
+
+
+def replace_block(path, name, text):
+    begin, end = '<!-- %s-begin -->' % name, '<!-- %s-end -->' % name
+    with open(path) as f:
+        doc = f.read()
+    i, j = doc.index(begin) + len(begin), doc.index(end)
+    with open(path, 'w') as f:
+        f.write(doc[:i] + '\n' + text + doc[j:])
+
+
+def cpu_name():
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown CPU'
+
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, '..'))
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--bench', default=os.path.join(root, 'build', 'release', 'benchmarks',
+    ap.add_argument('--bench', default=os.path.join(ROOT, 'build', 'release', 'benchmarks',
                                                     'bench_stable_density'))
     ap.add_argument('--repeat', type=int, default=3, help='scipy calls per group (best is kept)')
     ap.add_argument('--min-time', default='0.5', help='--benchmark_min_time of the C++ run')
+    ap.add_argument('--python', action='append', default=None,
+                    help='interpreter with scipy (repeatable; default: this one)')
+    ap.add_argument('--no-accuracy', action='store_true', help='speed only')
+    ap.add_argument('--write-docs', action='store_true',
+                    help='rewrite the density tables of docs/performance.md and docs/accuracy.md')
+    ap.add_argument('--worker', nargs='+', help=argparse.SUPPRESS)
     args = ap.parse_args()
-    try:
-        import numpy as np
-        import scipy
-        from scipy.stats import levy_stable
-    except ImportError:
-        print('scipy not found: apt-get install python3-scipy (skipping the comparison)')
+    if args.worker:
+        if args.worker[0] == 'speed':
+            worker_speed(args.worker[1], args.worker[2], int(args.worker[3]))
+        else:
+            worker_accuracy(args.worker[1], REFS)
         return 0
+    pythons = args.python or [sys.executable]
     if not os.access(args.bench, os.X_OK):
         print('%s not found: build it first (cmake --build --preset release '
               '--target bench_stable_density)' % args.bench)
@@ -56,54 +240,108 @@ def main():
                               '--benchmark_min_time=' + args.min_time],
                              env=env, check=True, capture_output=True, text=True).stdout
         res = json.loads(out)
-        with open(pts_path) as f:
-            rows = list(csv.DictReader(f))
+        rows = read_rows(pts_path)
+        peers = []
+        for j, py in enumerate(pythons):
+            sp = os.path.join(tmp, 'speed%d.json' % j)
+            run_worker(py, ['speed', pts_path, sp, str(args.repeat)])
+            with open(sp) as f:
+                peers.append({'python': py, **json.load(f)})
+        levy_vals = {}
+        if not args.no_accuracy:
+            for path in REFS:
+                ev = os.path.join(tmp, 'eval.csv')
+                subprocess.run([args.bench, '--eval', path, ev], check=True)
+                for r in read_rows(ev):
+                    levy_vals[rkey(r)] = [float(r['pdf']), float(r['cdf']), float(r['ccdf'])]
+            for j, py in enumerate(pythons):
+                ac = os.path.join(tmp, 'acc%d.json' % j)
+                run_worker(py, ['accuracy', ac])
+                with open(ac) as f:
+                    peers[j]['values'] = json.load(f)['values']
     rate = {b['name']: b['items_per_second'] for b in res['benchmarks'] if 'items_per_second' in b}
-
-    groups = {}
+    n_law = {}
     for r in rows:
-        groups.setdefault((r['param'], float(r['alpha']), float(r['beta'])), []).append(float(r['x']))
-
-    warnings.simplefilter('ignore')   # quad's IntegrationWarning in the tails
-    t_scipy = {}                      # (quantity, param, alpha, beta) -> best seconds
-    for q in ('pdf', 'cdf'):
-        for (par, a, b), xs in groups.items():
-            levy_stable.parameterization = par
-            fn = levy_stable.pdf if q == 'pdf' else levy_stable.cdf
-            x = np.array(xs)
-            best = float('inf')
-            for _ in range(args.repeat):
-                t0 = time.perf_counter()
-                fn(x, a, b)
-                best = min(best, time.perf_counter() - t0)
-            t_scipy[(q, par, a, b)] = best
+        k = (r['param'], float(r['alpha']), float(r['beta']))
+        n_law[k] = n_law.get(k, 0) + 1
 
     def g(v):
-        return ('%.10g' % v)
+        return '%.10g' % v
 
-    print('levysgd (%s, one thread, span API) vs scipy %s levy_stable (one core): '
-          'points per second' % (os.path.basename(args.bench), scipy.__version__))
-    print('%-4s %-3s %5s %4s | %12s %12s | %8s' % ('', 'par', 'alpha', 'beta', 'scipy',
-                                                   'levysgd', 'ratio'))
+    names = ['scipy %s' % p['version'] for p in peers]
+    print('levysgd (%s, one thread) vs %s levy_stable (one core), %s: points per second'
+          % (os.path.basename(args.bench), ', '.join(names), cpu_name()))
     summary = []
     for q in ('pdf', 'cdf'):
         for par in ('S0', 'S1'):
-            keys = [k for k in t_scipy if k[0] == q and k[1] == par]
-            for k in keys:
-                n = len(groups[k[1:]])
-                s = n / t_scipy[k]
-                lv = rate.get('%s/%s/alpha:%s/beta:%s' % (q, par, g(k[2]), g(k[3])), 0.0)
-                print('%-4s %-3s %5g %4g | %12.0f %12.0f | %7.1fx' % (q, par, k[2], k[3], s, lv,
-                                                                     lv / s))
-            n = sum(len(groups[k[1:]]) for k in keys)
-            s = n / sum(t_scipy[k] for k in keys)
-            lv = rate.get('%s/%s/all' % (q, par), 0.0)
-            lvs = rate.get('%s/%s/all/scalar' % (q, par), 0.0)
-            summary.append((q, par, n, s, lv, lvs))
-    print('\nall points (levysgd span API; scalar API, setup per call, in brackets):')
-    for q, par, n, s, lv, lvs in summary:
-        print('%s %s: %d points, scipy %.0f /s, levysgd %.0f /s (%.0f /s): %.1fx (%.1fx)'
-              % (q, par, n, s, lv, lvs, lv / s, lvs / s))
+            tot = [0.0] * len(peers)
+            n = 0
+            for key, cnt in n_law.items():
+                if key[0] != par:
+                    continue
+                n += cnt
+                lv = rate.get('%s/%s/alpha:%s/beta:%s' % (q, par, g(key[1]), g(key[2])), 0.0)
+                line = '%-4s %-3s %5g %4g | levysgd %9.0f' % (q, par, key[1], key[2], lv)
+                for j, p in enumerate(peers):
+                    t = [x[5] for x in p['times'] if x[0] == q and x[1] == par and
+                         x[2] == key[1] and x[3] == key[2]][0]
+                    tot[j] += t
+                    line += ' | %s %7.0f (%6.1fx)' % (names[j], cnt / t, lv * t / cnt)
+                print(line)
+            summary.append((q, par, n, rate.get('%s/%s/all' % (q, par), 0.0),
+                            rate.get('%s/%s/all/scalar' % (q, par), 0.0),
+                            [n / t for t in tot]))
+    print('\nall points: levysgd span API (one-point calls on a new distribution each); ratio')
+    for q, par, n, lv, lvs, sc in summary:
+        print('%s %s: %d points, levysgd %.0f /s (%.0f /s), ' % (q, par, n, lv, lvs) +
+              ', '.join('%s %.0f /s: %.1fx (%.1fx)' % (names[j], s, lv / s, lvs / s)
+                        for j, s in enumerate(sc)))
+
+    perf = ['Measured by `benchmarks/bench_stable_density_scipy.py --write-docs` on %s, '
+            'one core, %d points per row:' % (cpu_name(), summary[0][2]), '',
+            '| | ' + ' | '.join(names) + ' | levysgd span | levysgd one-point | ratio |',
+            '|---|' + '---|' * (len(names) + 3)]
+    for q, par, n, lv, lvs, sc in summary:
+        perf.append('| %s %s | %s | %s | %s | %s |' % (
+            q, par, ' | '.join('{:,.0f}'.format(s) for s in sc), '{:,.0f}'.format(lv),
+            '{:,.0f}'.format(lvs), ', '.join('%.0f×' % (lvs / s) for s in sc)))
+    perf.append('')
+    perf.append('(ratio: one-point calls against each scipy in turn.)')
+    perf.append('')
+
+    acc = []
+    if levy_vals:
+        stats = accuracy_stats(levy_vals, peers)
+        print('\naccuracy against the mpmath references (max relative error; share within 1e-12):')
+        acc = ['Measured by `benchmarks/bench_stable_density_scipy.py --write-docs` on every '
+               'point of `stable_reference.csv` and `stable_reference_dense.csv` (the smaller '
+               'of cdf and ccdf; values below 1e-300 left out):', '',
+               '| region | quantity | values | levysgd max | levysgd ≤ 1e-12 | ' +
+               ' | '.join('%s max | %s ≤ 1e-6' % (nm, nm) for nm in names) + ' |',
+               '|---|---|---|---|---|' + '---|---|' * len(names)]
+        for label, reg in REGIONS:
+            for qn in ('pdf', 'cdf/ccdf'):
+                s = stats.get((reg, qn))
+                if not s:
+                    continue
+                doc_label = label.strip().replace('alpha', 'α').replace('beta', 'β')
+                line = '| %s | %s | %d | %s | %s | ' % (doc_label.replace('|', '\\|'), qn, s[0],
+                                                       fmt_err(s[1]),
+                                                       pct(s[2], s[0]))
+                line += ' | '.join('%s | %s' % (fmt_err(p[0]), pct(p[2], s[0])) for p in s[3:])
+                acc.append(line + ' |')
+                print('  %-55s %-8s n=%5d levysgd %s (%s)  ' % (label, qn, s[0], fmt_err(s[1]),
+                                                                  pct(s[2], s[0])) +
+                      '  '.join('%s %s (1e-6: %s)' % (names[j], fmt_err(p[0]), pct(p[2], s[0]))
+                                for j, p in enumerate(s[3:])))
+        acc.append('')
+    if args.write_docs:
+        replace_block(os.path.join(ROOT, 'docs', 'performance.md'), 'density-speed',
+                      '\n'.join(perf))
+        if acc:
+            replace_block(os.path.join(ROOT, 'docs', 'accuracy.md'), 'density-accuracy',
+                          '\n'.join(acc))
+        print('\nwrote the tables into docs/performance.md and docs/accuracy.md')
     return 0
 
 

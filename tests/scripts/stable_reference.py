@@ -908,6 +908,63 @@ def grid(quick=False):
     return rows
 
 
+# Dense grid (--grid dense, tests/data/stable_reference_dense.csv): the
+# alphas and |beta| of issue 18 (near 0, near 1 on both sides at 1e-7 and
+# 1e-3, near 2), S0 points from the mode to |x| = 1e6, the 1 % / 99 %
+# quantiles, points next to zeta (the S1 origin), and the points named in
+# the issue.
+DENSE_ALPHAS = [0.1, 0.3, 1 - 1e-7, 0.999, 1.0, 1.001, 1 + 1e-7, 1.1, 1.9, 1.999]
+DENSE_BETAS = [0.0, 0.1, 0.6, 0.9, 1.0]
+DENSE_X = [0.0, 0.3, 1.0, 3.0, 10.0, 1e3, 1e6]
+DENSE_S1_NAMED = [(1.0, -0.2, 0.4077), (1.0, 0.2, -0.4077), (1.1, -0.6, -4.643)]
+
+
+def landmarks(alpha, beta):
+    """S0 points near the mode and at the 1 % and 99 % quantiles (from
+    scipy's levy_stable in double precision, S0; the law at alpha = 1 for
+    |alpha - 1| < 1e-6, which is the same to 1e-6 in S0), to 4 digits:
+    only where the grid points lie, never a reference value."""
+    import scipy.optimize as so
+    import scipy.stats as st
+    st.levy_stable.parameterization = 'S0'
+    a = 1.0 if abs(alpha - 1) < 1e-6 else alpha
+    d = st.levy_stable(a, beta)
+    lo, hi = -2.0, 2.0
+    if alpha < 1 and beta == 1.0:                    # support [zeta, inf)
+        lo = float(-beta * math.tan(PI * alpha / 2)) + 1e-9
+    m = so.minimize_scalar(lambda x: -d.pdf(x), bounds=(lo, hi), method='bounded',
+                           options={'xatol': 1e-4}).x
+    out = [m]
+    for p in (0.01, 0.99):
+        a_, b_ = lo if lo > -2 else -1.0, 1.0
+        while d.cdf(a_) > p:
+            a_ = a_ * 4 if a_ < 0 else a_ - 1
+        while d.cdf(b_) < p:
+            b_ *= 4
+        out.append(so.brentq(lambda x: d.cdf(x) - p, a_, b_, xtol=1e-6))
+    return [float('%.4g' % v) for v in out]
+
+
+def grid_dense():
+    rows = []
+    for a in DENSE_ALPHAS:
+        T = tan_half(a)
+        for b in DENSE_BETAS:
+            pts = set(DENSE_X + [-v for v in DENSE_X])
+            pts.update(landmarks(a, b))
+            if a != 1.0 and b != 0:
+                zeta = float(-b * T)
+                for dlt in (-0.1, 0.1):
+                    pts.add(float('%.6g' % (zeta + dlt * max(1.0, abs(zeta)) * 1e-3))
+                            if abs(zeta) > 100 else zeta + dlt)
+            for sb in ((b, -b) if b != 0 else (b,)):
+                for xv in sorted(pts):
+                    rows.append(('S0', a, sb, xv if sb == b else -xv))
+    for a, b, x in DENSE_S1_NAMED:
+        rows.append(('S1', a, b, x))
+    return rows
+
+
 def s1_point(par, a, b, xv):
     """Normalised (beta >= 0) S1 key and whether it is reflected."""
     with mp.workdps(60):
@@ -934,6 +991,10 @@ def fmt(v):
     return mp.nstr(v, 17, strip_zeros=False, min_fixed=0, max_fixed=0)
 
 
+def _evaluate_key(key):
+    return key, evaluate(Law(key[0], key[1]), key[2])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--quick', action='store_true',
@@ -942,15 +1003,29 @@ def main():
     ap.add_argument('--only-alpha', type=float, default=None, help='restrict to one alpha (debug)')
     ap.add_argument('--methods', default=None,
                     help='also write, per row, the primary|check methods of each value to this file')
+    ap.add_argument('--grid', choices=('base', 'dense'), default='base',
+                    help='base: stable_reference.csv; dense: stable_reference_dense.csv (issue 18)')
+    ap.add_argument('--jobs', type=int, default=1, help='worker processes (default 1)')
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
-    out_path = args.out or (None if args.quick else
-                            os.path.join(here, '..', 'data', 'stable_reference.csv'))
-    rows = grid(args.quick)
+    csv_name = 'stable_reference.csv' if args.grid == 'base' else 'stable_reference_dense.csv'
+    out_path = args.out or (None if args.quick else os.path.join(here, '..', 'data', csv_name))
+    rows = grid(args.quick) if args.grid == 'base' else grid_dense()
     if args.only_alpha is not None:
         rows = [r for r in rows if r[1] == args.only_alpha]
     t0 = time.time()
     cache = {}
+    if args.jobs > 1:
+        # each distinct S1 point once, in parallel (Bromwich scan errors are
+        # counted in the workers and not reported)
+        import multiprocessing
+        keys = list(dict.fromkeys(s1_point(*r)[0] for r in rows))
+        with multiprocessing.Pool(args.jobs) as pool:
+            for j, (k, v) in enumerate(pool.imap_unordered(_evaluate_key, keys, chunksize=1)):
+                cache[k] = v
+                if (j + 1) % 100 == 0:
+                    print('%d/%d unique points, %.0fs' % (j + 1, len(keys), time.time() - t0),
+                          file=sys.stderr)
     laws = {}
     lines = []
     worst = (0.0, None)
@@ -1021,15 +1096,25 @@ def main():
         '# between independent methods, or the quadrature error estimate if larger; values below',
         '# ~1e-30 just mean agreement to working precision); 0 for exact zeros and for underflows',
         '# screened out by the saddle-point estimate (< 1e-330).',
-        '# Grid: alpha in {%s},' % ', '.join(repr(a) for a in ALPHAS),
-        '# beta in {%s}, x = 0, +-{%s}' % (', '.join(repr(b) for b in BETAS),
-                                           ', '.join('%g' % v for v in XBASE[1:])),
-        '# in both parameterizations; plus, in S1, the bulk x = beta tan(pi alpha/2) + {-1, 0, 1}',
-        '# (= -zeta + ..., where |beta tan| >= 1), in S0 for alpha < 1, |beta| = 1 the points',
-        '# zeta + beta {0.5, 2} next to the support boundary zeta = -beta tan(pi alpha/2), and for',
-        '# |beta| = 1 (alpha != 2) the light-tail points where the pdf is about 1e-10, 1e-100, 1e-250.',
-        'param,alpha,beta,x,pdf,cdf,ccdf,pdf_relerr,cdf_relerr,ccdf_relerr',
     ]
+    if args.grid == 'base':
+        header += [
+            '# Grid: alpha in {%s},' % ', '.join(repr(a) for a in ALPHAS),
+            '# beta in {%s}, x = 0, +-{%s}' % (', '.join(repr(b) for b in BETAS),
+                                               ', '.join('%g' % v for v in XBASE[1:])),
+            '# in both parameterizations; plus, in S1, the bulk x = beta tan(pi alpha/2) + {-1, 0, 1}',
+            '# (= -zeta + ..., where |beta tan| >= 1), in S0 for alpha < 1, |beta| = 1 the points',
+            '# zeta + beta {0.5, 2} next to the support boundary zeta = -beta tan(pi alpha/2), and for',
+            '# |beta| = 1 (alpha != 2) the light-tail points where the pdf is about 1e-10, 1e-100, 1e-250.']
+    else:
+        header[3] = '#   nice -n 10 python3 tests/scripts/stable_reference.py --grid dense --jobs 2'
+        header += [
+            '# Dense grid (issue 18), S0: alpha in {%s},' % ', '.join(repr(a) for a in DENSE_ALPHAS),
+            '# beta = +-{%s}, x = 0, +-{%s}, the mode and the 1 %%/99 %% quantiles' % (
+                ', '.join(repr(b) for b in DENSE_BETAS), ', '.join('%g' % v for v in DENSE_X[1:])),
+            '# (4 digits, located with scipy), zeta +- 0.1 (relative 1e-4 where |zeta| > 100);',
+            '# plus the S1 points %s.' % ', '.join('(%r, %r, %r)' % t for t in DENSE_S1_NAMED)]
+    header.append('param,alpha,beta,x,pdf,cdf,ccdf,pdf_relerr,cdf_relerr,ccdf_relerr')
     text = '\n'.join(header + lines) + '\n'
     if out_path:
         os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)

@@ -23,6 +23,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -45,23 +46,38 @@ template <std::floating_point Real> class stable_evaluator {
         : core_(double(d.alpha()), double(d.beta())), scale_(double(d.scale())),
           loc_(double(d.location())) {
         const double a = d.alpha(), b = d.beta();
-        // y = (x - loc) / scale + add: the standard S1 coordinate of
-        // detail::stable_standard (S0 z = y + zeta for alpha != 1).
-        if (a == 2)
+        const bool s0 = d.param_kind() == parameterization::S0;
+        // u = (x - loc) / scale + add (+ add_lo): the standard coordinate of
+        // detail::stable_standard, S1 y (S0 z = y + zeta for alpha != 1) or,
+        // near alpha = 1, the S0 z itself.
+        if (a == 2) {
             add_ = 0;
-        else if (a == 1) // S1: y = (x - d0) / scale with d0 - d1 the S0<->S1 shift
-            add_ = d.param_kind() == parameterization::S1
-                       ? -core::stable_s0_shift(1.0, b, scale_) / scale_
-                       : 0.0;
-        else
-            add_ = d.param_kind() == parameterization::S0 ? -core_.zeta() : 0.0;
+        } else if (a == 1) { // S1: y = (x - d0) / scale with d0 - d1 the S0<->S1 shift
+            add_ = s0 ? 0.0 : -core::stable_s0_shift(1.0, b, scale_) / scale_;
+        } else if (core_.s0_coordinate()) {
+            add_ = s0 ? 0.0 : core_.zeta();
+            add_lo_ = s0 ? 0.0 : core_.zeta_lo();
+        } else {
+            add_ = s0 ? -core_.zeta() : 0.0;
+            add_lo_ = s0 ? -core_.zeta_lo() : 0.0;
+        }
         log_scale_ = std::log(scale_);
         lower_ = d.min();
         upper_ = d.max();
     }
 
-    /// Standard S1 coordinate of x.
-    double standard(Real x) const { return (double(x) - loc_) / scale_ + add_; }
+    /// Standard coordinate of x (see standard_law().s0_coordinate()): the
+    /// sum with add_ + add_lo_ (the exact -zeta or zeta to ~1e-19 relative)
+    /// rounded once, via the two-sum of the rounded part.
+    double standard(Real x) const {
+        const double t = (double(x) - loc_) / scale_;
+        const double u = t + add_;
+        if (!std::isfinite(u))
+            return u; // +-inf (or NaN) passes through
+        const double bv = u - t;
+        const double err = (t - (u - bv)) + (add_ - bv);
+        return u + (err + add_lo_);
+    }
 
     // Outside [min(), max()] the values are exact (the edge is the
     // distribution's own, not the standard coordinate's rounding of it).
@@ -108,7 +124,7 @@ template <std::floating_point Real> class stable_evaluator {
         if (!(p >= Real(0) && p <= Real(1)))
             detail::throw_invalid(where, name, p, "must be in [0, 1]");
     }
-    double from_standard(double y) const { return (y - add_) * scale_ + loc_; }
+    double from_standard(double y) const { return ((y - add_) - add_lo_) * scale_ + loc_; }
     // x of a standard quantile y, clamped to the support: rounding never
     // puts a quantile outside it.
     // double -> Real rounded to nearest, overflowing to the infinity of its
@@ -150,9 +166,9 @@ template <std::floating_point Real> class stable_evaluator {
         double ylo = -inf, yhi = inf;
         const double a = core_.alpha(), b = core_.beta();
         if (a < 1 && b == 1)
-            ylo = 0;
+            ylo = core_.support_edge();
         if (a < 1 && b == -1)
-            yhi = 0;
+            yhi = core_.support_edge();
         if (p == 0)
             return upper ? yhi : ylo;
         if (p == 1)
@@ -165,8 +181,8 @@ template <std::floating_point Real> class stable_evaluator {
         // Bracket [lo, hi] (in y) with tail(lo) <= p <= tail(hi) in the
         // direction where tail increases. Start at the standard point y = 0.
         double y0 = 0;
-        if (ylo == 0 || yhi == 0)
-            y0 = ylo == 0 ? 1.0 : -1.0;
+        if (std::isfinite(ylo) || std::isfinite(yhi))
+            y0 = std::isfinite(ylo) ? std::max(ylo + 1, 0.0) : std::min(yhi - 1, 0.0);
         const double t0 = tail(y0);
         if (t0 == p)
             return y0;
@@ -243,7 +259,7 @@ template <std::floating_point Real> class stable_evaluator {
     }
 
     detail::stable_standard core_;
-    double scale_ = 1, loc_ = 0, add_ = 0, log_scale_ = 0;
+    double scale_ = 1, loc_ = 0, add_ = 0, add_lo_ = 0, log_scale_ = 0;
     Real lower_ = -std::numeric_limits<Real>::infinity(), upper_ = std::numeric_limits<Real>::infinity();
 };
 

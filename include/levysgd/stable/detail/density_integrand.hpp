@@ -45,7 +45,8 @@
 // Near alpha = 1 the bracket in log g is a difference of O(log |zeta|) terms
 // divided by a - 1: the absolute error of log g is about 1e-15 log|zeta| /
 // |a - 1|, i.e. ~1e-12 at |a - 1| = 1e-3 (tested at 0.999 and 1.001) and
-// growing as alpha -> 1; |a - 1| < 1e-6 is evaluated with the alpha = 1
+// growing as alpha -> 1; for 0 < |a - 1| < 0.005 stable_standard
+// interpolates in alpha instead (density_standard.hpp).
 
 #include <cmath>
 #include <numbers>

@@ -3,10 +3,24 @@
 // ccdf from Nolan's integrals (Nolan 1997), the closed forms (Gaussian,
 // Cauchy, Levy), the alpha = 1 tail forms, and the reflection y < 0 ->
 // (-y, -beta); each tail is the smaller of cdf and ccdf integrated directly.
+//
+// Near alpha = 1 (0 < |alpha - 1| < near_one_band) the integrand loses
+// digits like 1e-16 / |alpha - 1| (density_integrand.hpp) and the S1
+// coordinate itself grows like 1 / |alpha - 1|. There the law is evaluated
+// in the S0 coordinate z, in which it is continuous (and smooth) in alpha
+// through alpha = 1 (Nolan 1997): log f and the log of each tail are
+// interpolated in alpha from 16 Chebyshev nodes on [1 - 0.04, 1 + 0.04], none
+// closer to 1 than 0.0039, where the integral is accurate to ~1e-13
+// (barycentric form, Berrut & Trefethen 2004; 8 nodes on [0.98, 1.02] left
+// 4e-11 where log f bends in alpha, e.g. beta = 0.9, z = -2). On the light
+// side of |beta| = 1 (beta z < -3.5, f < 1e-30) log f grows like e^(pi |z| / 2)
+// and its alpha-derivatives with it: there the integral is used as it is.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numbers>
 
 #include "density_alpha1_tail.hpp"
@@ -15,14 +29,42 @@
 
 namespace levysgd::detail {
 
+/// The part of zeta = -beta tan(pi alpha / 2) that core::stable_zeta's
+/// double rounds away (0 where long double is no wider than double):
+/// y = (z - zeta) - zeta_lo is then z minus the exact zeta to about an ulp
+/// of y, which matters next to the support edge zeta (alpha < 1, |beta| = 1)
+/// and in the light tails, where f changes by orders of magnitude per ulp of zeta.
+inline double stable_zeta_lo(double alpha, double beta) {
+    if constexpr (std::numeric_limits<long double>::digits <= 53) {
+        return 0;
+    } else {
+        if (alpha == 1 || alpha == 2)
+            return 0;
+        // the branches of core::tan_pi_alpha_half, in long double (1 - a, 2 - a exact)
+        constexpr long double pi = std::numbers::pi_v<long double>;
+        const long double a = alpha;
+        const long double t = a < 0.5L   ? std::tan(pi * a / 2)
+                              : a < 1.5L ? 1 / std::tan(pi * (1 - a) / 2)
+                                         : -std::tan(pi * (2 - a) / 2);
+        return double(-beta * t - (long double)core::stable_zeta(alpha, beta));
+    }
+}
+
 /// The standard alpha-stable law in the S1 coordinate y (coordinates as in
 /// stable_side: Nolan 1997 with the power of y folded into g): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
 class stable_standard {
   public:
-    static constexpr double tol = 1e-10; // relative, per integral (estimate)
+    // relative, per integral (estimate); the |K15 - G7| estimate is loose
+    // for these smooth integrands, and at 1e-12 the true error is <= 1e-13
+    // on the reference grids (at 1e-10 it reached 2e-11)
+    static constexpr double tol = 1e-12;
+    static constexpr double near_one_band = 5e-3; // |alpha - 1| below: S0 interpolation
+    static constexpr int near_one_nodes = 16;
+    static constexpr double near_one_width = 0.04; // nodes on [1 - width, 1 + width]
 
     stable_standard() = default;
-    stable_standard(double alpha, double beta) : alpha_(alpha), beta_(beta) {
+    /// near = false: never the near-alpha = 1 interpolation (its own nodes).
+    stable_standard(double alpha, double beta, bool near = true) : alpha_(alpha), beta_(beta) {
         if (alpha == 2) {
             kind_ = kind::gauss;
         } else if (alpha == 1) {
@@ -43,6 +85,11 @@ class stable_standard {
             // cos(theta0) = 0 at |beta| = 1 gave NaN)
             log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
                           std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
+            zeta_lo_ = stable_zeta_lo(alpha, beta);
+        }
+        if (near && kind_ == kind::general && std::abs(alpha - 1) < near_one_band) {
+            kind_ = kind::near_one;
+            near_ = std::make_shared<const near_nodes>(alpha, beta);
         }
     }
 
@@ -50,14 +97,66 @@ class stable_standard {
     double beta() const { return beta_; }
     /// zeta = -beta tan(pi alpha / 2): S0 coordinate z = y + zeta (alpha != 1).
     double zeta() const { return zeta_; }
+    /// The part of zeta its double rounds away (stable_zeta_lo).
+    double zeta_lo() const { return zeta_lo_; }
+    /// Whether the coordinate u of logpdf/tail is the S0 z (near alpha = 1)
+    /// rather than the S1 y.
+    bool s0_coordinate() const { return kind_ == kind::near_one; }
+    /// The support's finite end in u (0 in y, zeta in z) for alpha < 1,
+    /// |beta| = 1; the support is [edge, inf) for beta = 1, (-inf, edge] for beta = -1.
+    double support_edge() const { return kind_ == kind::near_one ? zeta_ : 0.0; }
 
-    double pdf(double y) const { return std::exp(logpdf(y)); }
+    double pdf(double u) const { return std::exp(logpdf(u)); }
 
-    double logpdf(double y) const {
-        if (std::isnan(y))
-            return y;
-        if (std::isinf(y))
+    /// log f at u (S1 y, or S0 z where s0_coordinate()).
+    double logpdf(double u) const {
+        if (std::isnan(u))
+            return u;
+        if (std::isinf(u))
             return -INFINITY;
+        if (kind_ == kind::near_one)
+            return near_one(u, [](const stable_standard &n, double y) { return n.logpdf(y); },
+                            [&] { return logpdf(u - zeta_ - zeta_lo_, true); });
+        return logpdf(u, true);
+    }
+
+    /// cdf (upper = false) or ccdf (upper = true) at u (S1 y, or S0 z where
+    /// s0_coordinate()), in [0, 1]: the far-side forms (head/pi + an integral,
+    /// pi - near, 1 - tiny) are sums whose rounding can exceed 1 by an ulp
+    /// where the true value rounds to 1.
+    double tail(double u, bool upper) const {
+        double r;
+        if (kind_ == kind::near_one && !std::isnan(u) && !std::isinf(u)) {
+            // the smaller tail interpolated (in logs), the other one 1 - it
+            auto side = [&](bool up) {
+                return near_one(
+                    u, [up](const stable_standard &n, double y) { return n.log_tail(y, up); },
+                    [&] { return tail_sum(u - zeta_ - zeta_lo_, up, true); });
+            };
+            const double lt = side(upper);
+            r = std::exp(lt);
+            if (r > 0.5)
+                r = 1 - std::exp(side(!upper));
+        } else {
+            r = tail_sum(u, upper);
+        }
+        return r > 1 ? 1.0 : (r < 0 ? 0.0 : r); // NaN (u = NaN) passes through
+    }
+
+    double cdf(double u) const { return tail(u, false); }
+    double ccdf(double u) const { return tail(u, true); }
+
+  private:
+    struct near_nodes;
+
+    // Near alpha = 1 at S0 point z: the polynomial in alpha through
+    // node(n, y) at the Chebyshev nodes n (y = z - their zeta), or direct()
+    // on the light side of |beta| = 1 (beta z < -3.5; the nodes of alpha < 1
+    // also end at their own support edge there).
+    template <class Node, class Direct>
+    double near_one(double z, const Node &node, const Direct &direct) const;
+
+    double logpdf(double y, bool) const {
         constexpr double pi = std::numbers::pi;
         switch (kind_) {
         case kind::gauss: // N(0, 2)
@@ -86,6 +185,7 @@ class stable_standard {
             return std::log(r.dens) + r.shift - std::log(2 * b);
         }
         case kind::general:
+        case kind::near_one:
             break;
         }
         if (y == 0)
@@ -103,19 +203,8 @@ class stable_standard {
         return std::log(r.dens) + r.shift + std::log(alpha_ / (pi * std::abs(alpha_ - 1))) - ly;
     }
 
-    /// cdf (upper = false) or ccdf (upper = true) at y, in [0, 1]: the
-    /// far-side forms (head/pi + an integral, pi - near, 1 - tiny) are sums
-    /// whose rounding can exceed 1 by an ulp where the true value rounds to 1.
-    double tail(double y, bool upper) const {
-        const double r = tail_sum(y, upper);
-        return r > 1 ? 1.0 : (r < 0 ? 0.0 : r); // NaN (y = NaN) passes through
-    }
-
-    double cdf(double y) const { return tail(y, false); }
-    double ccdf(double y) const { return tail(y, true); }
-
-  private:
-    double tail_sum(double y, bool upper) const {
+    // log_out: the log of the tail (general kind only)
+    double tail_sum(double y, bool upper, bool log_out = false) const {
         if (std::isnan(y))
             return y;
         constexpr double pi = std::numbers::pi;
@@ -163,16 +252,19 @@ class stable_standard {
             return smaller_first([&](bool near) { return direct(near == (x > 0)); }, near_side);
         }
         case kind::general:
+        case kind::near_one:
             break;
         }
-        if (y == 0)
-            return (upper ? neg_.head : pos_.head) / pi;
+        if (y == 0) {
+            const double t = (upper ? neg_.head : pos_.head) / pi;
+            return log_out ? std::log(t) : t;
+        }
         // reflection: the y < 0 tail is the y > 0 tail of -beta
         const bool pos = y > 0;
         const stable_side &s = pos ? pos_ : neg_;
         const bool up = pos ? upper : !upper; // tail of |y| on the far side?
         if (s.len <= 0)
-            return up ? 0.0 : 1.0;
+            return log_out ? (up ? -INFINITY : 0.0) : (up ? 0.0 : 1.0);
         const double ly = std::log(std::abs(y));
         auto lg = [&](int h, auto v) {
             using T = decltype(v);
@@ -181,14 +273,31 @@ class stable_standard {
         // alpha < 1: cdf = head/pi + I(e^-g)/pi, ccdf = I(1 - e^-g)/pi
         // alpha > 1: cdf = head/pi + I(1 - e^-g)/pi, ccdf = I(e^-g)/pi
         const bool far_is_lower = alpha_ > 1;
+        auto what = [&](bool u) { return u == far_is_lower ? want_lower : want_upper; };
         auto direct = [&](bool u) {
-            const unsigned w = u ? (far_is_lower ? want_lower : want_upper)
-                                 : (far_is_lower ? want_upper : want_lower);
+            const unsigned w = what(u);
             const auto r = stable_integrate(lg, s.len, w, tol);
             const double i = (w == want_lower ? r.lower * std::exp(-r.g_ref) : r.upper) / pi;
             return u ? i : s.head / pi + i;
         };
-        return smaller_first(direct, up);
+        const double t = smaller_first(direct, up);
+        if (!log_out || t > 1e-280)
+            return log_out ? std::min(std::log(t), 0.0) : t;
+        // log of a tail below 1e-280 (the near-alpha = 1 nodes): the
+        // integral that gave it, direct(up), with e^-g_ref kept in the log
+        const unsigned w = what(up);
+        const auto r = stable_integrate(lg, s.len, w, tol);
+        const double li = w == want_lower ? std::log(r.lower) - r.g_ref - std::log(pi)
+                                          : std::log(r.upper / pi);
+        return up || s.head == 0 ? li : std::log(s.head / pi + std::exp(li));
+    }
+
+  public:
+    /// log of tail(y, upper), finite where the tail underflows (general kind).
+    double log_tail(double y, bool upper) const {
+        if (kind_ != kind::general || y == 0 || !std::isfinite(y))
+            return std::log(tail(y, upper));
+        return tail_sum(y, upper, true);
     }
 
     /// One tail from the other: the near-side tail (the one beyond |y|) is
@@ -206,10 +315,49 @@ class stable_standard {
         return near ? 1 - f : f;
     }
 
-    enum class kind { gauss, cauchy, levy, one, general };
-    double alpha_ = 2, beta_ = 0, zeta_ = 0, log_f_zero_ = 0;
+    enum class kind { gauss, cauchy, levy, one, general, near_one };
+    double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0, log_f_zero_ = 0;
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
+    std::shared_ptr<const near_nodes> near_; // near_one only
 };
+
+/// The laws at the Chebyshev nodes alpha_j = 1 + width cos((2j + 1) pi / (2n))
+/// (first kind) and their barycentric weights (-1)^j sin((2j + 1) pi / (2n)).
+struct stable_standard::near_nodes {
+    std::array<stable_standard, near_one_nodes> law;
+    std::array<double, near_one_nodes> t, w, zeta_lo;
+    double t_at; // (alpha - 1) / width of the law itself
+    near_nodes(double alpha, double beta) : t_at((alpha - 1) / near_one_width) {
+        constexpr double pi = std::numbers::pi;
+        for (int j = 0; j < near_one_nodes; ++j) {
+            const double th = (2 * j + 1) * pi / (2 * near_one_nodes);
+            t[j] = std::cos(th);
+            w[j] = (j % 2 ? -1 : 1) * std::sin(th);
+            const double a = 1 + near_one_width * t[j];
+            law[j] = stable_standard(a, beta, false);
+            zeta_lo[j] = law[j].zeta_lo();
+        }
+    }
+};
+
+template <class Node, class Direct>
+double stable_standard::near_one(double z, const Node &node, const Direct &direct) const {
+    const bool light = std::abs(beta_) == 1 && beta_ * z < -1;
+    const near_nodes &n = *near_;
+    double num = 0, den = 0;
+    for (int j = 0; j < near_one_nodes; ++j) {
+        const stable_standard &l = n.law[j];
+        double v = node(l, (z - l.zeta()) - n.zeta_lo[j]);
+        if (light)
+            v = std::log(-v);
+        if (!std::isfinite(v)) // a node's value underflowed (|z| ~ 1e290)
+            return direct();
+        const double c = n.w[j] / (n.t_at - n.t[j]);
+        num += c * v;
+        den += c;
+    }
+    return light ? -std::exp(num / den) : num / den;
+}
 
 } // namespace levysgd::detail
