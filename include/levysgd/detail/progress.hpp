@@ -3,6 +3,7 @@
 // is a terminal (or when forced), at most every 0.2 s, from any thread; and/or
 // a caller's callback(done, total) at the same moments (progress_callback).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -69,9 +70,11 @@ class progress_bar {
         if (done < total_ && now - last_ < std::chrono::milliseconds(200))
             return;
         last_ = now;
+        // The count now, not this thread's: calls under m_ then never go back.
+        const std::size_t latest = std::max(done, done_.load(std::memory_order_relaxed));
         if (on_)
-            draw(done, now);
-        call(done);
+            draw(latest, now);
+        call(latest);
     }
 
   private:
