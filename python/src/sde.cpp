@@ -327,14 +327,17 @@ nb::dict escape_study(nb::handle potential, nb::handle noise, nb::handle integra
     });
 }
 
+/// An Eigen matrix as a new rows x cols float64 NumPy array (C order).
+template <class M> nb::object matrix_array(const M &m) {
+    output_array o = new_array(real_kind::f64, {std::size_t(m.rows()), std::size_t(m.cols())});
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            static_cast<double *>(o.data)[std::size_t(i * m.cols() + j)] = double(m(i, j));
+    return o.obj;
+}
+
 nb::dict transition_dict(const levysgd::transition_result<double> &r) {
-    const auto mat = [](const auto &m) {
-        output_array o = new_array(real_kind::f64, {std::size_t(m.rows()), std::size_t(m.cols())});
-        for (Eigen::Index i = 0; i < m.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.cols(); ++j)
-                static_cast<double *>(o.data)[std::size_t(i * m.cols() + j)] = double(m(i, j));
-        return o.obj;
-    };
+    const auto mat = [](const auto &m) { return matrix_array(m); };
     nb::dict d;
     d["basins"] = r.basins; d["paths"] = r.paths; d["non_finite"] = r.non_finite;
     d["time_step"] = r.time_step; d["unlabelled_time"] = r.unlabelled_time;
@@ -397,13 +400,9 @@ nb::dict simulate_paths(nb::handle potential, nb::handle noise, nb::handle integ
     const any_integrator integ = to_integrator(integrator, f);
     const Eigen::VectorXd x = point_n(x0, f.dimension());
     const auto r = released(err, [&] { return levysgd::simulate_paths(f, n, integ, x, opt); });
-    const auto &m = r.states; // column-major d x N
-    output_array o = new_array(real_kind::f64, {std::size_t(m.rows()), std::size_t(m.cols())});
-    for (Eigen::Index i = 0; i < m.rows(); ++i)
-        for (Eigen::Index j = 0; j < m.cols(); ++j)
-            static_cast<double *>(o.data)[std::size_t(i * m.cols() + j)] = m(i, j);
     nb::dict d;
-    d["states"] = o.obj; d["non_finite"] = r.non_finite; d["steps"] = r.steps; d["time_step"] = r.time_step;
+    d["states"] = matrix_array(r.states); // d x paths
+    d["non_finite"] = r.non_finite; d["steps"] = r.steps; d["time_step"] = r.time_step;
     return d;
 }
 
