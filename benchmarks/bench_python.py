@@ -10,6 +10,8 @@ Compares (issue 21 goals in brackets):
   pdf, cdf     levysgd vs scipy.stats.levy_stable (>= 100x)
   tail_index   levysgd.tail_index vs the NumPy one-liner of eq. (15) (>= 10x)
   overhead     a 1-element call from Python (< 2 us)
+  studies      escape_study on the generic path (python/src/sde_generic.hpp)
+               vs the fast path, the same study (no goal: documents the cost)
 Prints one line per comparison: rates, ratio and goal.
 """
 import argparse
@@ -121,6 +123,33 @@ def main():
           f"pdf(x1, out=o) {t_arr * 1e6:.3f} us, pdf(x1) {t_new * 1e6:.3f} us, "
           f"rvs(1, out=o) {t_rvs * 1e6:.3f} us, rvs(1) {t_rvs_new * 1e6:.3f} us "
           f"(a Python lambda call alone: {t_noop * 1e6:.3f} us)")
+
+    # --- studies: generic path vs fast path --------------------------------
+    studies_generic_vs_fast(paths=500 if args.quick else 2000)
+
+
+def studies_generic_vs_fast(paths):
+    """The same escape study on the fast path (compiled pieces) and the generic
+    path (the n-D classes Quadratic, Box): paths per second, one thread."""
+    L = levysgd
+    w = L.double_well(-1.0, 0.0, 2.0)
+    h, m = [[1.0, 0.2], [0.2, 2.0]], [0.0, 0.0]
+    kw = dict(paths=paths, horizon=20, seed=1, threads=1, progress=False)
+    cases = [
+        ("1-D double well, stable, euler", lambda: L.escape_study(
+            w, L.stable_noise(1, 1.5, 0.5), L.euler(0.01), L.interval(-3, 0), -1.0, **kw),
+         lambda: L.escape_study(w, L.stable_noise(1, 1.5, 0.5), L.euler(0.01), L.Box([-3], [0]), -1.0, **kw)),
+        ("2-D quadratic, stable, euler, box", lambda: L.escape_study(
+            L.Quadratic2D(h, m), L.stable_noise(2, 1.5, 0.3), L.euler(0.01), L.Box2D([-1, -1], [1, 1]),
+            [0.0, 0.0], **kw),
+         lambda: L.escape_study(L.Quadratic(h, m), L.stable_noise(2, 1.5, 0.3), L.euler(0.01),
+                                L.Box([-1, -1], [1, 1]), [0.0, 0.0], **kw)),
+    ]
+    for name, fast, generic in cases:
+        tf, tg = best(fast, repeat=3), best(generic, repeat=3)
+        steps = fast().steps.sum()
+        print(f"{'study ' + name:44s} fast {steps / tf:10.4g} steps/s  generic {steps / tg:10.4g} "
+              f"steps/s  generic/fast {tf / tg:5.2f}")
 
 if __name__ == "__main__":
     main()

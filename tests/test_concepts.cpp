@@ -5,6 +5,10 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <levysgd/sde/sde.hpp>
 
@@ -298,4 +302,39 @@ TEST_CASE("run_paths: an observer's state never sees a non-finite step, on eithe
     CHECK(simd.consistent == o.paths);
     CHECK(scal.consistent == o.paths);
     CHECK(simd.seen == scal.seen);
+}
+
+TEST_CASE("on_progress: called with (done, total), ends at (paths, paths), results unchanged",
+          "[concepts][sde]") {
+    const auto f = levysgd::double_well(-1.0, 0.0, 2.0);
+    const levysgd::stable_noise<double> n(1, 1.5, 0.5);
+    const levysgd::euler<double> em(0.01);
+    const levysgd::interval<double> dom(-3.0, 0.0);
+    levysgd::escape_options<double> eo{.paths = 500, .horizon = 20, .seed = 2, .threads = 2,
+                                       .progress = levysgd::progress_mode::never};
+    const auto plain = levysgd::escape_study(f, n, em, dom, V1(-1.0), eo);
+    std::mutex m;
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    eo.on_progress = [&](std::size_t done, std::size_t total) {
+        std::lock_guard<std::mutex> lk(m);
+        calls.emplace_back(done, total);
+    };
+    const auto seen = levysgd::escape_study(f, n, em, dom, V1(-1.0), eo);
+    REQUIRE(!calls.empty());
+    CHECK(calls.back() == std::pair<std::size_t, std::size_t>(500, 500));
+    CHECK(std::count(calls.begin(), calls.end(), calls.back()) == 1); // the end reported once
+    CHECK(std::is_sorted(calls.begin(), calls.end()));
+    CHECK(seen.exited == plain.exited);
+    CHECK(seen.mean_exit_time.value == plain.mean_exit_time.value);
+    // A throwing callback is ignored (it runs on worker threads).
+    eo.on_progress = [](std::size_t, std::size_t) { throw std::runtime_error("callback"); };
+    CHECK(levysgd::escape_study(f, n, em, dom, V1(-1.0), eo).exited == plain.exited);
+    // transition_study and run_paths take it through run_options.
+    std::size_t last = 0;
+    const levysgd::transition_options<double> to{
+        .paths = 70, .horizon = 5, .seed = 1, .threads = 1, .progress = levysgd::progress_mode::never,
+        .on_progress = [&](std::size_t done, std::size_t total) { last = done + 1000 * total; }};
+    (void)levysgd::transition_study(f, n, em, levysgd::interval_basins<double>({-10.0, 0.0}, {0.0, 10.0}),
+                                    V1(-1.0), to);
+    CHECK(last == 70 + 1000 * 70);
 }

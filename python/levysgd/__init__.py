@@ -75,7 +75,9 @@ if TYPE_CHECKING:  # what editors and type checkers see (python/levysgd/_levysgd
                            MinibatchSampler)
     from ._levysgd_sde import (PolynomialWell, double_well, GaussianNoise, StableNoise, Euler,
                                TamedEuler, SGDRecursion, Interval, Box2D, Ball2D,
-                               IntervalBasins, Quadratic2D)
+                               IntervalBasins, Quadratic2D, Quadratic, Ackley, StyblinskiTang,
+                               HessianNoise, MixtureNoise, ImplicitEuler, Box, Ball,
+                               LossThreshold)
 else:
     for _name in ("Stable", "sample_coordinates", "gradient_noise", "noise_covariance",
                   "kramers_escape_time", "sgd_escape_time", "total_escape_rate",
@@ -86,7 +88,8 @@ else:
         globals()[_name] = getattr(_levysgd, _name)
     for _name in ("PolynomialWell", "double_well", "GaussianNoise", "StableNoise", "Euler",
                   "TamedEuler", "SGDRecursion", "Interval", "Box2D", "Ball2D", "IntervalBasins",
-                  "Quadratic2D"):
+                  "Quadratic2D", "Quadratic", "Ackley", "StyblinskiTang", "HessianNoise",
+                  "MixtureNoise", "ImplicitEuler", "Box", "Ball", "LossThreshold"):
         globals()[_name] = getattr(_sde, _name)
     del _name
 
@@ -97,8 +100,12 @@ euler = Euler
 tamed_euler = TamedEuler
 sgd_recursion = SGDRecursion
 interval = Interval
-box = Box2D
-ball = Ball2D
+implicit_euler = ImplicitEuler
+ackley = Ackley
+styblinski_tang = StyblinskiTang
+hessian_noise = HessianNoise
+mixture_noise = MixtureNoise
+loss_threshold = LossThreshold
 interval_basins = IntervalBasins
 
 
@@ -157,6 +164,8 @@ __all__ = [
     "polynomial_well", "double_well", "quadratic", "gaussian_noise", "stable_noise", "euler",
     "tamed_euler", "sgd_recursion", "interval", "box", "ball", "interval_basins",
     "Estimate", "EscapeResult", "escape_study", "TransitionResult", "transition_study",
+    "TerminalStates", "simulate_paths", "implicit_euler", "ackley", "styblinski_tang",
+    "hessian_noise", "mixture_noise", "loss_threshold",
     "sgd", "noise_enhanced_sgd", "sgld", "stable_noise_sgd", "minibatch_sampler",
     "effective_batch_size",
 ]
@@ -315,10 +324,25 @@ def levy_metastability(*args) -> LevyMetastability:
 
 
 # --- Studies (docs/sde.md; the compiled combinations: docs/python-api.md) ---
+def _size(x):
+    return 1 if isinstance(x, (int, float)) else len(x)
+
+
 def quadratic(hessian, minimum, f0=0.0):
-    """f(x) = f0 + (x - minimum)' H (x - minimum) / 2 (C++ ``quadratic<double, 2>``;
-    the 2-D one is compiled for studies)."""
-    return Quadratic2D(hessian, minimum, f0)
+    """f(x) = f0 + (x - minimum)' H (x - minimum) / 2: C++ ``quadratic<double, 2>`` (the
+    fast path) in 2-D, else ``quadratic<double>`` (any n, the generic path)."""
+    two = _size(minimum) == 2 and sum(_size(r) for r in hessian) == 4
+    return (Quadratic2D if two else Quadratic)(hessian, minimum, f0)
+
+
+def box(lo, hi):
+    """The open box prod (lo_i, hi_i): ``Box2D`` (fast path) in 2-D, else ``Box`` (any n)."""
+    return (Box2D if _size(lo) == 2 else Box)(lo, hi)
+
+
+def ball(centre, r):
+    """The open ball |x - centre| < r: ``Ball2D`` (fast path) in 2-D, else ``Ball`` (any n)."""
+    return (Ball2D if _size(centre) == 2 else Ball)(centre, r)
 
 
 def stable_noise(n_or_alphas, alpha_or_scales, scale=None):
@@ -425,9 +449,30 @@ class TransitionResult:
     mean_residence_time: list
 
 
+@dataclass(frozen=True)
+class TerminalStates:
+    """C++ ``terminal_states``: ``states`` (d x paths; column i = path i at time
+    steps * time_step, inf/NaN if it became non-finite), ``non_finite``, ``steps``,
+    ``time_step``."""
+    states: object = field(repr=False)
+    non_finite: int
+    steps: int
+    time_step: float
+
+
+def simulate_paths(potential, noise, integrator, x0, paths=1000, horizon=None, seed=0,
+                   first_stream=0, threads=0, progress=None) -> TerminalStates:
+    """The states of ``paths`` paths after time ``horizon`` (C++ ``simulate_paths``;
+    path i uses Philox stream first_stream + i of seed). Generic path, any built-in pieces."""
+    if horizon is None:
+        raise ValueError("levysgd.simulate_paths: horizon is required (> 0)")
+    return TerminalStates(**_sde._simulate_paths(potential, noise, integrator, x0, paths, horizon,
+                                                 seed, first_stream, threads, progress))
+
+
 def transition_study(potential, noise, integrator, classifier, x0, paths=1000, horizon=None,
                      seed=0, first_stream=0, threads=0, progress=None) -> TransitionResult:
-    """Transitions between basins (C++ ``transition_study``) of a 1-D polynomial_well."""
+    """Transitions between basins (C++ ``transition_study``) of a 1-D potential."""
     if horizon is None:
         raise ValueError("levysgd.transition_study: horizon is required (> 0)")
     r = _sde._transition_study(potential, noise, integrator, classifier, x0, paths, horizon, seed,

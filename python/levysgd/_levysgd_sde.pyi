@@ -27,10 +27,40 @@ class Quadratic2D:
 
     def __init__(self, hessian: Any, minimum: Any, f0: float = 0.0) -> None: ...
 
+class Quadratic:
+    """
+    f(x) = f0 + (x - m)' H (x - m) / 2 in n dimensions (C++ quadratic<double>; generic path).
+    """
+
+    def __init__(self, hessian: Any, minimum: Any, f0: float = 0.0) -> None: ...
+
+    def dimension(self) -> int: ...
+
+class Ackley:
+    """
+    2-D Ackley function, (a, b, c) = (20, 0.2, 2 pi) by default (C++ ackley; no Hessian).
+    """
+
+    def __init__(self, a: float = 20.0, b: float = 0.2, c: float = 6.283185307179586) -> None: ...
+
+    def value(self, x: Any) -> float: ...
+
+class StyblinskiTang:
+    """
+    n-D Styblinski-Tang function with sharpness k (C++ styblinski_tang<double>).
+    """
+
+    def __init__(self, n: int, k: float = 1.0) -> None: ...
+
+    def dimension(self) -> int: ...
+
 class GaussianNoise:
     """
-    Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021; C++ gaussian_noise).
+    Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt) (C++ gaussian_noise).
     """
+
+    @staticmethod
+    def with_covariance(covariance: Any) -> GaussianNoise: ...
 
     @staticmethod
     def isotropic(n: int, sigma: float) -> GaussianNoise: ...
@@ -44,6 +74,30 @@ class StableNoise:
     """
 
     def __init__(self, n: Any, alpha: Any, scale: Any | None = None) -> None: ...
+
+class HessianNoise:
+    """
+    Gaussian noise with covariance c H_+(x) (part="positive") or c |H(x)| ("absolute") of a potential with a Hessian (C++ hessian_noise; generic path).
+    """
+
+    def __init__(self, potential: Any, c: float, part: str = 'positive') -> None: ...
+
+class MixtureNoise:
+    """
+    The sum of independent Gaussian and stable noise (C++ mixture_noise<gaussian_noise, stable_noise>; generic path).
+    """
+
+    def __init__(self, gaussian: GaussianNoise, stable: StableNoise) -> None: ...
+
+class ImplicitEuler:
+    """
+    Drift-implicit Euler (Newton on the Hessian; C++ implicit_euler; generic path).
+    """
+
+    def __init__(self, dt: float) -> None: ...
+
+    @property
+    def dt(self) -> float: ...
 
 class Euler:
     """Euler(-Maruyama) step of length dt (C++ euler)."""
@@ -94,7 +148,34 @@ class Ball2D:
 
     def __init__(self, centre: Any, r: float) -> None: ...
 
+class Box:
+    """
+    The open box prod (lo_i, hi_i) in n dimensions (C++ box<double>; generic path).
+    """
+
+    def __init__(self, lo: Any, hi: Any) -> None: ...
+
+class Ball:
+    """
+    The open ball |x - centre| < r in n dimensions (C++ ball<double>; generic path).
+    """
+
+    def __init__(self, centre: Any, r: float) -> None: ...
+
+class LossThreshold:
+    """
+    {w : f(w) < f(w*) + delta}, within radius of w* (C++ loss_threshold; generic path).
+    """
+
+    def __init__(self, potential: Any, w_star: Any, delta: float, radius: float = float('inf')) -> None: ...
+
 class IntervalBasins:
     """Basin i = (lo[i], hi[i]) for transition_study (C++ interval_basins)."""
 
     def __init__(self, lo: Any, hi: Any) -> None: ...
+
+def _escape_study(potential: Any, noise: Any, integrator: Any, domain: Any, x0: Any, paths: int, horizon: float, seed: int, first_stream: int, threads: int, progress: Any | None, keep_paths: bool, confidence: float) -> dict: ...
+
+def _transition_study(potential: Any, noise: Any, integrator: Any, classifier: Any, x0: Any, paths: int, horizon: float, seed: int, first_stream: int, threads: int, progress: Any | None) -> dict: ...
+
+def _simulate_paths(potential: Any, noise: Any, integrator: Any, x0: Any, paths: int, horizon: float, seed: int, first_stream: int, threads: int, progress: Any | None) -> dict: ...

@@ -4,7 +4,10 @@
 //   1-D: polynomial_well x {gaussian, stable} x {euler, tamed_euler, sgd_recursion} x interval
 //   2-D: quadratic<2>   x {gaussian, stable} x {euler, tamed_euler} x {box<2>, ball<2>}
 //   transition_study: polynomial_well x {gaussian, stable} x {euler, tamed_euler} x interval_basins
+// Every other combination of built-in pieces, in any dimension, goes the
+// generic path (sde_generic.hpp: one instantiation per study).
 #include "bindings.hpp"
+#include "sde_generic.hpp"
 
 #include <levysgd/sde/sde.hpp>
 
@@ -13,6 +16,11 @@
 
 #include <Eigen/Core>
 
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <exception>
+#include <optional>
 #include <tuple>
 
 namespace levysgd_py {
@@ -30,6 +38,16 @@ using interval = levysgd::interval<double>;
 using box2 = levysgd::box<double, 2>;
 using ball2 = levysgd::ball<double, 2>;
 using basins = levysgd::interval_basins<double>;
+using quadn = levysgd::quadratic<double>;
+using ackley = levysgd::ackley<double>;
+using styb = levysgd::styblinski_tang<double>;
+using implicit = levysgd::implicit_euler<double>;
+using boxn = levysgd::box<double>;
+using balln = levysgd::ball<double>;
+/// Python's HessianNoise, MixtureNoise and LossThreshold: the generic path's pieces.
+struct hess_noise { any_noise::hess n; };
+struct mix_noise { any_noise::mix n; };
+struct loss_dom { levysgd::loss_threshold<any_potential> d; };
 
 template <class... T> struct types {};
 
@@ -49,7 +67,51 @@ levysgd::progress_mode progress(nb::handle p) {
         return levysgd::progress_mode::automatic;
     if (PyBool_Check(p.ptr()))
         return p.ptr() == Py_True ? levysgd::progress_mode::always : levysgd::progress_mode::never;
-    throw nb::type_error("levysgd study: progress must be None, \"auto\", True or False");
+    if (PyCallable_Check(p.ptr()))
+        return levysgd::progress_mode::never; // the callable instead of the bar: callback()
+    throw nb::type_error("levysgd study: progress must be None, \"auto\", True, False or a callable "
+                         "progress(done, total)");
+}
+
+/// progress=callable as the C++ on_progress: the C++ calls it from worker
+/// threads (one at a time) while the study runs without the GIL; each call
+/// takes the GIL for the call only. The first exception it raises is kept
+/// in *error (under the GIL) and re-raised by released() after the study.
+/// Plain pointers: the std::function is copied inside the study, without
+/// the GIL, so it must not own a Python reference (the caller's argument
+/// keeps the callable alive during the call).
+struct py_progress {
+    PyObject *fn;
+    std::exception_ptr *error;
+    void operator()(std::size_t done, std::size_t total) const {
+        nb::gil_scoped_acquire lock;
+        if (*error)
+            return;
+        try {
+            nb::handle callable(fn);
+            callable(done, total);
+        } catch (...) {
+            *error = std::current_exception();
+        }
+    }
+};
+
+levysgd::progress_callback callback(nb::handle p, std::exception_ptr *error) {
+    if (p.is_none() || PyUnicode_Check(p.ptr()) || PyBool_Check(p.ptr()) || !PyCallable_Check(p.ptr()))
+        return {};
+    return py_progress{p.ptr(), error};
+}
+
+/// f() without the GIL; then the progress callable's exception, if any.
+template <class F> auto released(const std::exception_ptr &error, F &&f) {
+    std::optional<decltype(f())> r;
+    {
+        nb::gil_scoped_release unlock;
+        r.emplace(f());
+    }
+    if (error)
+        std::rethrow_exception(error);
+    return std::move(*r);
 }
 
 template <int Dim> Eigen::Matrix<double, Dim, 1> point(nb::handle x0, const char *param) {
@@ -74,7 +136,7 @@ template <int Dim> Eigen::Matrix<double, Dim, 1> point(nb::handle x0, const char
 
 nb::tuple est(const levysgd::estimate<double> &e) { return nb::make_tuple(e.value, e.low, e.high); }
 
-template <int Dim> nb::dict escape_dict(const levysgd::escape_result<double, Dim> &r) {
+template <int Dim> nb::dict escape_dict(const levysgd::escape_result<double, Dim> &r, int dim = Dim) {
     nb::dict d;
     d["paths"] = r.paths; d["exited"] = r.exited; d["censored"] = r.censored;
     d["non_finite"] = r.non_finite; d["time_step"] = r.time_step; d["horizon"] = r.horizon;
@@ -85,13 +147,13 @@ template <int Dim> nb::dict escape_dict(const levysgd::escape_result<double, Dim
         ch.append(nb::make_tuple(c.coordinate, c.side, c.count, est(c.probability)));
     d["channels"] = ch;
     nb::list axes;
-    for (int c = 0; c < Dim; ++c)
+    for (int c = 0; c < dim; ++c)
         axes.append(est(r.axis(c)));
     d["axes"] = axes;
     const std::size_t n = r.path_records.size();
     output_array status = new_array(real_kind::f64, {n}), time = new_array(real_kind::f64, {n}),
                  steps = new_array(real_kind::f64, {n}), coord = new_array(real_kind::f64, {n}),
-                 side = new_array(real_kind::f64, {n}), pt = new_array(real_kind::f64, {n, std::size_t(Dim)});
+                 side = new_array(real_kind::f64, {n}), pt = new_array(real_kind::f64, {n, std::size_t(dim)});
     for (std::size_t i = 0; i < n; ++i) {
         const auto &p = r.path_records[i];
         static_cast<double *>(status.data)[i] = double(static_cast<int>(p.status));
@@ -99,22 +161,144 @@ template <int Dim> nb::dict escape_dict(const levysgd::escape_result<double, Dim
         static_cast<double *>(steps.data)[i] = double(p.steps);
         static_cast<double *>(coord.data)[i] = p.where.coordinate;
         static_cast<double *>(side.data)[i] = p.where.side;
-        for (int k = 0; k < Dim; ++k)
-            static_cast<double *>(pt.data)[i * Dim + std::size_t(k)] = p.point[k];
+        for (int k = 0; k < dim; ++k)
+            static_cast<double *>(pt.data)[i * std::size_t(dim) + std::size_t(k)] = p.point[k];
     }
     d["status"] = status.obj; d["time"] = time.obj; d["steps"] = steps.obj;
     d["coordinate"] = coord.obj; d["side"] = side.obj; d["point"] = pt.obj;
     return d;
 }
 
+
+std::vector<double> doubles(nb::handle h, const char *where, const char *param);
+
+/// A square matrix from a flat or 2-D array (n x n entries).
+Eigen::MatrixXd square(nb::handle h, const char *where, const char *param) {
+    const auto v = doubles(h, where, param);
+    const auto n = Eigen::Index(std::llround(std::sqrt(double(v.size()))));
+    if (n < 1 || std::size_t(n * n) != v.size())
+        throw nb::value_error((std::string(where) + ": " + param + " must be a square n x n matrix, got " +
+                               std::to_string(v.size()) + " entries").c_str());
+    return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(v.data(), n, n);
+}
+
+Eigen::VectorXd vec(nb::handle h, const char *where, const char *param) {
+    const auto v = doubles(h, where, param);
+    return Eigen::Map<const Eigen::VectorXd>(v.data(), Eigen::Index(v.size()));
+}
+
+[[noreturn]] void not_a_piece(nb::handle h, const char *param, const char *accepted) {
+    throw nb::type_error((std::string("levysgd study: ") + param + " must be one of " + accepted + ", got " +
+                          nb::type_name(h.type()).c_str()).c_str());
+}
+
+any_potential to_potential(nb::handle h, const char *param = "potential") {
+    if (nb::isinstance<well>(h))
+        return any_potential(nb::cast<const well &>(h));
+    if (nb::isinstance<quad2>(h)) {
+        const auto &q = nb::cast<const quad2 &>(h);
+        return any_potential(quadn(q.hessian_matrix(), q.minimum(), q.value(q.minimum())));
+    }
+    if (nb::isinstance<quadn>(h))
+        return any_potential(nb::cast<const quadn &>(h));
+    if (nb::isinstance<ackley>(h))
+        return any_potential(nb::cast<const ackley &>(h));
+    if (nb::isinstance<styb>(h))
+        return any_potential(nb::cast<const styb &>(h));
+    not_a_piece(h, param, "polynomial_well, double_well, quadratic, ackley, styblinski_tang");
+}
+
+any_noise to_noise(nb::handle h) {
+    if (nb::isinstance<gauss>(h))
+        return any_noise(nb::cast<const gauss &>(h));
+    if (nb::isinstance<levy>(h))
+        return any_noise(nb::cast<const levy &>(h));
+    if (nb::isinstance<hess_noise>(h))
+        return any_noise(nb::cast<const hess_noise &>(h).n);
+    if (nb::isinstance<mix_noise>(h))
+        return any_noise(nb::cast<const mix_noise &>(h).n);
+    not_a_piece(h, "noise", "gaussian_noise, stable_noise, hessian_noise, mixture_noise");
+}
+
+any_integrator to_integrator(nb::handle h, const any_potential &f) {
+    if (nb::isinstance<euler>(h))
+        return any_integrator(nb::cast<const euler &>(h));
+    if (nb::isinstance<tamed>(h))
+        return any_integrator(nb::cast<const tamed &>(h));
+    if (nb::isinstance<sgd>(h))
+        return any_integrator(nb::cast<const sgd &>(h));
+    if (nb::isinstance<implicit>(h)) {
+        if (!f.has_hessian())
+            throw nb::value_error("levysgd study: integrator implicit_euler needs the potential's Hessian; "
+                                  "potential ackley has none");
+        return any_integrator(nb::cast<const implicit &>(h));
+    }
+    not_a_piece(h, "integrator", "euler, tamed_euler, implicit_euler, sgd_recursion");
+}
+
+any_domain to_domain(nb::handle h) {
+    if (nb::isinstance<interval>(h))
+        return any_domain(nb::cast<const interval &>(h));
+    if (nb::isinstance<box2>(h)) {
+        const auto &b = nb::cast<const box2 &>(h);
+        return any_domain(boxn(b.lo, b.hi));
+    }
+    if (nb::isinstance<ball2>(h)) {
+        const auto &b = nb::cast<const ball2 &>(h);
+        return any_domain(balln(b.center, b.radius));
+    }
+    if (nb::isinstance<boxn>(h))
+        return any_domain(nb::cast<const boxn &>(h));
+    if (nb::isinstance<balln>(h))
+        return any_domain(nb::cast<const balln &>(h));
+    if (nb::isinstance<loss_dom>(h))
+        return any_domain(nb::cast<const loss_dom &>(h).d);
+    not_a_piece(h, "domain", "interval, box, ball, loss_threshold");
+}
+
+/// x0 of an n-dimensional potential: a number (n = 1) or n entries.
+Eigen::VectorXd point_n(nb::handle x0, Eigen::Index n) {
+    Eigen::VectorXd v;
+    if (PyFloat_Check(x0.ptr()) || PyLong_Check(x0.ptr()))
+        v = Eigen::VectorXd::Constant(1, nb::cast<double>(x0));
+    else
+        v = vec(x0, "levysgd study", "x0");
+    if (v.size() != n)
+        throw nb::value_error(("levysgd study: x0 must have " + std::to_string(n) +
+                               " entries (the potential's dimension), got " + std::to_string(v.size())).c_str());
+    return v;
+}
+
+bool fast_escape(nb::handle potential, nb::handle noise, nb::handle integrator, nb::handle domain) {
+    if (!nb::isinstance<gauss>(noise) && !nb::isinstance<levy>(noise))
+        return false;
+    const bool eu = nb::isinstance<euler>(integrator) || nb::isinstance<tamed>(integrator);
+    if (nb::isinstance<well>(potential))
+        return (eu || nb::isinstance<sgd>(integrator)) && nb::isinstance<interval>(domain);
+    if (nb::isinstance<quad2>(potential))
+        return eu && (nb::isinstance<box2>(domain) || nb::isinstance<ball2>(domain));
+    return false;
+}
+
 nb::dict escape_study(nb::handle potential, nb::handle noise, nb::handle integrator, nb::handle domain,
                       nb::handle x0, std::size_t paths, double horizon, std::uint64_t seed,
                       std::uint64_t first_stream, unsigned threads, nb::handle prog, bool keep_paths,
                       double confidence) {
+    std::exception_ptr err; // of a progress callable
     const levysgd::escape_options<double> opt{.paths = paths, .horizon = horizon, .seed = seed,
                                               .first_stream = first_stream, .threads = threads,
                                               .progress = progress(prog), .keep_paths = keep_paths,
-                                              .confidence = confidence};
+                                              .confidence = confidence,
+                                              .on_progress = callback(prog, &err)};
+    if (!fast_escape(potential, noise, integrator, domain)) {
+        const any_potential f = to_potential(potential);
+        const any_noise n = to_noise(noise);
+        const any_integrator integ = to_integrator(integrator, f);
+        const any_domain dom = to_domain(domain);
+        const Eigen::VectorXd x = point_n(x0, f.dimension());
+        const auto r = released(err, [&] { return levysgd::escape_study(f, n, integ, dom, x, opt); });
+        return escape_dict(r, int(f.dimension()));
+    }
     return with_type(noise, "noise", "gaussian_noise, stable_noise", types<gauss, levy>{}, [&](const auto &n) {
         if (nb::isinstance<well>(potential)) {
             const auto &f = nb::cast<const well &>(potential);
@@ -122,9 +306,7 @@ nb::dict escape_study(nb::handle potential, nb::handle noise, nb::handle integra
             return with_type(integrator, "integrator", "euler, tamed_euler, sgd_recursion (1-D)",
                              types<euler, tamed, sgd>{}, [&](const auto &integ) {
                 return with_type(domain, "domain", "interval (1-D)", types<interval>{}, [&](const auto &dom) {
-                    nb::gil_scoped_release unlock;
-                    const auto r = levysgd::escape_study(f, n, integ, dom, x, opt);
-                    nb::gil_scoped_acquire lock;
+                    const auto r = released(err, [&] { return levysgd::escape_study(f, n, integ, dom, x, opt); });
                     return escape_dict<1>(r);
                 });
             });
@@ -135,9 +317,7 @@ nb::dict escape_study(nb::handle potential, nb::handle noise, nb::handle integra
             return with_type(integrator, "integrator", "euler, tamed_euler (2-D)", types<euler, tamed>{},
                              [&](const auto &integ) {
                 return with_type(domain, "domain", "box, ball (2-D)", types<box2, ball2>{}, [&](const auto &dom) {
-                    nb::gil_scoped_release unlock;
-                    const auto r = levysgd::escape_study(f, n, integ, dom, x, opt);
-                    nb::gil_scoped_acquire lock;
+                    const auto r = released(err, [&] { return levysgd::escape_study(f, n, integ, dom, x, opt); });
                     return escape_dict<2>(r);
                 });
             });
@@ -147,45 +327,83 @@ nb::dict escape_study(nb::handle potential, nb::handle noise, nb::handle integra
     });
 }
 
+/// An Eigen matrix as a new rows x cols float64 NumPy array (C order).
+template <class M> nb::object matrix_array(const M &m) {
+    output_array o = new_array(real_kind::f64, {std::size_t(m.rows()), std::size_t(m.cols())});
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            static_cast<double *>(o.data)[std::size_t(i * m.cols() + j)] = double(m(i, j));
+    return o.obj;
+}
+
+nb::dict transition_dict(const levysgd::transition_result<double> &r) {
+    const auto mat = [](const auto &m) { return matrix_array(m); };
+    nb::dict d;
+    d["basins"] = r.basins; d["paths"] = r.paths; d["non_finite"] = r.non_finite;
+    d["time_step"] = r.time_step; d["unlabelled_time"] = r.unlabelled_time;
+    d["counts"] = mat(r.counts);
+    d["occupation"] = mat(Eigen::MatrixXd(r.occupation));
+    d["occupation_fraction"] = mat(Eigen::MatrixXd(r.occupation_fraction()));
+    d["rates"] = mat(r.rates());
+    d["jump_probabilities"] = mat(r.jump_probabilities());
+    std::vector<double> res;
+    for (int i = 0; i < r.basins; ++i)
+        res.push_back(r.mean_residence_time(i));
+    d["mean_residence_time"] = res;
+    return d;
+}
+
 nb::dict transition_study(nb::handle potential, nb::handle noise, nb::handle integrator,
                           nb::handle classifier, nb::handle x0, std::size_t paths, double horizon,
                           std::uint64_t seed, std::uint64_t first_stream, unsigned threads, nb::handle prog) {
+    std::exception_ptr err; // of a progress callable
     const levysgd::transition_options<double> opt{.paths = paths, .horizon = horizon, .seed = seed,
                                                   .first_stream = first_stream, .threads = threads,
-                                                  .progress = progress(prog)};
-    if (!nb::isinstance<well>(potential))
-        throw nb::type_error("levysgd.transition_study: potential must be a polynomial_well");
+                                                  .progress = progress(prog), .on_progress = callback(prog, &err)};
+    if (!nb::isinstance<basins>(classifier))
+        not_a_piece(classifier, "classifier", "interval_basins");
+    const auto &c = nb::cast<const basins &>(classifier);
+    const bool fast = nb::isinstance<well>(potential) &&
+                      (nb::isinstance<gauss>(noise) || nb::isinstance<levy>(noise)) &&
+                      (nb::isinstance<euler>(integrator) || nb::isinstance<tamed>(integrator));
+    if (!fast) {
+        const any_potential f = to_potential(potential);
+        if (f.dimension() != 1)
+            throw nb::value_error(("levysgd.transition_study: potential must be 1-D (interval_basins "
+                                   "classifies x[0]), got dimension " + std::to_string(f.dimension())).c_str());
+        const any_noise n = to_noise(noise);
+        const any_integrator integ = to_integrator(integrator, f);
+        const Eigen::VectorXd x = point_n(x0, 1);
+        const auto r = released(err, [&] { return levysgd::transition_study(f, n, integ, c, x, opt); });
+        return transition_dict(r);
+    }
     const auto &f = nb::cast<const well &>(potential);
     const auto x = point<1>(x0, "x0");
     return with_type(noise, "noise", "gaussian_noise, stable_noise", types<gauss, levy>{}, [&](const auto &n) {
         return with_type(integrator, "integrator", "euler, tamed_euler", types<euler, tamed>{}, [&](const auto &integ) {
-            return with_type(classifier, "classifier", "interval_basins", types<basins>{}, [&](const auto &c) {
-                nb::gil_scoped_release unlock;
-                const auto r = levysgd::transition_study(f, n, integ, c, x, opt);
-                nb::gil_scoped_acquire lock;
-                const auto mat = [](const auto &m) {
-                    output_array o = new_array(real_kind::f64, {std::size_t(m.rows()), std::size_t(m.cols())});
-                    for (Eigen::Index i = 0; i < m.rows(); ++i)
-                        for (Eigen::Index j = 0; j < m.cols(); ++j)
-                            static_cast<double *>(o.data)[std::size_t(i * m.cols() + j)] = double(m(i, j));
-                    return o.obj;
-                };
-                nb::dict d;
-                d["basins"] = r.basins; d["paths"] = r.paths; d["non_finite"] = r.non_finite;
-                d["time_step"] = r.time_step; d["unlabelled_time"] = r.unlabelled_time;
-                d["counts"] = mat(r.counts);
-                d["occupation"] = mat(Eigen::MatrixXd(r.occupation));
-                d["occupation_fraction"] = mat(Eigen::MatrixXd(r.occupation_fraction()));
-                d["rates"] = mat(r.rates());
-                d["jump_probabilities"] = mat(r.jump_probabilities());
-                std::vector<double> res;
-                for (int i = 0; i < r.basins; ++i)
-                    res.push_back(r.mean_residence_time(i));
-                d["mean_residence_time"] = res;
-                return d;
-            });
+            const auto r = released(err, [&] { return levysgd::transition_study(f, n, integ, c, x, opt); });
+            return transition_dict(r);
         });
     });
+}
+
+/// simulate_paths on the generic path: the d x N terminal states.
+nb::dict simulate_paths(nb::handle potential, nb::handle noise, nb::handle integrator, nb::handle x0,
+                        std::size_t paths, double horizon, std::uint64_t seed, std::uint64_t first_stream,
+                        unsigned threads, nb::handle prog) {
+    std::exception_ptr err; // of a progress callable
+    const levysgd::path_options<double> opt{.paths = paths, .horizon = horizon, .seed = seed,
+                                            .first_stream = first_stream, .threads = threads,
+                                            .progress = progress(prog), .on_progress = callback(prog, &err)};
+    const any_potential f = to_potential(potential);
+    const any_noise n = to_noise(noise);
+    const any_integrator integ = to_integrator(integrator, f);
+    const Eigen::VectorXd x = point_n(x0, f.dimension());
+    const auto r = released(err, [&] { return levysgd::simulate_paths(f, n, integ, x, opt); });
+    nb::dict d;
+    d["states"] = matrix_array(r.states); // d x paths
+    d["non_finite"] = r.non_finite; d["steps"] = r.steps; d["time_step"] = r.time_step;
+    return d;
 }
 
 std::vector<double> doubles(nb::handle h, const char *where, const char *param) {
@@ -226,7 +444,20 @@ void bind_sde(nb::module_ &m) {
                  H << hv[0], hv[1], hv[2], hv[3];
                  new (self) quad2(H, Eigen::Vector2d(mv[0], mv[1]), f0);
              }, "hessian"_a, "minimum"_a, "f0"_a = 0.0);
-    nb::class_<gauss>(m, "GaussianNoise", "Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021; C++ gaussian_noise).")
+    nb::class_<quadn>(m, "Quadratic", "f(x) = f0 + (x - m)' H (x - m) / 2 in n dimensions (C++ quadratic<double>; generic path).")
+        .def("__init__", [](quadn *self, nb::handle h, nb::handle minimum, double f0) {
+                 new (self) quadn(square(h, "levysgd.quadratic", "hessian"), vec(minimum, "levysgd.quadratic", "minimum"), f0);
+             }, "hessian"_a, "minimum"_a, "f0"_a = 0.0)
+        .def("dimension", &quadn::dimension);
+    nb::class_<ackley>(m, "Ackley", "2-D Ackley function, (a, b, c) = (20, 0.2, 2 pi) by default (C++ ackley; no Hessian).")
+        .def(nb::init<double, double, double>(), "a"_a = 20.0, "b"_a = 0.2, "c"_a = 2 * std::numbers::pi)
+        .def("value", [](const ackley &f, nb::handle x) { return f.value(vec(x, "levysgd.ackley", "x")); }, "x"_a);
+    nb::class_<styb>(m, "StyblinskiTang", "n-D Styblinski-Tang function with sharpness k (C++ styblinski_tang<double>).")
+        .def(nb::init<Eigen::Index, double>(), "n"_a, "k"_a = 1.0)
+        .def("dimension", &styb::dimension);
+    nb::class_<gauss>(m, "GaussianNoise", "Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt) (C++ gaussian_noise).")
+        .def_static("with_covariance", [](nb::handle c) { return gauss::with_covariance(square(c, "levysgd.gaussian_noise.with_covariance", "covariance")); },
+                    "covariance"_a)
         .def_static("isotropic", [](Eigen::Index n, double sigma) { return gauss::isotropic(n, sigma); },
                     "n"_a, "sigma"_a)
         .def_static("from_diffusion", [](Eigen::Index n, double D) { return gauss::from_diffusion(n, D); },
@@ -240,6 +471,19 @@ void bind_sde(nb::module_ &m) {
                      new (self) levy(doubles(n_or_alphas, "levysgd.stable_noise", "alphas"),
                                      doubles(alpha_or_scales, "levysgd.stable_noise", "scales"));
              }, "n"_a, "alpha"_a, "scale"_a = nb::none());
+    nb::class_<hess_noise>(m, "HessianNoise", "Gaussian noise with covariance c H_+(x) (part=\"positive\") or c |H(x)| (\"absolute\") of a potential with a Hessian (C++ hessian_noise; generic path).")
+        .def("__init__", [](hess_noise *self, nb::handle potential, double c, const std::string &part) {
+                 const any_potential f = to_potential(potential);
+                 if (!f.has_hessian())
+                     throw nb::value_error("levysgd.hessian_noise: potential ackley has no Hessian");
+                 if (part != "positive" && part != "absolute")
+                     throw nb::value_error(("levysgd.hessian_noise: part must be \"positive\" or \"absolute\", got \"" + part + "\"").c_str());
+                 new (self) hess_noise{any_noise::hess(f, c, part == "absolute" ? levysgd::hessian_part::absolute : levysgd::hessian_part::positive)};
+             }, "potential"_a, "c"_a, "part"_a = "positive");
+    nb::class_<mix_noise>(m, "MixtureNoise", "The sum of independent Gaussian and stable noise (C++ mixture_noise<gaussian_noise, stable_noise>; generic path).")
+        .def("__init__", [](mix_noise *self, const gauss &g, const levy &l) { new (self) mix_noise{any_noise::mix(g, l)}; },
+             "gaussian"_a, "stable"_a);
+    nb::class_<implicit>(m, "ImplicitEuler", "Drift-implicit Euler (Newton on the Hessian; C++ implicit_euler; generic path).").def(nb::init<double>(), "dt"_a).def_ro("dt", &implicit::dt);
     nb::class_<euler>(m, "Euler", "Euler(-Maruyama) step of length dt (C++ euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &euler::dt);
     nb::class_<tamed>(m, "TamedEuler", "Euler with the drift step bounded, for steep walls under heavy-tailed noise (C++ tamed_euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &tamed::dt);
     nb::class_<sgd>(m, "SGDRecursion", "x <- x - eta grad f + the noise model's unit-time increment as gradient noise (Simsekli et al. 2019 eq. 8; C++ sgd_recursion).").def(nb::init<double>(), "eta"_a).def_ro("eta", &sgd::eta);
@@ -257,6 +501,15 @@ void bind_sde(nb::module_ &m) {
             throw nb::value_error("levysgd.ball: centre must have 2 entries (the compiled 2-D domain)");
         new (self) ball2(Eigen::Vector2d(c[0], c[1]), r);
     }, "centre"_a, "r"_a);
+    nb::class_<boxn>(m, "Box", "The open box prod (lo_i, hi_i) in n dimensions (C++ box<double>; generic path).").def("__init__", [](boxn *self, nb::handle lo, nb::handle hi) {
+        new (self) boxn(vec(lo, "levysgd.box", "lo"), vec(hi, "levysgd.box", "hi"));
+    }, "lo"_a, "hi"_a);
+    nb::class_<balln>(m, "Ball", "The open ball |x - centre| < r in n dimensions (C++ ball<double>; generic path).").def("__init__", [](balln *self, nb::handle centre, double r) {
+        new (self) balln(vec(centre, "levysgd.ball", "centre"), r);
+    }, "centre"_a, "r"_a);
+    nb::class_<loss_dom>(m, "LossThreshold", "{w : f(w) < f(w*) + delta}, within radius of w* (C++ loss_threshold; generic path).").def("__init__", [](loss_dom *self, nb::handle potential, nb::handle w_star, double delta, double radius) {
+        new (self) loss_dom{levysgd::loss_threshold<any_potential>(to_potential(potential), vec(w_star, "levysgd.loss_threshold", "w_star"), delta, radius)};
+    }, "potential"_a, "w_star"_a, "delta"_a, "radius"_a = std::numeric_limits<double>::infinity());
     nb::class_<basins>(m, "IntervalBasins", "Basin i = (lo[i], hi[i]) for transition_study (C++ interval_basins).").def("__init__", [](basins *self, nb::handle lo, nb::handle hi) {
         new (self) basins(doubles(lo, "levysgd.interval_basins", "lo"), doubles(hi, "levysgd.interval_basins", "hi"));
     }, "lo"_a, "hi"_a);
@@ -265,6 +518,8 @@ void bind_sde(nb::module_ &m) {
           "confidence"_a);
     m.def("_transition_study", &transition_study, "potential"_a, "noise"_a, "integrator"_a, "classifier"_a,
           "x0"_a, "paths"_a, "horizon"_a, "seed"_a, "first_stream"_a, "threads"_a, "progress"_a.none());
+    m.def("_simulate_paths", &simulate_paths, "potential"_a, "noise"_a, "integrator"_a, "x0"_a, "paths"_a,
+          "horizon"_a, "seed"_a, "first_stream"_a, "threads"_a, "progress"_a.none());
 }
 
 } // namespace levysgd_py

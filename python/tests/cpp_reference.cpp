@@ -68,9 +68,82 @@ template <class T> void laws() {
     print<T>(std::string("coordinates ") + tn, g);
 }
 
+#ifdef LEVYSGD_REFERENCE_STUDIES // python/CMakeLists.txt: the variants with a studies module
+/// Studies with fixed-type pieces that the package runs on its generic path
+/// (python/src/sde_generic.hpp): the exit steps of every path, or the states.
+template <class R> void print_steps(const std::string &name, const R &r) {
+    std::vector<double> v{double(r.exited)};
+    for (const auto &p : r.path_records)
+        v.push_back(double(p.steps));
+    print<double>(name, v);
+}
+
+void studies() {
+    using namespace levysgd;
+    const escape_options<double> opt{.paths = 64, .horizon = 20, .seed = 11, .threads = 2,
+                                     .progress = progress_mode::never};
+    {
+        const styblinski_tang<double, 3> f(3);
+        const Eigen::Vector3d x0 = Eigen::Vector3d::Constant(-2.9);
+        print_steps("study styb3", escape_study(f, stable_noise<double>(3, 1.5, 1.0), euler<double>(0.01),
+                                                box<double, 3>(Eigen::Vector3d::Constant(-4.5),
+                                                               Eigen::Vector3d::Constant(0.0)),
+                                                x0, opt));
+    }
+    {
+        Eigen::MatrixXd c(2, 2);
+        c << 0.5, 0.1, 0.1, 0.3;
+        print_steps("study ackley", escape_study(ackley<double>(), gaussian_noise<double>::with_covariance(c),
+                                                 tamed_euler<double>(0.01),
+                                                 ball<double, 2>(Eigen::Vector2d(0, 0), 0.8),
+                                                 Eigen::Vector2d(0.1, 0.0), opt));
+    }
+    {
+        const auto f = double_well(-1.0, 0.0, 2.0);
+        print_steps("study implicit", escape_study(f, stable_noise<double>(1, 1.2, 0.5), implicit_euler<double>(0.05),
+                                                   interval<double>(-3, 0), Eigen::Matrix<double, 1, 1>(-1.0), opt));
+    }
+    {
+        const quadratic<double, 3> q(Eigen::Vector3d(1, 2, 3).asDiagonal().toDenseMatrix(), Eigen::Vector3d::Zero());
+        const mixture_noise<gaussian_noise<double>, stable_noise<double>> n(
+            gaussian_noise<double>::isotropic(3, 0.4), stable_noise<double>(std::vector<double>{1.2, 1.6, 1.9},
+                                                                            std::vector<double>{0.2, 0.2, 0.2}));
+        print_steps("study loss", escape_study(q, n, euler<double>(0.01),
+                                               loss_threshold<quadratic<double, 3>>(q, Eigen::Vector3d::Zero(), 0.5),
+                                               Eigen::Vector3d::Zero(), opt));
+    }
+    {
+        Eigen::Matrix4d h = Eigen::Matrix4d::Identity();
+        h(0, 1) = h(1, 0) = 0.5;
+        const quadratic<double, 4> q(h, Eigen::Vector4d::Zero());
+        const auto r = simulate_paths(q, hessian_noise<quadratic<double, 4>>(q, 0.5), euler<double>(0.01),
+                                      Eigen::Vector4d(1, 0, -1, 0.5),
+                                      {.paths = 16, .horizon = 1, .seed = 5, .progress = progress_mode::never});
+        print<double>("simulate quad4", std::span<const double>(r.states.data(), std::size_t(r.states.size())));
+    }
+    {
+        const auto f = double_well(-1.0, 0.0, 2.0);
+        const mixture_noise<gaussian_noise<double>, stable_noise<double>> n(
+            gaussian_noise<double>::isotropic(1, 0.5), stable_noise<double>(1, 1.5, 0.3));
+        const auto r = transition_study(f, n, euler<double>(0.01),
+                                        interval_basins<double>({-1e300, 0.0}, {0.0, 1e300}), Eigen::Matrix<double, 1, 1>(-1.0),
+                                        {.paths = 16, .horizon = 50, .seed = 3, .progress = progress_mode::never});
+        std::vector<double> v;
+        for (Eigen::Index i = 0; i < r.counts.size(); ++i)
+            v.push_back(double(r.counts.data()[i]));
+        for (Eigen::Index i = 0; i < r.occupation.size(); ++i)
+            v.push_back(r.occupation[i]);
+        print<double>("transition mixture", v);
+    }
+}
+#endif
+
 } // namespace
 
 int main() {
+#ifdef LEVYSGD_REFERENCE_STUDIES
+    studies();
+#endif
     laws<double>();
     laws<float>();
     const levysgd::stable_distribution<double> d(1.5, 0.3, 1, 0, levysgd::parameterization::S1);

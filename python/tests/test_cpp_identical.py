@@ -25,15 +25,28 @@ X = [-30, -3, -0.5, 0, 0.25, 1, 4, 100]
 Q = [0, 1e-6, 0.01, 0.3, 0.5, 0.9, 1 - 1e-6, 1]
 
 
-@pytest.fixture(scope="module")
-def cpp():
-    text = subprocess.run([EXE], check=True, capture_output=True, text=True).stdout
+def _run(exe):
+    text = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
     out = {}
     for line in text.splitlines():
         words = line.split()
-        n = 3 if words[0] not in ("mle", "bootstrap", "coordinates") else (1 if words[0] != "coordinates" else 2)
+        n = 3 if words[0] not in ("mle", "bootstrap", "coordinates", "study", "simulate", "transition") \
+            else (1 if words[0] in ("mle", "bootstrap") else 2)
         out[" ".join(words[:n])] = np.array([float(w) for w in words[n:]])
     return out
+
+
+@pytest.fixture(scope="module")
+def cpp():
+    return _run(EXE)
+
+
+@pytest.fixture(scope="module")
+def cpp_sde():
+    """The reference built with the flags of the studies module that runs
+    (_levysgd_sde or _levysgd_sde_avx2: AVX-512 machines run the AVX2 one)."""
+    avx2 = levysgd._sde.__name__.endswith("_avx2")
+    return _run(os.path.join(DIR, "levysgd_py_reference" + ("_avx2" if avx2 else "")))
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -76,3 +89,51 @@ def test_mle_and_bootstrap(cpp):
     assert (f.alpha_se, f.beta_se, f.scale_se, f.loc_se) == tuple(c[5:9])
     b = levysgd.bootstrap_tail_index(x, resamples=50, confidence=0.9, seed=7, stream=1)
     assert (b.value, b.low, b.high) == tuple(cpp["bootstrap"])
+
+
+# The generic path of the studies (python/src/sde_generic.hpp) against the C++
+# studies with fixed-type pieces: the same exit step of every path.
+STUDY = dict(paths=64, horizon=20, seed=11, threads=2, progress=False)
+
+
+def _steps(r):
+    return np.concatenate([[r.exited], r.steps])
+
+
+def test_generic_studies(cpp_sde):
+    cpp = cpp_sde
+    np.testing.assert_array_equal(_steps(levysgd.escape_study(
+        levysgd.styblinski_tang(3), levysgd.stable_noise(3, 1.5, 1.0), levysgd.euler(0.01),
+        levysgd.Box([-4.5] * 3, [0.0] * 3), [-2.9] * 3, **STUDY)), cpp["study styb3"])
+    np.testing.assert_array_equal(_steps(levysgd.escape_study(
+        levysgd.ackley(), levysgd.gaussian_noise.with_covariance([[0.5, 0.1], [0.1, 0.3]]),
+        levysgd.tamed_euler(0.01), levysgd.ball([0, 0], 0.8), [0.1, 0.0], **STUDY)), cpp["study ackley"])
+    np.testing.assert_array_equal(_steps(levysgd.escape_study(
+        levysgd.double_well(-1.0, 0.0, 2.0), levysgd.stable_noise(1, 1.2, 0.5), levysgd.implicit_euler(0.05),
+        levysgd.interval(-3, 0), -1.0, **STUDY)), cpp["study implicit"])
+    q = levysgd.quadratic(np.diag([1.0, 2.0, 3.0]), np.zeros(3))
+    n = levysgd.mixture_noise(levysgd.gaussian_noise.isotropic(3, 0.4),
+                              levysgd.stable_noise([1.2, 1.6, 1.9], [0.2, 0.2, 0.2]))
+    np.testing.assert_array_equal(_steps(levysgd.escape_study(
+        q, n, levysgd.euler(0.01), levysgd.loss_threshold(q, np.zeros(3), 0.5), np.zeros(3), **STUDY)),
+        cpp["study loss"])
+
+
+def test_generic_simulate_and_transition(cpp_sde):
+    cpp = cpp_sde
+    h = np.eye(4)
+    h[0, 1] = h[1, 0] = 0.5
+    q = levysgd.quadratic(h, np.zeros(4))
+    s = levysgd.simulate_paths(q, levysgd.hessian_noise(q, 0.5), levysgd.euler(0.01), [1, 0, -1, 0.5],
+                               paths=16, horizon=1, seed=5, progress=False)
+    assert s.states.shape == (4, 16) and s.steps == 100
+    # column-major in C++: the transpose of the (4, 16) array, flattened
+    np.testing.assert_allclose(s.states.T.ravel(), cpp["simulate quad4"], rtol=1e-12, atol=1e-14)
+    t = levysgd.transition_study(
+        levysgd.double_well(-1.0, 0.0, 2.0),
+        levysgd.mixture_noise(levysgd.gaussian_noise.isotropic(1, 0.5), levysgd.stable_noise(1, 1.5, 0.3)),
+        levysgd.euler(0.01), levysgd.interval_basins([-1e300, 0.0], [0.0, 1e300]), -1.0,
+        paths=16, horizon=50, seed=3, progress=False)
+    c = cpp["transition mixture"]
+    np.testing.assert_array_equal(t.counts.T.ravel(), c[:4])  # Eigen: column-major
+    np.testing.assert_allclose(t.occupation, c[4:], rtol=1e-12)

@@ -62,7 +62,7 @@ def test_transition_study():
 @pytest.mark.parametrize("call,exc,words", [
     (lambda: L.escape_study(WELL, L.euler(0.1), L.euler(0.1), LEFT, -1.0, horizon=10), TypeError, ["noise"]),
     (lambda: L.escape_study(WELL, L.stable_noise(1, 1.5, 0.1), LEFT, LEFT, -1.0, horizon=10), TypeError, ["integrator"]),
-    (lambda: L.escape_study(WELL, L.stable_noise(1, 1.5, 0.1), L.euler(0.1), L.box([0, 0], [1, 1]), -1.0, horizon=10), TypeError, ["domain"]),
+    (lambda: L.escape_study(WELL, L.stable_noise(1, 1.5, 0.1), L.euler(0.1), L.box([0, 0], [1, 1]), -1.0, horizon=10), ValueError, ["domain.dimension()"]),
     (lambda: L.escape_study("well", L.stable_noise(1, 1.5, 0.1), L.euler(0.1), LEFT, -1.0, horizon=10), TypeError, ["potential"]),
     (lambda: L.escape_study(WELL, L.stable_noise(1, 1.5, 0.1), L.euler(0.1), LEFT, [1.0, 2.0], horizon=10), ValueError, ["x0"]),
     (lambda: L.escape_study(WELL, L.stable_noise(1, 1.5, 0.1), L.euler(0.1), LEFT, -1.0), ValueError, ["horizon"]),
@@ -72,7 +72,7 @@ def test_transition_study():
     (lambda: L.stable_noise(1, 2.5, 0.1), ValueError, ["alpha"]),
     (lambda: L.euler(-0.1), ValueError, ["dt"]),
     (lambda: L.double_well(1.0, 0.0, 2.0), ValueError, ["polynomial_well", "maxima"]),
-    (lambda: L.quadratic(np.eye(3), np.zeros(3)), ValueError, ["2-D"]),
+    (lambda: L.quadratic(np.eye(3), np.zeros(2)), ValueError, ["minimum.size()"]),
 ])
 def test_bad_study_input(call, exc, words):
     with pytest.raises(exc) as info:

@@ -73,6 +73,7 @@ template <class Real> struct escape_options {
     progress_mode progress = progress_mode::automatic;
     bool keep_paths = true;       // store every path's record in the result
     Real confidence = Real(0.95); // level of the confidence intervals
+    progress_callback on_progress = {}; // also called with (paths done, paths)
 };
 
 template <class Real, int Dim> struct escape_result {
@@ -348,7 +349,7 @@ requires NoiseModel<N, state_vector<P>> && Domain<D, state_vector<P>> &&
     const escape_observer<D, Real, P::dim> obs(domain, potential.dimension(),
                                                opt.keep_paths ? &records : nullptr);
     const run_options<Real> ro{opt.paths,        opt.horizon, opt.seed,
-                               opt.first_stream, opt.threads, opt.progress};
+                               opt.first_stream, opt.threads, opt.progress, opt.on_progress};
     const auto tot = detail::run_observed(potential, noise, integrator, x0, ro, max_steps, obs);
     auto res = detail::finish_escape<Real, P::dim>(tot, opt.paths, opt.confidence,
                                                    integrator.time_step(), max_steps);

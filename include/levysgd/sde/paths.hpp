@@ -58,6 +58,7 @@ template <class Real> struct run_options {
     std::uint64_t first_stream = 0; // path i uses stream first_stream + i
     unsigned threads = 0;           // 0 = all hardware threads; results do not depend on it
     progress_mode progress = progress_mode::automatic;
+    progress_callback on_progress = {}; // also called with (paths done, paths), see progress_callback
 };
 
 /// The noise source type of a noise model.
@@ -293,7 +294,7 @@ typename O::result_type run_observed(const P &potential, const N &noise, const I
                                      std::uint64_t max_steps, const O &obs) {
     using R = typename O::result_type;
     std::vector<std::optional<R>> blocks(path_blocks(opt.paths));
-    progress_bar bar(opt.paths, opt.progress, "paths");
+    progress_bar bar(opt.paths, opt.progress, "paths", opt.on_progress);
     run_observed_blocks(potential, noise, integ, x0, opt, max_steps, obs, 0, blocks.size(), bar,
                         [](std::size_t) { return false; },
                         [&](std::size_t b, R &&r) { blocks[b].emplace(std::move(r)); });

@@ -314,7 +314,7 @@ auto plan_escape_study(const P &potential, const N &noise, const I &integrator, 
     O obs = opt.keep_paths ? O(domain, potential.dimension(), records_in_result)
                            : O(domain, potential.dimension());
     const run_options<Real> ro{opt.paths,        opt.horizon, opt.seed,
-                               opt.first_stream, opt.threads, opt.progress};
+                               opt.first_stream, opt.threads, opt.progress, opt.on_progress};
     study_identity id = detail::common_identity<P, N, I, O>("escape_study", potential, noise,
                                                             integrator, x0, ro, max_steps);
     id.add("domain", detail::describe_piece(domain));
@@ -734,7 +734,7 @@ void advance(const Plan &plan, study_state<typename Plan::block_result> &st,
     std::uint64_t encoded = 0, written = 0;
     auto last = clock::now();
     {
-        progress_bar bar(todo, plan.options().progress, "paths");
+        progress_bar bar(todo, plan.options().progress, "paths", plan.options().on_progress);
         plan.run_blocks(
             st.lo, st.hi, bar, [&](std::size_t b) { return had[b - st.lo] != 0; },
             [&](std::size_t b, R &&r) {
