@@ -409,6 +409,23 @@ terminal_states<Real, Dim> terminal_states_of(std::span<const device_path_record
     return r;
 }
 
+namespace detail {
+/// The CPU observer's result of n device path records, merged as the CPU's
+/// run_observed merges its paths: one result per block of study_block paths,
+/// blocks merged in order. finish_path(r, i) adds path i to its block's r.
+template <class O, class F> auto merge_by_study_block(const O &obs, std::size_t n, F &&finish_path) {
+    auto total = obs.make_result();
+    for (std::size_t lo = 0; lo < n; lo += levysgd::detail::study_block) {
+        const std::size_t hi = std::min(n, lo + levysgd::detail::study_block);
+        auto r = obs.make_result();
+        for (std::size_t i = lo; i < hi; ++i)
+            finish_path(r, i);
+        obs.merge(total, std::move(r));
+    }
+    return total;
+}
+} // namespace detail
+
 /// The CPU's escape_result from the paths' records: each block of
 /// study_block paths through the CPU's escape_observer, blocks merged in
 /// order, then the CPU's finish_escape (exit times, censoring, non-finite
@@ -421,19 +438,13 @@ escape_result<Real, Dim> escape_result_of(std::span<const device_path_record<Rea
     if (opt.keep_paths)
         records.resize(rec.size());
     const escape_observer<D, Real, Dim> obs(domain, Dim, opt.keep_paths ? &records : nullptr);
-    auto total = obs.make_result();
     Eigen::Matrix<Real, Dim, 1> x;
-    for (std::size_t lo = 0; lo < rec.size(); lo += levysgd::detail::study_block) {
-        const std::size_t hi = std::min(rec.size(), lo + levysgd::detail::study_block);
-        auto r = obs.make_result();
-        for (std::size_t i = lo; i < hi; ++i) {
-            for (int l = 0; l < Dim; ++l)
-                x[l] = rec[i].point[l];
-            const auto st = static_cast<path_status>(rec[i].status);
-            obs.finish(r, {}, path_end<Real>{i, rec[i].steps, Real(rec[i].steps) * dt, st}, x);
-        }
-        obs.merge(total, std::move(r));
-    }
+    auto total = detail::merge_by_study_block(obs, rec.size(), [&](auto &r, std::size_t i) {
+        for (int l = 0; l < Dim; ++l)
+            x[l] = rec[i].point[l];
+        const auto st = static_cast<path_status>(rec[i].status);
+        obs.finish(r, {}, path_end<Real>{i, rec[i].steps, Real(rec[i].steps) * dt, st}, x);
+    });
     auto res = levysgd::detail::finish_escape<Real, Dim>(total, opt.paths, opt.confidence, dt,
                                                          max_steps);
     res.path_records = std::move(records);
@@ -481,28 +492,22 @@ transition_result_of(std::string_view where,
     const int K = classifier.basins();
     const auto Ku = static_cast<std::size_t>(K);
     const transition_observer<C, Real> obs(classifier, label0, dt, where);
-    auto total = obs.make_result();
     Eigen::Matrix<Real, Dim, 1> x;
-    for (std::size_t lo = 0; lo < rec.size(); lo += levysgd::detail::study_block) {
-        const std::size_t hi = std::min(rec.size(), lo + levysgd::detail::study_block);
-        auto r = obs.make_result();
-        for (std::size_t i = lo; i < hi; ++i) {
-            for (int l = 0; l < Dim; ++l)
-                x[l] = rec[i].point[l];
-            if (rec[i].bad)
-                levysgd::detail::checked_basin(where, classifier, K, x, "classifier.basin(x)");
-            auto s = obs.start(i, x);
-            s.label = rec[i].label;
-            for (std::size_t j = 0; j <= Ku; ++j)
-                s.steps_in[j] = rec[i].steps_in[j];
-            for (std::size_t ij = 0; ij < Ku * Ku; ++ij)
-                if (rec[i].counts[ij] > 0)
-                    s.counts[ij] = rec[i].counts[ij];
-            const auto st = static_cast<path_status>(rec[i].status);
-            obs.finish(r, s, path_end<Real>{i, 0, Real(0), st}, x);
-        }
-        obs.merge(total, std::move(r));
-    }
+    auto total = detail::merge_by_study_block(obs, rec.size(), [&](auto &r, std::size_t i) {
+        for (int l = 0; l < Dim; ++l)
+            x[l] = rec[i].point[l];
+        if (rec[i].bad)
+            levysgd::detail::checked_basin(where, classifier, K, x, "classifier.basin(x)");
+        auto s = obs.start(i, x);
+        s.label = rec[i].label;
+        for (std::size_t j = 0; j <= Ku; ++j)
+            s.steps_in[j] = rec[i].steps_in[j];
+        for (std::size_t ij = 0; ij < Ku * Ku; ++ij)
+            if (rec[i].counts[ij] > 0)
+                s.counts[ij] = rec[i].counts[ij];
+        const auto st = static_cast<path_status>(rec[i].status);
+        obs.finish(r, s, path_end<Real>{i, 0, Real(0), st}, x);
+    });
     return levysgd::detail::finish_transition<Real>(total, K, paths, dt);
 }
 
