@@ -10,6 +10,8 @@
 #include <levysgd/cuda.hpp>
 #include <levysgd/cuda/escape.hpp>
 
+#include "ulps.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -114,20 +116,6 @@ void host_only_checks(bool has_device) {
     }
 }
 
-/// Units in the last place between a and b (a large number across signs).
-template <class Real> double ulps(Real a, Real b) {
-    if (a == b)
-        return 0;
-    if (!std::isfinite(a) || !std::isfinite(b) || (a < 0) != (b < 0))
-        return 1e30;
-    using U = std::conditional_t<sizeof(Real) == 4, std::int32_t, std::int64_t>;
-    U ia, ib;
-    const Real fa = std::fabs(a), fb = std::fabs(b);
-    std::memcpy(&ia, &fa, sizeof ia);
-    std::memcpy(&ib, &fb, sizeof ib);
-    return std::fabs(double(ia) - double(ib));
-}
-
 /// Runs `device(span)` into device memory with a guard after the output and
 /// compares with `host(vector)`: worst ulp, and the guard untouched.
 template <class Real, class Dev, class Host>
@@ -149,7 +137,7 @@ double compare(const char *what, std::size_t n, Dev &&device, Host &&host) {
     host(want);
     double worst = 0;
     for (std::size_t j = 0; j < n; ++j)
-        worst = std::fmax(worst, ulps(got[j], want[j]));
+        worst = std::fmax(worst, levysgd_test::ulps(got[j], want[j]));
     for (std::size_t j = n; j < n + guard; ++j)
         expect(got[j] == Real(-12345), std::string(what) + ": wrote past the output");
     std::printf("%-40s n = %zu: worst %.0f ulp against the host launch\n", what, n, worst);

@@ -9,9 +9,9 @@
 #include <levysgd/levysgd.hpp>
 
 #include "levysgd_catch.hpp"
+#include "ulps.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -26,21 +26,10 @@ using levysgd::parameterization;
 // The grid shapes tried: one thread, tails of blocks and grid-stride loops.
 const lc::launch_shape shapes[] = {{1, 1}, {3, 32}, {7, 5}, {2, 256}};
 
-/// Distance in units in the last place (same sign, finite) or a large number.
-template <class Real> double ulps(Real a, Real b) {
-    if (a == b)
-        return 0;
-    if (!std::isfinite(a) || !std::isfinite(b) || (a < 0) != (b < 0))
-        return 1e30;
-    using U = std::conditional_t<sizeof(Real) == 4, std::int32_t, std::int64_t>;
-    const auto ia = std::bit_cast<U>(std::fabs(a)), ib = std::bit_cast<U>(std::fabs(b));
-    return std::fabs(double(ia) - double(ib));
-}
-
 template <class Real> double max_ulps(const std::vector<Real> &a, const std::vector<Real> &b) {
     double m = 0;
     for (std::size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, ulps(a[i], b[i]));
+        m = std::max(m, levysgd_test::ulps(a[i], b[i]));
     return m;
 }
 

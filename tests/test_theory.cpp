@@ -336,6 +336,8 @@ TEST_CASE("levy_exit_model: Battash & Lindenbaum 2023 eq. 12-13, Cor. 4.2 and 4.
     CHECK(listed.axes() == 2);
     CHECK(listed.mean_transition_time() == m.mean_transition_time());
     const levysgd::levy_exit_model cooled(axes, 0.5);
+    CHECK(cooled.s() == 0.5);
+    CHECK(m.s() == 1.0);
     CHECK(cooled.effective_eps(0) == Approx(std::pow(0.5, 0.5 / 1.5) * 0.2));
     CHECK(cooled.exit_rate(0, 1) == Approx(std::sqrt(0.5) * r0)); // s^(alpha - 1) = 0.5^0.5
     const std::vector<levysgd::levy_axis> bad{{1.5, 0.2, 1.0, 3.0}};

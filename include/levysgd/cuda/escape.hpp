@@ -58,9 +58,7 @@ escape_study(const P &potential, const N &noise, const I &integrator, const D &d
              const state_vector<P> &x0, const escape_options<typename P::scalar_type> &opt,
              cudaStream_t cuda_stream = nullptr) {
     static_assert(DevicePotential<P>,
-                  "levysgd::cuda::escape_study: the potential must be a DevicePotential: "
-                  "trivially copyable, a fixed dim >= 1 and a LEVYSGD_HOST_DEVICE gradient(x, g) "
-                  "on std::array states (for a polynomial_well w, pass cuda::well_potential(w))");
+                  "levysgd::cuda::escape_study: " LEVYSGD_CUDA_DEVICE_POTENTIAL_REQUIREMENT);
     using Real = typename P::scalar_type;
     constexpr int Dim = P::dim;
     static_assert(DeviceDomain<D, Real, Dim>,
@@ -83,9 +81,7 @@ simulate_paths(const P &potential, const N &noise, const I &integrator,
                const state_vector<P> &x0, const path_options<typename P::scalar_type> &opt,
                cudaStream_t cuda_stream = nullptr) {
     static_assert(DevicePotential<P>,
-                  "levysgd::cuda::simulate_paths: the potential must be a DevicePotential: "
-                  "trivially copyable, a fixed dim >= 1 and a LEVYSGD_HOST_DEVICE gradient(x, g) "
-                  "on std::array states (for a polynomial_well w, pass cuda::well_potential(w))");
+                  "levysgd::cuda::simulate_paths: " LEVYSGD_CUDA_DEVICE_POTENTIAL_REQUIREMENT);
     using Real = typename P::scalar_type;
     constexpr std::string_view where = "levysgd::cuda::simulate_paths";
     auto a = detail::make_simulate_args(where, potential, noise, integrator, x0, opt);
@@ -112,9 +108,7 @@ transition_study(const P &potential, const N &noise, const I &integrator, const 
                  const transition_options<typename P::scalar_type> &opt,
                  cudaStream_t cuda_stream = nullptr) {
     static_assert(DevicePotential<P>,
-                  "levysgd::cuda::transition_study: the potential must be a DevicePotential: "
-                  "trivially copyable, a fixed dim >= 1 and a LEVYSGD_HOST_DEVICE gradient(x, g) "
-                  "on std::array states (for a polynomial_well w, pass cuda::well_potential(w))");
+                  "levysgd::cuda::transition_study: " LEVYSGD_CUDA_DEVICE_POTENTIAL_REQUIREMENT);
     using Real = typename P::scalar_type;
     constexpr int Dim = P::dim;
     static_assert(DeviceClassifier<C, Real, Dim>,

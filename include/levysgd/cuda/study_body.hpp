@@ -51,6 +51,13 @@ concept DevicePotential =
         { p.dimension() } -> std::convertible_to<Eigen::Index>;
     };
 
+/// The message of the entry points' static_assert on DevicePotential (a
+/// string literal: each appends it to its own name).
+#define LEVYSGD_CUDA_DEVICE_POTENTIAL_REQUIREMENT                                                  \
+    "the potential must be a DevicePotential: trivially copyable, a fixed dim >= 1 and a "        \
+    "LEVYSGD_HOST_DEVICE gradient(x, g) on std::array states (for a polynomial_well w, pass "     \
+    "cuda::well_potential(w))"
+
 /// A domain the device can run: trivially copyable, with LEVYSGD_HOST_DEVICE
 /// contains(x) on a std::array state (exit(x) runs on the host).
 template <class D, class Real, int Dim>

@@ -98,8 +98,10 @@ void check_coordinate_laws(std::string_view where, std::span<const Real> alpha,
     // one fails are they repeated one by one to name the first bad value.
     constexpr Real top = std::numeric_limits<Real>::max();
     const auto law_ok = [&](Real a, Real s) {
-        return detail::valid_stable_alpha(a) & (s > Real(0)) & (s <= top) &
-               detail::stable_frame_surely_in_range<Real>(a, beta, s, 0);
+        // int operands: & on purpose (no branches), not && (clang's
+        // -Wbitwise-instead-of-logical)
+        return bool(int(detail::valid_stable_alpha(a)) & int(s > Real(0)) & int(s <= top) &
+                    int(detail::stable_frame_surely_in_range<Real>(a, beta, s, 0)));
     };
     bool all_ok = true;
     if (scale.size() == 1)

@@ -384,6 +384,8 @@ class levy_exit_model {
         return detail::exp_or_refuse("levysgd::levy_exit_model", "coordinate", double(l),
                                      "the direction ratio", lg);
     }
+    /// The scheduler value s it was built with.
+    double s() const noexcept { return s_; }
     std::size_t axes() const noexcept { return axes_.size(); }
 
   private:
