@@ -13,9 +13,11 @@
 //   const auto plan = levysgd::plan_escape_study(f, noise, integ, domain, x0, opt);
 //   const auto r = levysgd::mpi::run_study(plan, MPI_COMM_WORLD);
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,7 +66,10 @@ inline void broadcast(std::vector<unsigned char> &bytes, int rank, MPI_Comm comm
 /// ck.path set, rank r keeps its own checkpoint "<path>.<r>-of-<n>"
 /// (resumed when it exists, as levysgd::run_study does). A rank whose plan
 /// differs from rank 0's (another seed, potential, ...) makes every rank
-/// throw levysgd::study_file_error naming the field.
+/// throw levysgd::study_file_error naming the field. A rank that fails on
+/// its own shard (e.g. its checkpoint is damaged) rethrows its exception
+/// and every other rank throws std::runtime_error "... rank r of n failed:
+/// <its message>": no rank is left waiting in a collective.
 template <class Plan>
 typename Plan::result_type run_study(const Plan &plan, MPI_Comm comm = MPI_COMM_WORLD,
                                      const checkpoint_options &ck = {}) {
@@ -77,30 +82,62 @@ typename Plan::result_type run_study(const Plan &plan, MPI_Comm comm = MPI_COMM_
     const std::string path =
         ck.path.empty() ? std::string()
                         : ck.path + "." + std::to_string(rank) + "-of-" + std::to_string(size);
-    auto st = levysgd::detail::start_state(plan, shard, path, where, "checkpoint");
-    levysgd::detail::advance(plan, st, path, ck.interval, where);
-    const std::vector<unsigned char> mine = levysgd::detail::encode_state(plan, st);
+    // This rank's shard. A failure here (a damaged checkpoint, a refused
+    // step, an oversized state) must not leave the other ranks waiting in
+    // the gather: it is sent in place of the state, every rank learns of it,
+    // this rank rethrows its own exception and the others throw one naming
+    // the rank and its message.
+    std::vector<unsigned char> mine;
+    std::exception_ptr failure;
+    int ok = 1;
+    try {
+        auto st = levysgd::detail::start_state(plan, shard, path, where, "checkpoint");
+        levysgd::detail::advance(plan, st, path, ck.interval, where);
+        mine = levysgd::detail::encode_state(plan, st);
+        (void)detail::checked_int(mine.size(), "a rank's state");
+    } catch (const std::exception &e) {
+        failure = std::current_exception();
+        const std::string m = e.what();
+        mine.assign(m.begin(), m.end());
+        ok = 0;
+    }
 
-    // Gather every rank's state to rank 0.
-    const int n = detail::checked_int(mine.size(), "a rank's state");
-    std::vector<int> counts(rank == 0 ? static_cast<std::size_t>(size) : 0);
-    detail::check(MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm), "MPI_Gather");
-    std::vector<int> displs(counts.size());
+    // Gather every rank's (ok, size) and then its state or message to rank 0.
+    const int n = static_cast<int>(mine.size());
+    const int head[2] = {ok, n};
+    std::vector<int> heads(rank == 0 ? 2 * static_cast<std::size_t>(size) : 0);
+    detail::check(MPI_Gather(head, 2, MPI_INT, heads.data(), 2, MPI_INT, 0, comm), "MPI_Gather");
+    std::vector<int> counts(heads.size() / 2), displs(counts.size());
     std::size_t total = 0;
     for (std::size_t r = 0; r < counts.size(); ++r) {
-        displs[r] = detail::checked_int(total, "the gathered states");
+        counts[r] = heads[2 * r + 1];
+        displs[r] = static_cast<int>(std::min<std::size_t>(total, INT_MAX));
         total += static_cast<std::size_t>(counts[r]);
     }
-    detail::checked_int(total, "the gathered states");
-    std::vector<unsigned char> all(total);
-    detail::check(MPI_Gatherv(mine.data(), n, MPI_UNSIGNED_CHAR, all.data(), counts.data(),
-                              displs.data(), MPI_UNSIGNED_CHAR, 0, comm),
-                  "MPI_Gatherv");
+    // Rank 0 only: a total beyond one message is an error every rank learns
+    // of (the gather of the bytes is skipped, on every rank alike).
+    int gather = rank != 0 || total <= static_cast<std::size_t>(INT_MAX);
+    detail::check(MPI_Bcast(&gather, 1, MPI_INT, 0, comm), "MPI_Bcast");
+    std::vector<unsigned char> all(gather ? total : 0);
+    if (gather)
+        detail::check(MPI_Gatherv(mine.data(), n, MPI_UNSIGNED_CHAR, all.data(), counts.data(),
+                                  displs.data(), MPI_UNSIGNED_CHAR, 0, comm),
+                      "MPI_Gatherv");
 
     // Rank 0 merges in block order; an error travels to every rank.
     std::vector<unsigned char> merged, error;
     if (rank == 0) {
         try {
+            if (!gather)
+                (void)detail::checked_int(total, "the gathered states");
+            for (int r = 0; r < size; ++r)
+                if (heads[2 * static_cast<std::size_t>(r)] == 0) {
+                    const auto first = all.begin() + displs[static_cast<std::size_t>(r)];
+                    throw std::runtime_error(
+                        std::string(where) + ": rank " + std::to_string(r) + " of " +
+                        std::to_string(size) + " failed: " +
+                        std::string(first, first + counts[static_cast<std::size_t>(r)]));
+                }
             std::vector<levysgd::detail::study_state<typename Plan::block_result>> sts;
             std::vector<std::string> names;
             for (int r = 0; r < size; ++r) {
@@ -119,12 +156,21 @@ typename Plan::result_type run_study(const Plan &plan, MPI_Comm comm = MPI_COMM_
             merged = std::move(w.bytes());
         } catch (const std::exception &e) {
             const std::string m = e.what();
-            error.assign(m.begin(), m.end());
+            error.assign(1, dynamic_cast<const study_file_error *>(&e) != nullptr ? 0 : 1);
+            error.insert(error.end(), m.begin(), m.end());
         }
     }
+    // first byte: 1 a rank failed (runtime_error), 0 the merge refused the
+    // states (study_file_error)
     detail::broadcast(error, rank, comm);
-    if (!error.empty())
-        throw study_file_error(std::string(error.begin(), error.end()));
+    if (failure)
+        std::rethrow_exception(failure);
+    if (!error.empty()) {
+        const std::string m(error.begin() + 1, error.end());
+        if (error[0] == 1)
+            throw std::runtime_error(m);
+        throw study_file_error(m);
+    }
     detail::broadcast(merged, rank, comm);
     byte_reader rd(merged.data(), merged.size());
     return plan.finish(plan.observer().load(rd));
