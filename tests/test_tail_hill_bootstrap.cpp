@@ -129,6 +129,45 @@ TEST_CASE("issue 17: bootstrap_options gives the interval of the old positional 
     CHECK(d.level == 0.95);
 }
 
+TEST_CASE("bootstrap_ci: +-inf values of the statistic are kept, NaN counted as failed",
+          "[tail][bootstrap]") {
+    const auto x = pareto(1.5, 200, 3);
+    const double inf = std::numeric_limits<double>::infinity();
+    // +inf on resamples whose mean is above the sample's: about half of them
+    double m = 0;
+    for (double v : x)
+        m += v;
+    m /= double(x.size());
+    auto mean = [](std::span<const double> s) {
+        double t = 0;
+        for (double v : s)
+            t += v;
+        return t / double(s.size());
+    };
+    auto capped = [&](std::span<const double> s) { return mean(s) > m ? inf : mean(s); };
+    const levysgd::bootstrap_options o{.reps = 200, .level = 0.9, .seed = 5};
+    const auto plain = levysgd::bootstrap_ci(std::span<const double>(x), mean, o);
+    const auto a = levysgd::bootstrap_ci(std::span<const double>(x), capped, o);
+    CHECK(a.reps == 200); // inf is a value, not a failure
+    CHECK(a.reps_failed == 0);
+    CHECK(a.upper == inf);
+    CHECK(a.lower == plain.lower); // below the mean the statistics are the same
+    // -inf likewise at the bottom
+    auto low = [&](std::span<const double> s) { return mean(s) < m ? -inf : mean(s); };
+    const auto b = levysgd::bootstrap_ci(std::span<const double>(x), low, o);
+    CHECK(b.lower == -inf);
+    CHECK(b.upper == plain.upper);
+    CHECK(b.reps_failed == 0);
+    // NaN is a failure
+    auto nan_above = [&](std::span<const double> s) {
+        return mean(s) > m ? std::numeric_limits<double>::quiet_NaN() : mean(s);
+    };
+    const auto c = levysgd::bootstrap_ci(std::span<const double>(x), nan_above, o);
+    CHECK(c.reps_failed > 50);
+    CHECK(c.reps + c.reps_failed == 200);
+    CHECK(std::isfinite(c.upper));
+}
+
 TEST_CASE("issue 16: bad-input table of hill_tail_index and bootstrap_ci", "[tail][validation]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double inf = std::numeric_limits<double>::infinity();

@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,8 +42,9 @@ struct bootstrap_options {
 
 /// `stat` maps std::span<const Real> to a double (e.g. a lambda returning
 /// mohammadi_tail_index(s).alpha). Resamples on which stat throws
-/// std::invalid_argument or returns a non-finite value are counted in
-/// reps_failed; at least 10 must succeed. The statistic on the original
+/// std::invalid_argument or returns NaN are counted in reps_failed; at
+/// least 10 must succeed. +-inf is kept as a value (a bound is then +-inf
+/// where the interpolated order statistics reach it). The statistic on the original
 /// sample is returned as computed, NaN included. (Before issue 17 reps,
 /// level, seed and stream were trailing arguments; such a call no longer
 /// compiles.)
@@ -81,7 +83,10 @@ requires std::invocable<Stat &, std::span<const Real>>
             ++out.reps_failed;
             continue;
         }
-        if (std::isfinite(s))
+        // +-inf is a value of the statistic (e.g. Hill's alpha on a resample
+        // whose top values tie): dropping it would narrow the interval
+        // towards the finite side. Only NaN counts as a failure.
+        if (!std::isnan(s))
             values.push_back(s);
         else
             ++out.reps_failed;
@@ -94,7 +99,13 @@ requires std::invocable<Stat &, std::span<const Real>>
         const double h = p * double(values.size() - 1);
         const auto i = static_cast<std::size_t>(h);
         const double f = h - double(i);
-        return i + 1 < values.size() ? values[i] * (1 - f) + values[i + 1] * f : values[i];
+        if (f == 0 || i + 1 >= values.size() || values[i] == values[i + 1])
+            return values[i]; // also inf * 0 avoided
+        if (std::isinf(values[i]) || std::isinf(values[i + 1]))
+            return std::isinf(values[i]) && std::isinf(values[i + 1])
+                       ? std::numeric_limits<double>::quiet_NaN() // between -inf and +inf
+                       : (std::isinf(values[i]) ? values[i] : values[i + 1]);
+        return values[i] * (1 - f) + values[i + 1] * f;
     };
     out.lower = q((1 - level) / 2);
     out.upper = q((1 + level) / 2);
