@@ -77,7 +77,8 @@ if TYPE_CHECKING:  # what editors and type checkers see (python/levysgd/_levysgd
                                TamedEuler, SGDRecursion, Interval, Box2D, Ball2D,
                                IntervalBasins, Quadratic2D, Quadratic, Ackley, StyblinskiTang,
                                HessianNoise, MixtureNoise, ImplicitEuler, Box, Ball,
-                               LossThreshold)
+                               LossThreshold, ScheduledNoise, ConstantScheduler,
+                               ExponentialScheduler, MultistepScheduler)
 else:
     for _name in ("Stable", "sample_coordinates", "gradient_noise", "noise_covariance",
                   "kramers_escape_time", "sgd_escape_time", "total_escape_rate",
@@ -89,7 +90,8 @@ else:
     for _name in ("PolynomialWell", "double_well", "GaussianNoise", "StableNoise", "Euler",
                   "TamedEuler", "SGDRecursion", "Interval", "Box2D", "Ball2D", "IntervalBasins",
                   "Quadratic2D", "Quadratic", "Ackley", "StyblinskiTang", "HessianNoise",
-                  "MixtureNoise", "ImplicitEuler", "Box", "Ball", "LossThreshold"):
+                  "MixtureNoise", "ImplicitEuler", "Box", "Ball", "LossThreshold", "ScheduledNoise",
+                  "ConstantScheduler", "ExponentialScheduler", "MultistepScheduler"):
         globals()[_name] = getattr(_sde, _name)
     del _name
 
@@ -105,6 +107,9 @@ ackley = Ackley
 styblinski_tang = StyblinskiTang
 hessian_noise = HessianNoise
 mixture_noise = MixtureNoise
+constant_scheduler = ConstantScheduler
+exponential_scheduler = ExponentialScheduler
+multistep_scheduler = MultistepScheduler
 loss_threshold = LossThreshold
 interval_basins = IntervalBasins
 
@@ -165,7 +170,8 @@ __all__ = [
     "tamed_euler", "sgd_recursion", "interval", "box", "ball", "interval_basins",
     "Estimate", "EscapeResult", "escape_study", "TransitionResult", "transition_study",
     "TerminalStates", "simulate_paths", "implicit_euler", "ackley", "styblinski_tang",
-    "hessian_noise", "mixture_noise", "loss_threshold",
+    "hessian_noise", "mixture_noise", "loss_threshold", "constant_scheduler",
+    "exponential_scheduler", "multistep_scheduler",
     "sgd", "noise_enhanced_sgd", "sgld", "stable_noise_sgd", "minibatch_sampler",
     "effective_batch_size",
 ]
@@ -345,12 +351,20 @@ def ball(centre, r):
     return (Ball2D if _size(centre) == 2 else Ball)(centre, r)
 
 
-def stable_noise(n_or_alphas, alpha_or_scales, scale=None):
+def stable_noise(n_or_alphas, alpha_or_scales, scale=None, scheduler=None):
     """Symmetric alpha-stable noise (C++ ``stable_noise``): ``stable_noise(n, alpha, scale)``,
-    or per coordinate ``stable_noise(alphas, scales)`` (Battash & Lindenbaum 2023 eq. 3)."""
-    if scale is None:
-        return StableNoise(n_or_alphas, alpha_or_scales)
-    return StableNoise(int(n_or_alphas), alpha_or_scales, scale)
+    or per coordinate ``stable_noise(alphas, scales)``; coordinate l is scaled by
+    s_t^((alpha_l - 1)/alpha_l) of ``scheduler`` (Battash & Lindenbaum 2023 eq. 3).
+    ``scheduler``: None (s_t = 1) or :func:`constant_scheduler` give ``StableNoise`` (the
+    fast path); :func:`exponential_scheduler` or :func:`multistep_scheduler` a
+    ``ScheduledNoise`` (the generic path). A Python callable is refused (TypeError)."""
+    if scheduler is None:
+        if scale is None:
+            return StableNoise(n_or_alphas, alpha_or_scales)
+        return StableNoise(int(n_or_alphas), alpha_or_scales, scale)
+    if scale is not None:
+        n_or_alphas = int(n_or_alphas)
+    return _sde._stable_noise(n_or_alphas, alpha_or_scales, scale, scheduler)
 
 
 class Estimate(tuple):

@@ -54,19 +54,63 @@ class StyblinskiTang:
 
     def dimension(self) -> int: ...
 
+class ConstantScheduler:
+    """
+    s_t = value for all t (C++ constant_scheduler; value 1: no scheduling).
+    """
+
+    def __init__(self, value: float = 1.0) -> None: ...
+
+    @property
+    def value(self) -> float: ...
+
+    def __call__(self, t: float) -> float: ...
+
+class ExponentialScheduler:
+    """
+    s_t = max(t, t_min)^(gamma - 1), gamma in (0, 1] (Battash & Lindenbaum 2023 Sec. 1; C++ exponential_scheduler).
+    """
+
+    def __init__(self, gamma: float, t_min: float = 1.0) -> None: ...
+
+    @property
+    def gamma(self) -> float: ...
+
+    @property
+    def t_min(self) -> float: ...
+
+    def __call__(self, t: float) -> float: ...
+
+class MultistepScheduler:
+    """
+    s_t = 1 for t <= T_1, factors[p] on (T_p, T_{p+1}] (Battash & Lindenbaum 2023 Sec. 1; C++ multistep_scheduler).
+    """
+
+    def __init__(self, boundaries: Any, factors: Any) -> None: ...
+
+    @property
+    def boundaries(self) -> list[float]: ...
+
+    @property
+    def factors(self) -> list[float]: ...
+
+    def __call__(self, t: float) -> float: ...
+
+Scheduler = ConstantScheduler | ExponentialScheduler | MultistepScheduler
+
 class GaussianNoise:
     """
-    Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt) (C++ gaussian_noise).
+    Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt); scheduled by s_t, increments N(0, s_t S dt) (Battash & Lindenbaum 2023 eq. 3). With an exponential or multi-step scheduler the constructors return a ScheduledNoise (C++ gaussian_noise<double, Sched>).
     """
 
     @staticmethod
-    def with_covariance(covariance: Any) -> GaussianNoise: ...
+    def with_covariance(covariance: Any, scheduler: Scheduler | None = None) -> GaussianNoise | ScheduledNoise: ...
 
     @staticmethod
-    def isotropic(n: int, sigma: float) -> GaussianNoise: ...
+    def isotropic(n: int, sigma: float, scheduler: Scheduler | None = None) -> GaussianNoise | ScheduledNoise: ...
 
     @staticmethod
-    def from_diffusion(n: int, D: float) -> GaussianNoise: ...
+    def from_diffusion(n: int, D: float, scheduler: Scheduler | None = None) -> GaussianNoise | ScheduledNoise: ...
 
 class StableNoise:
     """
@@ -75,19 +119,28 @@ class StableNoise:
 
     def __init__(self, n: Any, alpha: Any, scale: Any | None = None) -> None: ...
 
-class HessianNoise:
+def _stable_noise(n_or_alphas: Any, alpha_or_scales: Any, scale: Any | None = None, scheduler: Scheduler | None = None) -> StableNoise | ScheduledNoise: ...
+
+class ScheduledNoise:
     """
-    Gaussian noise with covariance c H_+(x) (part="positive") or c |H(x)| ("absolute") of a potential with a Hessian (C++ hessian_noise; generic path).
+    Gaussian or stable noise with an exponential or multi-step scheduler s_t (Battash & Lindenbaum 2023 eq. 3; C++ gaussian_noise<double, Sched>, stable_noise<double, Sched>; generic path). Made by gaussian_noise.isotropic/from_diffusion/with_covariance and stable_noise with scheduler=.
     """
 
-    def __init__(self, potential: Any, c: float, part: str = 'positive') -> None: ...
+    def dimension(self) -> int: ...
+
+class HessianNoise:
+    """
+    Gaussian noise with covariance c H_+(x) (part="positive") or c |H(x)| ("absolute") of a potential with a Hessian, times s_t of scheduler= (any built-in scheduler; C++ hessian_noise<P, Sched>; generic path).
+    """
+
+    def __init__(self, potential: Any, c: float, part: str = 'positive', scheduler: Scheduler | None = None) -> None: ...
 
 class MixtureNoise:
     """
-    The sum of independent Gaussian and stable noise (C++ mixture_noise<gaussian_noise, stable_noise>; generic path).
+    The sum of two independent noise models, each Gaussian, stable or Hessian with any scheduler; not a mixture (C++ mixture_noise<N1, N2>; generic path).
     """
 
-    def __init__(self, gaussian: GaussianNoise, stable: StableNoise) -> None: ...
+    def __init__(self, first: GaussianNoise | StableNoise | ScheduledNoise | HessianNoise, second: GaussianNoise | StableNoise | ScheduledNoise | HessianNoise) -> None: ...
 
 class ImplicitEuler:
     """

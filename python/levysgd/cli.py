@@ -462,12 +462,26 @@ class _Study:
         self.integrator = {"euler": ls.euler, "tamed-euler": ls.tamed_euler,
                            "sgd": ls.sgd_recursion}[s["integrator"]](dt)
         self.domain = ls.interval(self.lo, self.hi)
+        # the library checks gamma, t_min, boundaries and factors (C++ messages)
+        self.scheduler = {"constant": lambda: None,
+                          "exponential": lambda: ls.exponential_scheduler(s["gamma"], s["t_min"]),
+                          "multistep": lambda: ls.multistep_scheduler(s["boundaries"], s["factors"]),
+                          }[s["scheduler"]]()
         self.theory_name = self._theory_name()
 
+    def _model(self, kind: str, eps: float) -> Any:
+        ls, sched = self.ls, self.scheduler
+        if kind == "stable":
+            return ls.stable_noise(1, self.s["alpha"], eps, scheduler=sched)
+        if kind == "hessian":  # covariance eps^2 |f''| (or eps^2 f''_+): sigma = eps at f'' = 1
+            return ls.hessian_noise(self.potential, eps * eps, self.s["hessian_part"], scheduler=sched)
+        return ls.gaussian_noise.isotropic(1, eps, scheduler=sched)
+
     def noise(self, eps: float) -> Any:
-        if self.s["noise"] == "stable":
-            return self.ls.stable_noise(1, self.s["alpha"], eps)
-        return self.ls.gaussian_noise.isotropic(1, eps)
+        if self.s["noise"] != "mixture":
+            return self._model(self.s["noise"], eps)
+        (a, b), (ca, cb) = self.s["mixture"], self.s["mixture_scales"]
+        return self.ls.mixture_noise(self._model(a, ca * eps), self._model(b, cb * eps))
 
     def _theory_name(self) -> str | None:
         s = self.s
@@ -478,6 +492,10 @@ class _Study:
             why = "the closed forms start at the minimum (no --x0)"
         elif s["integrator"] == "sgd":
             why = "the closed forms are for the SDE (euler or tamed-euler), not sgd"
+        elif s["noise"] not in ("stable", "gaussian"):
+            why = f"the closed forms are for stable or Gaussian noise, not {s['noise']}"
+        elif s["scheduler"] != "constant":
+            why = "the closed forms are for a constant scheduler"
         elif s["noise"] == "stable" and not s["alpha"] < 2:
             why = "Imkeller-Pavlyukevich needs alpha < 2"
         if why:
@@ -713,8 +731,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--start", help="index of the minimum the paths start in (default 0)")
     q.add_argument("--x0", help="start point (default: that minimum)")
     q.add_argument("--domain", help="lo,hi (default: the start minimum's basin)")
-    q.add_argument("--noise", help="stable|gaussian (default stable)")
+    q.add_argument("--noise", help="|".join(study_config.NOISES) + " (default stable)")
     q.add_argument("--alpha", help="stable tail index (default 1.5)")
+    q.add_argument("--mixture", help="--noise mixture: two of " + "|".join(study_config.MIXTURE_NOISES)
+                   + ", comma list (default gaussian,stable)")
+    q.add_argument("--mixture-scales", help="their scales relative to eps (default 1,1)")
+    q.add_argument("--hessian-part", help="hessian noise: absolute (eps^2 |f''|, default) or "
+                   "positive (eps^2 max(f'', 0))")
+    q.add_argument("--scheduler", help="|".join(study_config.SCHEDULERS) + " (default constant)")
+    q.add_argument("--gamma", help="exponential scheduler: s_t = max(t, t_min)^(gamma - 1)")
+    q.add_argument("--t-min", help="exponential scheduler's t_min (default 1)")
+    q.add_argument("--boundaries", help="multistep scheduler: increasing times, comma list")
+    q.add_argument("--factors", help="multistep scheduler: s_t after each boundary, comma list")
     q.add_argument("--eps", help="noise scales, comma list (default 0.1,0.05,0.02)")
     q.add_argument("--integrator", help="|".join(study_config.INTEGRATORS)
                    + " (default tamed-euler)")

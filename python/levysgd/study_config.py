@@ -14,6 +14,20 @@ A study file holds the flag names as keys (dashes or underscores), e.g.::
     paths = 1000
     horizon = 1e4
     seed = 1
+
+Noise ``stable`` (scale eps, tail index alpha), ``gaussian`` (sigma = eps),
+``hessian`` (covariance eps^2 |f''(x)|, or eps^2 max(f''(x), 0) with
+``hessian-part = "positive"``) or ``mixture``: the sum of two of these
+(``mixture = ["gaussian", "stable"]``; any two, also the same one twice),
+component k at scale eps * mixture_scales[k]. Every noise model takes the
+``scheduler`` s_t (Battash & Lindenbaum 2023 eq. 3; C++ sde/scheduler.hpp)::
+
+    scheduler = "exponential"   # s_t = max(t, t_min)^(gamma - 1)
+    gamma = 0.5
+    t_min = 1.0
+    # scheduler = "multistep"   # s_t = factors[p] after boundaries[p]
+    # boundaries = [10.0, 100.0]
+    # factors = [0.5, 0.25]
 """
 from __future__ import annotations
 
@@ -23,7 +37,10 @@ import os
 from typing import Any
 
 POTENTIALS = ("double-well", "polynomial-well")  # the 1-D wells compiled for studies
-NOISES = ("stable", "gaussian")
+NOISES = ("stable", "gaussian", "hessian", "mixture")
+MIXTURE_NOISES = ("stable", "gaussian", "hessian")  # the two sides of a mixture
+SCHEDULERS = ("constant", "exponential", "multistep")
+HESSIAN_PARTS = ("absolute", "positive")
 INTEGRATORS = ("euler", "tamed-euler", "sgd")
 
 # name -> (default, kind); kind names the parser below
@@ -37,6 +54,14 @@ FIELDS: dict[str, tuple[Any, str]] = {
     "domain": (None, "floats"),                   # lo, hi (inf allowed)
     "noise": ("stable", "noise"),
     "alpha": (1.5, "float"),
+    "mixture": (["gaussian", "stable"], "mixture"),  # noise = "mixture": its two models
+    "mixture_scales": ([1.0, 1.0], "floats"),     # their scales relative to eps
+    "hessian_part": ("absolute", "hessian_part"),  # positive: no noise where f'' < 0
+    "scheduler": ("constant", "scheduler"),
+    "gamma": (None, "float"),                     # exponential scheduler
+    "t_min": (1.0, "float"),
+    "boundaries": (None, "floats"),               # multistep scheduler
+    "factors": (None, "floats"),
     "eps": ([0.1, 0.05, 0.02], "floats"),
     "integrator": ("tamed-euler", "integrator"),
     "dt": (0.01, "float"),
@@ -91,7 +116,16 @@ def _convert(name: str, value: Any, kind: str) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name} must be an integer, got {value!r}") from None
-    choices = {"potential": POTENTIALS, "noise": NOISES, "integrator": INTEGRATORS}[kind]
+    if kind == "mixture":
+        if isinstance(value, str):
+            value = [p for p in value.replace(" ", "").split(",") if p != ""]
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ConfigError(f"{name} must be two noise models (of {', '.join(MIXTURE_NOISES)}), "
+                              f"got {value!r}")
+        return [_convert(name, v, "mixture_noise") for v in value]
+    choices = {"potential": POTENTIALS, "noise": NOISES, "integrator": INTEGRATORS,
+               "mixture_noise": MIXTURE_NOISES, "scheduler": SCHEDULERS,
+               "hessian_part": HESSIAN_PARTS}[kind]
     text = str(value).replace("_", "-")
     if text not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
@@ -161,8 +195,18 @@ def check(s: dict[str, Any]) -> None:
         raise ConfigError(f"seed must be >= 0, got {s['seed']}")
     if s["threads"] < 0:
         raise ConfigError(f"threads must be >= 0, got {s['threads']}")
-    if s["noise"] == "stable" and not (0 < s["alpha"] <= 2):
+    stable = s["noise"] == "stable" or (s["noise"] == "mixture" and "stable" in s["mixture"])
+    if stable and not (0 < s["alpha"] <= 2):
         raise ConfigError(f"alpha must be in (0, 2], got {s['alpha']!r}")
+    if len(s["mixture_scales"]) != 2:
+        raise ConfigError(f"mixture_scales must be two numbers, got {s['mixture_scales']!r}")
+    for m in s["mixture_scales"]:
+        if not (m >= 0 and math.isfinite(m)):
+            raise ConfigError(f"mixture_scales must be finite and >= 0, got {s['mixture_scales']!r}")
+    if s["scheduler"] == "exponential" and s["gamma"] is None:
+        raise ConfigError("scheduler exponential needs gamma (s_t = max(t, t_min)^(gamma - 1))")
+    if s["scheduler"] == "multistep" and (s["boundaries"] is None or s["factors"] is None):
+        raise ConfigError("scheduler multistep needs boundaries and factors")
     if s["potential"] == "double-well" and len(s["well"]) != 3:
         raise ConfigError(f"well must be three numbers left,saddle,right, got {s['well']!r}")
     if s["potential"] == "polynomial-well" and (s["minima"] is None or s["maxima"] is None):

@@ -5,7 +5,9 @@
 //   2-D: quadratic<2>   x {gaussian, stable} x {euler, tamed_euler} x {box<2>, ball<2>}
 //   transition_study: polynomial_well x {gaussian, stable} x {euler, tamed_euler} x interval_basins
 // Every other combination of built-in pieces, in any dimension, goes the
-// generic path (sde_generic.hpp: one instantiation per study).
+// generic path (sde_generic.hpp: one instantiation per study): among them
+// noise with an exponential or multi-step scheduler, Hessian noise and the
+// mixture of any two noise models.
 #include "bindings.hpp"
 #include "sde_generic.hpp"
 
@@ -21,7 +23,9 @@
 #include <numbers>
 #include <exception>
 #include <optional>
+#include <span>
 #include <tuple>
+#include <variant>
 
 namespace levysgd_py {
 
@@ -44,9 +48,15 @@ using styb = levysgd::styblinski_tang<double>;
 using implicit = levysgd::implicit_euler<double>;
 using boxn = levysgd::box<double>;
 using balln = levysgd::ball<double>;
-/// Python's HessianNoise, MixtureNoise and LossThreshold: the generic path's pieces.
+using const_sched = levysgd::constant_scheduler<double>;
+using exp_sched = levysgd::exponential_scheduler<double>;
+using step_sched = levysgd::multistep_scheduler<double>;
+/// Python's HessianNoise, MixtureNoise, ScheduledNoise (Gaussian or stable
+/// noise with an exponential or multi-step scheduler) and LossThreshold: the
+/// generic path's pieces.
 struct hess_noise { any_noise::hess n; };
 struct mix_noise { any_noise::mix n; };
+struct sched_noise { any_noise::base_noise n; };
 struct loss_dom { levysgd::loss_threshold<any_potential> d; };
 
 template <class... T> struct types {};
@@ -208,16 +218,61 @@ any_potential to_potential(nb::handle h, const char *param = "potential") {
     not_a_piece(h, param, "polynomial_well, double_well, quadratic, ackley, styblinski_tang");
 }
 
-any_noise to_noise(nb::handle h) {
+/// A noise model other than a mixture (one side of a mixture).
+any_noise::base_noise to_base_noise(nb::handle h, const char *param) {
     if (nb::isinstance<gauss>(h))
-        return any_noise(nb::cast<const gauss &>(h));
+        return any_noise::base_noise(nb::cast<const gauss &>(h));
     if (nb::isinstance<levy>(h))
-        return any_noise(nb::cast<const levy &>(h));
+        return any_noise::base_noise(nb::cast<const levy &>(h));
+    if (nb::isinstance<sched_noise>(h))
+        return nb::cast<const sched_noise &>(h).n;
     if (nb::isinstance<hess_noise>(h))
-        return any_noise(nb::cast<const hess_noise &>(h).n);
+        return any_noise::base_noise(nb::cast<const hess_noise &>(h).n);
+    throw nb::type_error((std::string("levysgd.mixture_noise: ") + param +
+                          " must be one of gaussian_noise, stable_noise, hessian_noise (any scheduler), got " +
+                          nb::type_name(h.type()).c_str() +
+                          (nb::isinstance<mix_noise>(h) ? " (a mixture inside a mixture is not supported)" : ""))
+                             .c_str());
+}
+
+any_noise to_noise(nb::handle h) {
     if (nb::isinstance<mix_noise>(h))
         return any_noise(nb::cast<const mix_noise &>(h).n);
-    not_a_piece(h, "noise", "gaussian_noise, stable_noise, hessian_noise, mixture_noise");
+    if (!nb::isinstance<gauss>(h) && !nb::isinstance<levy>(h) && !nb::isinstance<sched_noise>(h) &&
+        !nb::isinstance<hess_noise>(h))
+        not_a_piece(h, "noise", "gaussian_noise, stable_noise, hessian_noise, mixture_noise");
+    return std::visit([](const auto &n) { return any_noise(any_noise::piece(n)); },
+                      to_base_noise(h, "noise").get());
+}
+
+/// scheduler= of a noise model: None (s_t = 1) or a built-in scheduler. A
+/// Python callable is refused: the studies evaluate s(t) in worker threads
+/// that run without the GIL.
+any_scheduler::piece to_scheduler(nb::handle s, const char *where) {
+    if (s.is_none())
+        return const_sched{};
+    if (nb::isinstance<const_sched>(s))
+        return nb::cast<const const_sched &>(s);
+    if (nb::isinstance<exp_sched>(s))
+        return nb::cast<const exp_sched &>(s);
+    if (nb::isinstance<step_sched>(s))
+        return nb::cast<const step_sched &>(s);
+    const std::string accepted = std::string(where) +
+        ": scheduler must be None, constant_scheduler, exponential_scheduler or multistep_scheduler, got " +
+        nb::type_name(s.type()).c_str();
+    if (PyCallable_Check(s.ptr()))
+        throw nb::type_error((accepted + " (a Python callable cannot be a scheduler: the studies evaluate "
+                                         "s(t) in worker threads that run without the GIL)").c_str());
+    throw nb::type_error(accepted.c_str());
+}
+
+/// make(scheduler) with the constant scheduler as the fast path's type
+/// (GaussianNoise, StableNoise), any other as ScheduledNoise (generic path).
+template <class Make> nb::object scheduled(nb::handle s, const char *where, Make &&make) {
+    const any_scheduler::piece p = to_scheduler(s, where);
+    if (const auto *c = std::get_if<const_sched>(&p))
+        return nb::cast(make(*c));
+    return nb::cast(sched_noise{any_noise::base_noise(make(any_scheduler(p)))});
 }
 
 any_integrator to_integrator(nb::handle h, const any_potential &f) {
@@ -455,13 +510,42 @@ void bind_sde(nb::module_ &m) {
     nb::class_<styb>(m, "StyblinskiTang", "n-D Styblinski-Tang function with sharpness k (C++ styblinski_tang<double>).")
         .def(nb::init<Eigen::Index, double>(), "n"_a, "k"_a = 1.0)
         .def("dimension", &styb::dimension);
-    nb::class_<gauss>(m, "GaussianNoise", "Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt) (C++ gaussian_noise).")
-        .def_static("with_covariance", [](nb::handle c) { return gauss::with_covariance(square(c, "levysgd.gaussian_noise.with_covariance", "covariance")); },
-                    "covariance"_a)
-        .def_static("isotropic", [](Eigen::Index n, double sigma) { return gauss::isotropic(n, sigma); },
-                    "n"_a, "sigma"_a)
-        .def_static("from_diffusion", [](Eigen::Index n, double D) { return gauss::from_diffusion(n, D); },
-                    "n"_a, "D"_a);
+    nb::class_<const_sched>(m, "ConstantScheduler", "s_t = value for all t (C++ constant_scheduler; value 1: no scheduling).")
+        .def(nb::init<double>(), "value"_a = 1.0)
+        .def_ro("value", &const_sched::value)
+        .def("__call__", [](const const_sched &s, double t) { return s(t); }, "t"_a);
+    nb::class_<exp_sched>(m, "ExponentialScheduler", "s_t = max(t, t_min)^(gamma - 1), gamma in (0, 1] (Battash & Lindenbaum 2023 Sec. 1; C++ exponential_scheduler).")
+        .def(nb::init<double, double>(), "gamma"_a, "t_min"_a = 1.0)
+        .def_ro("gamma", &exp_sched::gamma)
+        .def_ro("t_min", &exp_sched::t_min)
+        .def("__call__", [](const exp_sched &s, double t) { return s(t); }, "t"_a);
+    nb::class_<step_sched>(m, "MultistepScheduler", "s_t = 1 for t <= T_1, factors[p] on (T_p, T_{p+1}] (Battash & Lindenbaum 2023 Sec. 1; C++ multistep_scheduler).")
+        .def("__init__", [](step_sched *self, nb::handle boundaries, nb::handle factors) {
+                 const auto b = doubles(boundaries, "levysgd.multistep_scheduler", "boundaries");
+                 const auto f = doubles(factors, "levysgd.multistep_scheduler", "factors");
+                 new (self) step_sched(std::span<const double>(b), std::span<const double>(f));
+             }, "boundaries"_a, "factors"_a)
+        .def_ro("boundaries", &step_sched::boundaries)
+        .def_ro("factors", &step_sched::factors)
+        .def("__call__", [](const step_sched &s, double t) { return s(t); }, "t"_a);
+    nb::class_<gauss>(m, "GaussianNoise", "Brownian noise: isotropic(n, sigma) is sigma dW, from_diffusion(n, D) is sqrt(2D) dW (Kramers' convention, Xie et al. 2021), with_covariance(S) has increments N(0, S dt); scheduled by s_t, increments N(0, s_t S dt) (Battash & Lindenbaum 2023 eq. 3). With an exponential or multi-step scheduler the constructors return a ScheduledNoise (C++ gaussian_noise<double, Sched>).")
+        .def_static("with_covariance", [](nb::handle c, nb::handle sched) {
+                        const char *where = "levysgd.gaussian_noise.with_covariance";
+                        const Eigen::MatrixXd cov = square(c, where, "covariance");
+                        return scheduled(sched, where, [&]<class S>(S s) {
+                            return levysgd::gaussian_noise<double, S>::with_covariance(cov, std::move(s));
+                        });
+                    }, "covariance"_a, "scheduler"_a = nb::none())
+        .def_static("isotropic", [](Eigen::Index n, double sigma, nb::handle sched) {
+                        return scheduled(sched, "levysgd.gaussian_noise.isotropic", [&]<class S>(S s) {
+                            return levysgd::gaussian_noise<double, S>::isotropic(n, sigma, std::move(s));
+                        });
+                    }, "n"_a, "sigma"_a, "scheduler"_a = nb::none())
+        .def_static("from_diffusion", [](Eigen::Index n, double D, nb::handle sched) {
+                        return scheduled(sched, "levysgd.gaussian_noise.from_diffusion", [&]<class S>(S s) {
+                            return levysgd::gaussian_noise<double, S>::from_diffusion(n, D, std::move(s));
+                        });
+                    }, "n"_a, "D"_a, "scheduler"_a = nb::none());
     nb::class_<levy>(m, "StableNoise", "dN_l = eps_l dL^(alpha_l), L_1 ~ S(alpha, 0, 1): StableNoise(n, alpha, scale) or per coordinate StableNoise(alphas, scales) (Battash & Lindenbaum 2023 eq. 3; C++ stable_noise).")
         .def("__init__", [](levy *self, nb::handle n_or_alphas, nb::handle alpha_or_scales, nb::handle scale) {
                  if (PyLong_Check(n_or_alphas.ptr()))
@@ -471,18 +555,33 @@ void bind_sde(nb::module_ &m) {
                      new (self) levy(doubles(n_or_alphas, "levysgd.stable_noise", "alphas"),
                                      doubles(alpha_or_scales, "levysgd.stable_noise", "scales"));
              }, "n"_a, "alpha"_a, "scale"_a = nb::none());
-    nb::class_<hess_noise>(m, "HessianNoise", "Gaussian noise with covariance c H_+(x) (part=\"positive\") or c |H(x)| (\"absolute\") of a potential with a Hessian (C++ hessian_noise; generic path).")
-        .def("__init__", [](hess_noise *self, nb::handle potential, double c, const std::string &part) {
+    m.def("_stable_noise", [](nb::handle n_or_alphas, nb::handle alpha_or_scales, nb::handle scale, nb::handle sched) {
+              return scheduled(sched, "levysgd.stable_noise", [&]<class S>(S s) {
+                  if (PyLong_Check(n_or_alphas.ptr()))
+                      return levysgd::stable_noise<double, S>(nb::cast<Eigen::Index>(n_or_alphas),
+                                                              nb::cast<double>(alpha_or_scales),
+                                                              nb::cast<double>(scale), std::move(s));
+                  return levysgd::stable_noise<double, S>(doubles(n_or_alphas, "levysgd.stable_noise", "alphas"),
+                                                          doubles(alpha_or_scales, "levysgd.stable_noise", "scales"),
+                                                          std::move(s));
+              });
+          }, "n_or_alphas"_a, "alpha_or_scales"_a, "scale"_a = nb::none(), "scheduler"_a = nb::none());
+    nb::class_<sched_noise>(m, "ScheduledNoise", "Gaussian or stable noise with an exponential or multi-step scheduler s_t (Battash & Lindenbaum 2023 eq. 3; C++ gaussian_noise<double, Sched>, stable_noise<double, Sched>; generic path). Made by gaussian_noise.isotropic/from_diffusion/with_covariance and stable_noise with scheduler=.")
+        .def("dimension", [](const sched_noise &s) { return s.n.dimension(); });
+    nb::class_<hess_noise>(m, "HessianNoise", "Gaussian noise with covariance c H_+(x) (part=\"positive\") or c |H(x)| (\"absolute\") of a potential with a Hessian, times s_t of scheduler= (any built-in scheduler; C++ hessian_noise<P, Sched>; generic path).")
+        .def("__init__", [](hess_noise *self, nb::handle potential, double c, const std::string &part, nb::handle sched) {
                  const any_potential f = to_potential(potential);
                  if (!f.has_hessian())
                      throw nb::value_error("levysgd.hessian_noise: potential ackley has no Hessian");
                  if (part != "positive" && part != "absolute")
                      throw nb::value_error(("levysgd.hessian_noise: part must be \"positive\" or \"absolute\", got \"" + part + "\"").c_str());
-                 new (self) hess_noise{any_noise::hess(f, c, part == "absolute" ? levysgd::hessian_part::absolute : levysgd::hessian_part::positive)};
-             }, "potential"_a, "c"_a, "part"_a = "positive");
-    nb::class_<mix_noise>(m, "MixtureNoise", "The sum of independent Gaussian and stable noise (C++ mixture_noise<gaussian_noise, stable_noise>; generic path).")
-        .def("__init__", [](mix_noise *self, const gauss &g, const levy &l) { new (self) mix_noise{any_noise::mix(g, l)}; },
-             "gaussian"_a, "stable"_a);
+                 const any_scheduler s(to_scheduler(sched, "levysgd.hessian_noise"));
+                 new (self) hess_noise{any_noise::hess(f, c, part == "absolute" ? levysgd::hessian_part::absolute : levysgd::hessian_part::positive, s)};
+             }, "potential"_a, "c"_a, "part"_a = "positive", "scheduler"_a = nb::none());
+    nb::class_<mix_noise>(m, "MixtureNoise", "The sum of two independent noise models, each Gaussian, stable or Hessian with any scheduler; not a mixture (C++ mixture_noise<N1, N2>; generic path).")
+        .def("__init__", [](mix_noise *self, nb::handle first, nb::handle second) {
+                 new (self) mix_noise{any_noise::mix(to_base_noise(first, "first"), to_base_noise(second, "second"))};
+             }, "first"_a, "second"_a);
     nb::class_<implicit>(m, "ImplicitEuler", "Drift-implicit Euler (Newton on the Hessian; C++ implicit_euler; generic path).").def(nb::init<double>(), "dt"_a).def_ro("dt", &implicit::dt);
     nb::class_<euler>(m, "Euler", "Euler(-Maruyama) step of length dt (C++ euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &euler::dt);
     nb::class_<tamed>(m, "TamedEuler", "Euler with the drift step bounded, for steep walls under heavy-tailed noise (C++ tamed_euler).").def(nb::init<double>(), "dt"_a).def_ro("dt", &tamed::dt);

@@ -53,26 +53,40 @@ class any_potential {
     piece p_;
 };
 
-/// A built-in noise model: Gaussian (isotropic or with a covariance), stable
-/// (per coordinate), Hessian noise of a built-in potential, Gaussian + stable.
-class any_noise {
+/// A built-in scheduler s_t (sde/scheduler.hpp; Battash & Lindenbaum 2023
+/// eq. 3): constant, exponential or multi-step. The Sched of the generic
+/// path's scheduled noise models, so one instantiation covers all three. A
+/// Python callable is not one: the studies call s(t) from worker threads
+/// that do not hold the GIL.
+class any_scheduler {
+  public:
+    using piece = std::variant<levysgd::constant_scheduler<double>, levysgd::exponential_scheduler<double>,
+                               levysgd::multistep_scheduler<double>>;
+    any_scheduler() = default;
+    explicit any_scheduler(piece s) : s_(std::move(s)) {}
+    double operator()(double t) const {
+        return std::visit([t](const auto &s) { return double(s(t)); }, s_);
+    }
+
+  private:
+    piece s_;
+};
+
+/// A noise model that is one of Pieces (each a NoiseModel at dynamic
+/// dimension): a std::variant with the NoiseModel interface.
+template <class... Pieces> class variant_noise {
   public:
     using scalar_type = double;
-    using gauss = levysgd::gaussian_noise<double>;
-    using levy = levysgd::stable_noise<double>;
-    using hess = levysgd::hessian_noise<any_potential>;
-    using mix = levysgd::mixture_noise<gauss, levy>;
-    using piece = std::variant<gauss, levy, hess, mix>;
+    using piece = std::variant<Pieces...>;
 
-    explicit any_noise(piece n) : n_(std::move(n)) {}
+    explicit variant_noise(piece n) : n_(std::move(n)) {}
     Eigen::Index dimension() const {
         return std::visit([](const auto &n) { return Eigen::Index(n.dimension()); }, n_);
     }
 
     class source {
       public:
-        using sources = std::variant<levysgd::noise_source_t<gauss>, levysgd::noise_source_t<levy>,
-                                     levysgd::noise_source_t<hess>, levysgd::noise_source_t<mix>>;
+        using sources = std::variant<levysgd::noise_source_t<Pieces>...>;
         explicit source(sources s) : s_(std::move(s)) {}
         void start(std::uint64_t path) {
             std::visit([&](auto &s) { s.start(path); }, s_);
@@ -92,6 +106,35 @@ class any_noise {
 
   private:
     piece n_;
+};
+
+/// The built-in noise models: Gaussian (isotropic or with a covariance) and
+/// stable (per coordinate), each with the constant scheduler (the fast
+/// path's types) or any built-in one; Hessian noise of a built-in potential
+/// with any built-in scheduler; the mixture of any two of these (C++
+/// mixture_noise<N1, N2>; one instantiation, base_noise x base_noise, takes
+/// every pair; a mixture inside a mixture is not one of them).
+namespace noise_pieces {
+using gauss = levysgd::gaussian_noise<double>;
+using levy = levysgd::stable_noise<double>;
+using gauss_s = levysgd::gaussian_noise<double, any_scheduler>;
+using levy_s = levysgd::stable_noise<double, any_scheduler>;
+using hess = levysgd::hessian_noise<any_potential, any_scheduler>;
+using base_noise = variant_noise<gauss, levy, gauss_s, levy_s, hess>;
+using mix = levysgd::mixture_noise<base_noise, base_noise>;
+} // namespace noise_pieces
+
+class any_noise : public variant_noise<noise_pieces::gauss, noise_pieces::levy, noise_pieces::gauss_s,
+                                       noise_pieces::levy_s, noise_pieces::hess, noise_pieces::mix> {
+  public:
+    using gauss = noise_pieces::gauss;
+    using levy = noise_pieces::levy;
+    using gauss_s = noise_pieces::gauss_s;
+    using levy_s = noise_pieces::levy_s;
+    using hess = noise_pieces::hess;
+    using base_noise = noise_pieces::base_noise;
+    using mix = noise_pieces::mix;
+    using variant_noise::variant_noise;
 };
 
 /// A built-in integrator.
@@ -134,6 +177,8 @@ class any_domain {
 };
 
 static_assert(levysgd::HessianPotential<any_potential>);
+static_assert(levysgd::Scheduler<any_scheduler, double>);
+static_assert(levysgd::NoiseModel<any_noise::base_noise, levysgd::state_vector<any_potential>>);
 static_assert(levysgd::NoiseModel<any_noise, levysgd::state_vector<any_potential>>);
 static_assert(levysgd::Integrator<any_integrator, any_potential, any_noise::source>);
 static_assert(levysgd::Domain<any_domain, levysgd::state_vector<any_potential>>);

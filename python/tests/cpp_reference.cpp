@@ -135,6 +135,55 @@ void studies() {
             v.push_back(r.occupation[i]);
         print<double>("transition mixture", v);
     }
+    // Schedulers (issue 21): the package's ScheduledNoise and HessianNoise on
+    // the generic path; mixtures of any two models.
+    {
+        const auto f = double_well(-1.0, 0.0, 2.0);
+        const stable_noise<double, exponential_scheduler<double>> n(1, 1.5, 0.8, exponential_scheduler<double>(0.5, 2.0));
+        print_steps("study expsched", escape_study(f, n, euler<double>(0.01), interval<double>(-3, 0),
+                                                   Eigen::Matrix<double, 1, 1>(-1.0), opt));
+    }
+    {
+        const quadratic<double, 2> q(Eigen::Matrix2d{{1.0, 0.3}, {0.3, 2.0}}, Eigen::Vector2d::Zero());
+        Eigen::MatrixXd c(2, 2);
+        c << 0.5, 0.1, 0.1, 0.3;
+        const auto n = gaussian_noise<double, multistep_scheduler<double>>::with_covariance(
+            c, multistep_scheduler<double>({2.0, 5.0}, {0.5, 0.25}));
+        print_steps("study multistep", escape_study(q, n, tamed_euler<double>(0.01),
+                                                    box<double, 2>(Eigen::Vector2d(-1, -1), Eigen::Vector2d(1, 1)),
+                                                    Eigen::Vector2d(0.1, 0.0), opt));
+    }
+    {
+        const auto f = double_well(-1.0, 0.0, 2.0);
+        const mixture_noise<hessian_noise<polynomial_well<double>, exponential_scheduler<double>>, stable_noise<double>> n(
+            hessian_noise<polynomial_well<double>, exponential_scheduler<double>>(
+                f, 0.5, hessian_part::absolute, exponential_scheduler<double>(0.8)),
+            stable_noise<double>(1, 1.3, 0.3));
+        print_steps("study hess+stable", escape_study(f, n, tamed_euler<double>(0.01), interval<double>(-3, 0),
+                                                      Eigen::Matrix<double, 1, 1>(-1.0), opt));
+    }
+    {
+        const quadratic<double, 2> q(Eigen::Matrix2d{{1.0, 0.0}, {0.0, 2.0}}, Eigen::Vector2d::Zero());
+        const mixture_noise<stable_noise<double>, stable_noise<double, multistep_scheduler<double>>> n(
+            stable_noise<double>(std::vector<double>{1.2, 1.8}, std::vector<double>{0.3, 0.3}),
+            stable_noise<double, multistep_scheduler<double>>(2, 1.5, 0.2, multistep_scheduler<double>({3.0}, {0.5})));
+        print_steps("study stable+stable", escape_study(q, n, euler<double>(0.01),
+                                                        ball<double, 2>(Eigen::Vector2d(0, 0), 1.0),
+                                                        Eigen::Vector2d(0.1, 0.0), opt));
+    }
+    {
+        const auto f = double_well(-1.0, 0.0, 2.0);
+        const mixture_noise<stable_noise<double, exponential_scheduler<double>>, gaussian_noise<double>> n(
+            stable_noise<double, exponential_scheduler<double>>(1, 1.5, 0.4, exponential_scheduler<double>(0.5)),
+            gaussian_noise<double>::isotropic(1, 0.3));
+        const auto r = transition_study(f, n, euler<double>(0.01),
+                                        interval_basins<double>({-1e300, 0.0}, {0.0, 1e300}), Eigen::Matrix<double, 1, 1>(-1.0),
+                                        {.paths = 16, .horizon = 50, .seed = 3, .progress = progress_mode::never});
+        std::vector<double> v;
+        for (Eigen::Index i = 0; i < r.counts.size(); ++i)
+            v.push_back(double(r.counts.data()[i]));
+        print<double>("transition scheduled", v);
+    }
 }
 #endif
 

@@ -180,3 +180,76 @@ def test_escape_no_progress_when_stderr_is_a_pipe():
     assert p.stderr == b""
     p = run_process("escape", *FLAGS[:-2], "--paths", "64", "--progress", "on")
     assert p.returncode == 0 and b"paths" in p.stderr  # escape_study's own bar, forced
+
+
+# ---------------------------------------------------------------- schedulers and mixtures
+
+MIXED = """
+noise = "mixture"
+mixture = ["hessian", "stable"]
+mixture_scales = [1.0, 0.5]
+scheduler = "exponential"
+gamma = 0.5
+t_min = 2.0
+eps = [0.3]
+paths = 60
+horizon = 50
+seed = 5
+threads = 2
+"""
+
+
+@has_escape
+def test_escape_study_file_with_scheduler_and_mixture(capsys, tmp_path):
+    t = tmp_path / "mixed.toml"
+    t.write_text(MIXED)
+    rc, out, err = run(capsys, "escape", "--config", t)
+    assert rc == 0, err
+    r = json.loads(out)
+    assert r["theory"] is None and "no theory" in err
+    assert r["study"]["mixture"] == ["hessian", "stable"] and r["study"]["scheduler"] == "exponential"
+    # the same study from the library: the file's pieces, nothing else
+    w = levysgd.double_well(-1.0, -0.5, 2.0)
+    s = levysgd.exponential_scheduler(0.5, t_min=2.0)
+    n = levysgd.mixture_noise(levysgd.hessian_noise(w, 0.3 ** 2, "absolute", scheduler=s),
+                              levysgd.stable_noise(1, 1.5, 0.15, scheduler=s))
+    lib = levysgd.escape_study(w, n, levysgd.tamed_euler(0.01), levysgd.interval(-float("inf"), -0.5),
+                               [-1.0], paths=60, horizon=50, seed=5, threads=2, progress=False)
+    x = r["results"][0]
+    assert x["exited"] == lib.exited > 0 and x["mean_exit_time"] == lib.mean_exit_time.value
+    # flags: a multi-step scheduler on a stable + stable mixture
+    r2 = run_json(capsys, "escape", "--noise", "mixture", "--mixture", "stable,stable", "--scheduler",
+                  "multistep", "--boundaries", "1,10", "--factors", "0.5,0.25", "--eps", "0.2",
+                  "--paths", "40", "--horizon", "100", "--seed", "1")
+    assert r2["results"][0]["exited"] + r2["results"][0]["censored"] == 40
+
+
+def test_escape_scheduler_and_mixture_errors(capsys, tmp_path):
+    def bad(text, *words):
+        p = tmp_path / "bad.toml"
+        p.write_text(text)
+        with pytest.raises(study_config.ConfigError) as e:
+            study_config.merge(study_config.read_study_file(str(p)), {})
+        for w in words:
+            assert w in str(e.value), (w, str(e.value))
+
+    bad("scheduler = 'cosine'\n", "scheduler", "exponential", "cosine")
+    bad("scheduler = 'exponential'\n", "exponential needs gamma")
+    bad("scheduler = 'multistep'\nboundaries = [1.0]\n", "multistep needs boundaries and factors")
+    bad("noise = 'mixture'\nmixture = ['gaussian']\n", "mixture", "two noise models")
+    bad("noise = 'mixture'\nmixture = ['gaussian', 'cauchy']\n", "mixture", "cauchy")
+    bad("noise = 'mixture'\nmixture = ['gaussian', 'mixture']\n", "mixture", "stable, gaussian, hessian")
+    bad("mixture_scales = [1.0, -1.0]\n", "mixture_scales")
+    bad("hessian_part = 'both'\n", "hessian_part", "both")
+    bad("noise = 'mixture'\nmixture = ['gaussian', 'stable']\nalpha = 3\n", "alpha", "3")
+    # the library's checks (C++ messages): exit status 1, no traceback
+    for argv, words in [
+        (("--scheduler", "exponential", "--gamma", "1.5"), ["gamma", "(0, 1]"]),
+        (("--scheduler", "exponential", "--gamma", "0.5", "--t-min", "0"), ["t_min"]),
+        (("--scheduler", "multistep", "--boundaries", "1,2", "--factors", "0.5"), ["factors.size()"]),
+        (("--scheduler", "multistep", "--boundaries", "2,1", "--factors", "0.5,0.5"), ["boundaries[1]"]),
+        (("--scheduler", "multistep", "--boundaries", "1", "--factors", "2"), ["factors[0]"]),
+    ]:
+        rc, out, err = run(capsys, "escape", "--eps", "0.1", "--paths", "4", "--horizon", "1", *argv)
+        assert_clean_error(rc, err, *words)
+        assert out == ""

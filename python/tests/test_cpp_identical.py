@@ -137,3 +137,41 @@ def test_generic_simulate_and_transition(cpp_sde):
     c = cpp["transition mixture"]
     np.testing.assert_array_equal(t.counts.T.ravel(), c[:4])  # Eigen: column-major
     np.testing.assert_allclose(t.occupation, c[4:], rtol=1e-12)
+
+
+def test_scheduled_and_mixed_studies(cpp_sde):
+    """Exponential and multi-step schedulers, and mixtures of any two models
+    (issue 21), on the generic path: every path's exit step as in C++."""
+    cpp = cpp_sde
+    w = levysgd.double_well(-1.0, 0.0, 2.0)
+    r = levysgd.escape_study(
+        w, levysgd.stable_noise(1, 1.5, 0.8, scheduler=levysgd.exponential_scheduler(0.5, t_min=2.0)),
+        levysgd.euler(0.01), levysgd.interval(-3, 0), -1.0, **STUDY)
+    assert r.exited > 5
+    np.testing.assert_array_equal(_steps(r), cpp["study expsched"])
+    n = levysgd.gaussian_noise.with_covariance(
+        [[0.5, 0.1], [0.1, 0.3]], scheduler=levysgd.multistep_scheduler([2.0, 5.0], [0.5, 0.25]))
+    assert isinstance(n, levysgd.ScheduledNoise)
+    r = levysgd.escape_study(levysgd.quadratic([[1.0, 0.3], [0.3, 2.0]], [0.0, 0.0]), n, levysgd.tamed_euler(0.01),
+                             levysgd.box([-1, -1], [1, 1]), [0.1, 0.0], **STUDY)
+    assert r.exited > 5
+    np.testing.assert_array_equal(_steps(r), cpp["study multistep"])
+    n = levysgd.mixture_noise(
+        levysgd.hessian_noise(w, 0.5, "absolute", scheduler=levysgd.exponential_scheduler(0.8)),
+        levysgd.stable_noise(1, 1.3, 0.3))
+    r = levysgd.escape_study(w, n, levysgd.tamed_euler(0.01), levysgd.interval(-3, 0), -1.0, **STUDY)
+    assert r.exited > 5
+    np.testing.assert_array_equal(_steps(r), cpp["study hess+stable"])
+    n = levysgd.mixture_noise(
+        levysgd.stable_noise([1.2, 1.8], [0.3, 0.3]),
+        levysgd.stable_noise(2, 1.5, 0.2, scheduler=levysgd.multistep_scheduler([3.0], [0.5])))
+    r = levysgd.escape_study(levysgd.quadratic([[1.0, 0.0], [0.0, 2.0]], [0.0, 0.0]), n, levysgd.euler(0.01),
+                             levysgd.ball([0, 0], 1.0), [0.1, 0.0], **STUDY)
+    assert r.exited > 5
+    np.testing.assert_array_equal(_steps(r), cpp["study stable+stable"])
+    t = levysgd.transition_study(
+        w, levysgd.mixture_noise(levysgd.stable_noise(1, 1.5, 0.4, scheduler=levysgd.exponential_scheduler(0.5)),
+                                 levysgd.gaussian_noise.isotropic(1, 0.3)),
+        levysgd.euler(0.01), levysgd.interval_basins([-1e300, 0.0], [0.0, 1e300]), -1.0,
+        paths=16, horizon=50, seed=3, progress=False)
+    np.testing.assert_array_equal(t.counts.T.ravel(), cpp["transition scheduled"])

@@ -84,6 +84,34 @@ BAD = [
     (lambda: L.loss_threshold(L.quadratic(np.eye(3), np.zeros(3)), np.zeros(2), 0.5), ValueError, ["w_star"]),
     (lambda: L.escape_study(L.ackley(), L.stable_noise(2, 1.5, 1.0), L.euler(0.01), L.ball([0, 0], 1.0),
                             [0.1, 0.0], horizon=1, progress="yes"), TypeError, ["progress", "callable"]),
+    # schedulers and mixtures (issue 21): the C++ messages, naming the parameter
+    (lambda: L.exponential_scheduler(0.0), ValueError, ["gamma", "(0, 1]"]),
+    (lambda: L.exponential_scheduler(1.5), ValueError, ["gamma"]),
+    (lambda: L.exponential_scheduler(0.5, t_min=0.0), ValueError, ["t_min"]),
+    (lambda: L.exponential_scheduler(0.5, t_min=math.inf), ValueError, ["t_min"]),
+    (lambda: L.multistep_scheduler([1.0, 2.0], [0.5]), ValueError, ["factors.size()", "boundaries.size() = 2"]),
+    (lambda: L.multistep_scheduler([2.0, 1.0], [0.5, 0.25]), ValueError, ["boundaries[1]", "increasing"]),
+    (lambda: L.multistep_scheduler([-1.0], [0.5]), ValueError, ["boundaries[0]"]),
+    (lambda: L.multistep_scheduler([1.0, 2.0], [0.5, 0.0]), ValueError, ["factors[1]", "(0, 1]"]),
+    (lambda: L.multistep_scheduler([1.0], [-0.5]), ValueError, ["factors[0]"]),
+    (lambda: L.multistep_scheduler([1.0], "x"), (TypeError, ValueError), ["factors"]),
+    (lambda: L.constant_scheduler(0.0), ValueError, ["value"]),
+    (lambda: L.stable_noise(1, 1.5, 0.5, scheduler=lambda t: 1.0), TypeError,
+     ["scheduler", "Python callable", "GIL", "constant_scheduler", "exponential_scheduler", "multistep_scheduler"]),
+    (lambda: L.gaussian_noise.isotropic(1, 0.5, scheduler=math.sqrt), TypeError, ["scheduler", "Python callable"]),
+    (lambda: L.gaussian_noise.with_covariance(np.eye(2), scheduler=0.5), TypeError,
+     ["with_covariance", "scheduler", "float"]),
+    (lambda: L.hessian_noise(L.double_well(-1, 0, 1), 0.5, scheduler="exponential"), TypeError,
+     ["hessian_noise", "scheduler", "str"]),
+    (lambda: L.mixture_noise(L.stable_noise(1, 1.5, 0.5), "gaussian"), TypeError,
+     ["mixture_noise", "second", "str"]),
+    (lambda: L.mixture_noise(object(), L.stable_noise(1, 1.5, 0.5)), TypeError, ["mixture_noise", "first", "object"]),
+    (lambda: L.mixture_noise(L.mixture_noise(L.stable_noise(1, 1.5, 0.5), L.stable_noise(1, 1.2, 0.5)),
+                             L.stable_noise(1, 1.5, 0.5)), TypeError, ["first", "mixture inside a mixture"]),
+    (lambda: L.mixture_noise(L.stable_noise(2, 1.5, 0.5), L.gaussian_noise.isotropic(3, 0.5)), ValueError,
+     ["second.dimension()", "first.dimension() = 2"]),
+    (lambda: L.escape_study(L.double_well(-1, 0, 2), L.stable_noise(1, 1.5, 0.5, scheduler=L.exponential_scheduler(0.5)),
+                            L.euler(0.01), L.interval(-3, 0), [-1.0, 0.0], horizon=1), ValueError, ["x0"]),
 ]
 
 
@@ -123,3 +151,49 @@ def test_progress_callable_raises():
     with pytest.raises(KeyboardInterrupt, match="stop"):
         L.simulate_paths(L.styblinski_tang(2), L.gaussian_noise.isotropic(2, 0.5), L.euler(0.01), [0, 0],
                          paths=100, horizon=1, progress=stop)
+
+
+def test_schedulers():
+    """The built-in schedulers evaluate as C++'s (sde/scheduler.hpp); the
+    constant one keeps the fast path's noise types, the others give
+    ScheduledNoise (generic path); s_t = 1 throughout equals no scheduler."""
+    e = L.exponential_scheduler(0.5, t_min=2.0)
+    assert (e.gamma, e.t_min) == (0.5, 2.0)
+    assert e(0.5) == 2.0 ** -0.5 and e(8.0) == 8.0 ** -0.5
+    m = L.multistep_scheduler([1.0, 3.0], [0.5, 0.25])
+    assert (m.boundaries, m.factors) == ([1.0, 3.0], [0.5, 0.25])
+    assert [m(t) for t in (0.5, 1.0, 2.0, 3.0, 4.0)] == [1.0, 1.0, 0.5, 0.5, 0.25]
+    assert L.constant_scheduler()(7.0) == 1.0 and L.constant_scheduler(0.5).value == 0.5
+    assert isinstance(L.stable_noise(1, 1.5, 0.5, scheduler=L.constant_scheduler()), L.StableNoise)
+    assert isinstance(L.gaussian_noise.from_diffusion(1, 0.5, scheduler=L.constant_scheduler(0.5)),
+                      L.GaussianNoise)
+    s = L.stable_noise([1.2, 1.7], [0.5, 0.5], scheduler=e)
+    assert isinstance(s, L.ScheduledNoise) and s.dimension() == 2
+    w = L.double_well(-1.0, 0.0, 2.0)
+    plain = L.escape_study(w, L.stable_noise(1, 1.5, 0.5), L.euler(0.01), L.interval(-3, 0), -1.0, **KW)
+    one = L.escape_study(w, L.stable_noise(1, 1.5, 0.5, scheduler=L.multistep_scheduler([1e9], [0.5])),
+                         L.euler(0.01), L.interval(-3, 0), -1.0, **KW)
+    assert plain.exited > 10
+    np.testing.assert_array_equal(plain.steps, one.steps)
+    # a decaying scheduler lowers the noise: fewer exits than without it
+    low = L.escape_study(w, L.stable_noise(1, 1.5, 0.5, scheduler=L.multistep_scheduler([0.0], [0.01])),
+                         L.euler(0.01), L.interval(-3, 0), -1.0, **KW)
+    assert low.exited < plain.exited
+    # a constant scheduler's value scales the fast path's noise: s = 0.25 is sigma / 2
+    a = L.escape_study(w, L.gaussian_noise.isotropic(1, 1.0, scheduler=L.constant_scheduler(0.25)),
+                       L.euler(0.01), L.interval(-3, 0), -1.0, **KW)
+    b = L.escape_study(w, L.gaussian_noise.isotropic(1, 0.5), L.euler(0.01), L.interval(-3, 0), -1.0, **KW)
+    np.testing.assert_array_equal(a.steps, b.steps)
+
+
+def test_mixture_of_any_two():
+    w = L.double_well(-1.0, 0.0, 2.0)
+    sched = L.exponential_scheduler(0.7)
+    models = [L.gaussian_noise.isotropic(1, 0.3), L.gaussian_noise.with_covariance([[0.09]], scheduler=sched),
+              L.stable_noise(1, 1.5, 0.3), L.stable_noise([1.2], [0.2], scheduler=sched),
+              L.hessian_noise(w, 0.2, "absolute", scheduler=sched)]
+    for a in models:
+        for b in models:
+            r = L.escape_study(w, L.mixture_noise(a, b), L.tamed_euler(0.01), L.interval(-3, 0), -1.0,
+                               paths=8, horizon=2, seed=1, progress=False)
+            assert r.exited + r.censored == 8 and r.non_finite == 0
