@@ -78,6 +78,21 @@ template <class R> void print_steps(const std::string &name, const R &r) {
     print<double>(name, v);
 }
 
+/// A transition study between the two basins of the 1-D well f from -1: the
+/// counts (column-major), then the occupation times if `occupation`.
+template <class P, class N> void print_transition(const std::string &name, const P &f, const N &n, bool occupation) {
+    using namespace levysgd;
+    const auto r = transition_study(f, n, euler<double>(0.01),
+                                    interval_basins<double>({-1e300, 0.0}, {0.0, 1e300}), Eigen::Matrix<double, 1, 1>(-1.0),
+                                    {.paths = 16, .horizon = 50, .seed = 3, .progress = progress_mode::never});
+    std::vector<double> v;
+    for (Eigen::Index i = 0; i < r.counts.size(); ++i)
+        v.push_back(double(r.counts.data()[i]));
+    for (Eigen::Index i = 0; occupation && i < r.occupation.size(); ++i)
+        v.push_back(r.occupation[i]);
+    print<double>(name, v);
+}
+
 void studies() {
     using namespace levysgd;
     const escape_options<double> opt{.paths = 64, .horizon = 20, .seed = 11, .threads = 2,
@@ -125,15 +140,7 @@ void studies() {
         const auto f = double_well(-1.0, 0.0, 2.0);
         const mixture_noise<gaussian_noise<double>, stable_noise<double>> n(
             gaussian_noise<double>::isotropic(1, 0.5), stable_noise<double>(1, 1.5, 0.3));
-        const auto r = transition_study(f, n, euler<double>(0.01),
-                                        interval_basins<double>({-1e300, 0.0}, {0.0, 1e300}), Eigen::Matrix<double, 1, 1>(-1.0),
-                                        {.paths = 16, .horizon = 50, .seed = 3, .progress = progress_mode::never});
-        std::vector<double> v;
-        for (Eigen::Index i = 0; i < r.counts.size(); ++i)
-            v.push_back(double(r.counts.data()[i]));
-        for (Eigen::Index i = 0; i < r.occupation.size(); ++i)
-            v.push_back(r.occupation[i]);
-        print<double>("transition mixture", v);
+        print_transition("transition mixture", f, n, true);
     }
     // Schedulers (issue 21): the package's ScheduledNoise and HessianNoise on
     // the generic path; mixtures of any two models.
@@ -176,13 +183,7 @@ void studies() {
         const mixture_noise<stable_noise<double, exponential_scheduler<double>>, gaussian_noise<double>> n(
             stable_noise<double, exponential_scheduler<double>>(1, 1.5, 0.4, exponential_scheduler<double>(0.5)),
             gaussian_noise<double>::isotropic(1, 0.3));
-        const auto r = transition_study(f, n, euler<double>(0.01),
-                                        interval_basins<double>({-1e300, 0.0}, {0.0, 1e300}), Eigen::Matrix<double, 1, 1>(-1.0),
-                                        {.paths = 16, .horizon = 50, .seed = 3, .progress = progress_mode::never});
-        std::vector<double> v;
-        for (Eigen::Index i = 0; i < r.counts.size(); ++i)
-            v.push_back(double(r.counts.data()[i]));
-        print<double>("transition scheduled", v);
+        print_transition("transition scheduled", f, n, false);
     }
 }
 #endif

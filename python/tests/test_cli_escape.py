@@ -52,14 +52,18 @@ def test_study_file_toml_and_json_read_the_same(tmp_path):
     assert s["integrator"] == "tamed-euler"  # a default
 
 
+def _bad_file(path, text, *words):
+    """A study file with `text` is refused by the settings checks, naming `words`."""
+    path.write_text(text)
+    with pytest.raises(study_config.ConfigError) as e:
+        study_config.merge(study_config.read_study_file(str(path)), {})
+    for w in words:
+        assert w in str(e.value), (w, str(e.value))
+
+
 def test_study_file_errors(tmp_path):
     def bad(name, text, *words):
-        p = tmp_path / name
-        p.write_text(text)
-        with pytest.raises(study_config.ConfigError) as e:
-            study_config.merge(study_config.read_study_file(str(p)), {})
-        for w in words:
-            assert w in str(e.value), (w, str(e.value))
+        _bad_file(tmp_path / name, text, *words)
 
     bad("a.toml", "potental = 'double-well'\n", "unknown setting 'potental'", "potential")
     bad("b.toml", "eps = [0.1, \n", "not valid TOML")
@@ -226,12 +230,7 @@ def test_escape_study_file_with_scheduler_and_mixture(capsys, tmp_path):
 
 def test_escape_scheduler_and_mixture_errors(capsys, tmp_path):
     def bad(text, *words):
-        p = tmp_path / "bad.toml"
-        p.write_text(text)
-        with pytest.raises(study_config.ConfigError) as e:
-            study_config.merge(study_config.read_study_file(str(p)), {})
-        for w in words:
-            assert w in str(e.value), (w, str(e.value))
+        _bad_file(tmp_path / "bad.toml", text, *words)
 
     bad("scheduler = 'cosine'\n", "scheduler", "exponential", "cosine")
     bad("scheduler = 'exponential'\n", "exponential needs gamma")
