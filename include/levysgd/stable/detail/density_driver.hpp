@@ -20,6 +20,13 @@ template <class F> double stable_log_root(const F &f, double vmax, double &slope
     double hi = vmax, fhi = f(hi);
     if (fhi == 0)
         return hi;
+    // lg is monotone: if it has fhi's sign at the walk's last point, the
+    // walk below would find no sign change (one evaluation instead of ~22)
+    double v_last = vmax;
+    for (int k = 0; k < 64 && v_last >= 1e-300; ++k)
+        v_last *= std::exp2(-16.0 * (k + 1) / 4.0);
+    if (const double f_last = f(v_last); !std::isnan(f_last) && (f_last < 0) == (fhi < 0))
+        return 0;
     // walk towards 0 geometrically until the sign changes
     double lo = hi, flo = fhi;
     for (int k = 0; k < 64; ++k) {
