@@ -23,14 +23,17 @@ template <class F> double stable_log_root(const F &f, double vmax, double &slope
     // lg is monotone: if it has fhi's sign at the walk's last point, the
     // walk below would find no sign change (one evaluation instead of ~22)
     double v_last = vmax;
-    for (int k = 0; k < 64 && v_last >= 1e-300; ++k)
-        v_last *= std::exp2(-16.0 * (k + 1) / 4.0);
+    for (double step = 1; v_last >= 1e-300;) {
+        step *= 1.0 / 16; // the walk's steps, 2^(-4 (k + 1)), exactly
+        v_last *= step;
+    }
     if (const double f_last = f(v_last); !std::isnan(f_last) && (f_last < 0) == (fhi < 0))
         return 0;
     // walk towards 0 geometrically until the sign changes
-    double lo = hi, flo = fhi;
+    double lo = hi, flo = fhi, step = 1;
     for (int k = 0; k < 64; ++k) {
-        lo = hi * std::exp2(-16.0 * (k + 1) / 4.0);
+        step *= 1.0 / 16; // 2^(-4 (k + 1))
+        lo = hi * step;
         flo = f(lo);
         if (std::isnan(flo))
             return 0;
