@@ -88,19 +88,27 @@ template <int N> struct gk_piece {
 /// with bit k of `want` set has summed error <= tol |total| + abs_floor (or
 /// the next bisection would exceed max_pieces), the piece with the largest
 /// error relative to the total (over the wanted integrands) is bisected.
-/// On return tot[k] holds the totals.
+/// On return tot[k] holds the totals of the wanted integrands (where only
+/// one is wanted, the others are 0).
 template <int N, class Rule>
 LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N> *p, int &n, int max_pieces, const Rule &rule,
                                      unsigned want, double tol, double abs_floor, double *tot) {
+    // one wanted integrand: the worst piece is the one with the largest error
+    int single = -1;
+    for (int k = 0; k < N; ++k)
+        if (want == (1u << k))
+            single = k;
     for (;;) {
         double err[N];
-        for (int k = 0; k < N; ++k)
+        for (int k = 0; k < N; ++k) {
             tot[k] = err[k] = 0;
-        for (int i = 0; i < n; ++i)
-            for (int k = 0; k < N; ++k) {
+            if (single >= 0 && k != single)
+                continue; // not wanted (and not summed: the caller ignores it)
+            for (int i = 0; i < n; ++i) {
                 tot[k] += p[i].val[k];
                 err[k] += p[i].err[k];
             }
+        }
         bool ok = true;
         for (int k = 0; k < N; ++k)
             if ((want >> k) & 1u)
@@ -109,16 +117,27 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N> *p, int &n, int max_pieces, con
             return;
         int worst = 0;
         double wv = -1;
-        for (int i = 0; i < n; ++i) {
-            double v = 0;
-            for (int k = 0; k < N; ++k)
-                if (((want >> k) & 1u) && tot[k] != 0) {
-                    const double r = p[i].err[k] / std::fabs(tot[k]);
-                    v = r > v ? r : v;
+        if (single >= 0 && tot[single] != 0) {
+            for (int i = 0; i < n; ++i) {
+                const double e = p[i].err[single];
+                const double v = e > 0 ? e : 0.0; // NaN as 0
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
                 }
-            if (v > wv) {
-                wv = v;
-                worst = i;
+            }
+        } else if (single < 0) {
+            for (int i = 0; i < n; ++i) {
+                double v = 0;
+                for (int k = 0; k < N; ++k)
+                    if (((want >> k) & 1u) && tot[k] != 0) {
+                        const double r = p[i].err[k] / std::fabs(tot[k]);
+                        v = r > v ? r : v;
+                    }
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
+                }
             }
         }
         const gk_piece<N> old = p[worst];
