@@ -58,9 +58,9 @@ template <class LogG> class stable_quadrature {
     /// below tol (or the piece budget is spent); returns the integrals.
     stable_integrals run(double tol) {
         double tot[3];
-        core::gk_adaptive<3>(
-            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); }, want_,
-            tol, 1e-300, tot);
+        core::gk_adaptive(
+            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); },
+            [this](piece &p) { return extend(p); }, want_, tol, 1e-300, tot);
         stable_integrals r;
         r.dens = tot[0];
         r.shift = shift_;
@@ -119,7 +119,9 @@ template <class LogG> class stable_quadrature {
     }
 
   private:
-    using piece = core::gk_piece<3>; // tag: the half
+    // tag: the half; level 1: extended to 31 points; keep: the 15 values of
+    // the wanted integral (one wanted) for the extension
+    using piece = core::gk_piece<3, 15>;
     using batch = xsimd::batch<double>;
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
@@ -171,8 +173,12 @@ template <class LogG> class stable_quadrature {
         }
         piece p;
         p.tag = h;
+        p.level = 0;
         p.a = a;
         p.b = b;
+        if (single_ >= 0)
+            for (int i = 0; i < 15; ++i)
+                p.keep[i] = f[single_][i];
         for (int q = 0; q < 3; ++q) {
             // an integral not wanted is 0 (eval leaves it so): no need to combine
             const core::gk15_estimate e =
@@ -183,8 +189,34 @@ template <class LogG> class stable_quadrature {
         return p;
     }
 
+    // The worst piece, instead of its bisection (30 new nodes), once: the
+    // Patterson extension of its Kronrod rule (16 new nodes, Patterson 1968),
+    // with |P31 - K15| as the error estimate.
+    bool extend(piece &p) const {
+        if (p.level != 0 || single_ < 0)
+            return false;
+        static_assert(16 % lanes == 0, "the 16 added nodes fill whole batches");
+        alignas(64) double ys[16], g[3][16];
+        const double hw = core::gk31_abscissae(p.a, p.b, ys);
+        for (std::size_t i = 0; i < 16; i += lanes) {
+            batch o[3];
+            eval(p.tag, batch::load_aligned(ys + i), o);
+            o[single_].store_aligned(g[single_] + i);
+        }
+        const core::gk15_estimate e = core::gk31_combine(p.keep, g[single_], hw);
+        p.val[single_] = e.value;
+        p.err[single_] = e.error;
+        p.level = 1;
+        return true;
+    }
+
     const LogG &lg_;
     unsigned want_;
+    // the index of the one wanted integral (-1: several)
+    int single_ = want_ == want_density ? 0
+                  : want_ == want_lower ? 1
+                  : want_ == want_upper ? 2
+                                        : -1;
     double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
     piece p_[max_pieces];
     int n_ = 0;
