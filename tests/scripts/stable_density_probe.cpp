@@ -24,8 +24,8 @@ using levysgd::parameterization;
 
 void row(double a, double b, double x, parameterization p) {
     const levysgd::stable_distribution<double> d(a, b, 1, 0, p);
-    std::printf("%d %.17g %.17g %.17g %.17g %.17g %.17g\n", p == parameterization::S0 ? 0 : 1, a,
-                b, x, levysgd::logpdf(d, x), levysgd::cdf(d, x), levysgd::ccdf(d, x));
+    std::printf("%d %.17g %.17g %.17g %.17g %.17g %.17g\n", p == parameterization::S0 ? 0 : 1, a, b,
+                x, levysgd::logpdf(d, x), levysgd::cdf(d, x), levysgd::ccdf(d, x));
 }
 
 int scan() {
