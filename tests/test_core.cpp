@@ -2,6 +2,7 @@
 // (stable_variate_at = sample i), the accurate zeta, the engine's state,
 // support/median and the distribution's stream input.
 #include <levysgd/core/core.hpp>
+#include <levysgd/core/gauss_kronrod.hpp>
 #include <levysgd/random/fill.hpp>
 #include <levysgd/random/philox.hpp>
 #include <levysgd/random/philox_simd.hpp>
@@ -93,6 +94,34 @@ TEMPLATE_TEST_CASE("the SIMD sampler reads the index rule's uniforms bitwise", "
             REQUIRE(u1[h][lane] == e1);
             REQUIRE(w[h][lane] == -levysgd::core::fast_log(e2));
         }
+    }
+}
+
+TEST_CASE("Patterson's 31-point extension of Kronrod (7-15): nodes, degree 47", "[core]") {
+    using namespace levysgd::core;
+    double x[15], y[16], f[15], g[16];
+    const double hw = gk15_abscissae(-1, 1, x);
+    CHECK(gk31_abscissae(-1, 1, y) == hw);
+    // 31 distinct nodes, the added ones interlacing the Kronrod ones
+    CHECK(y[0] < x[0]);
+    for (int j = 0; j < 15; ++j)
+        CHECK((y[j] < x[j] && x[j] < y[j + 1]));
+    // x^d on [-1, 1] (odd d are 0 by symmetry): exact for d <= 47 (K15 only
+    // to 23); at d = 80 the error is 1.1e-10 (mpmath)
+    for (int d : {0, 2, 22, 24, 30, 46, 80}) {
+        for (int j = 0; j < 15; ++j)
+            f[j] = std::pow(x[j], d);
+        for (int j = 0; j < 16; ++j)
+            g[j] = std::pow(y[j], d);
+        const double exact = 2.0 / (d + 1);
+        const gk15_estimate e = gk31_combine(f, g, hw);
+        INFO("degree " << d);
+        if (d < 48)
+            CHECK(std::abs(e.value - exact) < 1e-15);
+        else
+            CHECK(std::abs(e.value - exact - 1.1333e-10) < 1e-13);
+        // the estimate is |P31 - K15|: K15 is exact to degree 23
+        CHECK((d <= 23 ? e.error < 1e-15 : e.error > 1e-12));
     }
 }
 

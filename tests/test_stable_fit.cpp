@@ -3,6 +3,7 @@
 #include <levysgd/levysgd.hpp>
 #include <levysgd/stable/fit.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <cstdint>
@@ -355,7 +356,11 @@ TEST_CASE("fits are equivariant under scaling by 1e-300 .. 1e300 (issue 16 item 
         CHECK(r.information_ok);
         const double tol = sc < 1e-300 ? 1e-6 : 1e-9; // subnormal data carry fewer digits
         CHECK(r.alpha == Approx(ref.alpha).epsilon(tol));
-        CHECK(r.beta == Approx(ref.beta).epsilon(tol));
+        // beta is the likelihood's flattest direction: rounding changes of the
+        // density (its adaptive quadrature) move the Newton path by up to
+        // 1.4e-9 relative in beta at e684bea with -O2 (1.8e-9 after issue 18's
+        // Patterson extension), 1e-12 with -O3; alpha, scale, location <= 2e-10
+        CHECK(r.beta == Approx(ref.beta).epsilon(std::max(tol, 1e-8)));
         CHECK(r.scale / sc == Approx(ref.scale).epsilon(tol));
         CHECK(r.location / sc == Approx(ref.location).epsilon(tol));
         CHECK(r.se[2] / sc == Approx(ref.se[2]).epsilon(1e-4));

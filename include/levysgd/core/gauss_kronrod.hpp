@@ -3,7 +3,11 @@
 // QUADPACK, Piessens et al. 1983): the 15 abscissae of a panel, the Kronrod
 // value and the |K15 - G7| error estimate from the 15 function values, one
 // panel for a scalar function, and the global adaptive driver that bisects
-// the piece with the largest error until a relative tolerance is met.
+// the piece with the largest error until a relative tolerance is met. Also
+// the Patterson extension of the Kronrod rule to 31 points (Patterson 1968:
+// 16 nodes added to the 15, degree 47): a caller that keeps a panel's 15
+// values can refine it with 16 new ones instead of 30 (a bisection), with
+// |P31 - K15| as the error estimate.
 //
 // Host/device code: no Eigen, xsimd, iostreams, exceptions or allocation;
 // fixed-size arrays only. Vectorised callers evaluate the nodes themselves
@@ -63,6 +67,50 @@ LEVYSGD_HOST_DEVICE inline gk15_estimate gk15_combine(const double *f, double hw
     return {k * hw, d < 0 ? -d : d};
 }
 
+/// Patterson's extension of the Kronrod (7-15) rule: the 16 added abscissae
+/// of [a, b] in ascending order, y[j] = c - hw xp[j], y[15 - j] = c + hw xp[j].
+/// Returns the half width hw. Nodes computed by tests/scripts/gk_patterson31.py.
+LEVYSGD_HOST_DEVICE inline double gk31_abscissae(double a, double b, double *y) noexcept {
+    constexpr double gk31_xp[8] = {
+        0.998687109678466729790660660569463, 0.975383588208893369675287074951628,
+        0.912204882783262878350584611171538, 0.807688939172437509088075575912030,
+        0.667348098104300175431382116612425, 0.498636786552832004293429260084633,
+        0.308579247910587778899587521987072, 0.104528273810780713400625068279575};
+    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
+    for (int j = 0; j < 8; ++j) {
+        y[j] = c - hw * gk31_xp[j];
+        y[15 - j] = c + hw * gk31_xp[j];
+    }
+    return hw;
+}
+
+/// The 31-point value and the |P31 - K15| error estimate (both times the
+/// half width) from the 15 values f at gk15_abscissae and the 16 values g at
+/// gk31_abscissae of the same panel.
+LEVYSGD_HOST_DEVICE inline gk15_estimate gk31_combine(const double *f, const double *g,
+                                                      double hw) noexcept {
+    // weights of the 31-point rule on the Kronrod nodes (descending x, then
+    // the centre) and on the added nodes (descending x)
+    constexpr double wk[8] = {
+        0.0113194684446834351074843376775744, 0.0315777062170458572737697651657310,
+        0.0523843708209826924724680377615850, 0.0703320464104006509350004236311265,
+        0.0844987653012430211951219873545639, 0.0951780299318306801211150008666745,
+        0.102214180005702743915914938969645,  0.104743213564805844727591962771386};
+    constexpr double wp[8] = {
+        0.00363493119504988385607392732347918, 0.0210394462587267956070926169341904,
+        0.0421935005845465944848499184710972,  0.0618219856454498564314590199459854,
+        0.0778753471152459964211795041250391,  0.0902618021465586023101213541560353,
+        0.0991968576674329124898489783893104,  0.104099955472697355014704207842270};
+    double p = wk[7] * f[7];
+    for (int j = 0; j < 7; ++j)
+        p += wk[j] * (f[j] + f[14 - j]);
+    for (int j = 0; j < 8; ++j)
+        p += wp[j] * (g[j] + g[15 - j]);
+    const double k = gk15_combine(f, hw).value;
+    const double d = p * hw - k;
+    return {p * hw, d < 0 ? -d : d};
+}
+
 /// One panel of a scalar function f on [a, b].
 template <class F>
 LEVYSGD_HOST_DEVICE gk15_estimate gk15_rule(const F &f, double a, double b) {
@@ -74,33 +122,48 @@ LEVYSGD_HOST_DEVICE gk15_estimate gk15_rule(const F &f, double a, double b) {
 }
 
 /// A piece of an adaptive integration of N integrands over the same panel;
-/// tag is the caller's (e.g. which variable the panel is measured in). No
-/// initialisers: arrays of pieces are workspace, filled by the rule.
-template <int N> struct gk_piece {
+/// tag is the caller's (e.g. which variable the panel is measured in), and
+/// so are level and the K values kept for a refinement (e.g. the 15 node
+/// values, for gk31_combine). No initialisers: arrays of pieces are
+/// workspace, filled by the rule.
+template <int N, int K = 0> struct gk_piece {
     int tag;
+    int level;
     double a, b;
     double val[N];
     double err[N];
+    double keep[K > 0 ? K : 1];
 };
 
 /// Global adaptive refinement (Piessens et al. 1983): p[0..n) are the initial
-/// pieces; rule(tag, a, b) integrates one piece. Until every integrand k
+/// pieces; rule(tag, a, b) integrates one piece; refine(piece) may improve
+/// the worst piece in place (returning true) instead of its bisection, e.g.
+/// by a higher-order rule on the same panel. Until every integrand k
 /// with bit k of `want` set has summed error <= tol |total| + abs_floor (or
 /// the next bisection would exceed max_pieces), the piece with the largest
 /// error relative to the total (over the wanted integrands) is bisected.
-/// On return tot[k] holds the totals.
-template <int N, class Rule>
-LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N> *p, int &n, int max_pieces, const Rule &rule,
-                                     unsigned want, double tol, double abs_floor, double *tot) {
+/// On return tot[k] holds the totals of the wanted integrands (where only
+/// one is wanted, the others are 0).
+template <int N, int K, class Rule, class Refine>
+LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, const Rule &rule,
+                                     const Refine &refine, unsigned want, double tol,
+                                     double abs_floor, double *tot) {
+    // one wanted integrand: the worst piece is the one with the largest error
+    int single = -1;
+    for (int k = 0; k < N; ++k)
+        if (want == (1u << k))
+            single = k;
     for (;;) {
         double err[N];
-        for (int k = 0; k < N; ++k)
+        for (int k = 0; k < N; ++k) {
             tot[k] = err[k] = 0;
-        for (int i = 0; i < n; ++i)
-            for (int k = 0; k < N; ++k) {
+            if (single >= 0 && k != single)
+                continue; // not wanted (and not summed: the caller ignores it)
+            for (int i = 0; i < n; ++i) {
                 tot[k] += p[i].val[k];
                 err[k] += p[i].err[k];
             }
+        }
         bool ok = true;
         for (int k = 0; k < N; ++k)
             if ((want >> k) & 1u)
@@ -109,19 +172,32 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N> *p, int &n, int max_pieces, con
             return;
         int worst = 0;
         double wv = -1;
-        for (int i = 0; i < n; ++i) {
-            double v = 0;
-            for (int k = 0; k < N; ++k)
-                if (((want >> k) & 1u) && tot[k] != 0) {
-                    const double r = p[i].err[k] / std::fabs(tot[k]);
-                    v = r > v ? r : v;
+        if (single >= 0 && tot[single] != 0) {
+            for (int i = 0; i < n; ++i) {
+                const double e = p[i].err[single];
+                const double v = e > 0 ? e : 0.0; // NaN as 0
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
                 }
-            if (v > wv) {
-                wv = v;
-                worst = i;
+            }
+        } else if (single < 0) {
+            for (int i = 0; i < n; ++i) {
+                double v = 0;
+                for (int k = 0; k < N; ++k)
+                    if (((want >> k) & 1u) && tot[k] != 0) {
+                        const double r = p[i].err[k] / std::fabs(tot[k]);
+                        v = r > v ? r : v;
+                    }
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
+                }
             }
         }
-        const gk_piece<N> old = p[worst];
+        if (refine(p[worst]))
+            continue;
+        const gk_piece<N, K> old = p[worst];
         const double mid = 0.5 * (old.a + old.b);
         p[worst] = rule(old.tag, old.a, mid);
         p[n++] = rule(old.tag, mid, old.b);
@@ -139,6 +215,7 @@ LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int n
         const gk15_estimate e = gk15_rule(f, a, b);
         gk_piece<1> q;
         q.tag = 0;
+        q.level = 0;
         q.a = a;
         q.b = b;
         q.val[0] = e.value;
@@ -149,7 +226,8 @@ LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int n
     for (int i = 0; i + 1 < nb && n < MaxPieces; ++i)
         p[n++] = rule(0, breaks[i], breaks[i + 1]);
     double tot = 0;
-    gk_adaptive<1>(p, n, MaxPieces, rule, 1u, tol, 0.0, &tot);
+    gk_adaptive(
+        p, n, MaxPieces, rule, [](gk_piece<1> &) { return false; }, 1u, tol, 0.0, &tot);
     return tot;
 }
 

@@ -30,8 +30,10 @@ inline double cot_minus_inv(double x) {
 /// the cancellation happens exactly and log g = r + O(1) terms that are
 /// computed to full relative accuracy; the density and the near tail are
 /// integrals over r in [-45, 4] (Gumbel-shaped integrand) with Jacobian
-/// K / (r - X)^2. Returns false where this form does not apply.
-inline bool stable_one_far(double b, double x, double &dens, double &near_tail) {
+/// K / (r - X)^2. Returns false where this form does not apply; only the
+/// wanted one of dens and near_tail is computed (the other is left as it is).
+inline bool stable_one_far(double b, double x, double &dens, double &near_tail, bool want_dens,
+                           bool want_near) {
     constexpr double pi = std::numbers::pi;
     const double X = -pi * x / (2 * b);
     const bool right = x > 0;
@@ -56,17 +58,20 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail) 
         return r + rest + L2 + std::log(a / sv);
     };
     const double breaks[] = {r_lo, -30, -20, -12, -6, -3, -1, 0.5, 2, r_hi};
-    dens = core::gk15_adaptive(
-        [&](double r) {
-            double jac;
-            const double l = log_g(r, jac);
-            return std::exp(l - std::exp(l)) * jac;
-        },
-        breaks, 10, 1e-13);
+    if (want_dens)
+        dens = core::gk15_adaptive(
+            [&](double r) {
+                double jac;
+                const double l = log_g(r, jac);
+                return std::exp(l - std::exp(l)) * jac;
+            },
+            breaks, 10, 1e-13);
     // Near tail: int (1 - e^-g) over the r window (x > 0) plus the end piece
     // beyond r_hi where g > e^4 and 1 - e^-g = 1 to double precision; for
     // x < 0 int e^-g over the window plus the end piece below r_lo where
     // g < e^-45 and e^-g = 1.
+    if (!want_near)
+        return true;
     const double end_piece = K / (right ? r_hi - X : X - r_lo);
     near_tail = end_piece + core::gk15_adaptive(
                                 [&](double r) {

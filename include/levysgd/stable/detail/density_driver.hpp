@@ -20,10 +20,20 @@ template <class F> double stable_log_root(const F &f, double vmax, double &slope
     double hi = vmax, fhi = f(hi);
     if (fhi == 0)
         return hi;
+    // lg is monotone: if it has fhi's sign at the walk's last point, the
+    // walk below would find no sign change (one evaluation instead of ~22)
+    double v_last = vmax;
+    for (double step = 1; v_last >= 1e-300;) {
+        step *= 1.0 / 16; // the walk's steps, 2^(-4 (k + 1)), exactly
+        v_last *= step;
+    }
+    if (const double f_last = f(v_last); !std::isnan(f_last) && (f_last < 0) == (fhi < 0))
+        return 0;
     // walk towards 0 geometrically until the sign changes
-    double lo = hi, flo = fhi;
+    double lo = hi, flo = fhi, step = 1;
     for (int k = 0; k < 64; ++k) {
-        lo = hi * std::exp2(-16.0 * (k + 1) / 4.0);
+        step *= 1.0 / 16; // 2^(-4 (k + 1))
+        lo = hi * step;
         flo = f(lo);
         if (std::isnan(flo))
             return 0;
@@ -157,6 +167,18 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // a sliver of the peak that its 15 nodes miss while K15 and G7 agree.
     double mirrored[16];
     int n_mirrored = 0;
+    // the integrands at the peak over 10 k (their integrals are ~ e / k times
+    // that), and where the steep side starts to be probed
+    double ref[3] = {0, 0, 0}, s_steep = 0;
+    const bool probe = peak_h >= 0 && slope != 0 && !(want & want_upper);
+    if (probe) {
+        const double sp = std::log(peak_v), k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
+        q.values(peak_h, sp, ref);
+        for (double &r : ref)
+            r /= 10 * std::max(k, 1.0);
+        s_steep = sp - 3 / k;
+    }
+
     for (int k = 0; k < 2; ++k) {
         const int h = peak_h == 1 ? 1 - k : k; // the peak's half first
         double bp[24];
@@ -211,7 +233,14 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                     bp[n++] = other[i];
         }
         bp[n++] = s_end;
-        for (int i = 0; i + 1 < n; ++i)
+        // Pieces far out on the steep side (g > 1 growing towards this
+        // half's end: below the peak on its half if the slope is negative,
+        // the whole other half if it is positive) that hold nothing are
+        // left out, judged from the integrands at their upper ends.
+        int first = 0;
+        if (probe && (slope < 0) == (h == peak_h))
+            first = q.negligible_below(h, bp, n, h == peak_h ? s_steep : s_end, ref);
+        for (int i = first; i + 1 < n; ++i)
             q.add(h, bp[i], bp[i + 1]);
     }
     return q.run(tol);

@@ -58,9 +58,9 @@ template <class LogG> class stable_quadrature {
     /// below tol (or the piece budget is spent); returns the integrals.
     stable_integrals run(double tol) {
         double tot[3];
-        core::gk_adaptive<3>(
-            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); }, want_,
-            tol, 1e-300, tot);
+        core::gk_adaptive(
+            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); },
+            [this](piece &p) { return extend(p); }, want_, tol, 1e-300, tot);
         stable_integrals r;
         r.dens = tot[0];
         r.shift = shift_;
@@ -70,17 +70,70 @@ template <class LogG> class stable_quadrature {
         return r;
     }
 
+    /// On a stretch of half h where g >= 1 grows towards v -> 0 (the steep
+    /// side of the peak), the density and e^-g integrands times v shrink
+    /// towards v -> 0: each is at most its value at s times the width below
+    /// s. Returns the highest of the breakpoints bp[1..n) (ascending, those
+    /// above s_hi and all but the last lanes - 1 highest ignored) below which
+    /// the wanted integrals hold less than 1e-17 of the reference values ref
+    /// (each integral's value near the peak), as an index; 0 if none. Not
+    /// for the 1 - e^-g integrand, which tends to v there.
+    int negligible_below(int h, const double *bp, int n, double s_hi, const double *ref) const {
+        if (want_ & want_upper)
+            return 0;
+        alignas(64) double xs[lanes];
+        int idx[lanes], m = 0;
+        for (int i = n - 1; i >= 1 && m < int(lanes); --i)
+            if (bp[i] <= s_hi) {
+                idx[m] = i;
+                xs[m++] = bp[i];
+            }
+        if (m == 0)
+            return 0;
+        for (int j = m; j < int(lanes); ++j)
+            xs[j] = xs[0];
+        batch o[3], l;
+        eval(h, batch::load_aligned(xs), o, &l);
+        alignas(64) double f[3][lanes], lv[lanes];
+        for (int q = 0; q < 3; ++q)
+            o[q].store_aligned(f[q]);
+        l.store_aligned(lv);
+        for (int j = 0; j < m; ++j) {
+            // log g must be a number >= 0 there (NaN reads as 0 in eval)
+            bool neg = lv[j] >= 0;
+            for (int q = 0; q < 2; ++q)
+                if ((want_ >> q) & 1u)
+                    neg = neg && f[q][j] * (xs[j] - bp[0]) <= 1e-17 * ref[q];
+            if (neg)
+                return idx[j];
+        }
+        return 0;
+    }
+
+    /// The density and e^-g integrands (times v) at s on half h, as eval.
+    void values(int h, double s, double out[3]) const {
+        batch o[3];
+        eval(h, batch(s), o);
+        for (int q = 0; q < 3; ++q)
+            out[q] = o[q].get(0);
+    }
+
   private:
-    using piece = core::gk_piece<3>; // tag: the half
+    // tag: the half; level 1: extended to 31 points; keep: the 15 values of
+    // the wanted integral (one wanted) for the extension
+    using piece = core::gk_piece<3, 15>;
     using batch = xsimd::batch<double>;
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
 
     // The three integrands at s = log v (times the Jacobian v), for a batch
     // of nodes. NaN (an end of the range reached in rounding) counts as 0.
-    void eval(int h, const batch &s, batch out[3]) const {
+    // l_out: log g at the nodes, if wanted.
+    void eval(int h, const batch &s, batch out[3], batch *l_out = nullptr) const {
         const batch v = xsimd::max(fast_exp(s), batch(1e-300));
         const batch l = lg_(h, v);
+        if (l_out)
+            *l_out = l;
         const auto bad = is_nan(l); // never l != l: ordered on AVX (see is_nan)
         const batch zero(0.0);
         out[0] = out[1] = out[2] = zero;
@@ -120,18 +173,50 @@ template <class LogG> class stable_quadrature {
         }
         piece p;
         p.tag = h;
+        p.level = 0;
         p.a = a;
         p.b = b;
+        if (single_ >= 0)
+            for (int i = 0; i < 15; ++i)
+                p.keep[i] = f[single_][i];
         for (int q = 0; q < 3; ++q) {
-            const core::gk15_estimate e = core::gk15_combine(f[q], hw);
+            // an integral not wanted is 0 (eval leaves it so): no need to combine
+            const core::gk15_estimate e =
+                (want_ >> q) & 1u ? core::gk15_combine(f[q], hw) : core::gk15_estimate{};
             p.val[q] = e.value;
             p.err[q] = e.error;
         }
         return p;
     }
 
+    // The worst piece, instead of its bisection (30 new nodes), once: the
+    // Patterson extension of its Kronrod rule (16 new nodes, Patterson 1968),
+    // with |P31 - K15| as the error estimate.
+    bool extend(piece &p) const {
+        if (p.level != 0 || single_ < 0)
+            return false;
+        static_assert(16 % lanes == 0, "the 16 added nodes fill whole batches");
+        alignas(64) double ys[16], g[3][16];
+        const double hw = core::gk31_abscissae(p.a, p.b, ys);
+        for (std::size_t i = 0; i < 16; i += lanes) {
+            batch o[3];
+            eval(p.tag, batch::load_aligned(ys + i), o);
+            o[single_].store_aligned(g[single_] + i);
+        }
+        const core::gk15_estimate e = core::gk31_combine(p.keep, g[single_], hw);
+        p.val[single_] = e.value;
+        p.err[single_] = e.error;
+        p.level = 1;
+        return true;
+    }
+
     const LogG &lg_;
     unsigned want_;
+    // the index of the one wanted integral (-1: several)
+    int single_ = want_ == want_density ? 0
+                  : want_ == want_lower ? 1
+                  : want_ == want_upper ? 2
+                                        : -1;
     double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
     piece p_[max_pieces];
     int n_ = 0;

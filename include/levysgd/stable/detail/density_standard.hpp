@@ -171,8 +171,8 @@ class stable_standard {
         }
         case kind::one: {
             const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
-            double dens, near;
-            if (stable_one_far(b, x, dens, near))
+            double dens = 0, near = 0;
+            if (stable_one_far(b, x, dens, near, true, false))
                 return std::log(dens / (2 * b));
             if (b == 1 && stable_one_light(x, dens, near))
                 return dens;
@@ -228,8 +228,8 @@ class stable_standard {
         case kind::one: {
             const double b = std::abs(beta_), x = beta_ > 0 ? y : -y;
             const bool up = beta_ > 0 ? upper : !upper;
-            double dens, near;
-            if (stable_one_far(b, x, dens, near)) {
+            double dens = 0, near = 0;
+            if (stable_one_far(b, x, dens, near, false, true)) {
                 // x > 0: near = int (1 - e^-g) = pi ccdf; x < 0: near = int e^-g = pi cdf
                 const bool near_is_up = x > 0;
                 return (up == near_is_up ? near : pi - near) / pi;
