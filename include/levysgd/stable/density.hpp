@@ -268,9 +268,12 @@ template <std::floating_point Real> class stable_evaluator {
         core::root_options o;
         o.max_iter = 300;
         o.ftol = 2e-14 * p;
-        o.xtol_rel = 4e-16;
+        // to an ulp or two of y: in the light tails of |beta| = 1 p moves
+        // by ~1e-12 per ulp of y (d log p / d log|y| ~ G alpha / |alpha - 1|),
+        // and 4-5 ulps (xtol_rel 4e-16, step_rtol 1e-15) left 5e-12 there
+        o.xtol_rel = 2e-16;
         o.xtol_abs = tiny;
-        o.step_rtol = 1e-15;
+        o.step_rtol = 2e-16;
         return core::bracket_root(g, lo, hi, -1.0, 1.0, o, newton, middle(lo, hi)).x;
     }
 

@@ -21,6 +21,12 @@
 // every alpha, before any of the above: long double log G and a cancellation-free
 // log g - log G, 1e-13 relative where the integral above loses G times the
 // rounding of log g (4e-10 at alpha = 1.001, f ~ 1e-250).
+//
+// Far in the heavy tails (|y|^-alpha < 1e-30 / (1 + |zeta|)) the leading term
+// of the tail series (Zolotarev 1986; Nolan 1997), tail = (1 +- beta) C |y|^-alpha,
+// C = Gamma(alpha) sin(pi alpha / 2) / pi, is exact to double: the integral
+// loses the tail there once the value nears 1e-300 (its root search stops at
+// v = 1e-300; 0.74 relative at alpha = 1.5, y = 1e200).
 
 #include <algorithm>
 #include <array>
@@ -94,6 +100,10 @@ class stable_standard {
             log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
                           std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
             zeta_lo_ = stable_zeta_lo(alpha, beta);
+            // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
+            const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
+            log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
+            log_far_min_ = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
         }
         if (std::abs(beta) == 1 && kind_ != kind::gauss && kind_ != kind::levy)
             light_ = stable_light_tail(alpha);
@@ -127,7 +137,7 @@ class stable_standard {
         if (std::isinf(u))
             return -INFINITY;
         double ld, lt;
-        if (light(u, u_lo, true, false, ld, lt))
+        if (light(u, u_lo, true, false, ld, lt) || far(u, ld, lt))
             return ld;
         if (kind_ == kind::near_one)
             return near_one(u, [](const stable_standard &n, double y) { return n.logpdf(y); },
@@ -144,6 +154,8 @@ class stable_standard {
         if (std::isfinite(u) && light(u, u_lo, false, true, ld, lt)) {
             // lt: the tail on the light side (the lower one for beta = 1)
             r = upper == (beta_ < 0) ? std::exp(lt) : -std::expm1(lt);
+        } else if (std::isfinite(u) && far(u, ld, lt)) {
+            r = upper == (u > 0) ? std::exp(lt) : -std::expm1(lt);
         } else if (kind_ == kind::near_one && !std::isnan(u) && !std::isinf(u)) {
             // the smaller tail interpolated (in logs), the other one 1 - it
             auto side = [&](bool up) {
@@ -178,6 +190,22 @@ class stable_standard {
         if (!light_->applies(p))
             return false;
         light_->eval(p, want_dens, want_tail, log_dens, log_tail);
+        return true;
+    }
+
+    // Far in a heavy tail (alpha != 1): log f and the log of the tail beyond
+    // u from the series' leading term; false elsewhere.
+    bool far(double u, double &log_dens, double &log_tail) const {
+        if (kind_ != kind::general && kind_ != kind::near_one)
+            return false;
+        const double y = kind_ == kind::near_one ? (u - zeta_) - zeta_lo_ : u;
+        const double w = y > 0 ? 1 + beta_ : 1 - beta_; // 0: the light side or no tail
+        const long double lay = std::log(std::abs((long double)y));
+        if (!(w > 0) || !(alpha_ * double(lay) > log_far_min_ - std::log(w)))
+            return false;
+        const long double lt = log_c_far_ + std::log((long double)w) - alpha_ * lay;
+        log_tail = double(lt);
+        log_dens = double(lt + std::log((long double)alpha_) - lay);
         return true;
     }
 
@@ -343,6 +371,7 @@ class stable_standard {
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
     double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0, log_f_zero_ = 0;
+    double log_c_far_ = 0, log_far_min_ = 0; // far(): log C, the threshold of alpha log|y|
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
     std::shared_ptr<const near_nodes> near_; // near_one only
