@@ -103,7 +103,12 @@ class stable_standard {
             // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
             const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
             log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
-            log_far_min_ = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
+            // far() from |y| > far_y_[side]: |y|^-alpha (1 + |zeta|) / (1 +- beta) < 1e-30
+            const double lmin = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
+            for (int side = 0; side < 2; ++side) {
+                const double w = side ? 1 + beta : 1 - beta;
+                far_y_[side] = w > 0 ? std::exp((lmin - std::log(w)) / alpha) : INFINITY;
+            }
         }
         if (std::abs(beta) == 1 && kind_ != kind::gauss && kind_ != kind::levy)
             light_ = stable_light_tail(alpha);
@@ -199,10 +204,10 @@ class stable_standard {
         if (kind_ != kind::general && kind_ != kind::near_one)
             return false;
         const double y = kind_ == kind::near_one ? (u - zeta_) - zeta_lo_ : u;
-        const double w = y > 0 ? 1 + beta_ : 1 - beta_; // 0: the light side or no tail
-        const long double lay = std::log(std::abs((long double)y));
-        if (!(w > 0) || !(alpha_ * double(lay) > log_far_min_ - std::log(w)))
+        if (!(std::abs(y) > far_y_[y > 0]))
             return false;
+        const double w = y > 0 ? 1 + beta_ : 1 - beta_;
+        const long double lay = std::log(std::abs((long double)y));
         const long double lt = log_c_far_ + std::log((long double)w) - alpha_ * lay;
         log_tail = double(lt);
         log_dens = double(lt + std::log((long double)alpha_) - lay);
@@ -371,7 +376,8 @@ class stable_standard {
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
     double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0, log_f_zero_ = 0;
-    double log_c_far_ = 0, log_far_min_ = 0; // far(): log C, the threshold of alpha log|y|
+    double log_c_far_ = 0;                   // far(): log C
+    double far_y_[2] = {INFINITY, INFINITY}; // far(): from |y| above, y < 0 and y > 0
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
     std::shared_ptr<const near_nodes> near_; // near_one only
