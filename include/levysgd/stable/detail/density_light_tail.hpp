@@ -13,7 +13,7 @@
 //           (S1 y of the beta = 1 law, |y| for alpha > 1),
 //   Delta(v) = (alpha / d) [ls(v) - ls(alpha v)] + ls(|d| v) - ls(v) >= 0,
 //   ls(x) = log(sin x / x),
-// (Zolotarev's form; Delta does not depend on y). Both terms of Delta are
+// (Zolotarev 1986; Delta does not depend on y). Both terms of Delta are
 // positive, ~ alpha v^2 / 2 together, and are computed without cancellation
 // (the divided differences below), so that
 //   f   = S / (pi y c / alpha) * G e^-G * J1,  J1 = int e^(Delta - G expm1(Delta)) dv,
