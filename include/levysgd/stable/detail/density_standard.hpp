@@ -33,8 +33,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <numbers>
+#include <optional>
 
 #include "density_alpha1_tail.hpp"
 #include "density_driver.hpp"
@@ -145,8 +145,9 @@ class stable_standard {
         if (light(u, u_lo, true, false, ld, lt) || far(u, ld, lt))
             return ld;
         if (kind_ == kind::near_one)
-            return near_one(u, [](const stable_standard &n, double y) { return n.logpdf(y); },
-                            [&] { return logpdf_direct(u - zeta_ - zeta_lo_); });
+            return near_one(
+                u, [](const stable_standard &n, double y) { return n.logpdf(y); },
+                [&] { return logpdf_direct(u - zeta_ - zeta_lo_); });
         return logpdf_direct(u);
     }
 
