@@ -10,8 +10,9 @@ ratio levysgd / scipy, per (parameterization, alpha, beta) and over all points.
 
 Accuracy: evaluates levysgd (bench_stable_density --eval) and scipy on every
 point of the mpmath references tests/data/stable_reference.csv and
-stable_reference_dense.csv (tests/scripts/stable_reference.py) and prints the
-largest relative error per region.
+stable_reference_dense.csv and stable_reference_light.csv
+(tests/scripts/stable_reference.py) and prints the largest relative error per
+region.
 
     /usr/bin/python3 benchmarks/bench_stable_density_scipy.py \\
         [--bench build/release/benchmarks/bench_stable_density] [--repeat 3] \\
@@ -46,7 +47,8 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..'))
 REFS = [os.path.join(ROOT, 'tests', 'data', n)
-        for n in ('stable_reference.csv', 'stable_reference_dense.csv')]
+        for n in ('stable_reference.csv', 'stable_reference_dense.csv',
+                  'stable_reference_light.csv')]
 
 
 def rkey(r):
@@ -314,8 +316,9 @@ def main():
         stats = accuracy_stats(levy_vals, peers)
         print('\naccuracy against the mpmath references (max relative error; share within 1e-12):')
         acc = ['Measured by `benchmarks/bench_stable_density_scipy.py --write-docs` on every '
-               'point of `stable_reference.csv` and `stable_reference_dense.csv` (the smaller '
-               'of cdf and ccdf; values below 1e-300 left out):', '',
+               'point of `stable_reference.csv`, `stable_reference_dense.csv` and '
+               '`stable_reference_light.csv` (the smaller of cdf and ccdf; values below 1e-300 '
+               'left out):', '',
                '| region | quantity | values | levysgd max | levysgd ≤ 1e-12 | ' +
                ' | '.join('%s max | %s ≤ 1e-6' % (nm, nm) for nm in names) + ' |',
                '|---|---|---|---|---|' + '---|---|' * len(names)]

@@ -965,6 +965,27 @@ def grid_dense():
     return rows
 
 
+# Light-tail grid (--grid light, tests/data/stable_reference_light.csv): the
+# |beta| = 1 light tails of the dense grid's alphas at pdf ~ 1e-10 ... 1e-290,
+# in S0 and (alpha != 1) S1, where the density is exp(-G) with G up to ~700.
+LIGHT_LEVELS = (-10, -30, -60, -100, -150, -200, -250, -290)
+
+
+def grid_light():
+    rows = []
+    for a in DENSE_ALPHAS:
+        if a == 2.0:
+            continue
+        T = tan_half(a)
+        x1s = light_tail_points(a, LIGHT_LEVELS)
+        for par in (('S0',) if a == 1.0 else ('S0', 'S1')):
+            for b in (1.0, -1.0):
+                for x1 in x1s:
+                    xs1 = x1 if par == 'S1' else float(mp.mpf(x1) - T)
+                    rows.append((par, a, b, b * float('%.4g' % xs1)))
+    return rows
+
+
 def s1_point(par, a, b, xv):
     """Normalised (beta >= 0) S1 key and whether it is reflected."""
     with mp.workdps(60):
@@ -1003,14 +1024,16 @@ def main():
     ap.add_argument('--only-alpha', type=float, default=None, help='restrict to one alpha (debug)')
     ap.add_argument('--methods', default=None,
                     help='also write, per row, the primary|check methods of each value to this file')
-    ap.add_argument('--grid', choices=('base', 'dense'), default='base',
-                    help='base: stable_reference.csv; dense: stable_reference_dense.csv (issue 18)')
+    ap.add_argument('--grid', choices=('base', 'dense', 'light'), default='base',
+                    help='base: stable_reference.csv; dense: stable_reference_dense.csv (issue 18); '
+                         'light: stable_reference_light.csv (|beta| = 1 light tails, issue 18)')
     ap.add_argument('--jobs', type=int, default=1, help='worker processes (default 1)')
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
-    csv_name = 'stable_reference.csv' if args.grid == 'base' else 'stable_reference_dense.csv'
+    csv_name = {'base': 'stable_reference.csv', 'dense': 'stable_reference_dense.csv',
+                'light': 'stable_reference_light.csv'}[args.grid]
     out_path = args.out or (None if args.quick else os.path.join(here, '..', 'data', csv_name))
-    rows = grid(args.quick) if args.grid == 'base' else grid_dense()
+    rows = {'base': lambda: grid(args.quick), 'dense': grid_dense, 'light': grid_light}[args.grid]()
     if args.only_alpha is not None:
         rows = [r for r in rows if r[1] == args.only_alpha]
     t0 = time.time()
@@ -1106,6 +1129,13 @@ def main():
             '# (= -zeta + ..., where |beta tan| >= 1), in S0 for alpha < 1, |beta| = 1 the points',
             '# zeta + beta {0.5, 2} next to the support boundary zeta = -beta tan(pi alpha/2), and for',
             '# |beta| = 1 (alpha != 2) the light-tail points where the pdf is about 1e-10, 1e-100, 1e-250.']
+    elif args.grid == 'light':
+        header[3] = '#   nice -n 10 python3 tests/scripts/stable_reference.py --grid light --jobs 2'
+        header += [
+            '# Light-tail grid (issue 18): alpha in {%s}, beta = +-1,' % ', '.join(
+                repr(a) for a in DENSE_ALPHAS),
+            '# S0 and S1 (alpha != 1) points on the light side where the saddle-point estimate of the',
+            '# pdf is 10^L, L in {%s} (4 digits).' % ', '.join('%d' % v for v in LIGHT_LEVELS)]
     else:
         header[3] = '#   nice -n 10 python3 tests/scripts/stable_reference.py --grid dense --jobs 2'
         header += [

@@ -68,15 +68,23 @@ template <std::floating_point Real> class stable_evaluator {
 
     /// Standard coordinate of x (see standard_law().s0_coordinate()): the
     /// sum with add_ + add_lo_ (the exact -zeta or zeta to ~1e-19 relative)
-    /// rounded once, via the two-sum of the rounded part.
-    double standard(Real x) const {
+    /// rounded once, via the two-sum of the rounded part; lo: what that
+    /// rounding left (the light tails of |beta| = 1 need it).
+    double standard(Real x, double &lo) const {
+        lo = 0;
         const double t = (double(x) - loc_) / scale_;
         const double u = t + add_;
         if (!std::isfinite(u))
             return u; // +-inf (or NaN) passes through
         const double bv = u - t;
         const double err = (t - (u - bv)) + (add_ - bv);
-        return u + (err + add_lo_);
+        const double rest = err + add_lo_, r = u + rest;
+        lo = rest - (r - u);
+        return r;
+    }
+    double standard(Real x) const {
+        double lo;
+        return standard(x, lo);
     }
 
     // Outside [min(), max()] the values are exact (the edge is the
@@ -84,22 +92,30 @@ template <std::floating_point Real> class stable_evaluator {
     Real pdf(Real x) const {
         if (x < lower_ || x > upper_)
             return Real(0);
-        return narrow(std::exp(core_.logpdf(standard(x))) / scale_);
+        double lo;
+        const double u = standard(x, lo);
+        return narrow(std::exp(core_.logpdf(u, lo)) / scale_);
     }
     Real logpdf(Real x) const {
         if (x < lower_ || x > upper_)
             return -std::numeric_limits<Real>::infinity();
-        return narrow(core_.logpdf(standard(x)) - log_scale_);
+        double lo;
+        const double u = standard(x, lo);
+        return narrow(core_.logpdf(u, lo) - log_scale_);
     }
     Real cdf(Real x) const {
         if (x < lower_ || x > upper_)
             return Real(x > upper_);
-        return Real(core_.cdf(standard(x)));
+        double lo;
+        const double u = standard(x, lo);
+        return Real(core_.cdf(u, lo));
     }
     Real ccdf(Real x) const {
         if (x < lower_ || x > upper_)
             return Real(x < lower_);
-        return Real(core_.ccdf(standard(x)));
+        double lo;
+        const double u = standard(x, lo);
+        return Real(core_.ccdf(u, lo));
     }
 
     /// x with cdf(x) = p, p in [0, 1].
@@ -252,9 +268,12 @@ template <std::floating_point Real> class stable_evaluator {
         core::root_options o;
         o.max_iter = 300;
         o.ftol = 2e-14 * p;
-        o.xtol_rel = 4e-16;
+        // to an ulp or two of y: in the light tails of |beta| = 1 p moves
+        // by ~1e-12 per ulp of y (d log p / d log|y| ~ G alpha / |alpha - 1|),
+        // and 4-5 ulps (xtol_rel 4e-16, step_rtol 1e-15) left 5e-12 there
+        o.xtol_rel = 2e-16;
         o.xtol_abs = tiny;
-        o.step_rtol = 1e-15;
+        o.step_rtol = 2e-16;
         return core::bracket_root(g, lo, hi, -1.0, 1.0, o, newton, middle(lo, hi)).x;
     }
 

@@ -1,11 +1,10 @@
 #pragma once
-// alpha = 1, beta != 0: the far tails and the light tail of |beta| = 1, where
-// the general integrand (Nolan 1997, Thm 1) loses digits to cancellation,
-// in variables where the cancellation happens exactly, integrated by
-// adaptive Gauss-Kronrod (7-15).
+// alpha = 1, beta != 0: the far tails, where the general integrand (Nolan
+// 1997, Thm 1) loses digits to cancellation, in variables where the
+// cancellation happens exactly, integrated by adaptive Gauss-Kronrod (7-15).
+// (The light tail of |beta| = 1: density_light_tail.hpp, for every alpha.)
 
 #include <cmath>
-#include <initializer_list>
 #include <numbers>
 
 #include "../../core/gauss_kronrod.hpp"
@@ -80,58 +79,6 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
                                     return (right ? -std::expm1(-g) : std::exp(-g)) * jac;
                                 },
                                 breaks, 10, 1e-13);
-    return true;
-}
-
-/// alpha = 1, |beta| = 1, the light tail x < 0 (x = y sign(beta)): with
-/// u = theta + pi/2, log g = L0 + h(u), L0 = -pi x / 2 + log(2/pi) - 1 and
-/// h(u) = log(u / sin u) + (1 - u cot u) >= 0 (h ~ u^2/2; both terms are
-/// positive, and are computed without cancellation near u = 0). With
-/// G0 = e^L0 the constant factors out of both integrals exactly,
-///   int g e^-g = G0 e^-G0 J1,  J1 = int e^(h - G0 expm1(h)) du,
-///   int e^-g   =    e^-G0 J0,  J0 = int e^(-G0 expm1(h)) du,
-/// so log f = L0 - G0 + log(J1 / 2) stays finite (and accurate) where
-/// e^-G0 underflows; the general form overflows in g and loses the tail to
-/// g - g_ref cancellation there. Used for L0 >= 1 (the integrands then
-/// decrease in u from u = 0, width 1/sqrt(G0)). Returns false elsewhere.
-inline bool stable_one_light(double x, double &log_dens, double &log_near) {
-    constexpr double pi = std::numbers::pi;
-    const double L0 = -pi * x / 2 + std::log(2 / pi) - 1;
-    if (!(L0 >= 1))
-        return false;
-    const double G0 = std::exp(L0);
-    if (!std::isfinite(G0)) { // log f < -DBL_MAX
-        log_dens = log_near = -INFINITY;
-        return true;
-    }
-    auto h = [](double u) {
-        if (u < 0.1) {
-            const double u2 = u * u; // sin u / u - 1
-            const double sm1 = -u2 / 6 * (1 - u2 / 20 * (1 - u2 / 42 * (1 - u2 / 72)));
-            return -std::log1p(sm1) - u * cot_minus_inv(u);
-        }
-        const double sn = std::sin(u);
-        return std::log(u / sn) + (1 - u * std::cos(u) / sn);
-    };
-    const double sig = 1 / std::sqrt(G0);
-    double br[8];
-    int n = 0;
-    br[n++] = 0;
-    for (double k : {1.0, 2.0, 4.0, 8.0, 16.0})
-        if (k * sig < pi)
-            br[n++] = k * sig;
-    br[n++] = pi;
-    auto term = [&](double u, bool dens) {
-        const double hu = h(u);
-        if (!(hu < 700))
-            return 0.0;
-        const double e = -G0 * std::expm1(hu) + (dens ? hu : 0.0);
-        return std::exp(e);
-    };
-    const double j1 = core::gk15_adaptive([&](double u) { return term(u, true); }, br, n, 1e-13);
-    const double j0 = core::gk15_adaptive([&](double u) { return term(u, false); }, br, n, 1e-13);
-    log_dens = L0 - G0 + std::log(0.5 * j1);
-    log_near = -G0 + std::log(j0 / pi);
     return true;
 }
 

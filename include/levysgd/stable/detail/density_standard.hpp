@@ -15,6 +15,18 @@
 // 4e-11 where log f bends in alpha, e.g. beta = 0.9, z = -2). On the light
 // side of |beta| = 1 (beta z < -3.5, f < 1e-30) log f grows like e^(pi |z| / 2)
 // and its alpha-derivatives with it: there the integral is used as it is.
+//
+// The light tails of |beta| = 1 where G = min g >= 10 (f < ~1e-4; alpha = 1:
+// G >= e) are evaluated by stable_light_tail (density_light_tail.hpp) for
+// every alpha, before any of the above: long double log G and a cancellation-free
+// log g - log G, 1e-13 relative where the integral above loses G times the
+// rounding of log g (4e-10 at alpha = 1.001, f ~ 1e-250).
+//
+// Far in the heavy tails (|y|^-alpha < 1e-30 / (1 + |zeta|)) the leading term
+// of the tail series (Zolotarev 1986; Nolan 1997), tail = (1 +- beta) C |y|^-alpha,
+// C = Gamma(alpha) sin(pi alpha / 2) / pi, is exact to double: the integral
+// loses the tail there once the value nears 1e-300 (its root search stops at
+// v = 1e-300; 0.74 relative at alpha = 1.5, y = 1e200).
 
 #include <algorithm>
 #include <array>
@@ -22,10 +34,12 @@
 #include <limits>
 #include <memory>
 #include <numbers>
+#include <optional>
 
 #include "density_alpha1_tail.hpp"
 #include "density_driver.hpp"
 #include "density_integrand.hpp"
+#include "density_light_tail.hpp"
 
 namespace levysgd::detail {
 
@@ -86,7 +100,18 @@ class stable_standard {
             log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
                           std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
             zeta_lo_ = stable_zeta_lo(alpha, beta);
+            // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
+            const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
+            log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
+            // far() from |y| > far_y_[side]: |y|^-alpha (1 + |zeta|) / (1 +- beta) < 1e-30
+            const double lmin = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
+            for (int side = 0; side < 2; ++side) {
+                const double w = side ? 1 + beta : 1 - beta;
+                far_y_[side] = w > 0 ? std::exp((lmin - std::log(w)) / alpha) : INFINITY;
+            }
         }
+        if (std::abs(beta) == 1 && kind_ != kind::gauss && kind_ != kind::levy)
+            light_ = stable_light_tail(alpha);
         if (near && kind_ == kind::general && std::abs(alpha - 1) < near_one_band) {
             kind_ = kind::near_one;
             near_ = std::make_shared<const near_nodes>(alpha, beta);
@@ -106,27 +131,38 @@ class stable_standard {
     /// |beta| = 1; the support is [edge, inf) for beta = 1, (-inf, edge] for beta = -1.
     double support_edge() const { return kind_ == kind::near_one ? zeta_ : 0.0; }
 
-    double pdf(double u) const { return std::exp(logpdf(u)); }
+    double pdf(double u, double u_lo = 0) const { return std::exp(logpdf(u, u_lo)); }
 
-    /// log f at u (S1 y, or S0 z where s0_coordinate()).
-    double logpdf(double u) const {
+    /// log f at u (S1 y, or S0 z where s0_coordinate()); u + u_lo is the
+    /// coordinate to more than double precision where it was rounded (only
+    /// the light tails of |beta| = 1 are conditioned to need it).
+    double logpdf(double u, double u_lo = 0) const {
         if (std::isnan(u))
             return u;
         if (std::isinf(u))
             return -INFINITY;
+        double ld, lt;
+        if (light(u, u_lo, true, false, ld, lt) || far(u, ld, lt))
+            return ld;
         if (kind_ == kind::near_one)
-            return near_one(u, [](const stable_standard &n, double y) { return n.logpdf(y); },
-                            [&] { return logpdf(u - zeta_ - zeta_lo_, true); });
-        return logpdf(u, true);
+            return near_one(
+                u, [](const stable_standard &n, double y) { return n.logpdf(y); },
+                [&] { return logpdf_direct(u - zeta_ - zeta_lo_); });
+        return logpdf_direct(u);
     }
 
     /// cdf (upper = false) or ccdf (upper = true) at u (S1 y, or S0 z where
     /// s0_coordinate()), in [0, 1]: the far-side forms (head/pi + an integral,
     /// pi - near, 1 - tiny) are sums whose rounding can exceed 1 by an ulp
     /// where the true value rounds to 1.
-    double tail(double u, bool upper) const {
-        double r;
-        if (kind_ == kind::near_one && !std::isnan(u) && !std::isinf(u)) {
+    double tail(double u, bool upper, double u_lo = 0) const {
+        double r, ld, lt;
+        if (std::isfinite(u) && light(u, u_lo, false, true, ld, lt)) {
+            // lt: the tail on the light side (the lower one for beta = 1)
+            r = upper == (beta_ < 0) ? std::exp(lt) : -std::expm1(lt);
+        } else if (std::isfinite(u) && far(u, ld, lt)) {
+            r = upper == (u > 0) ? std::exp(lt) : -std::expm1(lt);
+        } else if (kind_ == kind::near_one && !std::isnan(u) && !std::isinf(u)) {
             // the smaller tail interpolated (in logs), the other one 1 - it
             auto side = [&](bool up) {
                 return near_one(
@@ -143,11 +179,41 @@ class stable_standard {
         return r > 1 ? 1.0 : (r < 0 ? 0.0 : r); // NaN (u = NaN) passes through
     }
 
-    double cdf(double u) const { return tail(u, false); }
-    double ccdf(double u) const { return tail(u, true); }
+    double cdf(double u, double u_lo = 0) const { return tail(u, false, u_lo); }
+    double ccdf(double u, double u_lo = 0) const { return tail(u, true, u_lo); }
 
   private:
     struct near_nodes;
+
+    // The light tail of |beta| = 1 at u + u_lo (stable_light_tail): false
+    // where it does not apply (not |beta| = 1, the heavy side, G < 10).
+    bool light(double u, double u_lo, bool want_dens, bool want_tail, double &log_dens,
+               double &log_tail) const {
+        if (!light_)
+            return false;
+        const double un = beta_ > 0 ? u : -u, lon = beta_ > 0 ? u_lo : -u_lo;
+        const auto p = kind_ == kind::general ? light_->from_s1(un, lon) : light_->from_s0(un, lon);
+        if (!light_->applies(p))
+            return false;
+        light_->eval(p, want_dens, want_tail, log_dens, log_tail);
+        return true;
+    }
+
+    // Far in a heavy tail (alpha != 1): log f and the log of the tail beyond
+    // u from the series' leading term; false elsewhere.
+    bool far(double u, double &log_dens, double &log_tail) const {
+        if (kind_ != kind::general && kind_ != kind::near_one)
+            return false;
+        const double y = kind_ == kind::near_one ? (u - zeta_) - zeta_lo_ : u;
+        if (!(std::abs(y) > far_y_[y > 0]))
+            return false;
+        const double w = y > 0 ? 1 + beta_ : 1 - beta_;
+        const long double lay = std::log(std::abs((long double)y));
+        const long double lt = log_c_far_ + std::log((long double)w) - alpha_ * lay;
+        log_tail = double(lt);
+        log_dens = double(lt + std::log((long double)alpha_) - lay);
+        return true;
+    }
 
     // Near alpha = 1 at S0 point z: the polynomial in alpha through
     // node(n, y) at the Chebyshev nodes n (y = z - their zeta), or direct()
@@ -156,7 +222,7 @@ class stable_standard {
     template <class Node, class Direct>
     double near_one(double z, const Node &node, const Direct &direct) const;
 
-    double logpdf(double y, bool) const {
+    double logpdf_direct(double y) const {
         constexpr double pi = std::numbers::pi;
         switch (kind_) {
         case kind::gauss: // N(0, 2)
@@ -174,8 +240,6 @@ class stable_standard {
             double dens = 0, near = 0;
             if (stable_one_far(b, x, dens, near, true, false))
                 return std::log(dens / (2 * b));
-            if (b == 1 && stable_one_light(x, dens, near))
-                return dens;
             const stable_side1 s{b};
             auto lg = [&](int h, auto v) {
                 using T = decltype(v);
@@ -233,10 +297,6 @@ class stable_standard {
                 // x > 0: near = int (1 - e^-g) = pi ccdf; x < 0: near = int e^-g = pi cdf
                 const bool near_is_up = x > 0;
                 return (up == near_is_up ? near : pi - near) / pi;
-            }
-            if (b == 1 && stable_one_light(x, dens, near)) {
-                const double c = std::exp(near); // the cdf of x, tiny
-                return up ? 1 - c : c;
             }
             const stable_side1 s{b};
             auto lg = [&](int h, auto v) {
@@ -317,9 +377,12 @@ class stable_standard {
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
     double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0, log_f_zero_ = 0;
+    double log_c_far_ = 0;                   // far(): log C
+    double far_y_[2] = {INFINITY, INFINITY}; // far(): from |y| above, y < 0 and y > 0
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
     std::shared_ptr<const near_nodes> near_; // near_one only
+    std::optional<stable_light_tail> light_; // |beta| = 1 only
 };
 
 /// The laws at the Chebyshev nodes alpha_j = 1 + width cos((2j + 1) pi / (2n))
