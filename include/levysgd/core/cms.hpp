@@ -149,16 +149,17 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
     return k;
 }
 
-/// The CMS kernel in three stages, so that a caller holding several
+/// The CMS kernel in four stages, so that a caller holding several
 /// independent batches can run each stage on all of them before the next
-/// (see stable_chunk_s0): the kernel is one ~200-cycle dependency chain
-/// (sin/cos -> reciprocal -> log -> exp), and compilers do not interleave two
-/// consecutive whole-kernel calls. cms_s0 runs the stages in turn; the values
-/// are the same either way.
+/// (see stable_chunk_s0): the kernel is one long dependency chain (sin/cos
+/// -> reciprocal -> log -> exp), and GCC does not interleave two consecutive
+/// whole-kernel calls (docs/development.md, sampler history). cms_s0 runs the
+/// stages in turn; the values are the same either way.
 ///   cms_s0_angles: from phi and W to g (G, or G + zeta where
 ///                  !Symmetric) and z (see the header comment);
 ///   cms_s0_log:    log_z = log z and y = (eps/alpha) log z;
-///   cms_s0_finish: out(X0) from g, log_z and y.
+///   cms_s0_exp:    eh = e^t and h = expm1(t), t = y/2 (or with log s);
+///   cms_s0_finish: out(X0) from g, log_z, y, eh and h.
 template <class T> struct cms_stage {
     T g, z, log_z, y, eh, h;
 };
@@ -179,7 +180,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_stage<T> cms_s0_angles(const T &m, const 
     const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
     const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
-    cms_stage<T> st;
+    cms_stage<T> st; // log_z, y, eh, h: set by the later stages
     if constexpr (Symmetric) {
         const T num = k.ce * cd + k.se * sd; // cos(eps phi)
         st.g = tan_phi * num - sin_ephi;
@@ -254,7 +255,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_finish(const cms_stage<T> &st,
 
 /// out(X0) for the standard S0 variate X0 ~ S(alpha, beta, 1, 0; 0) from
 /// phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0, with `out`
-/// a cms_output-like map: the three stages above in turn.
+/// a cms_output-like map: the four stages above in turn.
 template <bool Symmetric, class T, class Out>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
                                             const cms_coefficients<T> &k, const Out &out) noexcept {
