@@ -149,16 +149,28 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
     return k;
 }
 
-/// out(X0) for the standard S0 variate X0 ~ S(alpha, beta, 1, 0; 0) from
-/// phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0, with `out`
-/// a cms_output-like map (see the header comment).
+/// The CMS kernel in four stages, so that a caller holding several
+/// independent batches can run each stage on all of them before the next
+/// (see stable_chunk_s0): the kernel is one long dependency chain (sin/cos
+/// -> reciprocal -> log -> exp), and GCC does not interleave two consecutive
+/// whole-kernel calls (docs/development.md, sampler history). cms_s0 runs the
+/// stages in turn; the values are the same either way.
+///   cms_s0_angles: from phi and W to g (G, or G + zeta where
+///                  !Symmetric) and z (see the header comment);
+///   cms_s0_log:    log_z = log z and y = (eps/alpha) log z;
+///   cms_s0_exp:    eh = e^t and h = expm1(t), t = y/2 (or with log s);
+///   cms_s0_finish: out(X0) from g, log_z, y, eh and h.
+template <class T> struct cms_stage {
+    T g, z, log_z, y, eh, h;
+};
+
+/// Stage 1 from phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0.
 /// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
 /// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
 /// gives the general formula's value at beta = 0 with fewer operations.
-template <bool Symmetric, class T, class Out>
-LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
-                                            const cms_coefficients<T> &k, const Out &out) noexcept {
-    using std::abs;
+template <bool Symmetric, class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_stage<T> cms_s0_angles(const T &m, const T &sgn, const T &w,
+                                                              const cms_coefficients<T> &k) noexcept {
     using real = scalar_of_t<T>;
     const T zero(real(0)), one(real(1));
     const T pm = T(std::numbers::pi_v<real>) * m;        // in (0, pi/2]
@@ -168,46 +180,100 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w
     const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
     const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
     const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
+    cms_stage<T> st; // log_z, y, eh, h: set by the later stages
     if constexpr (Symmetric) {
         const T num = k.ce * cd + k.se * sd; // cos(eps phi)
-        const T g = tan_phi * num - sin_ephi;
-        const T y = k.eps_over_alpha * fast_log(num * inv_wc);
-        // G e^y as (G e^(y/2)) e^(y/2): overflows only when the product does.
-        if constexpr (cms_unit_scale<Out>) { // zeta = 0: far_add = add
-            const T eh = fast_exp(T(real(0.5)) * y);
-            return out.near(select(g == zero, zero, (g * eh) * eh));
-        } else {
-            const auto far = abs(y) > T(real(cms_big_exponent));
-            const T eh = fast_exp(T(real(0.5)) * (y + select(far, out.log_mul, zero)));
-            const T v = select(g == zero, zero, (g * eh) * eh);
-            return select(far, v + out.far_add, out.near(v));
-        }
+        st.g = tan_phi * num - sin_ephi;
+        st.z = num * inv_wc;
     } else {
         const T sinc = select(em == zero, one, sd / em);
         const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
         const T bs = k.beta * sgn;
         const T num = (one + bs) * (k.ce * cd) + k.se * sd - bs * k.ce * k.ce * rho;
         const T zeta_1mcos = -k.beta * k.ce * (k.se_over_1pce + k.ce * sd * rho / (one + cd) - sd);
-        const T gpz = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
-        const T log_z = fast_log(num * inv_wc);
-        const T y = k.eps_over_alpha * log_z;
-        const auto far = abs(y) > T(real(cms_big_exponent));
-        // expm1(y) = h (h + 2) with h = expm1(y/2). Where far, s G e^y =
-        // (G e^t) e^t with t = (y + log s)/2, which overflows only when the
-        // product itself does (e^y alone overflows for y > 88.7 in float).
-        // One range reduction gives h and e^t.
-        T t = T(real(0.5)) * y;
-        if constexpr (!cms_unit_scale<Out>)
-            t = T(real(0.5)) * (y + select(far, out.log_mul, zero));
+        st.g = tan_phi * num - sin_ephi + zeta_1mcos; // G + zeta
+        st.z = num * inv_wc;
+    }
+    return st;
+}
+
+/// Stage 2: log_z and y.
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void cms_s0_log(cms_stage<T> &st,
+                                                   const cms_coefficients<T> &k) noexcept {
+    st.log_z = fast_log(st.z);
+    st.y = k.eps_over_alpha * st.log_z;
+}
+
+/// Stage 3: eh = e^t and (where !Symmetric) h = expm1(t), with t = y/2, or
+/// (y + log s)/2 where |y| > cms_big_exponent and `out` folds a log scale s.
+/// The halving: G e^y = (G e^t) e^t overflows only when the product does (e^y
+/// alone overflows for y > 88.7 in float), and expm1(y) = h (h + 2).
+template <bool Symmetric, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE void cms_s0_exp(cms_stage<T> &st, const Out &out) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    T t = T(real(0.5)) * st.y;
+    if constexpr (!cms_unit_scale<Out>)
+        t = T(real(0.5)) *
+            (st.y + select(abs(st.y) > T(real(cms_big_exponent)), out.log_mul, T(real(0))));
+    if constexpr (Symmetric) {
+        st.eh = fast_exp(t);
+    } else { // one range reduction gives both
         const auto ee = fast_exp_and_expm1(t);
-        const T h = ee.expm1, eh = ee.exp;
+        st.eh = ee.exp;
+        st.h = ee.expm1;
+    }
+}
+
+/// Stage 4: out(X0), with `out` a cms_output-like map (see the header comment).
+template <bool Symmetric, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_finish(const cms_stage<T> &st,
+                                                   const cms_coefficients<T> &k,
+                                                   const Out &out) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    const T zero(real(0)), one(real(1));
+    const T &y = st.y, &eh = st.eh;
+    if constexpr (Symmetric) {
+        const T v = select(st.g == zero, zero, (st.g * eh) * eh);
+        if constexpr (cms_unit_scale<Out>) { // zeta = 0: far_add = add
+            return out.near(v);
+        } else {
+            return select(abs(y) > T(real(cms_big_exponent)), v + out.far_add, out.near(v));
+        }
+    } else {
+        const T &gpz = st.g, &h = st.h;
         const T em1 = h * (h + T(real(2)));
         const T em1_over_y = select(y == zero, one, em1 / y);
-        const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * log_z * em1_over_y;
+        const T near_one = gpz * (em1 + one) - k.tau * k.inv_alpha * st.log_z * em1_over_y;
         const T g = gpz - k.zeta;
         const T far_from_one = select(g == zero, out.far_add, (g * eh) * eh + out.far_add);
-        return select(far, far_from_one, out.near(near_one));
+        return select(abs(y) > T(real(cms_big_exponent)), far_from_one, out.near(near_one));
     }
+}
+
+/// out(X0) for the standard S0 variate X0 ~ S(alpha, beta, 1, 0; 0) from
+/// phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0, with `out`
+/// a cms_output-like map: the four stages above in turn.
+template <bool Symmetric, class T, class Out>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0(const T &m, const T &sgn, const T &w,
+                                            const cms_coefficients<T> &k, const Out &out) noexcept {
+    auto st = cms_s0_angles<Symmetric>(m, sgn, w, k);
+    cms_s0_log(st, k);
+    cms_s0_exp<Symmetric>(st, out);
+    return cms_s0_finish<Symmetric>(st, k, out);
+}
+
+/// phi = sgn (pi/2 - pi m) from an open uniform u1: m in (0, 1/2), sgn = +-1.
+template <class T> struct cms_phi { T m, sgn; };
+template <class T>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_phi<T> cms_phi_from_u1(const T &u1) noexcept {
+    using std::abs;
+    using real = scalar_of_t<T>;
+    const T half(real(0.5));
+    const T v = u1 - half; // exact on levysgd's uniform grid, never 0
+    return {half - abs(v), select(v < T(real(0)), T(real(-1)), T(real(1)))}; // m exact
 }
 
 /// out(X0) from an open uniform u1 (-> phi) and W > 0.
@@ -215,13 +281,8 @@ template <bool Symmetric = false, class T, class Out>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T cms_s0_from_u1_w(const T &u1, const T &w,
                                                       const cms_coefficients<T> &k,
                                                       const Out &out) noexcept {
-    using std::abs;
-    using real = scalar_of_t<T>;
-    const T half(real(0.5));
-    const T v = u1 - half; // exact on levysgd's uniform grid, never 0
-    const T sgn = select(v < T(real(0)), T(real(-1)), T(real(1)));
-    const T m = half - abs(v); // exact, in (0, 1/2)
-    return cms_s0<Symmetric>(m, sgn, w, k, out);
+    const auto phi = cms_phi_from_u1(u1);
+    return cms_s0<Symmetric>(phi.m, phi.sgn, w, k, out);
 }
 
 /// Standard S0 variate from an open uniform u1 (-> phi) and W > 0.
@@ -252,9 +313,15 @@ namespace levysgd::detail { // the names the rest of levysgd uses
 using core::cms_big_exponent;
 using core::cms_coefficients;
 using core::cms_output;
+using core::cms_phi_from_u1;
 using core::cms_s0;
+using core::cms_s0_angles;
+using core::cms_s0_exp;
+using core::cms_s0_finish;
+using core::cms_s0_log;
 using core::cms_s0_from_u1_w;
 using core::cms_s0_from_uniforms;
+using core::cms_stage;
 using core::cms_standard_output;
 using core::cms_unit_output;
 using core::cms_unit_scale;

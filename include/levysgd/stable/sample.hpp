@@ -123,8 +123,19 @@ template <class B> struct cms_shift_scale_output {
 template <class Real, bool Symmetric, class Coef, class Out>
 LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef, Out &&out,
                                     real_batch<Real> *z) noexcept {
-    const auto a = cms_s0_from_u1_w<Symmetric>(in.u1[0], in.w[0], coef(0), out(0));
-    const auto b = cms_s0_from_u1_w<Symmetric>(in.u1[1], in.w[1], coef(1), out(1));
+    // The kernel's stages on both halves in turn (see cms_s0_angles): the
+    // two dependency chains overlap. Values as cms_s0_from_u1_w's.
+    cms_stage<real_batch<Real>> st[2];
+    for (int h = 0; h < 2; ++h) {
+        const auto phi = cms_phi_from_u1(in.u1[h]);
+        st[h] = cms_s0_angles<Symmetric>(phi.m, phi.sgn, in.w[h], coef(h));
+    }
+    for (int h = 0; h < 2; ++h)
+        cms_s0_log(st[h], coef(h));
+    for (int h = 0; h < 2; ++h)
+        cms_s0_exp<Symmetric>(st[h], out(h));
+    const auto a = cms_s0_finish<Symmetric>(st[0], coef(0), out(0));
+    const auto b = cms_s0_finish<Symmetric>(st[1], coef(1), out(1));
     if constexpr (std::is_same_v<Real, double>) {
         z[0] = a;
         z[1] = b;
