@@ -25,6 +25,19 @@ struct gk15_estimate {
     double error = 0;
 };
 
+/// x[j] = c - hw xs[j] and x[last - j] = c + hw xs[j] for j < n (xs the
+/// positive nodes on [-1, 1], descending; c, hw the centre and half width of
+/// [a, b]). Returns hw.
+LEVYSGD_HOST_DEVICE inline double gk_mirrored_nodes(double a, double b, const double *xs, int n,
+                                                    double *x, int last) noexcept {
+    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
+    for (int j = 0; j < n; ++j) {
+        x[j] = c - hw * xs[j];
+        x[last - j] = c + hw * xs[j];
+    }
+    return hw;
+}
+
 /// The 15 abscissae of [a, b] in ascending order: x[j] = c - hw xk[j],
 /// x[14 - j] = c + hw xk[j], x[7] = c. Returns the half width hw.
 LEVYSGD_HOST_DEVICE inline double gk15_abscissae(double a, double b, double *x) noexcept {
@@ -35,12 +48,8 @@ LEVYSGD_HOST_DEVICE inline double gk15_abscissae(double a, double b, double *x) 
         0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
         0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
         0.207784955007898467600689403773245, 0.0};
-    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
-    for (int j = 0; j < 7; ++j) {
-        x[j] = c - hw * gk15_xk[j];
-        x[14 - j] = c + hw * gk15_xk[j];
-    }
-    x[7] = c;
+    const double hw = gk_mirrored_nodes(a, b, gk15_xk, 7, x, 14);
+    x[7] = 0.5 * (a + b);
     return hw;
 }
 
@@ -76,12 +85,7 @@ LEVYSGD_HOST_DEVICE inline double gk31_abscissae(double a, double b, double *y) 
         0.912204882783262878350584611171538, 0.807688939172437509088075575912030,
         0.667348098104300175431382116612425, 0.498636786552832004293429260084633,
         0.308579247910587778899587521987072, 0.104528273810780713400625068279575};
-    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
-    for (int j = 0; j < 8; ++j) {
-        y[j] = c - hw * gk31_xp[j];
-        y[15 - j] = c + hw * gk31_xp[j];
-    }
-    return hw;
+    return gk_mirrored_nodes(a, b, gk31_xp, 8, y, 15);
 }
 
 /// The 31-point value and the |P31 - K15| error estimate (both times the
