@@ -43,19 +43,26 @@ namespace levysgd::detail {
 
 namespace light_tail_series {
 
+/// The alternating series sum_{n >= 1} term_n with term_1 = first and
+/// term_(n+1) = -x2 term_n / den(n), summed until a term is below 1e-21 of
+/// the sum (at most 29 terms).
+template <class ld, class Den> ld alternating_series(ld first, ld x2, const Den &den) {
+    ld term = first, sum = 0;
+    for (int n = 1; n < 30 && std::abs(term) > ld(1e-21) * std::abs(sum); ++n) {
+        sum += term;
+        term *= -x2 / den(n);
+    }
+    return sum;
+}
+
 /// sin x - x cos x (x >= 0), without cancellation for small x.
 template <class ld> ld sin_minus_xcos(ld x, ld sx, ld cx) {
     if (x >= 1)
         return sx - x * cx;
-    // sum_{n >= 1} (-1)^(n+1) 2n x^(2n+1) / (2n+1)!
+    // sum_{n >= 1} (-1)^(n+1) 2n x^(2n+1) / (2n+1)!: n = 1 is 2 x^3 / 3!, and
+    // term_(n+1) / term_n = -x^2 (2n + 2) / ((2n) (2n + 2) (2n + 3))
     const ld x2 = x * x;
-    ld term = x * x2 / 3, sum = 0; // n = 1: 2 x^3 / 3!
-    for (int n = 1; n < 30 && std::abs(term) > ld(1e-21) * std::abs(sum); ++n) {
-        sum += term;
-        // term_(n+1) / term_n = -x^2 (2n + 2) / ((2n) (2n + 2) (2n + 3))
-        term *= -x2 / (ld(2 * n) * ld(2 * n + 3));
-    }
-    return sum;
+    return alternating_series(x * x2 / 3, x2, [](int n) { return ld(2 * n) * ld(2 * n + 3); });
 }
 
 /// x - sin x, without cancellation for small |x|.
@@ -63,12 +70,8 @@ template <class ld> ld x_minus_sin(ld x) {
     if (std::abs(x) >= 1)
         return x - std::sin(x);
     const ld x2 = x * x;
-    ld term = x * x2 / 6, sum = 0;
-    for (int n = 1; n < 30 && std::abs(term) > ld(1e-21) * std::abs(sum); ++n) {
-        sum += term;
-        term *= -x2 / (ld(2 * n + 2) * ld(2 * n + 3));
-    }
-    return sum;
+    return alternating_series(x * x2 / 6, x2,
+                              [](int n) { return ld(2 * n + 2) * ld(2 * n + 3); });
 }
 
 /// ls(x) = log(sin x / x), x in [0, pi).
@@ -77,12 +80,8 @@ template <class ld> ld log_sinc(ld x) {
         return std::log(std::sin(x) / x);
     // sin x / x - 1 = sum_{n >= 1} (-1)^n x^(2n) / (2n+1)!
     const ld x2 = x * x;
-    ld term = -x2 / 6, sum = 0;
-    for (int n = 1; n < 30 && std::abs(term) > ld(1e-21) * std::abs(sum); ++n) {
-        sum += term;
-        term *= -x2 / (ld(2 * n + 2) * ld(2 * n + 3));
-    }
-    return std::log1p(sum);
+    return std::log1p(
+        alternating_series(-x2 / 6, x2, [](int n) { return ld(2 * n + 2) * ld(2 * n + 3); }));
 }
 
 /// (ls(v) - ls(k v)) / delta, k = 1 + delta > 0, k v < pi, given sin v, cos v:

@@ -196,14 +196,14 @@ template <class LogG> class stable_quadrature {
         if (p.level != 0 || single_ < 0)
             return false;
         static_assert(16 % lanes == 0, "the 16 added nodes fill whole batches");
-        alignas(64) double ys[16], g[3][16];
+        alignas(64) double ys[16], g[16];
         const double hw = core::gk31_abscissae(p.a, p.b, ys);
         for (std::size_t i = 0; i < 16; i += lanes) {
             batch o[3];
             eval(p.tag, batch::load_aligned(ys + i), o);
-            o[single_].store_aligned(g[single_] + i);
+            o[single_].store_aligned(g + i);
         }
-        const core::gk15_estimate e = core::gk31_combine(p.keep, g[single_], hw);
+        const core::gk15_estimate e = core::gk31_combine(p.keep, g, hw);
         p.val[single_] = e.value;
         p.err[single_] = e.error;
         p.level = 1;
