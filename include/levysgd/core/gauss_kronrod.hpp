@@ -208,15 +208,21 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, 
     }
 }
 
-/// Adaptive Gauss-Kronrod (7-15) of a smooth scalar f over the panels
-/// between consecutive breaks[0..nb) (nb <= MaxPieces + 1): bisects the worst
-/// piece until the summed |K - G| estimate is below tol times the total (or
-/// MaxPieces pieces).
+/// Adaptive Gauss-Kronrod (7-15) over the panels between consecutive
+/// breaks[0..nb) (nb <= MaxPieces + 1) of a smooth function given panel by
+/// panel: f(x, y) sets y[i] = f(x[i]) for the 15 abscissae x of a panel (so
+/// that a caller can evaluate them together, e.g. as SIMD batches). Bisects
+/// the worst piece until the summed |K - G| estimate is below tol times the
+/// total (or MaxPieces pieces).
 template <int MaxPieces = 64, class F>
-LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int nb, double tol) {
+LEVYSGD_HOST_DEVICE double gk15_adaptive_nodes(const F &f, const double *breaks, int nb,
+                                               double tol) {
     gk_piece<1> p[MaxPieces];
     auto rule = [&f](int, double a, double b) {
-        const gk15_estimate e = gk15_rule(f, a, b);
+        double x[15], v[15];
+        const double hw = gk15_abscissae(a, b, x);
+        f(static_cast<const double *>(x), static_cast<double *>(v));
+        const gk15_estimate e = gk15_combine(v, hw);
         gk_piece<1> q;
         q.tag = 0;
         q.level = 0;
@@ -233,6 +239,18 @@ LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int n
     gk_adaptive(
         p, n, MaxPieces, rule, [](gk_piece<1> &) { return false; }, 1u, tol, 0.0, &tot);
     return tot;
+}
+
+/// Adaptive Gauss-Kronrod (7-15) of a smooth scalar f over the panels
+/// between consecutive breaks[0..nb) (gk15_adaptive_nodes, one node at a time).
+template <int MaxPieces = 64, class F>
+LEVYSGD_HOST_DEVICE double gk15_adaptive(const F &f, const double *breaks, int nb, double tol) {
+    return gk15_adaptive_nodes<MaxPieces>(
+        [&f](const double *x, double *y) {
+            for (int i = 0; i < 15; ++i)
+                y[i] = f(x[i]);
+        },
+        breaks, nb, tol);
 }
 
 } // namespace levysgd::core

@@ -1,24 +1,35 @@
 #pragma once
 // alpha = 1, beta != 0: the far tails, where the general integrand (Nolan
 // 1997, Thm 1) loses digits to cancellation, in variables where the
-// cancellation happens exactly, integrated by adaptive Gauss-Kronrod (7-15).
+// cancellation happens exactly, integrated by adaptive Gauss-Kronrod (7-15)
+// with the nodes of a panel evaluated as xsimd batches.
 // (The light tail of |beta| = 1: density_light_tail.hpp, for every alpha.)
 
 #include <cmath>
+#include <cstddef>
 #include <numbers>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
 
 #include "../../core/gauss_kronrod.hpp"
 
 namespace levysgd::detail {
 
-/// cot(x) - 1/x without cancellation for small x.
-inline double cot_minus_inv(double x) {
-    if (std::abs(x) < 0.1) {
-        const double x2 = x * x; // -x/3 - x^3/45 - 2x^5/945 - x^7/4725 - 2x^9/93555
-        return -x * (1.0 / 3 +
-                     x2 * (1.0 / 45 + x2 * (2.0 / 945 + x2 * (1.0 / 4725 + x2 * 2.0 / 93555))));
-    }
-    return std::cos(x) / std::sin(x) - 1 / x;
+/// cot(x) - 1/x without cancellation for small x; T = double or an xsimd
+/// batch (the branch a select).
+template <class T> T cot_minus_inv(const T &x) {
+    using std::abs;
+    using std::cos;
+    using std::sin;
+    const T x2 = x * x; // -x/3 - x^3/45 - 2x^5/945 - x^7/4725 - 2x^9/93555
+    const T series =
+        -x * (T(1.0 / 3) +
+              x2 * (T(1.0 / 45) + x2 * (T(2.0 / 945) + x2 * (T(1.0 / 4725) + x2 * (2.0 / 93555)))));
+    if constexpr (std::is_floating_point_v<T>)
+        return abs(x) < 0.1 ? series : cos(x) / sin(x) - 1 / x;
+    else
+        return xsimd::select(abs(x) < T(0.1), series, T(cos(x) / sin(x) - T(1.0) / x));
 }
 
 /// alpha = 1, beta > 0, far tails: with X = -pi x / (2 beta), log g contains
@@ -44,25 +55,46 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
     if (std::abs(X) < 60 + K / pi * 1.01 || (right ? X > 0 : X < 0))
         return false;
     const double L2 = std::log(2 / pi);
-    auto log_g = [&](double r, double &jac) {
-        const double d = right ? r - X : X - r; // > 0
-        const double v = K / d;                 // w (right) or u (left)
-        jac = K / (d * d);
-        const double a = b * (K + (right ? -v : v)); // pi/2 + beta theta
-        const double sv = std::sin(v);
+    // log g and the Jacobian at r, for T = double or a batch (unqualified
+    // math finds xsimd's functions for batches)
+    auto log_g = [&](const auto &r, auto &jac) {
+        using T = std::decay_t<decltype(r)>;
+        using std::cos;
+        using std::log;
+        using std::sin;
+        const T d = right ? r - T(X) : T(X) - r; // > 0
+        const T v = T(K) / d;                    // w (right) or u (left)
+        jac = T(K) / (d * d);
+        const T a = T(b) * (T(K) + (right ? -v : v)); // pi/2 + beta theta
+        const T sv = sin(v);
         // right: (K - w) cot w = K/w + K (cot w - 1/w) - w cot w
         // left: -(K + u) cot u = -K/u - K (cot u - 1/u) - u cot u
-        const double vcot = v * std::cos(v) / sv;
-        const double rest = right ? K * cot_minus_inv(v) - vcot : -K * cot_minus_inv(v) - vcot;
-        return r + rest + L2 + std::log(a / sv);
+        const T vcot = v * cos(v) / sv;
+        const T rest = (right ? T(K) : T(-K)) * cot_minus_inv(v) - vcot;
+        return r + rest + T(L2) + log(a / sv);
+    };
+    // the 15 nodes of a panel as batches (padded with the centre)
+    using batch = xsimd::batch<double>;
+    constexpr std::size_t lanes = batch::size, nodes = ((15 + lanes - 1) / lanes) * lanes;
+    auto panel = [&](const double *x, double *out, auto integrand) {
+        alignas(64) double xs[nodes], ys[nodes];
+        for (std::size_t i = 0; i < nodes; ++i)
+            xs[i] = x[i < 15 ? i : 7];
+        for (std::size_t i = 0; i < nodes; i += lanes) {
+            batch jac;
+            const batch l = log_g(batch::load_aligned(xs + i), jac);
+            integrand(l, jac).store_aligned(ys + i);
+        }
+        for (int i = 0; i < 15; ++i)
+            out[i] = ys[i];
     };
     const double breaks[] = {r_lo, -30, -20, -12, -6, -3, -1, 0.5, 2, r_hi};
     if (want_dens)
-        dens = core::gk15_adaptive(
-            [&](double r) {
-                double jac;
-                const double l = log_g(r, jac);
-                return std::exp(l - std::exp(l)) * jac;
+        dens = core::gk15_adaptive_nodes(
+            [&](const double *x, double *y) {
+                panel(x, y, [](const batch &l, const batch &jac) {
+                    return xsimd::exp(l - xsimd::exp(l)) * jac;
+                });
             },
             breaks, 10, 1e-13);
     // Near tail: int (1 - e^-g) over the r window (x > 0) plus the end piece
@@ -72,11 +104,12 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
     if (!want_near)
         return true;
     const double end_piece = K / (right ? r_hi - X : X - r_lo);
-    near_tail = end_piece + core::gk15_adaptive(
-                                [&](double r) {
-                                    double jac;
-                                    const double g = std::exp(log_g(r, jac));
-                                    return (right ? -std::expm1(-g) : std::exp(-g)) * jac;
+    near_tail = end_piece + core::gk15_adaptive_nodes(
+                                [&](const double *x, double *y) {
+                                    panel(x, y, [right](const batch &l, const batch &jac) {
+                                        const batch g = xsimd::exp(l);
+                                        return (right ? -xsimd::expm1(-g) : xsimd::exp(-g)) * jac;
+                                    });
                                 },
                                 breaks, 10, 1e-13);
     return true;

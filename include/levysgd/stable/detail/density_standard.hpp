@@ -40,6 +40,7 @@
 #include "density_driver.hpp"
 #include "density_integrand.hpp"
 #include "density_light_tail.hpp"
+#include "density_series.hpp"
 
 namespace levysgd::detail {
 
@@ -215,6 +216,33 @@ class stable_standard {
         return true;
     }
 
+    // The series of density_series.hpp at S1 y != 0 (general kind): the
+    // power series for alpha > 1 where |y| c^(-1/alpha) < 2 (its terms
+    // fall from the first), else the tail series on y's side. log f
+    // (want_dens) and the logs of cdf and ccdf (want_tail); false where
+    // neither converges to full precision within its budget.
+    bool series(double y, bool want_dens, bool want_tail, double &log_dens, double &log_cdf,
+                double &log_ccdf) const {
+        if (alpha_ > 1 && std::abs(y) * std::exp(pos_.log_cos_at0 / alpha_) < 2) {
+            double d = 0, c = 0, cc = 0;
+            if (stable_power_series(pos_, y, want_dens, want_tail, d, c, cc)) {
+                log_dens = std::log(d);
+                log_cdf = std::log(c);
+                log_ccdf = std::log(cc);
+                return true;
+            }
+        }
+        const bool pos = y > 0;
+        double lt = 0;
+        if (!stable_tail_series(pos ? pos_ : neg_, std::abs(y), want_dens, want_tail, log_dens, lt))
+            return false;
+        // lt: the tail beyond |y| on y's side; the other one is 1 - it
+        const double other = std::log1p(-std::exp(lt));
+        log_cdf = pos ? other : lt;
+        log_ccdf = pos ? lt : other;
+        return true;
+    }
+
     // Near alpha = 1 at S0 point z: the polynomial in alpha through
     // node(n, y) at the Chebyshev nodes n (y = z - their zeta), or direct()
     // on the light side of |beta| = 1 (beta z < -3.5; the nodes of alpha < 1
@@ -258,6 +286,8 @@ class stable_standard {
         const double ay = std::abs(y);
         if (s.len <= 0)
             return -INFINITY;
+        if (double ld, lc, lu; series(y, true, false, ld, lc, lu))
+            return ld;
         const double ly = std::log(ay);
         auto lg = [&](int h, auto v) {
             using T = decltype(v);
@@ -325,6 +355,10 @@ class stable_standard {
         const bool up = pos ? upper : !upper; // tail of |y| on the far side?
         if (s.len <= 0)
             return log_out ? (up ? -INFINITY : 0.0) : (up ? 0.0 : 1.0);
+        if (double ld, lc, lu; series(y, false, true, ld, lc, lu)) {
+            const double l = upper ? lu : lc;
+            return log_out ? l : std::exp(l);
+        }
         const double ly = std::log(std::abs(y));
         auto lg = [&](int h, auto v) {
             using T = decltype(v);

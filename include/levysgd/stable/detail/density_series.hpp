@@ -1,0 +1,199 @@
+#pragma once
+// The two series of the standard alpha-stable law (alpha != 1) in the S1
+// coordinate y, used where they converge to full precision in a few dozen
+// terms and the quadrature (density_driver.hpp) would cost hundreds of
+// integrand evaluations.
+//
+// With c = sqrt(1 + zeta^2) = 1 / cos(alpha theta0) the characteristic
+// function is exp(-c |t|^alpha e^(-i alpha theta0 sign t)); expanding either
+// factor of the Fourier inversion and integrating term by term (Zolotarev
+// 1986, sec. 2.4-2.5; Nolan 1997, sec. 2) gives, with the angles of
+// stable_side (head = pi/2 - theta0, pm = pi - alpha (pi/2 + theta0)):
+//
+// Tail series, y > 0 (convergent for alpha < 1, asymptotic for alpha > 1),
+// z = c y^-alpha:
+//   f(y)        = 1/(pi y) sum_{m>=1} Gamma(m alpha + 1)/m! sin(m pm) z^m
+//   P(Y > y)    = 1/pi     sum_{m>=1} Gamma(m alpha)/m!     sin(m pm) z^m
+// (the m = 1 term is the leading tail (1 + beta) C y^-alpha of stable_standard::far;
+// on the light side of |beta| = 1, pm = 0 and every term vanishes: the
+// series never applies there).
+//
+// Power series, any y (convergent for alpha > 1, asymptotic for alpha < 1):
+//   f(y)          = 1/(pi alpha) sum_{m>=1} Gamma(m/alpha)/(m-1)! c^(-m/alpha) sin(m head) y^(m-1)
+//   F(y) - head/pi = 1/(pi alpha) sum_{m>=1} Gamma(m/alpha)/m!   c^(-m/alpha) sin(m head) y^m
+// (m = 1 of f is f(0) = Gamma(1 + 1/alpha) cos(theta0) c^(-1/alpha) / pi).
+//
+// Each sum is formed relative to the magnitude of its first coefficient (so
+// nothing underflows), with a bound on its rounding error: the log of each
+// coefficient comes from lgamma with an absolute error ~ eps |log|, and the
+// sine's argument is rounded by ~ eps m angle. A sum is used only if that
+// bound plus the first omitted term is below series_tol of its value, and
+// the terms are still falling (the asymptotic series diverge eventually):
+// otherwise the caller integrates.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "density_integrand.hpp"
+
+namespace levysgd::detail {
+
+/// The result of a series: value = exp(log_lead) * sum.
+struct stable_series_sum {
+    bool ok = false;
+    double log_lead = 0; // log of the first coefficient's magnitude
+    double sum = 0;      // the series relative to it
+};
+
+/// How a series is summed: the relative accuracy asked (estimated rounding
+/// plus truncation) and the most terms tried.
+struct stable_series_rule {
+    static constexpr double tol = 2e-14;
+    static constexpr int max_terms = 60;
+};
+
+/// log m! for m < 64 (exact to rounding; lgamma beyond).
+inline double stable_log_factorial(int m) {
+    static const auto table = [] {
+        struct t {
+            double v[64];
+        } r{};
+        long double s = 0;
+        for (int i = 1; i < 64; ++i) {
+            s += std::log((long double)i);
+            r.v[i] = double(s);
+        }
+        return r;
+    }();
+    return m < 64 ? table.v[m] : std::lgamma(m + 1.0);
+}
+
+/// sum_{m>=1} exp(L(m) - L(1)) sign(m) sin(m angle), L(m) = log_coef(m) + m
+/// log_z (log_coef: log Gamma(..) - log m!-like part), sign(m) = (-1)^(m-1)
+/// if alternate. Returns ok = false when the sum's error bound exceeds
+/// stable_series_rule::tol times the sum, the terms rise before they are
+/// negligible, or the term budget runs out.
+template <class LogCoef>
+stable_series_sum stable_series(const LogCoef &log_coef, double log_z, double angle,
+                                bool alternate) {
+    constexpr double eps = std::numeric_limits<double>::epsilon();
+    constexpr double negligible = 1e-17;
+    stable_series_sum r;
+    const double l1 = log_coef(1) + log_z;
+    if (!std::isfinite(l1))
+        return r;
+    double sum = 0, err = 0, prev = INFINITY;
+    for (int m = 1; m <= stable_series_rule::max_terms; ++m) {
+        const double lm = m == 1 ? l1 : log_coef(m) + m * log_z;
+        const double mag = std::exp(lm - l1); // |term| / |first coefficient|, sine aside
+        const double arg = m * angle;
+        double s = std::sin(arg);
+        if (alternate && m % 2 == 0)
+            s = -s;
+        sum += mag * s;
+        // lgamma's and log's rounding (~ eps |L|) in the magnitude, the
+        // argument's rounding (~ eps m angle) in the sine
+        err += eps * mag * ((std::abs(lm) + std::abs(l1) + 4) * std::abs(s) + 2 * arg);
+        if (m == 1) {
+            prev = mag;
+            continue;
+        }
+        // the rounding already exceeds what the sum so far and this term
+        // allow: the terms cancel (or the sum is 0)
+        if (!(err <= stable_series_rule::tol * (std::abs(sum) + mag)))
+            return r;
+        if (mag < prev) {
+            const double ratio = mag / prev;
+            if (mag <= negligible * std::abs(sum)) {
+                // the omitted terms fall at least as fast (both series'
+                // ratios decrease with m while they converge)
+                if (ratio < 0.8 && err <= stable_series_rule::tol * std::abs(sum)) {
+                    r.ok = std::isfinite(sum);
+                    r.log_lead = l1;
+                    r.sum = sum;
+                }
+                return r;
+            }
+            // the terms still needed at this ratio exceed the budget
+            const double need = std::log(negligible * std::abs(sum) / mag) / std::log(ratio);
+            if (m >= 4 && !(m + need <= stable_series_rule::max_terms))
+                return r;
+        } else if (m >= 4 && mag > 1) {
+            return r; // rising past the first term: no use within the budget
+        }
+        prev = mag;
+    }
+    return r;
+}
+
+/// Tail series of side s at y > 0: log f(y) (want_dens) and the log of the
+/// tail beyond y (want_tail). False where the series does not apply.
+inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, bool want_tail,
+                               double &log_dens, double &log_tail) {
+    constexpr double pi = std::numbers::pi;
+    if (!(y > 0) || !(s.pi_m_a_len > 0))
+        return false;
+    const double a = s.alpha, ly = std::log(y);
+    const double log_z = -s.log_cos_at0 - a * ly; // log c - alpha log y
+    if (want_dens) {
+        const auto r = stable_series(
+            [a](int m) { return std::lgamma(m * a + 1) - stable_log_factorial(m); }, log_z,
+            s.pi_m_a_len, false);
+        if (!r.ok || !(r.sum > 0))
+            return false;
+        log_dens = r.log_lead + std::log(r.sum) - std::log(pi) - ly;
+    }
+    if (want_tail) {
+        const auto r = stable_series(
+            [a](int m) { return std::lgamma(m * a) - stable_log_factorial(m); }, log_z,
+            s.pi_m_a_len, false);
+        if (!r.ok || !(r.sum > 0))
+            return false;
+        log_tail = r.log_lead + std::log(r.sum) - std::log(pi);
+    }
+    return true;
+}
+
+/// Power series (alpha > 1) of the law whose beta side is pos, at any y:
+/// the density (want_dens) and both tails, cdf = F(y) and ccdf = 1 - F(y).
+/// False where it does not apply.
+inline bool stable_power_series(const stable_side &pos, double y, bool want_dens, bool want_tail,
+                                double &dens, double &cdf, double &ccdf) {
+    constexpr double pi = std::numbers::pi;
+    const double a = pos.alpha;
+    if (!(a > 1) || y == 0 || !std::isfinite(y))
+        return false;
+    const double ia = 1 / a, log_c = -pos.log_cos_at0, lay = std::log(std::abs(y));
+    const bool alt = y < 0; // y^m alternates in sign
+    if (want_dens) {
+        // m-th term / y: Gamma(m/a)/(m-1)! c^(-m/a) y^(m-1); written as
+        // coefficient (m) times z^m with z = y c^(-1/a), divided by y once
+        const auto r = stable_series(
+            [ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m - 1); },
+            lay - ia * log_c, pos.head, alt);
+        if (!r.ok || !(r.sum > 0))
+            return false;
+        dens = std::exp(r.log_lead - lay) * r.sum / (pi * a);
+    }
+    if (want_tail) {
+        const auto r = stable_series(
+            [ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m); },
+            lay - ia * log_c, pos.head, alt);
+        if (!r.ok)
+            return false;
+        // F(y) - head/pi; y^m = (-1)^m |y|^m, the sum's signs are (-1)^(m-1)
+        const double p = (alt ? -1 : 1) * std::exp(r.log_lead) * r.sum / (pi * a);
+        const double lo = pos.head / pi + p, up = pos.len / pi - p;
+        // the sum's error is relative to p: neither tail may be much
+        // smaller than p
+        if (!(std::abs(p) <= 2 * std::min(lo, up)))
+            return false;
+        cdf = lo;
+        ccdf = up;
+    }
+    return true;
+}
+
+} // namespace levysgd::detail
