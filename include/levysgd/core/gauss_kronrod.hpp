@@ -116,8 +116,7 @@ LEVYSGD_HOST_DEVICE inline gk15_estimate gk31_combine(const double *f, const dou
 }
 
 /// One panel of a scalar function f on [a, b].
-template <class F>
-LEVYSGD_HOST_DEVICE gk15_estimate gk15_rule(const F &f, double a, double b) {
+template <class F> LEVYSGD_HOST_DEVICE gk15_estimate gk15_rule(const F &f, double a, double b) {
     double x[15], v[15];
     const double hw = gk15_abscissae(a, b, x);
     for (int i = 0; i < 15; ++i)

@@ -5,14 +5,18 @@
 // with the nodes of a panel evaluated as xsimd batches.
 // (The light tail of |beta| = 1: density_light_tail.hpp, for every alpha.)
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <numbers>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
 #include "../../core/gauss_kronrod.hpp"
+#include "../../detail/fast_math.hpp"
+#include "../../detail/simd_bits.hpp"
 
 namespace levysgd::detail {
 
@@ -88,15 +92,30 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
         for (int i = 0; i < 15; ++i)
             out[i] = ys[i];
     };
-    const double breaks[] = {r_lo, -30, -20, -12, -6, -3, -1, 0.5, 2, r_hi};
+    // log g = r + c(r) with c slowly varying (~3.5 at beta = 0.5): the
+    // integrands peak (g = 1) near r_p = -c(0), and the breakpoints follow
+    // the Gumbel shape exp(l - e^l) around it as in stable_integrate: every
+    // 0.75-1 on the steep side (g > 1), widening on the shallow one. Fixed
+    // breakpoints around r = 0 cost 1.5x the panels in bisections (measured
+    // over logpdf, cdf and ccdf at 50 far-tail points: 65.9 -> 42.9 panels).
+    double jac0;
+    const double c0 = log_g(0.0, jac0);
+    const double rp = std::isfinite(c0) ? std::clamp(-c0, r_lo + 10, r_hi - 3) : -1.0;
+    double breaks[20];
+    int nb = 0;
+    breaks[nb++] = r_lo;
+    for (double d : {-26.0, -18.0, -12.0, -7.5, -4.5, -2.5, -1.25, 0.0, 1.0, 2.0, 2.75, 3.5})
+        if (rp + d > breaks[nb - 1] + 0.25 && rp + d < r_hi - 0.25)
+            breaks[nb++] = rp + d;
+    breaks[nb++] = r_hi;
     if (want_dens)
         dens = core::gk15_adaptive_nodes(
             [&](const double *x, double *y) {
                 panel(x, y, [](const batch &l, const batch &jac) {
-                    return xsimd::exp(l - xsimd::exp(l)) * jac;
+                    return fast_exp(l - fast_exp(l)) * jac;
                 });
             },
-            breaks, 10, 1e-13);
+            breaks, nb, 1e-13);
     // Near tail: int (1 - e^-g) over the r window (x > 0) plus the end piece
     // beyond r_hi where g > e^4 and 1 - e^-g = 1 to double precision; for
     // x < 0 int e^-g over the window plus the end piece below r_lo where
@@ -107,11 +126,11 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
     near_tail = end_piece + core::gk15_adaptive_nodes(
                                 [&](const double *x, double *y) {
                                     panel(x, y, [right](const batch &l, const batch &jac) {
-                                        const batch g = xsimd::exp(l);
-                                        return (right ? -xsimd::expm1(-g) : xsimd::exp(-g)) * jac;
+                                        const batch g = fast_exp(l);
+                                        return (right ? -fast_expm1(-g) : fast_exp(-g)) * jac;
                                     });
                                 },
-                                breaks, 10, 1e-13);
+                                breaks, nb, 1e-13);
     return true;
 }
 

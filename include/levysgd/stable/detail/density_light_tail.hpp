@@ -43,6 +43,8 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../../core/gauss_kronrod.hpp"
+#include "../../detail/fast_math.hpp"
+#include "../../detail/simd_bits.hpp"
 
 namespace levysgd::detail {
 
@@ -53,9 +55,9 @@ namespace light_tail_series {
 // run a fixed number of terms for batches. Unqualified math calls find
 // xsimd's functions for batches by argument-dependent lookup.
 using std::abs;
+using std::cos;
 using std::log;
 using std::log1p;
-using std::cos;
 using std::sin;
 
 template <class T> inline T pick(bool c, const T &a, const T &b) { return c ? a : b; }
@@ -89,16 +91,15 @@ template <class T> T sin_minus_xcos(T x, T sx, T cx) {
     // x < 1: sum_{n >= 1} (-1)^(n+1) 2n x^(2n+1) / (2n+1)!: n = 1 is 2 x^3 / 3!,
     // and term_(n+1) / term_n = -x^2 (2n + 2) / ((2n) (2n + 2) (2n + 3))
     const T x2 = x * x;
-    return pick(x >= T(1.0), T(sx - x * cx),
-                alternating_series(T(x * x2 / 3), x2,
-                                   [](int n) { return double(2 * n) * double(2 * n + 3); }));
+    return pick(x >= T(1.0), T(sx - x * cx), alternating_series(T(x * x2 / 3), x2, [](int n) {
+                    return double(2 * n) * double(2 * n + 3);
+                }));
 }
 
 /// x - sin x, without cancellation for small |x|.
 template <class T> T x_minus_sin(T x) {
     const T x2 = x * x;
-    return pick(abs(x) >= T(1.0), T(x - sin(x)),
-                alternating_series(T(x * x2 / 6), x2, [](int n) {
+    return pick(abs(x) >= T(1.0), T(x - sin(x)), alternating_series(T(x * x2 / 6), x2, [](int n) {
                     return double(2 * n + 2) * double(2 * n + 3);
                 }));
 }
@@ -224,10 +225,10 @@ class stable_light_tail {
                 xs[i] = x[i < m ? i : 0];
             for (std::size_t i = 0; i < nodes; i += lanes) {
                 const batch dl = delta(batch::load_aligned(xs + i));
-                const batch e = batch(-g) * xsimd::expm1(dl) + (dens ? dl : batch(0.0));
+                const batch e = batch(-g) * fast_expm1(dl) + (dens ? dl : batch(0.0));
                 // e < -800: below any double; dl NaN or huge (v at the far end): 0
                 const auto zero = (e < batch(-800.0)) || !(dl < batch(800.0));
-                xsimd::select(zero, batch(0.0), xsimd::exp(e)).store_aligned(ys + i);
+                xsimd::select(zero, batch(0.0), fast_exp(e)).store_aligned(ys + i);
             }
             for (int i = 0; i < m; ++i)
                 out[i] = ys[i];

@@ -138,17 +138,17 @@ inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, b
     const double a = s.alpha, ly = std::log(y);
     const double log_z = -s.log_cos_at0 - a * ly; // log c - alpha log y
     if (want_dens) {
-        const auto r = stable_series(
-            [a](int m) { return std::lgamma(m * a + 1) - stable_log_factorial(m); }, log_z,
-            s.pi_m_a_len, false);
+        const auto r =
+            stable_series([a](int m) { return std::lgamma(m * a + 1) - stable_log_factorial(m); },
+                          log_z, s.pi_m_a_len, false);
         if (!r.ok || !(r.sum > 0))
             return false;
         log_dens = r.log_lead + std::log(r.sum) - std::log(pi) - ly;
     }
     if (want_tail) {
-        const auto r = stable_series(
-            [a](int m) { return std::lgamma(m * a) - stable_log_factorial(m); }, log_z,
-            s.pi_m_a_len, false);
+        const auto r =
+            stable_series([a](int m) { return std::lgamma(m * a) - stable_log_factorial(m); },
+                          log_z, s.pi_m_a_len, false);
         if (!r.ok || !(r.sum > 0))
             return false;
         log_tail = r.log_lead + std::log(r.sum) - std::log(pi);
@@ -170,17 +170,17 @@ inline bool stable_power_series(const stable_side &pos, double y, bool want_dens
     if (want_dens) {
         // m-th term / y: Gamma(m/a)/(m-1)! c^(-m/a) y^(m-1); written as
         // coefficient (m) times z^m with z = y c^(-1/a), divided by y once
-        const auto r = stable_series(
-            [ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m - 1); },
-            lay - ia * log_c, pos.head, alt);
+        const auto r =
+            stable_series([ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m - 1); },
+                          lay - ia * log_c, pos.head, alt);
         if (!r.ok || !(r.sum > 0))
             return false;
         dens = std::exp(r.log_lead - lay) * r.sum / (pi * a);
     }
     if (want_tail) {
-        const auto r = stable_series(
-            [ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m); },
-            lay - ia * log_c, pos.head, alt);
+        const auto r =
+            stable_series([ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m); },
+                          lay - ia * log_c, pos.head, alt);
         if (!r.ok)
             return false;
         // F(y) - head/pi; y^m = (-1)^m |y|^m, the sum's signs are (-1)^(m-1)
