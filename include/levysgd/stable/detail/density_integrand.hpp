@@ -59,7 +59,7 @@
 namespace levysgd::detail {
 
 /// sin(x) for x in [0, pi/2] (the fast_math_constants::sin_c polynomial, <= 4 ulp).
-template <class T> inline T stable_sin(const T &x) {
+template <class T> LEVYSGD_INLINE T stable_sin(const T &x) {
     return x * fast_math_constants<double>::sin_c(x * x);
 }
 
@@ -112,7 +112,7 @@ struct stable_side {
     /// together). Every sine argument is chosen in [0, pi/2] (the angle or
     /// its supplement, whichever keeps relative accuracy near the ends), so
     /// the restricted-range fast_math polynomials apply.
-    template <class T> T log_g(const T &ly, const T &u, const T &w) const {
+    template <class T> LEVYSGD_INLINE T log_g(const T &ly, const T &u, const T &w) const {
         const T hp(std::numbers::pi / 2);
         // cos(theta), theta = -theta0 + u = pi/2 - w
         const T c = stable_sin(select(w <= hp, w, u + T(head)));
@@ -149,7 +149,7 @@ struct stable_side {
 /// Side data of alpha = 1, beta > 0.
 struct stable_side1 {
     double beta = 1;
-    template <class T> T log_g(const T &x, const T &u, const T &w) const {
+    template <class T> LEVYSGD_INLINE T log_g(const T &x, const T &u, const T &w) const {
         // theta = -pi/2 + u = pi/2 - w
         constexpr double pi = std::numbers::pi;
         const T hp(pi / 2);

@@ -129,7 +129,7 @@ template <class LogG> class stable_quadrature {
     // The three integrands at s = log v (times the Jacobian v), for a batch
     // of nodes. NaN (an end of the range reached in rounding) counts as 0.
     // l_out: log g at the nodes, if wanted.
-    void eval(int h, const batch &s, batch out[3], batch *l_out = nullptr) const {
+    LEVYSGD_INLINE void eval(int h, const batch &s, batch out[3], batch *l_out = nullptr) const {
         const batch v = xsimd::max(fast_exp(s), batch(1e-300));
         const batch l = lg_(h, v);
         if (l_out)
