@@ -48,6 +48,7 @@
 // growing as alpha -> 1; for 0 < |a - 1| < 0.005 stable_standard
 // interpolates in alpha instead (density_standard.hpp).
 
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -75,36 +76,51 @@ struct stable_side {
     double inv_am1 = 0;     // 1 / (alpha - 1)
 
     stable_side() = default;
-    stable_side(double a, double b) : alpha(a), beta(b) {
+    stable_side(double a, double b) { *this = pair(a, b)[0]; }
+
+    /// The sides of beta and -beta, which share tan(pi a/2), atan(beta t),
+    /// log cos(a theta0) and two of their atan2 values (the same operations
+    /// as two separate constructions, bitwise: -b enters only as b's sign).
+    static std::array<stable_side, 2> pair(double a, double b) {
         constexpr double pi = std::numbers::pi;
         const double t = core::tan_pi_alpha_half(a); // > 0 for a < 1, <= 0 for a > 1
         // alpha theta0 = atan(beta t); the lengths from atan differences written
-        // as single atan2 calls, exact when |beta| = 1 (no pi/2 - pi/2).
+        // as single atan2 calls, exact when |beta| = 1 (no pi/2 - pi/2):
+        // a < 1: pi a/2 = atan(t), pi a/2 -+ atan(b t) = atan2(t (1 -+ b), 1 +- b t^2);
+        // a > 1: pi a/2 = pi + atan(t). For -b the two atan2 swap.
         const double at0 = std::atan(b * t);
-        theta0 = at0 / a;
-        if (a < 1) {
-            // pi a/2 = atan(t): pi a/2 -+ atan(b t) = atan2(t (1 -+ b), 1 +- b t^2)
-            head = std::atan2(t * (1 - b), 1 + b * t * t) / a;
-            a_len = std::atan2(t * (1 + b), 1 - b * t * t);
-        } else {
-            // pi a/2 = pi + atan(t)
-            head = (pi + std::atan2(t * (1 - b), 1 + b * t * t)) / a;
-            a_len = pi + std::atan2(t * (1 + b), 1 - b * t * t);
-        }
-        if (a_len < 0)
-            a_len = 0;
-        len = a_len / a;
-        // pi - a len = -(atan t + atan(b t)) for a > 1; for a < 1 it is
-        // pi - pi a/2 - atan(b t) = pi (1 - a/2) - atan(bt): no cancellation.
-        pi_m_a_len = a > 1 ? std::atan2(-t * (1 + b), 1 - b * t * t) : pi - a_len;
-        if (pi_m_a_len < 0)
-            pi_m_a_len = 0;
-        log_cos_at0 = -0.5 * std::log1p(b * b * t * t);
+        const double lo = std::atan2(t * (1 - b), 1 + b * t * t); // head of b, a_len of -b
+        const double hi = std::atan2(t * (1 + b), 1 - b * t * t); // a_len of b, head of -b
+        const double log_cos_at0 = -0.5 * std::log1p(b * b * t * t);
+        double log_bt = 0, log_rest = 0;
         if (std::abs(b * t) > 1) {
             log_bt = std::log(std::abs(b * t));
             log_rest = 0.5 * std::log1p(1 / (b * b * t * t));
         }
-        inv_am1 = 1 / (a - 1);
+        std::array<stable_side, 2> r;
+        for (int k = 0; k < 2; ++k) {
+            stable_side &s = r[k];
+            const double bk = k == 0 ? b : -b, h = k == 0 ? lo : hi, l = k == 0 ? hi : lo;
+            s.alpha = a;
+            s.beta = bk;
+            s.theta0 = (k == 0 ? at0 : -at0) / a;
+            s.head = a < 1 ? h / a : (pi + h) / a;
+            s.a_len = a < 1 ? l : pi + l;
+            if (s.a_len < 0)
+                s.a_len = 0;
+            s.len = s.a_len / a;
+            // pi - a len = -(atan t + atan(b t)) for a > 1; for a < 1 it is
+            // pi - pi a/2 - atan(bt) = pi (1 - a/2) - atan(bt): no cancellation.
+            s.pi_m_a_len =
+                a > 1 ? std::atan2(-t * (1 + bk), 1 - bk * t * t) : pi - s.a_len;
+            if (s.pi_m_a_len < 0)
+                s.pi_m_a_len = 0;
+            s.log_cos_at0 = log_cos_at0;
+            s.log_bt = log_bt;
+            s.log_rest = log_rest;
+            s.inv_am1 = 1 / (a - 1);
+        }
+        return r;
     }
 
     /// log g at (u, w), u + w = len, for log y = ly; T = double or an

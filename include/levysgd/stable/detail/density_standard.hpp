@@ -88,8 +88,9 @@ class stable_standard {
             kind_ = kind::levy;
         } else {
             kind_ = kind::general;
-            pos_ = stable_side(alpha, beta);
-            neg_ = stable_side(alpha, -beta);
+            const auto sides = stable_side::pair(alpha, beta);
+            pos_ = sides[0];
+            neg_ = sides[1];
         }
         if (alpha != 1 && alpha != 2) {
             zeta_ = core::stable_zeta(alpha, beta);
