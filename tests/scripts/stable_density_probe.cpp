@@ -5,16 +5,22 @@
 //                           new distribution (param,alpha,beta,x rows, e.g.
 //                           LEVYSGD_BENCH_DUMP=POINTS.csv bench_stable_density);
 //                           run it under valgrind --tool=callgrind
+//   probe time POINTS.csv   the same one-point calls timed, per point the best
+//                           of 7 runs (a busy machine's noise removed): mean
+//                           us per point and points/s, pdf and cdf
 //   probe scan              "param alpha beta x logpdf cdf ccdf" on the
 //                           self-consistency scan: alpha in [0.1, 2) step
 //                           0.0375 x 9 beta x 24 x (S0), 3200 points near
 //                           alpha = 1 (S0 and S1), 400 near the mode, and
 //                           alpha = 1.016875, beta = 0.5, S1 y = 18.84
 //
-// Build: g++ -std=c++20 -O2 -march=native -I include -isystem /usr/include/eigen3 \
-//            tests/scripts/stable_density_probe.cpp -o probe
+// Build (one line; -O3 for "time"):
+//   g++ -std=c++20 -O2 -march=native -I include -isystem /usr/include/eigen3
+//       tests/scripts/stable_density_probe.cpp -o probe
 #include <levysgd/levysgd.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -52,29 +58,67 @@ int scan() {
     return 0;
 }
 
-int count(const char *path) {
+struct point {
+    parameterization p;
+    double a, b, x;
+};
+
+// The param,alpha,beta,x rows of a LEVYSGD_BENCH_DUMP file (empty on error).
+std::vector<point> read_points(const char *path) {
+    std::vector<point> pts;
     std::FILE *f = std::fopen(path, "r");
     if (!f) {
         std::fprintf(stderr, "cannot read %s\n", path);
-        return 1;
+        return pts;
     }
-    struct point {
-        parameterization p;
-        double a, b, x;
-    };
-    std::vector<point> pts;
     char line[256], par[4] = {};
     double a, b, x;
     while (std::fgets(line, sizeof line, f))
         if (line[0] == 'S' && std::sscanf(line, "%3[^,],%lf,%lf,%lf", par, &a, &b, &x) == 4)
             pts.push_back({par[1] == '0' ? parameterization::S0 : parameterization::S1, a, b, x});
     std::fclose(f);
+    return pts;
+}
+
+int count(const char *path) {
+    const auto pts = read_points(path);
+    if (pts.empty())
+        return 1;
     double sum = 0;
     for (const auto &q : pts)
         sum += levysgd::pdf(levysgd::stable_distribution<double>(q.a, q.b, 1, 0, q.p), q.x);
     for (const auto &q : pts)
         sum += levysgd::cdf(levysgd::stable_distribution<double>(q.a, q.b, 1, 0, q.p), q.x);
     std::printf("%zu points, sum of pdf and cdf %.17g\n", pts.size(), sum);
+    return 0;
+}
+
+// One-point calls on a new distribution, per point the best of 7 runs of 20
+// calls (robust to a busy machine: the minimum is the undisturbed time);
+// prints the mean time per point and points/s for pdf and cdf.
+int time_points(const char *path) {
+    const auto pts = read_points(path);
+    if (pts.empty())
+        return 1;
+    double total[2] = {0, 0}, sink = 0;
+    for (const auto &q : pts)
+        for (int k = 0; k < 2; ++k) {
+            double best = 1e300;
+            for (int t = 0; t < 7; ++t) {
+                const auto t0 = std::chrono::steady_clock::now();
+                for (int r = 0; r < 20; ++r) {
+                    const levysgd::stable_distribution<double> d(q.a, q.b, 1, 0, q.p);
+                    sink += k == 0 ? levysgd::pdf(d, q.x) : levysgd::cdf(d, q.x);
+                }
+                const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+                best = std::min(best, dt.count() / 20);
+            }
+            total[k] += best;
+        }
+    const double n = double(pts.size());
+    std::printf("%zu points: pdf %.3f us (%.0fk points/s), cdf %.3f us (%.0fk points/s) [%g]\n",
+                pts.size(), 1e6 * total[0] / n, 1e-3 * n / total[0], 1e6 * total[1] / n,
+                1e-3 * n / total[1], sink);
     return 0;
 }
 } // namespace
@@ -84,6 +128,8 @@ int main(int argc, char **argv) {
         return scan();
     if (argc == 3 && !std::strcmp(argv[1], "count"))
         return count(argv[2]);
-    std::fprintf(stderr, "usage: probe scan | probe count POINTS.csv\n");
+    if (argc == 3 && !std::strcmp(argv[1], "time"))
+        return time_points(argv[2]);
+    std::fprintf(stderr, "usage: probe scan | probe count POINTS.csv | probe time POINTS.csv\n");
     return 2;
 }
