@@ -75,7 +75,7 @@ TEMPLATE_TEST_CASE("the SIMD sampler reads the index rule's uniforms bitwise", "
     using A = levysgd::detail::simd_arch;
     constexpr std::size_t K = levysgd::detail::stable_chunk<R>;
     constexpr std::size_t H = levysgd::detail::stable_halves<R>; // batches per chunk
-    constexpr std::size_t W = K / H;                              // lanes per batch
+    constexpr std::size_t W = K / H;                             // lanes per batch
     const levysgd::detail::philox_batch_stream<A> bits(9, 4);
     for (std::uint64_t chunk : {0ull, 1ull, 77ull}) {
         const auto in = levysgd::detail::stable_chunk_prepare<R>(bits, chunk);

@@ -220,6 +220,9 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
     const B lower(plan.lower), upper(plan.upper);
+    // Only alpha < 1, |beta| = 1 has a half-line support to clamp to.
+    const bool bounded = plan.lower > -std::numeric_limits<Real>::infinity() ||
+                         plan.upper < std::numeric_limits<Real>::infinity();
     const auto run = [&](const auto &ob) {
         detail::for_each_stable_chunk(
             "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
@@ -231,7 +234,7 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
                     in, [&](auto...) -> const auto & { return kb; },
                     [&](auto...) -> const auto & { return ob; }, x);
                 for (std::size_t h = 0; h < H; ++h)
-                    xsimd::clip(x[h], lower, upper).store_unaligned(dst + h * W);
+                    (bounded ? xsimd::clip(x[h], lower, upper) : x[h]).store_unaligned(dst + h * W);
             });
     };
     if (plan.out.mul == Real(1)) // the same values, without the log-scale fold
