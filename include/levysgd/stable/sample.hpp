@@ -193,7 +193,9 @@ void for_each_stable_chunk(std::string_view where, std::span<Real> out, std::uin
         return stable_chunk_prepare<Real>(bits, chunk);
     };
     auto run = [&](auto sym) {
-        for_each_chunk<stable_chunk<Real>>(
+        // A thread gets at least 8192 batches (as 4096 chunks did when a
+        // double chunk held two), whatever stable_halves is.
+        for_each_chunk<stable_chunk<Real>, 8192 / stable_halves<Real>>(
             where, out, opt.first_index, opt.threads, prepare,
             [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
                 bool partial) { fn(sym, chunk, in, dst, lo, hi, partial); });
