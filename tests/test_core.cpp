@@ -74,11 +74,13 @@ TEMPLATE_TEST_CASE("the SIMD sampler reads the index rule's uniforms bitwise", "
     using R = TestType;
     using A = levysgd::detail::simd_arch;
     constexpr std::size_t K = levysgd::detail::stable_chunk<R>;
+    constexpr std::size_t H = levysgd::detail::stable_halves<R>; // batches per chunk
+    constexpr std::size_t W = K / H;                             // lanes per batch
     const levysgd::detail::philox_batch_stream<A> bits(9, 4);
     for (std::uint64_t chunk : {0ull, 1ull, 77ull}) {
         const auto in = levysgd::detail::stable_chunk_prepare<R>(bits, chunk);
-        alignas(64) R u1[2][K / 2], w[2][K / 2];
-        for (int h = 0; h < 2; ++h) {
+        alignas(64) R u1[H][W], w[H][W];
+        for (std::size_t h = 0; h < H; ++h) {
             in.u1[h].store_unaligned(u1[h]);
             in.w[h].store_unaligned(w[h]);
         }
@@ -88,9 +90,9 @@ TEMPLATE_TEST_CASE("the SIMD sampler reads the index rule's uniforms bitwise", "
             R e1, e2;
             levysgd::core::stable_uniforms_of<R>(b[0], b[1], b[2], b[3],
                                                   levysgd::core::stable_slot_of<R>(i), e1, e2);
-            // double: half j / (K/2), lane j % (K/2); float: half = slot, lane = block
-            const std::size_t h = std::is_same_v<R, double> ? j / (K / 2) : j % 2;
-            const std::size_t lane = std::is_same_v<R, double> ? j % (K / 2) : j / 2;
+            // double: batch j / W, lane j % W; float (two batches): batch = slot, lane = block
+            const std::size_t h = std::is_same_v<R, double> ? j / W : j % 2;
+            const std::size_t lane = std::is_same_v<R, double> ? j % W : j / 2;
             REQUIRE(u1[h][lane] == e1);
             REQUIRE(w[h][lane] == -levysgd::core::fast_log(e2));
         }

@@ -22,8 +22,9 @@ namespace levysgd::detail {
 /// bits). Full chunks write straight into out, partial ones go through a buffer
 /// and only [lo, hi) of the chunk is copied. prep_fn for chunk c+1 is issued
 /// before chunk_fn for chunk c, so the out-of-order core overlaps the random
-/// bits of the next chunk with the long dependency chains of this one.
-template <std::size_t K, class Real, class PrepFn, class ChunkFn>
+/// bits of the next chunk with the long dependency chains of this one. A
+/// thread gets at least MinChunks chunks (parallel_ranges).
+template <std::size_t K, std::size_t MinChunks = 4096, class Real, class PrepFn, class ChunkFn>
 void for_each_chunk(std::string_view where, std::span<Real> out, std::uint64_t first,
                     unsigned threads, PrepFn &&prep_fn, ChunkFn &&chunk_fn) {
     const std::size_t n = out.size();
@@ -35,7 +36,7 @@ void for_each_chunk(std::string_view where, std::span<Real> out, std::uint64_t f
     const std::uint64_t c_begin = first / K;
     const std::uint64_t c_end = last / K + 1;
     const std::size_t n_chunks = static_cast<std::size_t>(c_end - c_begin);
-    parallel_ranges(n_chunks, threads, 4096, [&](std::size_t cb, std::size_t ce) {
+    parallel_ranges(n_chunks, threads, MinChunks, [&](std::size_t cb, std::size_t ce) {
         alignas(64) std::array<Real, K> buf;
         auto next = prep_fn(c_begin + cb);
         for (std::size_t c = cb; c < ce; ++c) {

@@ -105,7 +105,9 @@ template <class A> struct philox_batch_block { u32_batch<A> x0, x1, x2, x3; };
 
 /// The same blocks in the wide layout: half h, 64-bit lane j holds block
 /// first + h * u64_batch<A>::size + j, each word in the low 32 bits.
-template <class A> struct philox_wide_block { u64_batch<A> x0[2], x1[2], x2[2], x3[2]; };
+template <class A, std::size_t N = 2> struct philox_wide_block {
+    u64_batch<A> x0[N], x1[N], x2[N], x3[N];
+};
 
 /// Philox blocks of one (seed, stream), u32_batch<A>::size at a time. The
 /// round keys and stream words are broadcast once at construction, so a call
@@ -135,11 +137,13 @@ template <class A> class philox_batch_stream {
         iota_ = W::load_aligned(iota.data());
     }
 
-    /// Blocks first, ..., first + size - 1 in the wide layout.
-    LEVYSGD_INLINE philox_wide_block<A> wide(std::uint64_t first) const noexcept {
-        philox_wide_block<A> b;
+    /// Blocks first, ..., first + N half - 1 in the wide layout (N halves of
+    /// half = size / 2 blocks; N independent chains per round).
+    template <std::size_t N = 2>
+    LEVYSGD_INLINE philox_wide_block<A, N> wide(std::uint64_t first) const noexcept {
+        philox_wide_block<A, N> b;
         LEVYSGD_UNROLL
-        for (std::size_t h = 0; h < 2; ++h) {
+        for (std::size_t h = 0; h < N; ++h) {
             // Counter = block index: word 0 = low 32 bits (the high half of the
             // lane is don't-care), word 1 = high 32 bits; 64-bit adds carry.
             b.x0[h] = W(first + h * half) + iota_;
@@ -150,7 +154,7 @@ template <class A> class philox_batch_stream {
         LEVYSGD_UNROLL
         for (int round = 0; round < 10; ++round) {
             LEVYSGD_UNROLL
-            for (std::size_t h = 0; h < 2; ++h) { // two independent chains
+            for (std::size_t h = 0; h < N; ++h) { // N independent chains
                 const W p0 = mul_low32<A>(b.x0[h], philox_m0);
                 const W p1 = mul_low32<A>(b.x2[h], philox_m1);
                 b.x0[h] = high_to_low<A>(p1) ^ b.x1[h] ^ k0_[round];

@@ -55,10 +55,16 @@ using simd_arch = xsimd::default_arch;
 
 template <class Real> using real_batch = xsimd::batch<Real, simd_arch>;
 
-/// Samples per SIMD chunk: one Philox block per lane gives one double or two floats.
+/// Kernel batches per SIMD chunk: double 8 (64 draws on AVX-512), whose
+/// independent dependency chains the out-of-order core overlaps (1.3x the
+/// rate of 2 batches, docs/development.md); float 2 (one Philox batch, two
+/// draws per block).
 template <class Real>
-inline constexpr std::size_t
-    stable_chunk = (std::is_same_v<Real, float> ? 2 : 1) * u32_batch<simd_arch>::size;
+inline constexpr std::size_t stable_halves = std::is_same_v<Real, float> ? 2 : 8;
+
+/// Samples per SIMD chunk: stable_halves batches of real_batch<Real>::size.
+template <class Real>
+inline constexpr std::size_t stable_chunk = stable_halves<Real> * real_batch<Real>::size;
 
 /// Broadcast scalar coefficients to batches.
 template <class Real>
@@ -69,9 +75,11 @@ cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
 }
 
 /// Per-chunk CMS inputs: the uniform u1 (-> phi) and W = -log(u2) of every
-/// lane, for the two halves of the chunk (double: lanes 0..n/2-1 and n/2..n-1
-/// of the Philox batch; float: samples 2j and 2j+1 of block j).
-template <class Real> struct stable_chunk_inputs { real_batch<Real> u1[2], w[2]; };
+/// lane, for the stable_halves<Real> batches of the chunk (double: batch h
+/// holds blocks first + h W + lane; float: samples 2j and 2j+1 of block j).
+template <class Real> struct stable_chunk_inputs {
+    real_batch<Real> u1[stable_halves<Real>], w[stable_halves<Real>];
+};
 
 /// Philox blocks, uniforms and exponentials of chunk `chunk`. Computed one
 /// chunk ahead (see for_each_chunk), so this work overlaps the previous
@@ -82,11 +90,12 @@ stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t c
     // The chunk's first block by the index rule: stable_block_of is linear
     // over whole chunks (stable_chunk is even), blocks per chunk times chunk.
     const std::uint64_t first = chunk * core::stable_block_of<Real>(stable_chunk<Real>);
+    constexpr std::size_t H = stable_halves<Real>;
     stable_chunk_inputs<Real> in;
-    real_batch<Real> u2[2];
+    real_batch<Real> u2[H];
     if constexpr (std::is_same_v<Real, double>) {
-        const auto blk = bits.wide(first); // half h: blocks first + h W + lane
-        for (unsigned h = 0; h < 2; ++h)
+        const auto blk = bits.template wide<H>(first); // half h: blocks first + h W + lane
+        for (unsigned h = 0; h < H; ++h)
             core::stable_uniforms_of(blk.x0[h], blk.x1[h], blk.x2[h], blk.x3[h], 0, in.u1[h],
                                      u2[h]);
     } else {
@@ -94,8 +103,8 @@ stable_chunk_prepare(const philox_batch_stream<simd_arch> &bits, std::uint64_t c
         for (unsigned h = 0; h < 2; ++h)
             core::stable_uniforms_of(blk.x0, blk.x1, blk.x2, blk.x3, h, in.u1[h], u2[h]);
     }
-    in.w[0] = -fast_log(u2[0]);
-    in.w[1] = -fast_log(u2[1]);
+    for (std::size_t h = 0; h < H; ++h)
+        in.w[h] = -fast_log(u2[h]);
     return in;
 }
 
@@ -119,27 +128,28 @@ template <class B> struct cms_shift_scale_output {
 
 /// out(h)(X0) for the standard S0 variates X0 of one chunk into
 /// z[0, stable_chunk<Real>) in stream order, with coefficients coef(h) and
-/// output map out(h) for half h of the inputs.
+/// output map out(h) for batch h of the inputs.
 template <class Real, bool Symmetric, class Coef, class Out>
 LEVYSGD_INLINE void stable_chunk_s0(const stable_chunk_inputs<Real> &in, Coef &&coef, Out &&out,
                                     real_batch<Real> *z) noexcept {
-    // The kernel's stages on both halves in turn (see cms_s0_angles): the
-    // two dependency chains overlap. Values as cms_s0_from_u1_w's.
-    cms_stage<real_batch<Real>> st[2];
-    for (int h = 0; h < 2; ++h) {
+    // The kernel's stages on all batches in turn (see cms_s0_angles): the
+    // independent dependency chains overlap. Values as cms_s0_from_u1_w's.
+    constexpr int H = static_cast<int>(stable_halves<Real>);
+    cms_stage<real_batch<Real>> st[H];
+    for (int h = 0; h < H; ++h) {
         const auto phi = cms_phi_from_u1(in.u1[h]);
         st[h] = cms_s0_angles<Symmetric>(phi.m, phi.sgn, in.w[h], coef(h));
     }
-    for (int h = 0; h < 2; ++h)
+    for (int h = 0; h < H; ++h)
         cms_s0_log(st[h], coef(h));
-    for (int h = 0; h < 2; ++h)
+    for (int h = 0; h < H; ++h)
         cms_s0_exp<Symmetric>(st[h], out(h));
-    const auto a = cms_s0_finish<Symmetric>(st[0], coef(0), out(0));
-    const auto b = cms_s0_finish<Symmetric>(st[1], coef(1), out(1));
     if constexpr (std::is_same_v<Real, double>) {
-        z[0] = a;
-        z[1] = b;
+        for (int h = 0; h < H; ++h)
+            z[h] = cms_s0_finish<Symmetric>(st[h], coef(h), out(h));
     } else {
+        const auto a = cms_s0_finish<Symmetric>(st[0], coef(0), out(0));
+        const auto b = cms_s0_finish<Symmetric>(st[1], coef(1), out(1));
         interleave(a, b, z[0], z[1]); // even and odd samples back into order
     }
 }
@@ -183,7 +193,9 @@ void for_each_stable_chunk(std::string_view where, std::span<Real> out, std::uin
         return stable_chunk_prepare<Real>(bits, chunk);
     };
     auto run = [&](auto sym) {
-        for_each_chunk<stable_chunk<Real>>(
+        // A thread gets at least 8192 batches (as 4096 chunks did when a
+        // double chunk held two), whatever stable_halves is.
+        for_each_chunk<stable_chunk<Real>, 8192 / stable_halves<Real>>(
             where, out, opt.first_index, opt.threads, prepare,
             [&](std::uint64_t chunk, const auto &in, Real *dst, std::size_t lo, std::size_t hi,
                 bool partial) { fn(sym, chunk, in, dst, lo, hi, partial); });
@@ -210,17 +222,21 @@ void sample(const stable_distribution<Real> &d, std::span<Real> out, std::uint64
     const auto &plan = d.sampling_plan();
     const auto kb = detail::broadcast(plan.k);
     const B lower(plan.lower), upper(plan.upper);
+    // Only alpha < 1, |beta| = 1 has a half-line support to clamp to.
+    const bool bounded = plan.lower > -std::numeric_limits<Real>::infinity() ||
+                         plan.upper < std::numeric_limits<Real>::infinity();
     const auto run = [&](const auto &ob) {
         detail::for_each_stable_chunk(
             "levysgd::sample", out, seed, stream, opt, plan.k.beta == Real(0),
             [&](auto sym, std::uint64_t, const auto &in, Real *dst, std::size_t, std::size_t,
                 bool) {
-                B x[2];
+                constexpr std::size_t H = detail::stable_halves<Real>;
+                B x[H];
                 detail::stable_chunk_s0<Real, decltype(sym)::value>(
                     in, [&](auto...) -> const auto & { return kb; },
                     [&](auto...) -> const auto & { return ob; }, x);
-                for (std::size_t h = 0; h < 2; ++h)
-                    xsimd::clip(x[h], lower, upper).store_unaligned(dst + h * W);
+                for (std::size_t h = 0; h < H; ++h)
+                    (bounded ? xsimd::clip(x[h], lower, upper) : x[h]).store_unaligned(dst + h * W);
             });
     };
     if (plan.out.mul == Real(1)) // the same values, without the log-scale fold
@@ -307,6 +323,7 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
     using B = detail::real_batch<Real>;
     constexpr std::size_t W = B::size;
     constexpr std::size_t K = detail::stable_chunk<Real>;
+    constexpr std::size_t H = detail::stable_halves<Real>;
     const bool s1 = p == parameterization::S1;
     const bool one_sided = beta == Real(1) || beta == Real(-1);
     const B vbeta(beta);
@@ -339,38 +356,41 @@ void sample_coordinates(std::span<const Real> alpha, std::span<const Real> scale
                 a_ptr = a_buf.data();
                 s_ptr = s_buf.data();
             }
-            const B a0 = B::load_unaligned(a_ptr), a1 = B::load_unaligned(a_ptr + W);
-            const B s_out[2] = {B::load_unaligned(s_ptr), B::load_unaligned(s_ptr + W)};
-            // Float lanes hold samples 2j (even) and 2j+1 (odd): de-interleave.
-            const auto kernel_order = [](const B &v0, const B &v1, std::size_t h) {
+            B a[H], s_out[H]; // in output order
+            for (std::size_t h = 0; h < H; ++h) {
+                a[h] = B::load_unaligned(a_ptr + h * W);
+                s_out[h] = B::load_unaligned(s_ptr + h * W);
+            }
+            // Batch h of the kernel: output batch h (double); float lanes hold
+            // samples 2j (even) and 2j+1 (odd) of its two batches: de-interleave.
+            const auto kernel_order = [](const B *v, std::size_t h) {
                 if constexpr (std::is_same_v<Real, double>)
-                    return h == 0 ? v0 : v1;
+                    return v[h];
                 else
-                    return detail::even_or_odd_lanes(v0, v1, h);
+                    return detail::even_or_odd_lanes(v[0], v[1], h);
             };
-            detail::cms_coefficients<B> k[2];
-            detail::cms_shift_scale_output<B> o[2];
-            for (std::size_t h = 0; h < 2; ++h) {
-                k[h] = detail::make_cms_coefficients(kernel_order(a0, a1, h), vbeta);
-                const B s = shared_scale ? s_out[0] : kernel_order(s_out[0], s_out[1], h);
+            detail::cms_coefficients<B> k[H];
+            detail::cms_shift_scale_output<B> o[H];
+            for (std::size_t h = 0; h < H; ++h) {
+                k[h] = detail::make_cms_coefficients(kernel_order(a, h), vbeta);
+                const B s = shared_scale ? s_out[0] : kernel_order(s_out, h);
                 o[h].mul = s;
                 o[h].log_mul = shared_scale ? shared_log_scale : log_of_scale(s);
                 o[h].shift = s1 ? k[h].zeta : B(Real(0));
                 o[h].far_add = s1 ? B(Real(0)) : xsimd::clip(s * k[h].zeta, B(-top), B(top));
             }
-            B z[2];
+            B z[H];
             detail::stable_chunk_s0<Real, decltype(sym)::value>(
                 in, [&](int half) -> const auto & { return k[half]; },
                 [&](int half) -> const auto & { return o[half]; }, z);
-            const B a[2] = {a0, a1};
-            B zeta[2]; // in output order, like z
+            B zeta[H]; // in output order, like z
             if constexpr (std::is_same_v<Real, double>) {
-                zeta[0] = k[0].zeta;
-                zeta[1] = k[1].zeta;
+                for (std::size_t h = 0; h < H; ++h)
+                    zeta[h] = k[h].zeta;
             } else {
                 detail::interleave(k[0].zeta, k[1].zeta, zeta[0], zeta[1]);
             }
-            for (std::size_t h = 0; h < 2; ++h) {
+            for (std::size_t h = 0; h < H; ++h) {
                 const B s = s_out[h];
                 B x = s1 ? detail::s1_alpha_one_shift(z[h], a[h], vbeta, s) : z[h];
                 // alpha < 1, |beta| = 1: a half line, which rounding must not
