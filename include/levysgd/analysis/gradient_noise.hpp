@@ -114,15 +114,6 @@ bool usable_row(std::string_view where, const Eigen::MatrixBase<D> &x, Eigen::In
                   "such rows out)");
 }
 
-/// Calls f; an std::invalid_argument it throws comes back prefixed with
-/// `where: context: `, so the message names the function the user called.
-template <class F> auto in_context(std::string_view where, const std::string &context, F &&f) {
-    try {
-        return f();
-    } catch (const std::invalid_argument &e) {
-        throw std::invalid_argument(std::string(where) + ": " + context + ": " + e.what());
-    }
-}
 } // namespace detail
 
 /// U = G - 1 g^T: minibatch gradients (rows) minus the full gradient g
@@ -285,20 +276,17 @@ noise_tail_indices analyse_noise_tails(const Eigen::MatrixBase<D> &u,
                         "bad_value_policy::skip leaves them out)");
     const tail_index_options opt{.bad_values = policy};
     noise_tail_indices out;
-    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic> cm = u; // column-major copy
-    out.per_parameter.resize(cm.cols());
-    for (Eigen::Index c = 0; c < cm.cols(); ++c)
-        out.per_parameter[c] = detail::in_context(where, "column " + std::to_string(c), [&] {
-            return mohammadi_tail_index(
-                       std::span<const S>(cm.col(c).data(), std::size_t(cm.rows())), opt)
-                .alpha;
-        });
-    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = cm;
-    out.pooled = detail::in_context(where, "pooled entries", [&] {
-        return mohammadi_tail_index(std::span<const S>(rm.data(), std::size_t(rm.size())), opt);
-    });
+    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = u;
+    const std::span<const S> all(rm.data(), std::size_t(rm.size()));
+    out.per_parameter.resize(rm.cols());
+    const auto per =
+        detail::mohammadi_columns(where, all, std::size_t(rm.rows()), std::size_t(rm.cols()), opt);
+    for (Eigen::Index c = 0; c < rm.cols(); ++c)
+        out.per_parameter[c] = per[std::size_t(c)].alpha;
+    out.pooled = detail::in_context(where, "pooled entries",
+                                    [&] { return mohammadi_tail_index(all, opt); });
     out.multivariate = detail::in_context(where, "rows (multivariate)",
-                                          [&] { return mohammadi_tail_index_rows(cm, opt); });
+                                          [&] { return mohammadi_tail_index_rows(rm, opt); });
     return out;
 }
 

@@ -44,14 +44,16 @@ namespace detail {
 
 
 /// Finishes a block in scalar double code from value j on, given the block
-/// sum y and log sum ls of values [0, j), and commits it to s. False, adding
-/// nothing, if a value is 0/NaN/inf or the block sums to 0. std::log handles
-/// subnormals, so j = 0 is the scalar path for a whole block.
+/// sum y and log sum ls of values [0, j), and commits it to s. The block's
+/// values are p[0], p[stride], ..., p[(k1 - 1) stride] (stride > 1: a column
+/// of a row-major array). False, adding nothing, if a value is 0/NaN/inf or
+/// the block sums to 0. std::log handles subnormals, so j = 0 is the scalar
+/// path for a whole block.
 template <class Real>
 bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, block_sum y, double ls,
-                            mohammadi_sums &s) noexcept {
+                            mohammadi_sums &s, std::size_t stride = 1) noexcept {
     for (; j < k1; ++j) {
-        const double v = double(p[j]);
+        const double v = double(p[j * stride]);
         if (!usable_for_log(v))
             return false;
         y.add(v);
@@ -66,72 +68,256 @@ bool mohammadi_block_finish(const Real *p, std::size_t j, std::size_t k1, block_
     return true;
 }
 
-/// One full block of k1 values starting at p: adds log|Y| and the log|X|
-/// sum; false (adding nothing) as mohammadi_block_finish.
-///
-/// sum log|x| is computed without a log per value: with x = 2^e m, m in
-/// [1, 2), it is ln2 (sum e - bias n) + log(prod m), where the mantissa
-/// product is renormalised every R factors (R = 512 for double, 64 for float,
-/// so it stays below 2^R) and only those renormalised products need a log.
-/// That makes the pass a few integer and one multiply per value, i.e. close
-/// to memory speed. Lanes with exponent field 0 (zero, subnormal) or all ones
-/// (inf, NaN) send the block to the scalar path, and so does a SIMD block sum
-/// (summed in Real) that is 0 or not finite: float overflows there long
-/// before the scalar path's double sum, and a sum that cancels to 0 in one
-/// order need not in another; the scalar path is the reference for both.
-template <class Real>
-bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept {
-    using B = xsimd::batch<Real>;
+/// sum log|x| per SIMD lane without a log per value: with x = 2^e m, m in
+/// [1, 2), it is ln2 sum e + log(prod m), where the mantissa product is
+/// renormalised every R values (R = 512 for double, 64 for float, so it
+/// stays below 2^R) and only the final product needs a log. That makes a
+/// value a few integer operations and one multiply; on AVX-512, two
+/// instructions (getexp, getmant) and an add and a multiply. The exponent
+/// sums are integers, exact in any order, so both ways give the same bits
+/// for normal values. A lane that saw a zero or subnormal value (integer
+/// way) or a 0, inf or NaN (AVX-512: getexp is -inf, inf, NaN there; it
+/// handles subnormals) is flagged in tiny(); its sums are then meaningless
+/// and the caller takes the scalar path. The integer way does not flag inf
+/// or NaN: the callers' block sums of the same values are then inf or NaN,
+/// which sends the block to the scalar path too.
+template <class Real> class lane_log_sum {
     using C = fast_math_constants<Real>;
     using uint = typename C::uint;
     using U = xsimd::batch<uint>;
-    constexpr std::size_t W = B::size;
-    constexpr std::size_t renorm = std::is_same_v<Real, float> ? 64 : 512;
-    // float's 32-bit lane sums of exponent fields (<= 255 per value, plus
-    // prod's exponent <= 63 per renormalisation) are flushed to e_total every
-    // 2^23 iterations, far below 2^32; unflushed, a block of 2^27 floats on
-    // AVX-512 (2^25 on SSE2) wrapped them
-    constexpr std::size_t flush = std::size_t(1) << 23;
-    constexpr uint exp_field = std::is_same_v<Real, float> ? 0xFFu : 0x7FFu;
-    const U mant_mask(C::mant_mask), one_bits(C::exp_mask_one), field(exp_field), zero_u(uint(0));
-    B sum(Real(0)), prod(Real(1));
-    U esum(uint(0));
-    xsimd::batch_bool<uint> special(false);
-    std::size_t j = 0, it = 0;
-    double e_total = 0;
-    alignas(64) uint e_lanes[W];
-    auto flush_esum = [&] {
-        esum.store_aligned(e_lanes);
-        for (std::size_t l = 0; l < W; ++l)
-            e_total += double(e_lanes[l]);
-        esum = U(uint(0));
-    };
-    for (; j + W <= k1; j += W) {
-        const B x = B::load_unaligned(p + j);
-        sum += x;
-        const U bits = xsimd::bitwise_cast<U>(x);
-        const U e = (bits >> C::mant_bits) & field;
-        special = special | (e == zero_u) | (e == field);
-        esum += e;
-        prod *= xsimd::bitwise_cast<B>((bits & mant_mask) | one_bits);
-        if (++it % renorm == 0) {
-            const U pb = xsimd::bitwise_cast<U>(prod);
-            esum += ((pb >> C::mant_bits) & field) - U(static_cast<uint>(C::bias));
-            prod = xsimd::bitwise_cast<B>((pb & mant_mask) | one_bits);
+
+  public:
+    using B = xsimd::batch<Real>;
+    static constexpr std::size_t W = B::size;
+
+    /// Adds one value per lane. At most room() calls between two added().
+    LEVYSGD_INLINE void add(const B &x) noexcept {
+        if constexpr (avx512) {
+            esum_ += getexp(x);
+            prod_ *= getmant(x);
+        } else {
+            const U bits = xsimd::bitwise_cast<U>(x);
+            const U e = (bits >> C::mant_bits) & U(exp_field);
+            tiny_ = tiny_ | (e == U(uint(0)));
+            esum_ += e;
+            prod_ *= xsimd::bitwise_cast<B>((bits & U(C::mant_mask)) | U(C::exp_mask_one));
+        }
+    }
+    /// How many add() calls may come before the next added().
+    std::size_t room() const noexcept { return renorm - it_ % renorm; }
+    /// Books n <= room() add() calls (the hot loop is a plain run of adds,
+    /// its state in registers); renormalises when they fill the room.
+    void added(std::size_t n) noexcept {
+        it_ += n;
+        if (it_ % renorm == 0) {
+            if constexpr (avx512) {
+                esum_ += getexp(prod_);
+                prod_ = getmant(prod_);
+            } else {
+                const U pb = xsimd::bitwise_cast<U>(prod_);
+                esum_ += ((pb >> C::mant_bits) & U(exp_field)) - U(static_cast<uint>(C::bias));
+                prod_ = xsimd::bitwise_cast<B>((pb & U(C::mant_mask)) | U(C::exp_mask_one));
+            }
             if constexpr (std::is_same_v<Real, float>)
-                if (it % flush == 0)
+                if (it_ % flush == 0)
                     flush_esum();
         }
     }
-    if (xsimd::any(special))
-        return mohammadi_block_finish(p, 0, k1, block_sum(), 0.0, s);
+
+    /// Whether any lane saw a value it cannot take (see the class comment).
+    bool any_tiny() noexcept {
+        if constexpr (avx512) {
+            flush_esum();
+            for (std::size_t l = 0; l < W; ++l)
+                if (!std::isfinite(e_total_[l]))
+                    return true;
+            return false;
+        } else {
+            return xsimd::any(tiny_);
+        }
+    }
+    /// Lane l saw a value it cannot take: tiny[l] != 0.
+    void tiny(uint *out) noexcept {
+        if constexpr (avx512) {
+            flush_esum();
+            for (std::size_t l = 0; l < W; ++l)
+                out[l] = !std::isfinite(e_total_[l]);
+        } else {
+            xsimd::select(tiny_, U(uint(1)), U(uint(0))).store_unaligned(out);
+        }
+    }
+
+    /// The sum over all lanes (the values added, W per add()).
+    double total() noexcept {
+        flush_esum();
+        double e = 0;
+        for (std::size_t l = 0; l < W; ++l)
+            e += e_total_[l]; // integers below 2^53: exact in any order
+        return std::numbers::ln2 * (e - unbias() * double(it_ * W)) +
+               double(xsimd::hadd(xsimd::log(prod_)));
+    }
+
+    /// Each lane's sum (the values added to that lane, one per add()).
+    void lanes(double *out) noexcept {
+        flush_esum();
+        alignas(64) Real lg[W];
+        xsimd::log(prod_).store_aligned(lg);
+        for (std::size_t l = 0; l < W; ++l)
+            out[l] = std::numbers::ln2 * (e_total_[l] - unbias() * double(it_)) + double(lg[l]);
+    }
+
+  private:
+#if XSIMD_WITH_AVX512F
+    static constexpr bool avx512 = std::is_base_of_v<xsimd::avx512f, typename B::arch_type>;
+    static B getexp(const B &x) noexcept {
+        if constexpr (std::is_same_v<Real, double>)
+            return _mm512_getexp_pd(x);
+        else
+            return _mm512_getexp_ps(x);
+    }
+    static B getmant(const B &x) noexcept {
+        if constexpr (std::is_same_v<Real, double>)
+            return _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+        else
+            return _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+    }
+#else
+    static constexpr bool avx512 = false;
+    static B getexp(const B &x) noexcept { return x; }
+    static B getmant(const B &x) noexcept { return x; }
+#endif
+    // the integer way sums biased exponent fields
+    static constexpr double unbias() noexcept { return avx512 ? 0.0 : double(C::bias); }
+    static constexpr std::size_t renorm = std::is_same_v<Real, float> ? 64 : 512;
+    // Exponent lane sums are flushed to e_total_ before they lose exactness:
+    // float's 32-bit integer lanes (<= 255 per value, plus prod's exponent
+    // <= 63 per renormalisation) every 2^23 values per lane, far below 2^32
+    // (unflushed, a block of 2^27 floats on AVX-512 (2^25 on SSE2) wrapped
+    // them); AVX-512's float lanes (|getexp| <= 149) every 2^16 values, below
+    // float's 2^24 integers. Double lanes hold 2^53 and need no flush.
+    static constexpr std::size_t flush = std::size_t(1) << (avx512 ? 16 : 23);
+    static constexpr uint exp_field = std::is_same_v<Real, float> ? 0xFFu : 0x7FFu;
+    using E = std::conditional_t<avx512, B, U>; // exponent sum lanes
+
+    void flush_esum() noexcept {
+        alignas(64) typename E::value_type e_lanes[W];
+        esum_.store_aligned(e_lanes);
+        for (std::size_t l = 0; l < W; ++l)
+            e_total_[l] += double(e_lanes[l]);
+        esum_ = E(typename E::value_type(0));
+    }
+
+    B prod_ = B(Real(1));
+    E esum_ = E(typename E::value_type(0));
+    xsimd::batch_bool<uint> tiny_ = xsimd::batch_bool<uint>(false);
+    std::size_t it_ = 0;
+    double e_total_[W] = {};
+};
+
+/// One full block of k1 values starting at p: adds log|Y| and the log|X|
+/// sum; false (adding nothing) as mohammadi_block_finish. sum log|x| of the
+/// whole W-value steps comes from lane_log_sum, the rest from the scalar
+/// finish. Blocks with a zero or subnormal value, and blocks whose SIMD sum
+/// (summed in Real) is 0 or not finite (an inf or NaN value; float overflows
+/// there long before the scalar path's double sum; a sum that cancels to 0
+/// in one order need not in another) take the scalar path, the reference.
+template <class Real>
+bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept {
+    using L = lane_log_sum<Real>;
+    using B = typename L::B;
+    constexpr std::size_t W = L::W;
+    B sum(Real(0));
+    L logs;
+    std::size_t j = 0;
+    while (j + W <= k1) {
+        const std::size_t n = std::min(logs.room(), (k1 - j) / W);
+        for (std::size_t i = 0; i < n; ++i, j += W) {
+            const B x = B::load_unaligned(p + j);
+            sum += x;
+            logs.add(x);
+        }
+        logs.added(n);
+    }
     const double y = double(xsimd::hadd(sum));
-    if (!usable_for_log(y))
+    if (logs.any_tiny() || !usable_for_log(y))
         return mohammadi_block_finish(p, 0, k1, block_sum(), 0.0, s);
-    flush_esum();
-    const double ls = std::numbers::ln2 * (e_total - double(C::bias) * double(j)) +
-                      double(xsimd::hadd(xsimd::log(xsimd::batch<Real>(prod))));
-    return mohammadi_block_finish(p, j, k1, block_sum(y), ls, s);
+    return mohammadi_block_finish(p, j, k1, block_sum(y), logs.total(), s);
+}
+
+/// Block [r0, r0 + k1) of the 2 W columns [c0, c0 + 2 W) of the row-major
+/// array x with `cols` columns: each column's block sum (in Real, summed
+/// down the rows) and log sum, one column per SIMD lane, committed to sums
+/// for the columns from c0 + first on. A column whose block is not usable
+/// that way (see mohammadi_block) is finished by the scalar path; a column
+/// that fails there is flagged in redo. Padded: x has cols < 2 W columns,
+/// each row is copied into a buffer padded with 1s. A column's numbers do
+/// not depend on its lane or its neighbours: the arithmetic is lane-wise.
+template <class Real, bool Padded>
+void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std::size_t k1,
+                            std::size_t c0, std::size_t first, mohammadi_sums *sums,
+                            unsigned char *redo) noexcept {
+    using L = lane_log_sum<Real>;
+    using B = typename L::B;
+    using uint = typename fast_math_constants<Real>::uint;
+    constexpr std::size_t W = L::W, T = 2 * W;
+    const std::size_t width = Padded ? cols : T;
+    B sum0(Real(0)), sum1(Real(0));
+    L log0, log1;
+    const Real *p = x + r0 * cols + c0;
+    constexpr std::size_t PF = 4 * T; // the same row, four tiles on: L3 latency hidden
+    alignas(64) Real pad[T];
+    std::fill(pad, pad + T, Real(1));
+    for (std::size_t r = 0; r < k1;) {
+        const std::size_t n = std::min(log0.room(), k1 - r);
+        for (std::size_t i = 0; i < n; ++i, p += cols) {
+            const Real *q = p;
+            if constexpr (Padded) {
+                std::copy(p, p + width, pad);
+                q = pad;
+            }
+            if constexpr (!Padded) {
+                __builtin_prefetch(p + PF, 0, 2);
+                __builtin_prefetch(p + PF + T / 2, 0, 2);
+            }
+            const B a = B::load_unaligned(q), b = B::load_unaligned(q + W);
+            sum0 += a;
+            sum1 += b;
+            log0.add(a);
+            log1.add(b);
+        }
+        log0.added(n);
+        log1.added(n);
+        r += n;
+    }
+    alignas(64) Real y[T];
+    alignas(64) double ls[T], ay[T], ly[T];
+    alignas(64) uint tiny[T];
+    sum0.store_aligned(y);
+    sum1.store_aligned(y + W);
+    log0.lanes(ls);
+    log1.lanes(ls + W);
+    log0.tiny(tiny);
+    log1.tiny(tiny + W);
+    // log|Y| in SIMD too: with short blocks a scalar log per column and
+    // block would cost as much as the pass itself
+    using D = xsimd::batch<double>;
+    for (std::size_t l = 0; l < T; ++l)
+        ay[l] = std::fabs(double(y[l]));
+    for (std::size_t l = 0; l < T; l += D::size)
+        xsimd::log(D::load_aligned(ay + l)).store_aligned(ly + l);
+    for (std::size_t l = first; l < width; ++l) {
+        const std::size_t c = c0 + l;
+        if (redo[c])
+            continue;
+        if (tiny[l] == 0 && usable_for_log(ay[l])) {
+            sums[c].sum_log_x += ls[l];
+            sums[c].sum_log_y += ly[l];
+            ++sums[c].blocks;
+        } else if (!mohammadi_block_finish(x + r0 * cols + c, 0, k1, block_sum(), 0.0, sums[c],
+                                           cols)) {
+            redo[c] = 1;
+        }
+    }
 }
 
 /// Throws for the first bad value of x (index reported from offset on), if any.
@@ -322,6 +508,87 @@ tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_optio
         return streamed(x.first(k1 * k2), dropped);
     }
     return detail::mohammadi_finish(where, total, k1, dropped, 0);
+}
+
+namespace detail {
+/// mohammadi_tail_index_columns with its errors naming `where` (the
+/// function the user called: analyse_noise_tails, the Python binding).
+template <class Real>
+std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::span<const Real> x,
+                                                 std::size_t rows, std::size_t cols,
+                                                 tail_index_options opt) {
+    static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>);
+    check_policy(where, opt.bad_values);
+    if (cols != 0 && (rows > x.size() / cols || x.size() != rows * cols))
+        throw_invalid(where, "x.size()", x.size(),
+                      "must be rows * cols with rows = " + std::to_string(rows) +
+                          ", cols = " + std::to_string(cols));
+    std::vector<tail_index_result> out(cols);
+    std::vector<unsigned char> redo(cols, 1);
+    // the fast pass needs the block layout of a column without bad values;
+    // otherwise every column is left to mohammadi_tail_index, which throws
+    if (rows >= 4 && (opt.k1 == 0 || (opt.k1 >= 2 && opt.k1 <= rows / 2)) && cols > 0) {
+        std::fill(redo.begin(), redo.end(), 0);
+        const std::size_t k1 = checked_k1(where, opt.k1, rows, "rows");
+        const std::size_t k2 = rows / k1;
+        constexpr std::size_t T = 2 * xsimd::batch<Real>::size;
+        const std::size_t tiles = (cols + T - 1) / T;
+        std::vector<mohammadi_sums> sums(cols);
+        parallel_ranges(
+            tiles, opt.threads, std::max<std::size_t>(1, (std::size_t(1) << 16) / (rows * T)),
+            [&](std::size_t t0, std::size_t t1) {
+                for (std::size_t b = 0; b < k1 * k2; b += k1)
+                    for (std::size_t t = t0; t < t1; ++t) {
+                        if (cols < T) // one tile, rows padded
+                            mohammadi_column_block<Real, true>(x.data(), cols, b, k1, 0, 0,
+                                                               sums.data(), redo.data());
+                        else // the last tile overlaps the one before: no padding
+                            mohammadi_column_block<Real, false>(
+                                x.data(), cols, b, k1, std::min(t * T, cols - T),
+                                t * T - std::min(t * T, cols - T), sums.data(), redo.data());
+                    }
+            });
+        // a bad value in the dropped rows is data too (mohammadi_tail_index)
+        for (std::size_t r = k1 * k2; r < rows; ++r)
+            for (std::size_t c = 0; c < cols; ++c)
+                if (!usable_for_log(double(x[r * cols + c])))
+                    redo[c] = 1;
+        for (std::size_t c = 0; c < cols; ++c)
+            if (!redo[c])
+                out[c] = mohammadi_finish(where, sums[c], k1, rows - k1 * k2, 0);
+    }
+    std::vector<Real> column;
+    for (std::size_t c = 0; c < cols; ++c)
+        if (redo[c]) {
+            column.resize(rows);
+            for (std::size_t r = 0; r < rows; ++r)
+                column[r] = x[r * cols + c];
+            out[c] = in_context(where, "column " + std::to_string(c), [&] {
+                return mohammadi_tail_index(std::span<const Real>(column), opt);
+            });
+        }
+    return out;
+}
+} // namespace detail
+
+/// Eq. (15) for every column of the row-major rows x cols array x (x[r cols
+/// + c]; e.g. gradient noise, rows = minibatches, columns = parameters, in a
+/// row-major Eigen matrix or NumPy array), without copying it: one pass over
+/// the rows accumulates the block sums and log sums of many columns at once
+/// (SIMD across columns). Column c's result equals mohammadi_tail_index(column
+/// c, opt) to rounding (its sums are taken in another order); it depends
+/// neither on opt.threads (columns are split between threads) nor on the
+/// other columns, bit for bit. Options as for mohammadi_tail_index; a column
+/// with a 0/NaN/inf value or a block summing to 0 goes to
+/// mohammadi_tail_index itself (one column at a time), so bad values behave
+/// exactly as documented there. Throws std::invalid_argument if x.size() !=
+/// rows cols, or for the first (lowest) column mohammadi_tail_index refuses,
+/// prefixed "levysgd::mohammadi_tail_index_columns: column c: ".
+template <class Real>
+std::vector<tail_index_result> mohammadi_tail_index_columns(std::span<const Real> x,
+                                                            std::size_t rows, std::size_t cols,
+                                                            tail_index_options opt = {}) {
+    return detail::mohammadi_columns("levysgd::mohammadi_tail_index_columns", x, rows, cols, opt);
 }
 
 /// mohammadi_tail_index(x, {.k1 = k1}): k1 = 0 picks the paper's block length.
