@@ -147,6 +147,20 @@ template <class Real> class lane_log_sum {
         }
     }
 
+    /// Adds, in the lanes where keep is set, blk's sums (all of its values)
+    /// to this one: its mantissa product as one more value, its exponents
+    /// as they are. blk is left flushed.
+    void absorb(lane_log_sum &blk, const xsimd::batch_bool<Real> &keep) noexcept {
+        blk.flush_esum();
+        add(xsimd::select(keep, blk.prod_, B(Real(1))));
+        added(1);
+        alignas(64) Real k[W];
+        xsimd::select(keep, B(Real(1)), B(Real(0))).store_aligned(k);
+        for (std::size_t l = 0; l < W; ++l)
+            if (k[l] != 0)
+                e_total_[l] += blk.e_total_[l] - unbias() * double(blk.it_);
+    }
+
     /// The sum over all lanes (the values added, W per add()).
     double total() noexcept {
         flush_esum();
@@ -246,15 +260,20 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
 
 /// Block [r0, r0 + k1) of the 2 W columns [c0, c0 + 2 W) of the row-major
 /// array x with `cols` columns: each column's block sum (in Real, summed
-/// down the rows) and log sum, one column per SIMD lane, committed to sums
-/// for the columns from c0 + first on. A column whose block is not usable
-/// that way (see mohammadi_block) is finished by the scalar path; a column
-/// that fails there is flagged in redo. Padded: x has cols < 2 W columns,
-/// each row is copied into a buffer padded with 1s. A column's numbers do
-/// not depend on its lane or its neighbours: the arithmetic is lane-wise.
+/// down the rows) and log sum, one column per SIMD lane, for the columns
+/// from c0 + first on. A usable block (see mohammadi_block; and |Y| a
+/// normal number) is absorbed into the tile's running sums: logs (the log
+/// sums of x, one per batch) and logy (of |Y|), so that a column needs two
+/// logs in all, not two per block; a block that is not usable that way is
+/// finished by the scalar path into sums, and a column that fails there is
+/// flagged in redo. sums[c].blocks counts both kinds. Padded: x has cols <
+/// 2 W columns, each row is copied into a buffer padded with 1s. A column's
+/// numbers do not depend on its lane or its neighbours: the arithmetic is
+/// lane-wise.
 template <class Real, bool Padded>
 void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std::size_t k1,
-                            std::size_t c0, std::size_t first, mohammadi_sums *sums,
+                            std::size_t c0, std::size_t first, lane_log_sum<Real> *logx,
+                            lane_log_sum<Real> *logy, mohammadi_sums *sums,
                             unsigned char *redo) noexcept {
     using L = lane_log_sum<Real>;
     using B = typename L::B;
@@ -274,8 +293,7 @@ void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std
             if constexpr (Padded) {
                 std::copy(p, p + width, pad);
                 q = pad;
-            }
-            if constexpr (!Padded) {
+            } else {
                 __builtin_prefetch(p + PF, 0, 2);
                 __builtin_prefetch(p + PF + T / 2, 0, 2);
             }
@@ -289,35 +307,33 @@ void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std
         log1.added(n);
         r += n;
     }
-    alignas(64) Real y[T];
-    alignas(64) double ls[T], ay[T], ly[T];
+    alignas(64) Real y[T], keep[T];
     alignas(64) uint tiny[T];
     sum0.store_aligned(y);
     sum1.store_aligned(y + W);
-    log0.lanes(ls);
-    log1.lanes(ls + W);
     log0.tiny(tiny);
     log1.tiny(tiny + W);
-    // log|Y| in SIMD too: with short blocks a scalar log per column and
-    // block would cost as much as the pass itself
-    using D = xsimd::batch<double>;
-    for (std::size_t l = 0; l < T; ++l)
-        ay[l] = std::fabs(double(y[l]));
-    for (std::size_t l = 0; l < T; l += D::size)
-        xsimd::log(D::load_aligned(ay + l)).store_aligned(ly + l);
-    for (std::size_t l = first; l < width; ++l) {
-        const std::size_t c = c0 + l;
-        if (redo[c])
-            continue;
-        if (tiny[l] == 0 && usable_for_log(ay[l])) {
-            sums[c].sum_log_x += ls[l];
-            sums[c].sum_log_y += ly[l];
-            ++sums[c].blocks;
-        } else if (!mohammadi_block_finish(x + r0 * cols + c, 0, k1, block_sum(), 0.0, sums[c],
-                                           cols)) {
-            redo[c] = 1;
-        }
+    for (std::size_t l = 0; l < T; ++l) {
+        const Real a = std::fabs(y[l]);
+        // |Y| normal and finite (a subnormal |Y| has no implicit bit to split off)
+        const bool ok = l >= first && l < width && !redo[c0 + l] && tiny[l] == 0 &&
+                        a >= std::numeric_limits<Real>::min() &&
+                        a <= std::numeric_limits<Real>::max();
+        keep[l] = ok ? Real(1) : Real(0);
+        if (ok)
+            ++sums[c0 + l].blocks;
+        else if (l >= first && l < width && !redo[c0 + l] &&
+                 !mohammadi_block_finish(x + r0 * cols + c0 + l, 0, k1, block_sum(), 0.0,
+                                         sums[c0 + l], cols))
+            redo[c0 + l] = 1;
     }
+    const auto k0 = B::load_aligned(keep) != B(Real(0)), k1m = B::load_aligned(keep + W) != B(Real(0));
+    logx[0].absorb(log0, k0);
+    logx[1].absorb(log1, k1m);
+    logy[0].add(xsimd::select(k0, sum0, B(Real(1))));
+    logy[0].added(1);
+    logy[1].add(xsimd::select(k1m, sum1, B(Real(1))));
+    logy[1].added(1);
 }
 
 /// Throws for the first bad value of x (index reported from offset on), if any.
@@ -534,6 +550,8 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
         constexpr std::size_t T = 2 * xsimd::batch<Real>::size;
         const std::size_t tiles = (cols + T - 1) / T;
         std::vector<mohammadi_sums> sums(cols);
+        // running log sums of x and |Y| of each tile, two batches each
+        std::vector<lane_log_sum<Real>> logx(2 * tiles), logy(2 * tiles);
         parallel_ranges(
             tiles, opt.threads, std::max<std::size_t>(1, (std::size_t(1) << 16) / (rows * T)),
             [&](std::size_t t0, std::size_t t1) {
@@ -541,12 +559,27 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
                     for (std::size_t t = t0; t < t1; ++t) {
                         if (cols < T) // one tile, rows padded
                             mohammadi_column_block<Real, true>(x.data(), cols, b, k1, 0, 0,
+                                                               &logx[2 * t], &logy[2 * t],
                                                                sums.data(), redo.data());
                         else // the last tile overlaps the one before: no padding
                             mohammadi_column_block<Real, false>(
                                 x.data(), cols, b, k1, std::min(t * T, cols - T),
-                                t * T - std::min(t * T, cols - T), sums.data(), redo.data());
+                                t * T - std::min(t * T, cols - T), &logx[2 * t], &logy[2 * t],
+                                sums.data(), redo.data());
                     }
+                // the usable blocks' log sums join the scalar path's
+                alignas(64) double lx[T], ly[T];
+                for (std::size_t t = t0; t < t1; ++t) {
+                    const std::size_t c0 = cols < T ? 0 : std::min(t * T, cols - T);
+                    for (std::size_t h = 0; h < 2; ++h) {
+                        logx[2 * t + h].lanes(lx + h * (T / 2));
+                        logy[2 * t + h].lanes(ly + h * (T / 2));
+                    }
+                    for (std::size_t c = std::max(t * T, c0); c < std::min(cols, c0 + T); ++c) {
+                        sums[c].sum_log_x += lx[c - c0];
+                        sums[c].sum_log_y += ly[c - c0];
+                    }
+                }
             });
         // a bad value in the dropped rows is data too (mohammadi_tail_index)
         for (std::size_t r = k1 * k2; r < rows; ++r)
