@@ -125,23 +125,19 @@ template <class Real> class lane_log_sum {
     }
 
     /// Whether any lane saw a value it cannot take (see the class comment).
-    bool any_tiny() noexcept {
-        if constexpr (avx512) {
-            flush_esum();
-            for (std::size_t l = 0; l < W; ++l)
-                if (!std::isfinite(e_total_[l]))
-                    return true;
-            return false;
-        } else {
+    bool any_tiny() const noexcept {
+        if constexpr (avx512)
+            return flushed_bad_ || xsimd::any(!xsimd::isfinite(esum_));
+        else
             return xsimd::any(tiny_);
-        }
     }
     /// Lane l saw a value it cannot take: tiny[l] != 0.
-    void tiny(uint *out) noexcept {
+    void tiny(uint *out) const noexcept {
         if constexpr (avx512) {
-            flush_esum();
+            alignas(64) Real e[W];
+            esum_.store_aligned(e);
             for (std::size_t l = 0; l < W; ++l)
-                out[l] = !std::isfinite(e_total_[l]);
+                out[l] = !std::isfinite(e[l]) || !std::isfinite(e_total_[l]);
         } else {
             xsimd::select(tiny_, U(uint(1)), U(uint(0))).store_unaligned(out);
         }
@@ -216,8 +212,11 @@ template <class Real> class lane_log_sum {
     void flush_esum() noexcept {
         alignas(64) typename E::value_type e_lanes[W];
         esum_.store_aligned(e_lanes);
-        for (std::size_t l = 0; l < W; ++l)
+        for (std::size_t l = 0; l < W; ++l) {
             e_total_[l] += double(e_lanes[l]);
+            if constexpr (avx512)
+                flushed_bad_ = flushed_bad_ || !std::isfinite(e_total_[l]);
+        }
         esum_ = E(typename E::value_type(0));
     }
 
@@ -226,6 +225,7 @@ template <class Real> class lane_log_sum {
     xsimd::batch_bool<uint> tiny_ = xsimd::batch_bool<uint>(false);
     std::size_t it_ = 0;
     double e_total_[W] = {};
+    bool flushed_bad_ = false; // AVX-512: a flushed lane was not finite
 };
 
 /// One full block of k1 values starting at p: adds log|Y| and the log|X|
