@@ -94,7 +94,8 @@ template <class Real> void bm_columns(benchmark::State &st, unsigned threads) {
     std::vector<levysgd::tail_index_result> r;
     for (auto _ : st) {
         r = levysgd::mohammadi_tail_index_columns(
-            std::span<const Real>(x.data(), rows * cols), rows, cols,
+            Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                x.data(), Eigen::Index(rows), Eigen::Index(cols)),
             levysgd::tail_index_options{.k1 = 40, .threads = threads});
         benchmark::DoNotOptimize(r.data());
         benchmark::ClobberMemory();

@@ -80,8 +80,8 @@ nb::object tail_index(nb::handle x, nb::handle axis_obj, std::optional<std::size
             nb::gil_scoped_release unlock;
             if (axis == 0) { // all columns in one pass over the rows
                 try {
-                    const auto r = levysgd::detail::mohammadi_columns(
-                        where, std::span<const T>(p, rows * cols), rows, cols, opt);
+                    const auto r =
+                        levysgd::detail::mohammadi_columns(where, p, rows, cols, cols, opt);
                     for (std::size_t c = 0; c < cols; ++c)
                         alpha[c] = r[c].alpha;
                 } catch (const std::invalid_argument &e) {

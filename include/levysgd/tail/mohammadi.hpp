@@ -259,7 +259,7 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
 }
 
 /// Block [r0, r0 + k1) of the 2 W columns [c0, c0 + 2 W) of the row-major
-/// array x with `cols` columns: each column's block sum (in Real, summed
+/// array x with `cols` columns, rows ld >= cols apart: each column's block sum (in Real, summed
 /// down the rows) and log sum, one column per SIMD lane, for the columns
 /// from c0 + first on. A usable block (see mohammadi_block; and |Y| a
 /// normal number) is absorbed into the tile's running sums: logs (the log
@@ -271,8 +271,9 @@ bool mohammadi_block(const Real *p, std::size_t k1, mohammadi_sums &s) noexcept 
 /// numbers do not depend on its lane or its neighbours: the arithmetic is
 /// lane-wise.
 template <class Real, bool Padded>
-void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std::size_t k1,
-                            std::size_t c0, std::size_t first, lane_log_sum<Real> *logx,
+void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t ld, std::size_t r0,
+                            std::size_t k1, std::size_t c0, std::size_t first,
+                            lane_log_sum<Real> *logx,
                             lane_log_sum<Real> *logy, mohammadi_sums *sums,
                             unsigned char *redo) noexcept {
     using L = lane_log_sum<Real>;
@@ -282,13 +283,13 @@ void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std
     const std::size_t width = Padded ? cols : T;
     B sum0(Real(0)), sum1(Real(0));
     L log0, log1;
-    const Real *p = x + r0 * cols + c0;
+    const Real *p = x + r0 * ld + c0;
     constexpr std::size_t PF = 4 * T; // the same row, four tiles on: L3 latency hidden
     alignas(64) Real pad[T];
     std::fill(pad, pad + T, Real(1));
     for (std::size_t r = 0; r < k1;) {
         const std::size_t n = std::min(log0.room(), k1 - r);
-        for (std::size_t i = 0; i < n; ++i, p += cols) {
+        for (std::size_t i = 0; i < n; ++i, p += ld) {
             const Real *q = p;
             if constexpr (Padded) {
                 std::copy(p, p + width, pad);
@@ -323,8 +324,8 @@ void mohammadi_column_block(const Real *x, std::size_t cols, std::size_t r0, std
         if (ok)
             ++sums[c0 + l].blocks;
         else if (l >= first && l < width && !redo[c0 + l] &&
-                 !mohammadi_block_finish(x + r0 * cols + c0 + l, 0, k1, block_sum(), 0.0,
-                                         sums[c0 + l], cols))
+                 !mohammadi_block_finish(x + r0 * ld + c0 + l, 0, k1, block_sum(), 0.0,
+                                         sums[c0 + l], ld))
             redo[c0 + l] = 1;
     }
     const auto k0 = B::load_aligned(keep) != B(Real(0)), k1m = B::load_aligned(keep + W) != B(Real(0));
@@ -527,18 +528,27 @@ tail_index_result mohammadi_tail_index(std::span<const Real> x, tail_index_optio
 }
 
 namespace detail {
-/// mohammadi_tail_index_columns with its errors naming `where` (the
-/// function the user called: analyse_noise_tails, the Python binding).
+/// Eq. (15) for every column of the row-major rows x cols array at x, rows
+/// ld >= cols apart (x[r ld + c]), errors naming `where`: the kernel of
+/// mohammadi_tail_index_columns (analysis/gradient_noise.hpp, Eigen
+/// matrices) and of the Python tail_index(axis=0). One pass over the rows
+/// accumulates the block sums and log sums of 2 W columns at once (one per
+/// SIMD lane). Column c's result equals mohammadi_tail_index(column c, opt)
+/// to rounding (its sums are taken in another order); it depends neither on
+/// opt.threads (columns are split between threads) nor on the other columns
+/// or its place among them, bit for bit. A column with a 0/NaN/inf value or
+/// a block summing to 0 goes to mohammadi_tail_index itself, so bad values
+/// behave exactly as documented there; the first (lowest) column that
+/// mohammadi_tail_index refuses throws, its message prefixed
+/// "where: column c: ".
 template <class Real>
-std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::span<const Real> x,
+std::vector<tail_index_result> mohammadi_columns(std::string_view where, const Real *x,
                                                  std::size_t rows, std::size_t cols,
-                                                 tail_index_options opt) {
+                                                 std::size_t ld, tail_index_options opt) {
     static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>);
     check_policy(where, opt.bad_values);
-    if (cols != 0 && (rows > x.size() / cols || x.size() != rows * cols))
-        throw_invalid(where, "x.size()", x.size(),
-                      "must be rows * cols with rows = " + std::to_string(rows) +
-                          ", cols = " + std::to_string(cols));
+    if (rows > 0 && ld < cols)
+        throw_invalid(where, "ld", ld, "must be >= cols = " + std::to_string(cols));
     std::vector<tail_index_result> out(cols);
     std::vector<unsigned char> redo(cols, 1);
     // the fast pass needs the block layout of a column without bad values;
@@ -558,12 +568,12 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
                 for (std::size_t b = 0; b < k1 * k2; b += k1)
                     for (std::size_t t = t0; t < t1; ++t) {
                         if (cols < T) // one tile, rows padded
-                            mohammadi_column_block<Real, true>(x.data(), cols, b, k1, 0, 0,
+                            mohammadi_column_block<Real, true>(x, cols, ld, b, k1, 0, 0,
                                                                &logx[2 * t], &logy[2 * t],
                                                                sums.data(), redo.data());
                         else // the last tile overlaps the one before: no padding
                             mohammadi_column_block<Real, false>(
-                                x.data(), cols, b, k1, std::min(t * T, cols - T),
+                                x, cols, ld, b, k1, std::min(t * T, cols - T),
                                 t * T - std::min(t * T, cols - T), &logx[2 * t], &logy[2 * t],
                                 sums.data(), redo.data());
                     }
@@ -584,7 +594,7 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
         // a bad value in the dropped rows is data too (mohammadi_tail_index)
         for (std::size_t r = k1 * k2; r < rows; ++r)
             for (std::size_t c = 0; c < cols; ++c)
-                if (!usable_for_log(double(x[r * cols + c])))
+                if (!usable_for_log(double(x[r * ld + c])))
                     redo[c] = 1;
         for (std::size_t c = 0; c < cols; ++c)
             if (!redo[c])
@@ -595,7 +605,7 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
         if (redo[c]) {
             column.resize(rows);
             for (std::size_t r = 0; r < rows; ++r)
-                column[r] = x[r * cols + c];
+                column[r] = x[r * ld + c];
             out[c] = in_context(where, "column " + std::to_string(c), [&] {
                 return mohammadi_tail_index(std::span<const Real>(column), opt);
             });
@@ -603,26 +613,6 @@ std::vector<tail_index_result> mohammadi_columns(std::string_view where, std::sp
     return out;
 }
 } // namespace detail
-
-/// Eq. (15) for every column of the row-major rows x cols array x (x[r cols
-/// + c]; e.g. gradient noise, rows = minibatches, columns = parameters, in a
-/// row-major Eigen matrix or NumPy array), without copying it: one pass over
-/// the rows accumulates the block sums and log sums of many columns at once
-/// (SIMD across columns). Column c's result equals mohammadi_tail_index(column
-/// c, opt) to rounding (its sums are taken in another order); it depends
-/// neither on opt.threads (columns are split between threads) nor on the
-/// other columns, bit for bit. Options as for mohammadi_tail_index; a column
-/// with a 0/NaN/inf value or a block summing to 0 goes to
-/// mohammadi_tail_index itself (one column at a time), so bad values behave
-/// exactly as documented there. Throws std::invalid_argument if x.size() !=
-/// rows cols, or for the first (lowest) column mohammadi_tail_index refuses,
-/// prefixed "levysgd::mohammadi_tail_index_columns: column c: ".
-template <class Real>
-std::vector<tail_index_result> mohammadi_tail_index_columns(std::span<const Real> x,
-                                                            std::size_t rows, std::size_t cols,
-                                                            tail_index_options opt = {}) {
-    return detail::mohammadi_columns("levysgd::mohammadi_tail_index_columns", x, rows, cols, opt);
-}
 
 /// mohammadi_tail_index(x, {.k1 = k1}): k1 = 0 picks the paper's block length.
 template <class Real>
