@@ -544,6 +544,25 @@ TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns equals the estimator 
     }
 }
 
+TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns splits columns between threads "
+                   "without changing a bit",
+                   "[tail][columns][threads]", float, double) {
+    using T = TestType;
+    // a thread gets at least 2^20 values: 65539 rows x 37 columns is split
+    // into column strips on every ISA
+    const std::size_t rows = 65539, cols = 37;
+    const auto x = sas<T>(1.7, rows * cols, 99);
+    const auto one = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                           {.k1 = 250, .threads = 1});
+    for (unsigned t : {2u, 3u, 0u}) {
+        const auto many = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                                {.k1 = 250, .threads = t});
+        for (std::size_t c = 0; c < cols; ++c)
+            CHECK(same_result(many[c], one[c]));
+    }
+    CHECK(std::fabs(one[36].alpha - 1.7) < 0.1);
+}
+
 TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns: bad values as documented",
                    "[tail][columns][validation]", float, double) {
     using T = TestType;
