@@ -1,7 +1,8 @@
 // Mohammadi tail-index estimator throughput (Simsekli et al. 2019 eq. 15)
 // on 10^8 values, float and double, one thread and all threads, next to a
 // plain SIMD sum over the same array (the machine's read bandwidth) in the
-// same run; the summary prints values/s and the fraction of that bandwidth.
+// same run; the summary prints values/s and the fraction of that bandwidth;
+// and the per-column estimator on the same values as 1000 rows (issue 21).
 //
 //   build/release/benchmarks/bench_tail                 # 10^8 values
 //   LEVYSGD_BENCH_N=10000000 build/release/benchmarks/bench_tail
@@ -84,6 +85,26 @@ template <class Real> void bm_mohammadi(benchmark::State &st, unsigned threads) 
     st.SetBytesProcessed(std::int64_t(st.iterations()) * std::int64_t(x.size() * sizeof(Real)));
 }
 
+// The same values as a row-major 1000 x (N / 1000) matrix, one alpha per
+// column (mohammadi_tail_index_columns, k1 = 40: the Python axis=0 case of
+// benchmarks/bench_python.py)
+template <class Real> void bm_columns(benchmark::State &st, unsigned threads) {
+    const auto &x = data<Real>();
+    const std::size_t rows = 1000, cols = x.size() / rows;
+    std::vector<levysgd::tail_index_result> r;
+    for (auto _ : st) {
+        r = levysgd::mohammadi_tail_index_columns(
+            Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                x.data(), Eigen::Index(rows), Eigen::Index(cols)),
+            levysgd::tail_index_options{.k1 = 40, .threads = threads});
+        benchmark::DoNotOptimize(r.data());
+        benchmark::ClobberMemory();
+    }
+    st.counters["alpha_hat_col0"] = r.at(0).alpha;
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(rows * cols));
+    st.SetBytesProcessed(std::int64_t(st.iterations()) * std::int64_t(rows * cols * sizeof(Real)));
+}
+
 class summary_reporter : public benchmark::ConsoleReporter {
   public:
     void ReportRuns(const std::vector<Run> &runs) override {
@@ -107,6 +128,10 @@ class summary_reporter : public benchmark::ConsoleReporter {
                     continue;
                 std::printf("%-7s %-12s estimator %6.3f  sum %6.3f  -> %5.1f %%\n", type, th,
                             rate_.at(m) / 1e9, rate_.at(s) / 1e9, 100 * rate_.at(m) / rate_.at(s));
+                const std::string c = std::string("columns/") + type + "/" + th + "/real_time";
+                if (rate_.count(c))
+                    std::printf("%-7s %-12s columns   %6.3f  (1000 rows, k1 = 40) -> %5.1f %%\n",
+                                type, th, rate_.at(c) / 1e9, 100 * rate_.at(c) / rate_.at(s));
             }
     }
 
@@ -134,6 +159,10 @@ int main(int argc, char **argv) {
         benchmark::RegisterBenchmark(("plain_sum/float/" + th).c_str(), bm_sum<float>, t)
             ->UseRealTime();
         benchmark::RegisterBenchmark(("mohammadi/float/" + th).c_str(), bm_mohammadi<float>, t)
+            ->UseRealTime();
+        benchmark::RegisterBenchmark(("columns/double/" + th).c_str(), bm_columns<double>, t)
+            ->UseRealTime();
+        benchmark::RegisterBenchmark(("columns/float/" + th).c_str(), bm_columns<float>, t)
             ->UseRealTime();
     }
     benchmark::Initialize(&argc, argv);

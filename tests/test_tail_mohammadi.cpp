@@ -465,3 +465,181 @@ TEST_CASE("issue 16: bad-input table of mohammadi_tail_index and mohammadi_accum
     }
     CHECK(levysgd::mohammadi_tail_index(x, tail_index_options{.k1 = 20, .threads = ~0u}).k2 == 20);
 }
+
+namespace {
+bool same_result(const levysgd::tail_index_result &a, const levysgd::tail_index_result &b) {
+    return std::memcmp(&a.inv_alpha, &b.inv_alpha, sizeof(double)) == 0 && a.k1 == b.k1 &&
+           a.k2 == b.k2 && a.n_used == b.n_used && a.n_dropped == b.n_dropped &&
+           a.n_bad == b.n_bad;
+}
+
+// the row-major rows x cols array x as an Eigen matrix (read in place)
+template <class T> auto rowmajor(const std::vector<T> &x, std::size_t rows, std::size_t cols) {
+    return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+        x.data(), Eigen::Index(rows), Eigen::Index(cols));
+}
+
+// column c of the row-major rows x cols array x
+template <class T>
+std::vector<T> column_of(const std::vector<T> &x, std::size_t cols, std::size_t c) {
+    std::vector<T> v(x.size() / cols);
+    for (std::size_t r = 0; r < v.size(); ++r)
+        v[r] = x[r * cols + c];
+    return v;
+}
+} // namespace
+
+TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns equals the estimator per column",
+                   "[tail][columns]", float, double) {
+    using T = TestType;
+    using levysgd::tail_index_options;
+    // 1003 rows (k1 = 40: 25 blocks, 3 rows dropped); 37 columns: SIMD tiles
+    // of 2 W columns (4 to 32), the last one overlapping; 5 columns: one
+    // padded tile on every ISA but SSE2 double (W = 2, 2 tiles, overlapping)
+    const std::size_t rows = 1003;
+    const double tol = std::is_same_v<T, float> ? 2e-5 : 1e-12; // as the 1-D tests
+    for (std::size_t cols : {std::size_t(37), std::size_t(5)}) {
+        CAPTURE(cols);
+        const auto x = sas<T>(1.4, rows * cols, 40 + cols);
+        const auto all = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                               tail_index_options{.k1 = 40});
+        REQUIRE(all.size() == cols);
+        for (std::size_t c = 0; c < cols; ++c) {
+            CAPTURE(c);
+            const auto col = column_of(x, cols, c);
+            const auto one = levysgd::mohammadi_tail_index(col, 40);
+            // the same eq. (15); sums in another order (down the rows, one
+            // column per lane, vs W lanes along the column): equal to rounding
+            CHECK(std::fabs(all[c].inv_alpha - one.inv_alpha) <= tol);
+            CHECK(std::fabs(all[c].inv_alpha -
+                            double(reference_inv_alpha(
+                                std::vector<T>(col.begin(), col.begin() + 1000), 40))) <= tol);
+            CHECK((all[c].k1 == 40 && all[c].k2 == 25 && all[c].n_used == 1000 &&
+                   all[c].n_dropped == 3 && all[c].n_bad == 0));
+            // a column alone (a padded tile, another lane) gives the same bits
+            const auto alone = levysgd::mohammadi_tail_index_columns(rowmajor(col, rows, 1), {.k1 = 40});
+            CHECK(same_result(alone[0], all[c]));
+        }
+        // any Eigen layout: a column-major copy, a row block of a wider
+        // row-major matrix (rows further apart than cols) give the same bits
+        using RM = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> cm = rowmajor(x, rows, cols);
+        RM wide = RM::Zero(Eigen::Index(rows), Eigen::Index(cols + 3));
+        wide.leftCols(Eigen::Index(cols)) = rowmajor(x, rows, cols);
+        const auto from_cm = levysgd::mohammadi_tail_index_columns(cm, {.k1 = 40});
+        const auto from_block =
+            levysgd::mohammadi_tail_index_columns(wide.leftCols(Eigen::Index(cols)), {.k1 = 40});
+        for (std::size_t c = 0; c < cols; ++c)
+            CHECK((same_result(from_cm[c], all[c]) && same_result(from_block[c], all[c])));
+        // bitwise the same for every thread count; k1 = 0 is the paper's rule
+        for (std::size_t k1 : {std::size_t(0), std::size_t(40)}) {
+            const auto one = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols), tail_index_options{.k1 = k1, .threads = 1});
+            CHECK(one[0].k1 == (k1 ? k1 : levysgd::detail::mohammadi_blocks(rows).first));
+            for (unsigned t : {2u, 3u, 0u}) {
+                const auto many = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols), tail_index_options{.k1 = k1, .threads = t});
+                for (std::size_t c = 0; c < cols; ++c)
+                    CHECK(same_result(many[c], one[c]));
+            }
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns splits columns between threads "
+                   "without changing a bit",
+                   "[tail][columns][threads]", float, double) {
+    using T = TestType;
+    // a thread gets at least 2^20 values: 65539 rows x 37 columns is split
+    // into column strips on every ISA
+    const std::size_t rows = 65539, cols = 37;
+    const auto x = sas<T>(1.7, rows * cols, 99);
+    const auto one = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                           {.k1 = 250, .threads = 1});
+    for (unsigned t : {2u, 3u, 0u}) {
+        const auto many = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                                {.k1 = 250, .threads = t});
+        for (std::size_t c = 0; c < cols; ++c)
+            CHECK(same_result(many[c], one[c]));
+    }
+    CHECK(std::fabs(one[36].alpha - 1.7) < 0.1);
+}
+
+TEMPLATE_TEST_CASE("issue 21: mohammadi_tail_index_columns: bad values as documented",
+                   "[tail][columns][validation]", float, double) {
+    using T = TestType;
+    using levysgd::tail_index_options;
+    const std::size_t rows = 203, cols = 37; // k1 = 20: 10 blocks, 3 rows dropped
+    const auto x = sas<T>(1.6, rows * cols, 77);
+    const double tol = std::is_same_v<T, float> ? 2e-5 : 1e-12;
+    const auto clean = levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                             {.k1 = 20});
+    const T specials[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                          -std::numeric_limits<T>::infinity(), T(0), T(-0.0)};
+    std::size_t case_index = 0;
+    // rows in the first, a middle and the last block, and in the dropped tail;
+    // columns in every tile position
+    for (std::size_t r : {0u, 57u, 199u, 201u})
+        for (std::size_t c : {0u, 3u, 17u, 36u})
+            for (T v : specials) {
+                if (!levysgd_test::in_subset(case_index++, 3))
+                    continue;
+                auto y = x;
+                y[r * cols + c] = v;
+                INFO("row " << r << " column " << c << " value " << v);
+                CHECK_THAT(message_of([&] {
+                               levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols), {.k1 = 20});
+                           }),
+                           Catch::Matchers::StartsWith(
+                               "levysgd::mohammadi_tail_index_columns: column " +
+                               std::to_string(c) + ": levysgd::mohammadi_tail_index: x must "
+                                                   "contain no 0, NaN or infinite") &&
+                               Catch::Matchers::Contains("index " + std::to_string(r)));
+                const tail_index_options skip{.k1 = 20, .bad_values = bad_value_policy::skip};
+                const auto s =
+                    levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols), skip);
+                // the bad column is mohammadi_tail_index's, bit for bit; the others unchanged
+                CHECK(same_result(s[c], levysgd::mohammadi_tail_index(column_of(y, cols, c), skip)));
+                CHECK(s[c].n_bad == 1);
+                for (std::size_t o = 0; o < cols; ++o)
+                    if (o != c)
+                        CHECK(same_result(s[o], clean[o]));
+            }
+    // subnormals are fine (log is defined): that block of that column goes the scalar way
+    auto y = x;
+    y[5 * cols + 3] = std::numeric_limits<T>::denorm_min();
+    y[100 * cols + 36] = -std::numeric_limits<T>::min() / 4;
+    const auto sub = levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols),
+                                                           {.k1 = 20});
+    for (std::size_t c : {3u, 36u})
+        CHECK(std::fabs(sub[c].inv_alpha -
+                        levysgd::mohammadi_tail_index(column_of(y, cols, c), 20).inv_alpha) <=
+              tol);
+    // a block summing to 0: thrown for the lowest such column, dropped under skip
+    y = x;
+    for (std::size_t c : {30u, 9u})
+        for (std::size_t r = 20; r < 40; ++r)
+            y[r * cols + c] = T(r % 2 ? 1 : -1);
+    for (unsigned t : {1u, 0u})
+        CHECK_THAT(message_of([&] {
+                       levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols),
+                                                             {.k1 = 20, .threads = t});
+                   }),
+                   Catch::Matchers::StartsWith("levysgd::mohammadi_tail_index_columns: column 9: ") &&
+                       Catch::Matchers::Contains("indices 20 to 39"));
+    const auto z = levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols), {.k1 = 20, .bad_values = bad_value_policy::skip});
+    CHECK((z[9].k2 == 9 && z[9].n_bad == 20 && z[30].k2 == 9));
+    // float block sums overflow in float at FLT_MAX / 2: the scalar path (double sums) takes them
+    y = x;
+    for (std::size_t r = 0; r < 20; ++r)
+        y[r * cols + 11] = std::numeric_limits<T>::max() / T(2);
+    const auto big = levysgd::mohammadi_tail_index_columns(rowmajor(y, rows, cols),
+                                                           {.k1 = 20});
+    CHECK(std::fabs(big[11].inv_alpha -
+                    levysgd::mohammadi_tail_index(column_of(y, cols, 11), 20).inv_alpha) <= tol);
+    // options: a k1 no column can take is mohammadi_tail_index's error, for column 0
+    CHECK_THAT(message_of([&] {
+                   levysgd::mohammadi_tail_index_columns(rowmajor(x, rows, cols),
+                                                         {.k1 = 150});
+               }),
+               Catch::Matchers::Contains("column 0: levysgd::mohammadi_tail_index: k1 must be"));
+    CHECK(levysgd::mohammadi_tail_index_columns(rowmajor(x, 0, 0)).empty());
+}

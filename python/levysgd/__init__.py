@@ -234,7 +234,8 @@ def tail_index(x, axis=None, k1=None, threads=0, skip_bad=False):
     C++ ``mohammadi_tail_index``).
 
     axis=None: one float over the flattened x. axis=0 on a 2-D (samples x
-    parameters) gradient matrix: one alpha per column (ndarray); axis=1: per
+    parameters) gradient matrix: one alpha per column (ndarray; C++
+    ``mohammadi_tail_index_columns``, one pass over the rows); axis=1: per
     row. k1: block length (None: the divisor of K nearest sqrt(K)).
     skip_bad: leave out 0/NaN/inf instead of raising ValueError. threads: 0 =
     all cores; the result does not depend on it. +inf when the estimate of

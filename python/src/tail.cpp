@@ -11,7 +11,6 @@
 
 #include <Eigen/Core>
 
-#include <exception>
 #include <mutex>
 #include <optional>
 
@@ -76,49 +75,40 @@ nb::object tail_index(nb::handle x, nb::handle axis_obj, std::optional<std::size
         double *alpha = static_cast<double *>(o.data);
         std::mutex m;
         std::size_t first_bad = count;
-        std::exception_ptr error;
-        auto one_opt = opt;
-        one_opt.threads = 1;
+        std::string error;
         {
             nb::gil_scoped_release unlock;
-            // Columns in groups of 16: each row contributes 16 adjacent values to
-            // 16 contiguous buffers (one pass over the rows), then eq. (15) per buffer.
-            constexpr std::size_t group = 16;
-            const std::size_t groups = axis == 0 ? (count + group - 1) / group : count;
-            levysgd::detail::parallel_ranges(groups, threads, 1, [&](std::size_t b, std::size_t e) {
-                std::vector<T> buf(axis == 0 ? group * len : 0);
-                for (std::size_t g = b; g < e; ++g) {
-                    const std::size_t c0 = axis == 0 ? g * group : g;
-                    const std::size_t w = axis == 0 ? std::min(group, count - c0) : 1;
-                    if (axis == 0)
-                        for (std::size_t r = 0; r < len; ++r)
-                            for (std::size_t j = 0; j < w; ++j)
-                                buf[j * len + r] = p[r * cols + c0 + j];
-                    for (std::size_t j = 0; j < w; ++j) {
-                        const std::span<const T> s =
-                            axis == 0 ? std::span<const T>(buf.data() + j * len, len)
-                                      : std::span<const T>(p + c0 * cols, len);
+            if (axis == 0) { // all columns in one pass over the rows
+                try {
+                    const auto r =
+                        levysgd::detail::mohammadi_columns(where, p, rows, cols, cols, opt);
+                    for (std::size_t c = 0; c < cols; ++c)
+                        alpha[c] = r[c].alpha;
+                } catch (const std::invalid_argument &e) {
+                    error = e.what();
+                }
+            } else { // each row is contiguous
+                auto one_opt = opt;
+                one_opt.threads = 1;
+                levysgd::detail::parallel_ranges(count, threads, 1, [&](std::size_t b, std::size_t e) {
+                    for (std::size_t r = b; r < e; ++r) {
                         try {
-                            alpha[c0 + j] = levysgd::mohammadi_tail_index(s, one_opt).alpha;
-                        } catch (...) {
+                            alpha[r] = levysgd::mohammadi_tail_index(
+                                           std::span<const T>(p + r * cols, len), one_opt)
+                                           .alpha;
+                        } catch (const std::invalid_argument &ex) {
                             std::lock_guard lock(m);
-                            if (c0 + j < first_bad) {
-                                first_bad = c0 + j;
-                                error = std::current_exception();
+                            if (r < first_bad) {
+                                first_bad = r;
+                                error = "row " + std::to_string(r) + ": " + ex.what();
                             }
                         }
                     }
-                }
-            });
-        }
-        if (error) {
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::invalid_argument &e) {
-                throw nb::value_error((std::string(where) + ": " + (axis == 0 ? "column " : "row ") +
-                                       std::to_string(first_bad) + ": " + e.what()).c_str());
+                });
             }
         }
+        if (!error.empty()) // mohammadi_columns' message names levysgd.tail_index already
+            throw nb::value_error((axis == 0 ? error : std::string(where) + ": " + error).c_str());
     });
     return o.obj;
 }

@@ -37,9 +37,14 @@ def test_tail_index_per_column_of_a_gradient_matrix():
     assert per.shape == (4,) and per.dtype == np.float64
     assert np.all(np.abs(per - alphas) < 0.15)
     np.testing.assert_allclose(per, numpy_mohammadi(u, 125), rtol=1e-10)  # 20000 = 125 * 160
-    np.testing.assert_array_equal(per, levysgd.tail_index(np.ascontiguousarray(u.T), axis=1))
+    # axis=0 sums each column down the rows (one column per SIMD lane), axis=1
+    # along each row (SIMD lanes along it): the same eq. (15), summed in
+    # another order, so equal to rounding, not bit for bit
+    np.testing.assert_allclose(per, levysgd.tail_index(np.ascontiguousarray(u.T), axis=1),
+                               rtol=1e-12)
     np.testing.assert_array_equal(per, levysgd.tail_index(u, axis=-2, threads=1))
-    # 40 columns: the groups of 16 and the threads give the same values
+    # 40 columns: a column's value depends neither on its place (SIMD lane,
+    # tile) nor on the threads, bit for bit
     wide = np.tile(u, (1, 10))
     np.testing.assert_array_equal(levysgd.tail_index(wide, axis=0), np.tile(per, 10))
     t = levysgd.analyse_noise_tails(u)

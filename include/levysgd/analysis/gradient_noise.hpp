@@ -114,15 +114,6 @@ bool usable_row(std::string_view where, const Eigen::MatrixBase<D> &x, Eigen::In
                   "such rows out)");
 }
 
-/// Calls f; an std::invalid_argument it throws comes back prefixed with
-/// `where: context: `, so the message names the function the user called.
-template <class F> auto in_context(std::string_view where, const std::string &context, F &&f) {
-    try {
-        return f();
-    } catch (const std::invalid_argument &e) {
-        throw std::invalid_argument(std::string(where) + ": " + context + ": " + e.what());
-    }
-}
 } // namespace detail
 
 /// U = G - 1 g^T: minibatch gradients (rows) minus the full gradient g
@@ -249,6 +240,31 @@ tail_index_result mohammadi_tail_index_rows(const Eigen::MatrixBase<D> &x, std::
     return mohammadi_tail_index_rows(x, tail_index_options{.k1 = k1});
 }
 
+/// Eq. (15) down each column of u (rows = minibatches, columns =
+/// parameters): one tail_index_result per column, column c's equal to
+/// mohammadi_tail_index(u.col(c), opt) to rounding and bitwise the same for
+/// every opt.threads (detail::mohammadi_columns: one pass over the rows,
+/// columns side by side on the SIMD lanes). A row-major u whose entries in a
+/// row are contiguous (RowMajor matrices, their Maps and row blocks; NumPy's
+/// C order) is read in place; any other u is copied to a row-major matrix
+/// first. Bad values follow opt.bad_values exactly as in
+/// mohammadi_tail_index; errors name the column. The CUDA version
+/// (cuda/tail.hpp) takes a column-major device matrix.
+template <class D>
+std::vector<tail_index_result> mohammadi_tail_index_columns(const Eigen::MatrixBase<D> &u,
+                                                            tail_index_options opt = {}) {
+    constexpr std::string_view where = "levysgd::mohammadi_tail_index_columns";
+    using S = typename D::Scalar;
+    static_assert(std::is_same_v<S, float> || std::is_same_v<S, double>);
+    const auto rows = std::size_t(u.rows()), cols = std::size_t(u.cols());
+    if constexpr (bool(D::Flags & Eigen::RowMajorBit) && bool(D::Flags & Eigen::DirectAccessBit))
+        if (u.innerStride() == 1)
+            return detail::mohammadi_columns(where, u.derived().data(), rows, cols,
+                                             std::size_t(u.outerStride()), opt);
+    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = u;
+    return detail::mohammadi_columns(where, rm.data(), rows, cols, cols, opt);
+}
+
 /// Tail indices of a noise matrix U (rows = minibatches, columns = parameters).
 struct noise_tail_indices {
     Eigen::VectorXd per_parameter;  ///< alpha-hat of each column (across minibatches)
@@ -285,20 +301,17 @@ noise_tail_indices analyse_noise_tails(const Eigen::MatrixBase<D> &u,
                         "bad_value_policy::skip leaves them out)");
     const tail_index_options opt{.bad_values = policy};
     noise_tail_indices out;
-    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic> cm = u; // column-major copy
-    out.per_parameter.resize(cm.cols());
-    for (Eigen::Index c = 0; c < cm.cols(); ++c)
-        out.per_parameter[c] = detail::in_context(where, "column " + std::to_string(c), [&] {
-            return mohammadi_tail_index(
-                       std::span<const S>(cm.col(c).data(), std::size_t(cm.rows())), opt)
-                .alpha;
-        });
-    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = cm;
-    out.pooled = detail::in_context(where, "pooled entries", [&] {
-        return mohammadi_tail_index(std::span<const S>(rm.data(), std::size_t(rm.size())), opt);
-    });
+    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = u;
+    const std::span<const S> all(rm.data(), std::size_t(rm.size()));
+    out.per_parameter.resize(rm.cols());
+    const auto per = detail::mohammadi_columns(where, rm.data(), std::size_t(rm.rows()),
+                                               std::size_t(rm.cols()), std::size_t(rm.cols()), opt);
+    for (Eigen::Index c = 0; c < rm.cols(); ++c)
+        out.per_parameter[c] = per[std::size_t(c)].alpha;
+    out.pooled = detail::in_context(where, "pooled entries",
+                                    [&] { return mohammadi_tail_index(all, opt); });
     out.multivariate = detail::in_context(where, "rows (multivariate)",
-                                          [&] { return mohammadi_tail_index_rows(cm, opt); });
+                                          [&] { return mohammadi_tail_index_rows(rm, opt); });
     return out;
 }
 

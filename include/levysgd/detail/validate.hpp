@@ -54,6 +54,16 @@ template <class V>
     throw std::invalid_argument(msg);
 }
 
+/// Calls f; an std::invalid_argument it throws comes back prefixed with
+/// `where: context: `, so the message names the function the user called.
+template <class F> auto in_context(std::string_view where, const std::string &context, F &&f) {
+    try {
+        return f();
+    } catch (const std::invalid_argument &e) {
+        throw std::invalid_argument(std::string(where) + ": " + context + ": " + e.what());
+    }
+}
+
 /// alpha in (0, 2] and a normal number: for a subnormal alpha, 1/alpha
 /// overflows (and in float is out of range already in the double constants).
 template <class Real> constexpr bool valid_stable_alpha(Real alpha) noexcept {
