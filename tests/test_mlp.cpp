@@ -210,13 +210,17 @@ TEST_CASE("real_gradient_noise measurement on synthetic data", "[mlp]") {
     for (const auto &l : r.layers) {
         CHECK(l.alpha.size() == l.alpha_low.size());
         CHECK(l.gof_params == 0);
-        // column j of the kept output layer gives the estimate reported for it
+        // column j of the kept output layer gives the estimate reported for
+        // it, to rounding: the per-layer estimates come from
+        // mohammadi_tail_index_columns, which sums the blocks in another
+        // order than the 1-D estimator (equal bit for bit on the AVX-512
+        // build, 1 ulp apart on the portable SSE2 one)
         if (l.name == "output" && !l.live.empty()) {
             const Eigen::VectorXd col = kept.col(l.live[0]);
             const auto a = levysgd::mohammadi_tail_index(
                 std::span<const double>(col.data(), std::size_t(col.size())),
                 {.bad_values = levysgd::bad_value_policy::skip});
-            CHECK(a.alpha == l.alpha[0]);
+            CHECK(std::abs(a.alpha / l.alpha[0] - 1) <= 1e-13);
         }
     }
     CHECK(r.multivariate.alpha > 0);
