@@ -51,7 +51,8 @@ namespace levysgd::detail {
 namespace light_tail_series {
 
 // Written over T = double or an xsimd batch of doubles (the eval below runs
-// the nodes of a panel as batches): the branches are selects, the series
+// the nodes of a panel as batches): the branches are select (core's for
+// scalars, xsimd's for batches), the series
 // run a fixed number of terms for batches. Unqualified math calls find
 // xsimd's functions for batches by argument-dependent lookup.
 using std::abs;
@@ -59,11 +60,6 @@ using std::cos;
 using std::log;
 using std::log1p;
 using std::sin;
-
-template <class T> inline T pick(bool c, const T &a, const T &b) { return c ? a : b; }
-template <class T, class M> inline T pick(const M &c, const T &a, const T &b) {
-    return xsimd::select(c, a, b);
-}
 
 /// The alternating series sum_{n >= 1} term_n with term_1 = first and
 /// term_(n+1) = -x2 term_n / den(n), for x2 < 1 and den(n) >= 20: summed
@@ -91,7 +87,7 @@ template <class T> T sin_minus_xcos(T x, T sx, T cx) {
     // x < 1: sum_{n >= 1} (-1)^(n+1) 2n x^(2n+1) / (2n+1)!: n = 1 is 2 x^3 / 3!,
     // and term_(n+1) / term_n = -x^2 (2n + 2) / ((2n) (2n + 2) (2n + 3))
     const T x2 = x * x;
-    return pick(x >= T(1.0), T(sx - x * cx), alternating_series(T(x * x2 / 3), x2, [](int n) {
+    return select(x >= T(1.0), T(sx - x * cx), alternating_series(T(x * x2 / 3), x2, [](int n) {
                     return double(2 * n) * double(2 * n + 3);
                 }));
 }
@@ -99,7 +95,7 @@ template <class T> T sin_minus_xcos(T x, T sx, T cx) {
 /// x - sin x, without cancellation for small |x|.
 template <class T> T x_minus_sin(T x) {
     const T x2 = x * x;
-    return pick(abs(x) >= T(1.0), T(x - sin(x)), alternating_series(T(x * x2 / 6), x2, [](int n) {
+    return select(abs(x) >= T(1.0), T(x - sin(x)), alternating_series(T(x * x2 / 6), x2, [](int n) {
                     return double(2 * n + 2) * double(2 * n + 3);
                 }));
 }
@@ -110,7 +106,7 @@ template <class T> T log_sinc(T x) {
     const T x2 = x * x;
     const T small = log1p(alternating_series(
         T(-x2 / 6), x2, [](int n) { return double(2 * n + 2) * double(2 * n + 3); }));
-    return pick(x >= T(1.0), T(log(sin(x) / x)), small);
+    return select(x >= T(1.0), T(log(sin(x) / x)), small);
 }
 
 /// (ls(v) - ls(k v)) / delta, k = 1 + delta > 0, k v < pi, given sin v, cos v:
@@ -127,7 +123,7 @@ template <class T> T divided_log_sinc(T v, double delta, T sv, T cv) {
     const T base = m / (T(k) * sv);
     const T r = T(-delta) * base;
     // log1p(r) / r -> 1 as r -> 0 (r = 0 exactly only if delta = 0 or M = 0)
-    return pick(r == T(0.0), base, T(base * (log1p(r) / r)));
+    return select(r == T(0.0), base, T(base * (log1p(r) / r)));
 }
 
 } // namespace light_tail_series
