@@ -71,7 +71,8 @@ inline double stable_zeta_lo(double alpha, double beta) {
 }
 
 /// The standard alpha-stable law in the S1 coordinate y (coordinates as in
-/// stable_side: Nolan 1997 with the power of y folded into g): pdf, log pdf, cdf and ccdf; the per-(alpha, beta) setup is done once.
+/// stable_side: Nolan 1997 with the power of y folded into g): pdf, log pdf, cdf and ccdf; the
+/// per-(alpha, beta) setup is done once.
 class stable_standard {
   public:
     // relative, per integral (estimate); the |K15 - G7| estimate is loose
@@ -380,15 +381,23 @@ class stable_standard {
             const double i = (w == want_lower ? r.lower * std::exp(-r.g_ref) : r.upper) / pi;
             return u ? i : s.head / pi + i;
         };
-        const double t = smaller_first(direct, up);
+        // The tail on the side of 0 is head/pi at y = 0 and grows with |y|
+        // to 1/2 at the median, which lies near the S0 origin z = y + zeta = 0
+        // (the S0 law's median is O(1) from it, zeta is not: |zeta| ~ 2 /
+        // (pi |alpha - 1|)). Below that guess the far side is likely the
+        // smaller tail: integrating it first saves the second integral that
+        // near-first would need there (a wrong guess costs only that).
+        const double hp = s.head / pi;
+        const bool far_first = hp < 0.5 && (y + zeta_ > 0) != pos;
+        const double t = smaller_first(direct, up, far_first);
         if (!log_out || t > 1e-280)
             return log_out ? std::min(std::log(t), 0.0) : t;
         // log of a tail below 1e-280 (the near-alpha = 1 nodes): the
         // integral that gave it, direct(up), with e^-g_ref kept in the log
         const unsigned w = what(up);
         const auto r = stable_integrate(lg, s.len, w, tol);
-        const double li = w == want_lower ? std::log(r.lower) - r.g_ref - std::log(pi)
-                                          : std::log(r.upper / pi);
+        const double li =
+            w == want_lower ? std::log(r.lower) - r.g_ref - std::log(pi) : std::log(r.upper / pi);
         return up || s.head == 0 ? li : std::log(s.head / pi + std::exp(li));
     }
 
@@ -406,8 +415,18 @@ class stable_standard {
     /// cdf and ccdf is always a direct integral (full relative accuracy), the
     /// larger is 1 - it: cdf + ccdf = 1 to an ulp, both stay in [0, 1], and a
     /// far side near 1 is monotone (a direct integral of ~1 rounds to either
-    /// side of 1). Costs a second integral only between y = 0 and the median.
-    template <class F> static double smaller_first(const F &direct, bool near) {
+    /// side of 1). far_first: integrate the far side first instead (the
+    /// caller's guess that it is the smaller; the rule above holds either
+    /// way). A second integral is needed only where the first one is > 1/2.
+    template <class F>
+    static double smaller_first(const F &direct, bool near, bool far_first = false) {
+        if (far_first) {
+            const double f = direct(false);
+            if (f <= 0.5)
+                return near ? 1 - f : f;
+            const double t = direct(true);
+            return near ? t : 1 - t;
+        }
         const double t = direct(true);
         if (t <= 0.5)
             return near ? t : 1 - t;
