@@ -103,9 +103,8 @@ TEST_CASE("stable pdf/cdf/ccdf: 1e-12 against the mpmath reference grids", "[sta
                 const bool is_light = std::abs(r.beta) == 1 && r.v[k] < 1e-8 && r.v[k] > 0;
                 const double tol = 1e-12;
                 INFO(file << ": " << (r.p == parameterization::S0 ? "S0" : "S1") << " alpha "
-                          << r.alpha << " beta " << r.beta << " x " << r.x << " k " << k
-                          << ": got " << got[k] << " ref " << r.v[k] << " rel err " << err
-                          << " tol " << tol);
+                          << r.alpha << " beta " << r.beta << " x " << r.x << " k " << k << ": got "
+                          << got[k] << " ref " << r.v[k] << " rel err " << err << " tol " << tol);
                 CHECK(err <= tol);
                 ++checked;
                 if (is_light) {
@@ -170,8 +169,8 @@ TEST_CASE("stable tail and power series: 1e-13 against the mpmath grids where th
             }
         }
     }
-    WARN("series checked: tail " << tail_ok << " rows, power " << power_ok
-                                 << " rows; max rel err " << worst);
+    WARN("series checked: tail " << tail_ok << " rows, power " << power_ok << " rows; max rel err "
+                                 << worst);
     CHECK(tail_ok > 1000); // 1166 and 314 of the ~7,100 rows
     CHECK(power_ok > 250);
 
@@ -428,6 +427,50 @@ TEST_CASE("stable density: span, Eigen and float versions agree with scalar", "[
     CHECK(levysgd::quantile(f, 0.25f) == Approx(levysgd::quantile(d, 0.25)).epsilon(1e-6));
 }
 
+TEST_CASE("stable density: a span's shared series coefficients give the one-point values bitwise",
+          "[stable][density]") {
+    // The span functions keep the series' coefficients (lgamma, sine) across
+    // their points (stable_evaluator::span_memo); every value must be the
+    // one-point call's, whatever the order of the points and whichever
+    // series (power, tail on either side) filled the memo first.
+    const std::vector<double> x{30.0, -0.3,  1e4,  -25.0, 0.7,  -1e3,
+                                2.5,  300.0, -4.0, 0.05,  12.0, -0.9};
+    for (double a : {0.5, 0.8, 1.3, 1.6, 1.95})
+        for (double b : {-1.0, -0.4, 0.0, 0.6, 1.0})
+            for (auto par : {parameterization::S0, parameterization::S1}) {
+                INFO("alpha " << a << " beta " << b);
+                const levysgd::stable_distribution<double> d(a, b, 1.5, -0.5, par);
+                std::vector<double> out(x.size());
+                levysgd::pdf(d, std::span<const double>(x), std::span<double>(out));
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    CHECK(out[i] == levysgd::pdf(d, x[i]));
+                levysgd::logpdf(d, std::span<const double>(x), std::span<double>(out));
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    CHECK(out[i] == levysgd::logpdf(d, x[i]));
+                levysgd::cdf(d, std::span<const double>(x), std::span<double>(out));
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    CHECK(out[i] == levysgd::cdf(d, x[i]));
+                levysgd::ccdf(d, std::span<const double>(x), std::span<double>(out));
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    CHECK(out[i] == levysgd::ccdf(d, x[i]));
+                const std::vector<double> p{1e-9, 0.3, 0.5, 0.97, 1e-4};
+                std::vector<double> q(p.size());
+                levysgd::quantile(d, std::span<const double>(p), std::span<double>(q));
+                for (std::size_t i = 0; i < p.size(); ++i)
+                    CHECK(q[i] == levysgd::quantile(d, p[i]));
+            }
+    // the memo is filled where a series applies, and read back from then on
+    const levysgd::stable_distribution<double> d(1.5, 0.3, 1, 0, parameterization::S1);
+    const levysgd::stable_evaluator<double> e(d);
+    levysgd::stable_evaluator<double>::span_memo memo;
+    const double far = e.pdf(50.0, &memo), near = e.pdf(0.2, &memo);
+    CHECK(memo.tail_dens[1].n > 1);
+    CHECK(memo.power_dens.n > 1);
+    CHECK(far == levysgd::pdf(d, 50.0));
+    CHECK(near == levysgd::pdf(d, 0.2));
+    CHECK(e.pdf(60.0, &memo) == levysgd::pdf(d, 60.0));
+}
+
 TEST_CASE("stable density near alpha = 1 in S0 is continuous", "[stable][density]") {
     // S0 is continuous in alpha; |alpha - 1| = 1e-3 is on the reference grid,
     // here smaller distances down to 1e-7: the relative change must stay of
@@ -513,8 +556,8 @@ TEST_CASE("stable |beta| = 1 light tails: logpdf finite where pdf underflows, su
 }
 
 TEST_CASE("stable density regressions of issue 16", "[stable][density]") {
-    using levysgd::cdf;
     using levysgd::ccdf;
+    using levysgd::cdf;
     using levysgd::logpdf;
     using levysgd::pdf;
     using levysgd::quantile;
@@ -569,10 +612,9 @@ TEST_CASE("stable density regressions of issue 16", "[stable][density]") {
         // near alpha = 1 each value interpolates 16 integrals (issue 18): the
         // sanitizer build takes three of the alphas and a coarser x grid
         const std::vector<double> alphas =
-            levysgd_test::sanitized
-                ? std::vector<double>{1 - 1e-6, 1.0, 1 + 1e-7}
-                : std::vector<double>{1 - 1e-6, 1 - 5e-7, 1 - 1e-7, 1.0,
-                                      1 + 1e-7, 1 + 8e-7, 1 + 1e-6};
+            levysgd_test::sanitized ? std::vector<double>{1 - 1e-6, 1.0, 1 + 1e-7}
+                                    : std::vector<double>{1 - 1e-6, 1 - 5e-7, 1 - 1e-7, 1.0,
+                                                          1 + 1e-7, 1 + 8e-7, 1 + 1e-6};
         for (double a : alphas)
             for (double b : {-1.0, 1.0})
                 for (auto p : {parameterization::S0, parameterization::S1}) {

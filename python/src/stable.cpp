@@ -64,8 +64,9 @@ class py_stable {
     std::optional<levysgd::stable_evaluator<float>> e32_;
 };
 
-/// out[i] = op(evaluator, x[i]) on `threads` threads (elementwise, so the
-/// result does not depend on them). Probabilities are all checked first.
+/// out[i] = op(evaluator, x[i], memo) on `threads` threads (elementwise, so
+/// the result does not depend on them; each range has its own span_memo, the
+/// series coefficients the points share). Probabilities are all checked first.
 template <class Op>
 nb::object elementwise(py_stable &s, nb::handle x, nb::handle out, unsigned threads,
                        const char *where, bool probability, Op op) {
@@ -73,7 +74,8 @@ nb::object elementwise(py_stable &s, nb::handle x, nb::handle out, unsigned thre
         const double v = PyFloat_AsDouble(x.ptr());
         if (v == -1.0 && PyErr_Occurred())
             throw nb::python_error();
-        return nb::float_(op(s.evaluator<double>(), v));
+        using memo_t = levysgd::stable_evaluator<double>::span_memo;
+        return nb::float_(op(s.evaluator<double>(), v, static_cast<memo_t *>(nullptr)));
     }
     const input_array in = as_input(x, where, probability ? "q" : "x", false);
     const output_array o = as_output(out, where, "out", in.kind, in.shape);
@@ -85,8 +87,9 @@ nb::object elementwise(py_stable &s, nb::handle x, nb::handle out, unsigned thre
             levysgd::detail::check_probabilities(where, xs);
         nb::gil_scoped_release unlock;
         levysgd::detail::parallel_ranges(xs.size(), threads, 64, [&](std::size_t b, std::size_t e_) {
+            typename levysgd::stable_evaluator<T>::span_memo memo;
             for (std::size_t i = b; i < e_; ++i)
-                ys[i] = op(e, xs[i]);
+                ys[i] = op(e, xs[i], &memo);
         });
     });
     return o.obj;
@@ -226,32 +229,32 @@ void bind_stable(nb::module_ &m) {
         .def_prop_ro("param", &py_stable::param)
         .def("pdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.pdf", false,
-                                    op([](const auto &e, auto v) { return e.pdf(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.pdf(v, m); }));
              }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Density (Nolan 1997 integral by adaptive Gauss-Kronrod; C++ levysgd::pdf). x: a float (returns a float) or a float32/float64 C-contiguous array (returns an array of its dtype and shape, or writes into out, which is returned). threads: 0 = all cores; the values do not depend on it.")
         .def("logpdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.logpdf", false,
-                                    op([](const auto &e, auto v) { return e.logpdf(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.logpdf(v, m); }));
              }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Log-density, finite where the density underflows (C++ levysgd::logpdf). Arrays, out and threads as pdf.")
         .def("cdf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.cdf", false,
-                                    op([](const auto &e, auto v) { return e.cdf(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.cdf(v, m); }));
              }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Distribution function, a sum of positive terms accurate in both tails (C++ levysgd::cdf). Arrays, out and threads as pdf.")
         .def("sf", [op](py_stable &s, nb::handle x, nb::handle out, unsigned threads) {
                  return elementwise(s, x, out, threads, "levysgd.Stable.sf", false,
-                                    op([](const auto &e, auto v) { return e.ccdf(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.ccdf(v, m); }));
              }, "x"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Survival function 1 - cdf computed directly (C++ levysgd::ccdf). Arrays, out and threads as pdf.")
         .def("ppf", [op](py_stable &s, nb::handle q, nb::handle out, unsigned threads) {
                  return elementwise(s, q, out, threads, "levysgd.Stable.ppf", true,
-                                    op([](const auto &e, auto v) { return e.quantile(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.quantile(v, m); }));
              }, "q"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Quantile: x with cdf(x) = q, q in [0, 1] (C++ levysgd::quantile); q = 0, 1 give the support ends. ValueError names the first q outside [0, 1] before anything is written.")
         .def("isf", [op](py_stable &s, nb::handle q, nb::handle out, unsigned threads) {
                  return elementwise(s, q, out, threads, "levysgd.Stable.isf", true,
-                                    op([](const auto &e, auto v) { return e.quantile_complement(v); }));
+                                    op([](const auto &e, auto v, auto *m) { return e.quantile_complement(v, m); }));
              }, "q"_a, "out"_a = nb::none(), "threads"_a = 0,
              "Upper quantile: x with sf(x) = q, accurate for tiny q (C++ levysgd::quantile_complement).")
         .def("rvs", &rvs, "size"_a = nb::none(), "seed"_a = 0, "stream"_a = 0, "first_index"_a = 0,

@@ -31,8 +31,8 @@
 #include <span>
 #include <string>
 
-#include "../detail/validate.hpp"
 #include "../core/roots.hpp"
+#include "../detail/validate.hpp"
 #include "detail/density_standard.hpp"
 #include "stable_distribution.hpp"
 
@@ -87,55 +87,70 @@ template <std::floating_point Real> class stable_evaluator {
         return standard(x, lo);
     }
 
+    /// Work that the points of one span share: the coefficients of the
+    /// law's series (detail::stable_series_memo), computed at the first point
+    /// that needs them. Values are bitwise those of calls without it. One per
+    /// thread (the span functions make their own); pass it to the calls below.
+    using span_memo = detail::stable_series_memos;
+
     // Outside [min(), max()] the values are exact (the edge is the
     // distribution's own, not the standard coordinate's rounding of it).
-    Real pdf(Real x) const {
+    Real pdf(Real x, span_memo *memo = nullptr) const {
         if (x < lower_ || x > upper_)
             return Real(0);
         double lo;
         const double u = standard(x, lo);
-        return narrow(std::exp(core_.logpdf(u, lo)) / scale_);
+        return narrow(std::exp(core_.logpdf(u, lo, memo)) / scale_);
     }
-    Real logpdf(Real x) const {
+    Real logpdf(Real x, span_memo *memo = nullptr) const {
         if (x < lower_ || x > upper_)
             return -std::numeric_limits<Real>::infinity();
         double lo;
         const double u = standard(x, lo);
-        return narrow(core_.logpdf(u, lo) - log_scale_);
+        return narrow(core_.logpdf(u, lo, memo) - log_scale_);
     }
-    Real cdf(Real x) const {
+    Real cdf(Real x, span_memo *memo = nullptr) const {
         if (x < lower_ || x > upper_)
             return Real(x > upper_);
         double lo;
         const double u = standard(x, lo);
-        return Real(core_.cdf(u, lo));
+        return Real(core_.cdf(u, lo, memo));
     }
-    Real ccdf(Real x) const {
+    Real ccdf(Real x, span_memo *memo = nullptr) const {
         if (x < lower_ || x > upper_)
             return Real(x < lower_);
         double lo;
         const double u = standard(x, lo);
-        return Real(core_.ccdf(u, lo));
+        return Real(core_.ccdf(u, lo, memo));
     }
 
-    /// x with cdf(x) = p, p in [0, 1].
-    Real quantile(Real p) const {
+    /// x with cdf(x) = p, p in [0, 1]. Its root search shares one span_memo
+    /// over its distribution-function calls (a local one if none is given).
+    Real quantile(Real p, span_memo *memo = nullptr) const {
         check_probability("levysgd::quantile", "p", p);
         if (p == Real(0) || p == Real(1)) // the support's ends: d.min(), d.max() exactly
             return p == Real(0) ? lower_ : upper_;
-        return to_support(core_quantile(double(p), false));
+        return to_support(
+            with_memo(memo, [&](span_memo *m) { return core_quantile(double(p), false, m); }));
     }
     /// x with ccdf(x) = q, q in [0, 1] (accurate for small q: the upper tail).
-    Real quantile_complement(Real q) const {
+    Real quantile_complement(Real q, span_memo *memo = nullptr) const {
         check_probability("levysgd::quantile_complement", "q", q);
         if (q == Real(0) || q == Real(1))
             return q == Real(0) ? upper_ : lower_;
-        return to_support(core_quantile(double(q), true));
+        return to_support(
+            with_memo(memo, [&](span_memo *m) { return core_quantile(double(q), true, m); }));
     }
 
     const detail::stable_standard &standard_law() const { return core_; }
 
   private:
+    template <class F> static double with_memo(span_memo *memo, const F &f) {
+        if (memo)
+            return f(memo);
+        span_memo local;
+        return f(&local);
+    }
     static void check_probability(const char *where, const char *name, Real p) {
         if (!(p >= Real(0) && p <= Real(1)))
             detail::throw_invalid(where, name, p, "must be in [0, 1]");
@@ -171,12 +186,14 @@ template <std::floating_point Real> class stable_evaluator {
     // with alpha log|y| (alpha = 0.001: cdf(1e300) ~ 0.75), and a step of
     // 4^k or an arithmetic midpoint takes hundreds of integrals to get there.
     // A quantile beyond the largest double is +-inf (as Cauchy's for p < 3e-309).
-    double core_quantile(double p, bool upper) const {
+    double core_quantile(double p, bool upper, span_memo *memo) const {
         constexpr double inf = std::numeric_limits<double>::infinity();
         constexpr double big = std::numeric_limits<double>::max();
         constexpr double tiny = std::numeric_limits<double>::denorm_min();
         // tail(y): the probability being matched, increasing in y for cdf
-        auto tail = [&](double y) { return upper ? core_.ccdf(y) : core_.cdf(y); };
+        auto tail = [&](double y) {
+            return upper ? core_.ccdf(y, 0, memo) : core_.cdf(y, 0, memo);
+        };
         const double sgn = upper ? -1.0 : 1.0; // tail is increasing in sgn * y
         // support ends in y
         double ylo = -inf, yhi = inf;
@@ -192,7 +209,7 @@ template <std::floating_point Real> class stable_evaluator {
         // the complementary probability, when matching it is better conditioned
         if (p > 0.5) {
             const double q = 1 - p; // exact for p >= 1/2
-            return upper ? core_quantile(q, false) : core_quantile(q, true);
+            return upper ? core_quantile(q, false, memo) : core_quantile(q, true, memo);
         }
         // Bracket [lo, hi] (in y) with tail(lo) <= p <= tail(hi) in the
         // direction where tail increases. Start at the standard point y = 0.
@@ -252,7 +269,7 @@ template <std::floating_point Real> class stable_evaluator {
         };
         auto newton = [&](const core::root_state &s) {
             const double y = s.x;
-            const double f = std::exp(core_.logpdf(y));
+            const double f = std::exp(core_.logpdf(y, 0, memo));
             // Newton on log(t) - log(p): d log t / dy = sgn f / t
             double next = t > 0 && f > 0 ? y - (std::log(t) - lp) * t / (sgn * f)
                                          : std::numeric_limits<double>::quiet_NaN();
@@ -279,7 +296,8 @@ template <std::floating_point Real> class stable_evaluator {
 
     detail::stable_standard core_;
     double scale_ = 1, loc_ = 0, add_ = 0, add_lo_ = 0, log_scale_ = 0;
-    Real lower_ = -std::numeric_limits<Real>::infinity(), upper_ = std::numeric_limits<Real>::infinity();
+    Real lower_ = -std::numeric_limits<Real>::infinity(),
+         upper_ = std::numeric_limits<Real>::infinity();
 };
 
 template <std::floating_point Real> Real pdf(const stable_distribution<Real> &d, Real x) {
@@ -335,7 +353,8 @@ template <class Real> void check_probabilities(const char *where, std::span<cons
         const stable_evaluator<Real> e(d);                                                         \
         if (probability)                                                                           \
             detail::check_probabilities("levysgd::" #fn, std::span<const Real>(x));                \
-        detail::stable_map("levysgd::" #fn, x, out, [&](Real v) { return e.fn(v); });              \
+        typename stable_evaluator<Real>::span_memo memo;                                           \
+        detail::stable_map("levysgd::" #fn, x, out, [&](Real v) { return e.fn(v, &memo); });       \
     }                                                                                              \
     template <std::floating_point Real, class Derived>                                             \
     Eigen::Array<Real, Eigen::Dynamic, 1> fn(const stable_distribution<Real> &d,                   \
@@ -347,8 +366,9 @@ template <class Real> void check_probabilities(const char *where, std::span<cons
                 if (!(x.derived()(i) >= 0 && x.derived()(i) <= 1))                                 \
                     detail::throw_invalid("levysgd::" #fn, "p[" + std::to_string(i) + "]",         \
                                           x.derived()(i), "must be in [0, 1]");                    \
+        typename stable_evaluator<Real>::span_memo memo;                                           \
         for (Eigen::Index i = 0; i < x.size(); ++i)                                                \
-            out(i) = e.fn(Real(x.derived()(i)));                                                   \
+            out(i) = e.fn(Real(x.derived()(i)), &memo);                                            \
         return out;                                                                                \
     }
 LEVYSGD_STABLE_SPAN(pdf, false)

@@ -54,6 +54,24 @@ struct stable_series_rule {
     static constexpr int max_terms = 60;
 };
 
+/// The coefficients of one series of one law, kept across the points of a
+/// span: log_coef(m) and sin(m angle) for m = 1..n, filled as far as a point
+/// needed them. They are the very numbers stable_series computes without
+/// it, so a sum is bitwise the same with or without the memo; it saves the
+/// lgamma and sine of every term (most of a series' cost) from the second
+/// point on. Not to be shared between threads.
+struct stable_series_memo {
+    int n = 0;
+    double log_coef[stable_series_rule::max_terms + 1];
+    double sine[stable_series_rule::max_terms + 1];
+};
+
+/// The memos of one law's four series (tail series of each side, density and
+/// tail; power series, density and tail), for the points of one span.
+struct stable_series_memos {
+    stable_series_memo tail_dens[2], tail_tail[2], power_dens, power_tail;
+};
+
 /// log m! for m < 64 (exact to rounding; lgamma beyond).
 inline double stable_log_factorial(int m) {
     static const auto table = [] {
@@ -75,21 +93,41 @@ inline double stable_log_factorial(int m) {
 /// if alternate. Returns ok = false when the sum's error bound exceeds
 /// stable_series_rule::tol times the sum, the terms rise before they are
 /// negligible, or the term budget runs out.
+/// memo: the coefficients kept from earlier points of a span (or null).
 template <class LogCoef>
-stable_series_sum stable_series(const LogCoef &log_coef, double log_z, double angle,
-                                bool alternate) {
+stable_series_sum stable_series(const LogCoef &log_coef, double log_z, double angle, bool alternate,
+                                stable_series_memo *memo = nullptr) {
     constexpr double eps = std::numeric_limits<double>::epsilon();
     constexpr double negligible = 1e-17;
+    // log_coef(m) and sin(m angle), from the memo where it has them
+    auto coef = [&](int m, double &lc, double &sn) {
+        if (memo && m <= memo->n) {
+            lc = memo->log_coef[m];
+            sn = memo->sine[m];
+            return;
+        }
+        lc = log_coef(m);
+        sn = std::sin(m * angle);
+        if (memo && m == memo->n + 1) {
+            memo->log_coef[m] = lc;
+            memo->sine[m] = sn;
+            memo->n = m;
+        }
+    };
     stable_series_sum r;
-    const double l1 = log_coef(1) + log_z;
+    double lc1, sn1;
+    coef(1, lc1, sn1);
+    const double l1 = lc1 + log_z;
     if (!std::isfinite(l1))
         return r;
     double sum = 0, err = 0, prev = INFINITY;
     for (int m = 1; m <= stable_series_rule::max_terms; ++m) {
-        const double lm = m == 1 ? l1 : log_coef(m) + m * log_z;
+        double lc = lc1, s = sn1;
+        if (m > 1)
+            coef(m, lc, s);
+        const double lm = m == 1 ? l1 : lc + m * log_z;
         const double mag = std::exp(lm - l1); // |term| / |first coefficient|, sine aside
         const double arg = m * angle;
-        double s = std::sin(arg);
         if (alternate && m % 2 == 0)
             s = -s;
         sum += mag * s;
@@ -130,8 +168,11 @@ stable_series_sum stable_series(const LogCoef &log_coef, double log_z, double an
 
 /// Tail series of side s at y > 0: log f(y) (want_dens) and the log of the
 /// tail beyond y (want_tail). False where the series does not apply.
+/// memo_dens, memo_tail: the coefficients kept across a span (or null).
 inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, bool want_tail,
-                               double &log_dens, double &log_tail) {
+                               double &log_dens, double &log_tail,
+                               stable_series_memo *memo_dens = nullptr,
+                               stable_series_memo *memo_tail = nullptr) {
     constexpr double pi = std::numbers::pi;
     if (!(y > 0) || !(s.pi_m_a_len > 0))
         return false;
@@ -140,7 +181,7 @@ inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, b
     if (want_dens) {
         const auto r =
             stable_series([a](int m) { return std::lgamma(m * a + 1) - stable_log_factorial(m); },
-                          log_z, s.pi_m_a_len, false);
+                          log_z, s.pi_m_a_len, false, memo_dens);
         if (!r.ok || !(r.sum > 0))
             return false;
         log_dens = r.log_lead + std::log(r.sum) - std::log(pi) - ly;
@@ -148,7 +189,7 @@ inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, b
     if (want_tail) {
         const auto r =
             stable_series([a](int m) { return std::lgamma(m * a) - stable_log_factorial(m); },
-                          log_z, s.pi_m_a_len, false);
+                          log_z, s.pi_m_a_len, false, memo_tail);
         if (!r.ok || !(r.sum > 0))
             return false;
         log_tail = r.log_lead + std::log(r.sum) - std::log(pi);
@@ -160,7 +201,9 @@ inline bool stable_tail_series(const stable_side &s, double y, bool want_dens, b
 /// the density (want_dens) and both tails, cdf = F(y) and ccdf = 1 - F(y).
 /// False where it does not apply.
 inline bool stable_power_series(const stable_side &pos, double y, bool want_dens, bool want_tail,
-                                double &dens, double &cdf, double &ccdf) {
+                                double &dens, double &cdf, double &ccdf,
+                                stable_series_memo *memo_dens = nullptr,
+                                stable_series_memo *memo_tail = nullptr) {
     constexpr double pi = std::numbers::pi;
     const double a = pos.alpha;
     if (!(a > 1) || y == 0 || !std::isfinite(y))
@@ -172,7 +215,7 @@ inline bool stable_power_series(const stable_side &pos, double y, bool want_dens
         // coefficient (m) times z^m with z = y c^(-1/a), divided by y once
         const auto r =
             stable_series([ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m - 1); },
-                          lay - ia * log_c, pos.head, alt);
+                          lay - ia * log_c, pos.head, alt, memo_dens);
         if (!r.ok || !(r.sum > 0))
             return false;
         dens = std::exp(r.log_lead - lay) * r.sum / (pi * a);
@@ -180,7 +223,7 @@ inline bool stable_power_series(const stable_side &pos, double y, bool want_dens
     if (want_tail) {
         const auto r =
             stable_series([ia](int m) { return std::lgamma(m * ia) - stable_log_factorial(m); },
-                          lay - ia * log_c, pos.head, alt);
+                          lay - ia * log_c, pos.head, alt, memo_tail);
         if (!r.ok)
             return false;
         // F(y) - head/pi; y^m = (-1)^m |y|^m, the sum's signs are (-1)^(m-1)

@@ -143,8 +143,10 @@ class stable_standard {
 
     /// log f at u (S1 y, or S0 z where s0_coordinate()); u + u_lo is the
     /// coordinate to more than double precision where it was rounded (only
-    /// the light tails of |beta| = 1 are conditioned to need it).
-    double logpdf(double u, double u_lo = 0) const {
+    /// the light tails of |beta| = 1 are conditioned to need it). memo: the
+    /// series coefficients kept across the points of a span (or null; see
+    /// stable_series_memo), bitwise the same values.
+    double logpdf(double u, double u_lo = 0, stable_series_memos *memo = nullptr) const {
         if (std::isnan(u))
             return u;
         if (std::isinf(u))
@@ -156,14 +158,14 @@ class stable_standard {
             return near_one(
                 u, [](const stable_standard &n, double y) { return n.logpdf(y); },
                 [&] { return logpdf_direct(u - zeta_ - zeta_lo_); });
-        return logpdf_direct(u);
+        return logpdf_direct(u, memo);
     }
 
     /// cdf (upper = false) or ccdf (upper = true) at u (S1 y, or S0 z where
     /// s0_coordinate()), in [0, 1]: the far-side forms (head/pi + an integral,
     /// pi - near, 1 - tiny) are sums whose rounding can exceed 1 by an ulp
-    /// where the true value rounds to 1.
-    double tail(double u, bool upper, double u_lo = 0) const {
+    /// where the true value rounds to 1. memo: as for logpdf.
+    double tail(double u, bool upper, double u_lo = 0, stable_series_memos *memo = nullptr) const {
         double r, ld, lt;
         if (std::isfinite(u) && light(u, u_lo, false, true, ld, lt)) {
             // lt: the tail on the light side (the lower one for beta = 1)
@@ -182,13 +184,17 @@ class stable_standard {
             if (r > 0.5)
                 r = 1 - std::exp(side(!upper));
         } else {
-            r = tail_sum(u, upper);
+            r = tail_sum(u, upper, false, memo);
         }
         return r > 1 ? 1.0 : (r < 0 ? 0.0 : r); // NaN (u = NaN) passes through
     }
 
-    double cdf(double u, double u_lo = 0) const { return tail(u, false, u_lo); }
-    double ccdf(double u, double u_lo = 0) const { return tail(u, true, u_lo); }
+    double cdf(double u, double u_lo = 0, stable_series_memos *memo = nullptr) const {
+        return tail(u, false, u_lo, memo);
+    }
+    double ccdf(double u, double u_lo = 0, stable_series_memos *memo = nullptr) const {
+        return tail(u, true, u_lo, memo);
+    }
 
   private:
     struct near_nodes;
@@ -229,10 +235,12 @@ class stable_standard {
     // (want_dens) and the logs of cdf and ccdf (want_tail); false where
     // neither converges to full precision within its budget.
     bool series(double y, bool want_dens, bool want_tail, double &log_dens, double &log_cdf,
-                double &log_ccdf) const {
+                double &log_ccdf, stable_series_memos *memo) const {
         if (alpha_ > 1 && std::abs(y) * std::exp(pos_.log_cos_at0 / alpha_) < 2) {
             double d = 0, c = 0, cc = 0;
-            if (stable_power_series(pos_, y, want_dens, want_tail, d, c, cc)) {
+            if (stable_power_series(pos_, y, want_dens, want_tail, d, c, cc,
+                                    memo ? &memo->power_dens : nullptr,
+                                    memo ? &memo->power_tail : nullptr)) {
                 log_dens = std::log(d);
                 log_cdf = std::log(c);
                 log_ccdf = std::log(cc);
@@ -241,7 +249,9 @@ class stable_standard {
         }
         const bool pos = y > 0;
         double lt = 0;
-        if (!stable_tail_series(pos ? pos_ : neg_, std::abs(y), want_dens, want_tail, log_dens, lt))
+        if (!stable_tail_series(pos ? pos_ : neg_, std::abs(y), want_dens, want_tail, log_dens, lt,
+                                memo ? &memo->tail_dens[pos] : nullptr,
+                                memo ? &memo->tail_tail[pos] : nullptr))
             return false;
         // lt: the tail beyond |y| on y's side; the other one is 1 - it
         const double other = std::log1p(-std::exp(lt));
@@ -257,7 +267,7 @@ class stable_standard {
     template <class Node, class Direct>
     double near_one(double z, const Node &node, const Direct &direct) const;
 
-    double logpdf_direct(double y) const {
+    double logpdf_direct(double y, stable_series_memos *memo = nullptr) const {
         constexpr double pi = std::numbers::pi;
         switch (kind_) {
         case kind::gauss: // N(0, 2)
@@ -293,7 +303,7 @@ class stable_standard {
         const double ay = std::abs(y);
         if (s.len <= 0)
             return -INFINITY;
-        if (double ld, lc, lu; series(y, true, false, ld, lc, lu))
+        if (double ld, lc, lu; series(y, true, false, ld, lc, lu, memo))
             return ld;
         const double ly = std::log(ay);
         auto lg = [&](int h, auto v) {
@@ -305,7 +315,8 @@ class stable_standard {
     }
 
     // log_out: the log of the tail (general kind only)
-    double tail_sum(double y, bool upper, bool log_out = false) const {
+    double tail_sum(double y, bool upper, bool log_out = false,
+                    stable_series_memos *memo = nullptr) const {
         if (std::isnan(y))
             return y;
         constexpr double pi = std::numbers::pi;
@@ -362,7 +373,7 @@ class stable_standard {
         const bool up = pos ? upper : !upper; // tail of |y| on the far side?
         if (s.len <= 0)
             return log_out ? (up ? -INFINITY : 0.0) : (up ? 0.0 : 1.0);
-        if (double ld, lc, lu; series(y, false, true, ld, lc, lu)) {
+        if (double ld, lc, lu; series(y, false, true, ld, lc, lu, memo)) {
             const double l = upper ? lu : lc;
             return log_out ? l : std::exp(l);
         }
