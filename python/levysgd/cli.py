@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import time
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 import numpy as np
 
@@ -356,7 +356,7 @@ def cmd_sample(args: argparse.Namespace) -> None:
 def _gaussian(ls: Any, x: np.ndarray) -> Any:
     """N(mean, sd²) of x as the stable law S(2, 0, sd/√2) (S(2) has variance 2c²)."""
     sd = float(np.std(x))
-    return ls.stable(2.0, 0.0, max(sd, np.finfo(float).tiny) / math.sqrt(2.0),
+    return ls.stable(2.0, 0.0, max(sd, float(np.finfo(float).tiny)) / math.sqrt(2.0),
                      float(np.mean(x)), param="S1")
 
 
@@ -372,7 +372,7 @@ def cmd_tail_index(args: argparse.Namespace) -> None:
     _plot_check(args)
     kw = {} if args.k1 is None else {"k1": args.k1}
     alphas = np.atleast_1d(ls.tail_index(data, axis=0, threads=args.threads, **kw))
-    rows = []
+    rows: list[dict[str, Any]] = []
     with Progress("tail-index", len(names), _progress_enabled(args)) as bar:
         for j, name in enumerate(names):
             col = np.ascontiguousarray(data[:, j])
@@ -542,7 +542,7 @@ def cmd_escape(args: argparse.Namespace) -> None:
         raise UsageError(str(e)) from None
     _plot_check(args)
     st = _Study(ls, s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     # escape_study draws its own bar (per eps) on stderr when asked to; the
     # same rule decides: only on a terminal unless --progress says otherwise
     bar = Progress("escape", 1, _progress_enabled(args))
@@ -576,9 +576,9 @@ def cmd_escape(args: argparse.Namespace) -> None:
     if args.plot:
         from . import plot
 
-        e = np.geomspace(0.9 * min(s["eps"]), 1.1 * max(s["eps"]), 60)
-        th = np.array([st.theory(v) for v in e]) if st.theory_name else None
-        plot.escape_figure(rows, e, th, st.label(), args.plot,
+        eps_grid = np.geomspace(0.9 * min(s["eps"]), 1.1 * max(s["eps"]), 60)
+        th_grid = np.array([st.theory(v) for v in eps_grid]) if st.theory_name else None
+        plot.escape_figure(rows, eps_grid, th_grid, st.label(), args.plot,
                            f"{s['potential']}, {s['noise']} noise"
                            + (f" α = {s['alpha']:g}" if s["noise"] == "stable" else "")
                            + f", {s['integrator']} dt = {s['dt']:g}, {s['paths']} paths")
@@ -616,8 +616,8 @@ def cmd_bench(args: argparse.Namespace) -> None:
     scipy_note = None
     if not args.no_scipy:
         try:
-            import scipy
-            from scipy.stats import levy_stable
+            import scipy  # type: ignore[import-untyped]
+            from scipy.stats import levy_stable  # type: ignore[import-untyped]
         except ImportError:
             scipy_note = "scipy is not installed: no comparison"
         else:
@@ -628,7 +628,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
                        lambda: ref.rvs(size=args.n, random_state=3)),
                       ("pdf", f"scipy {scipy.__version__} (levy_stable, 1 core)", sp.size,
                        lambda: ref.pdf(sp))]
-    rows = []
+    rows: list[dict[str, Any]] = []
     with Progress("bench", len(tasks), _progress_enabled(args)) as bar:
         for i, (op, lib, n, f) in enumerate(tasks):
             bar.update(i, f"{op} {lib.split()[0]}")
@@ -656,7 +656,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------- parser
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own: usage + exit 2
+    def error(self, message: str) -> NoReturn:  # argparse's own: usage + exit 2
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 

@@ -19,10 +19,10 @@ class PlotUnavailable(RuntimeError):
 def require_matplotlib() -> Any:
     """matplotlib.pyplot on the non-interactive Agg backend, or PlotUnavailable."""
     try:
-        import matplotlib
+        import matplotlib  # type: ignore[import-untyped]
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import-untyped]
     except ImportError:
         raise PlotUnavailable(
             "--plot needs matplotlib, which is not installed: "

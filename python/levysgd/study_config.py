@@ -79,7 +79,7 @@ class ConfigError(ValueError):
 
 def _floats(name: str, value: Any) -> list[float]:
     if isinstance(value, str):
-        parts = [p for p in value.replace(" ", "").split(",") if p != ""]
+        parts: list[Any] = [p for p in value.replace(" ", "").split(",") if p != ""]
     elif isinstance(value, (list, tuple)):
         parts = list(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -174,7 +174,7 @@ class NoiseAccumulator:
 
 def _torch() -> Any:
     try:
-        import torch
+        import torch  # type: ignore[import-not-found]
     except ImportError:
         raise ImportError("levysgd.torch_noise.GradientNoise needs PyTorch (pip install torch); "
                           "NoiseAccumulator works on NumPy arrays without it") from None

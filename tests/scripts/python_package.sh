@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package from a clean checkout, as a user installs it (ctest
 # `python_package`, Release preset only): a venv with the system's NumPy,
-# SciPy and pytest, scikit-build-core and nanobind from PyPI, `pip install`
+# SciPy and pytest, scikit-build-core and nanobind (and mypy, for
+# test_stubs.py's type check) from PyPI, `pip install`
 # of the repository, then pytest on python/tests. The C++ reference program
 # (python/tests/cpp_reference.cpp) is built with the module's flags in the
 # same build directory, for test_cpp_identical.py.
@@ -14,7 +15,7 @@ if [[ ! -x "${work}/venv/bin/python" ]]; then
 fi
 venv="${work}/venv/bin"
 "${venv}/python" -m pip install --quiet --disable-pip-version-check \
-    "scikit-build-core>=0.10" "nanobind>=2.0"
+    "scikit-build-core>=0.10" "nanobind>=2.0" "mypy>=1.8"
 start=$(date +%s)
 CMAKE_BUILD_PARALLEL_LEVEL=2 "${venv}/python" -m pip install --quiet --disable-pip-version-check \
     --no-build-isolation --no-deps \
