@@ -440,24 +440,34 @@ TEST_CASE("stable density: a span's shared series coefficients give the one-poin
             for (auto par : {parameterization::S0, parameterization::S1}) {
                 INFO("alpha " << a << " beta " << b);
                 const levysgd::stable_distribution<double> d(a, b, 1.5, -0.5, par);
-                std::vector<double> out(x.size());
-                levysgd::pdf(d, std::span<const double>(x), std::span<double>(out));
-                for (std::size_t i = 0; i < x.size(); ++i)
-                    CHECK(out[i] == levysgd::pdf(d, x[i]));
-                levysgd::logpdf(d, std::span<const double>(x), std::span<double>(out));
-                for (std::size_t i = 0; i < x.size(); ++i)
-                    CHECK(out[i] == levysgd::logpdf(d, x[i]));
-                levysgd::cdf(d, std::span<const double>(x), std::span<double>(out));
-                for (std::size_t i = 0; i < x.size(); ++i)
-                    CHECK(out[i] == levysgd::cdf(d, x[i]));
-                levysgd::ccdf(d, std::span<const double>(x), std::span<double>(out));
-                for (std::size_t i = 0; i < x.size(); ++i)
-                    CHECK(out[i] == levysgd::ccdf(d, x[i]));
-                const std::vector<double> p{1e-9, 0.3, 0.5, 0.97, 1e-4};
-                std::vector<double> q(p.size());
-                levysgd::quantile(d, std::span<const double>(p), std::span<double>(q));
-                for (std::size_t i = 0; i < p.size(); ++i)
-                    CHECK(q[i] == levysgd::quantile(d, p[i]));
+                // span version against the one-point calls, over points xs
+                auto same = [&](const char *name, const std::vector<double> &xs, auto span_fn,
+                                auto point_fn) {
+                    INFO(name);
+                    std::vector<double> out(xs.size());
+                    span_fn(d, std::span<const double>(xs), std::span<double>(out));
+                    for (std::size_t i = 0; i < xs.size(); ++i)
+                        CHECK(out[i] == point_fn(d, xs[i]));
+                };
+                using D = levysgd::stable_distribution<double>;
+                using S = std::span<const double>;
+                using O = std::span<double>;
+                same(
+                    "pdf", x, [](const D &l, S v, O o) { levysgd::pdf(l, v, o); },
+                    [](const D &l, double v) { return levysgd::pdf(l, v); });
+                same(
+                    "logpdf", x, [](const D &l, S v, O o) { levysgd::logpdf(l, v, o); },
+                    [](const D &l, double v) { return levysgd::logpdf(l, v); });
+                same(
+                    "cdf", x, [](const D &l, S v, O o) { levysgd::cdf(l, v, o); },
+                    [](const D &l, double v) { return levysgd::cdf(l, v); });
+                same(
+                    "ccdf", x, [](const D &l, S v, O o) { levysgd::ccdf(l, v, o); },
+                    [](const D &l, double v) { return levysgd::ccdf(l, v); });
+                same(
+                    "quantile", {1e-9, 0.3, 0.5, 0.97, 1e-4},
+                    [](const D &l, S v, O o) { levysgd::quantile(l, v, o); },
+                    [](const D &l, double v) { return levysgd::quantile(l, v); });
             }
     // the memo is filled where a series applies, and read back from then on
     const levysgd::stable_distribution<double> d(1.5, 0.3, 1, 0, parameterization::S1);
