@@ -586,10 +586,16 @@ TEMPLATE_TEST_CASE("extreme uniforms never give NaN, for any alpha and beta", "[
     }
 }
 
-TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", "[stable]", float,
-                   double) {
+TEMPLATE_TEST_CASE("the beta = 0 kernel is the general kernel at beta = 0, at least as accurate",
+                   "[stable]", float, double) {
     using T = TestType;
-    // small alpha amplifies rounding of log z by (1 - alpha)/alpha (19 at 0.05)
+    // The beta = 0 kernel takes sin(alpha phi) directly, where the general
+    // one forms tan(phi) cos(eps phi) - sin(eps phi), which cancels next to
+    // phi = 0 for alpha < 1 (1/alpha of the digits), amplified by
+    // z^(eps/alpha) (at alpha = 0.05 the general kernel is off by 1e-9
+    // relative on some draws, the beta = 0 one by 3e-12 at most). Both are
+    // compared with the long double reference: the beta = 0 kernel's error is
+    // within tol of it or no larger than the general kernel's.
     const double tol = std::is_same_v<T, float> ? 3e-3 : 1e-12; // as the reference test
     for (double a : {0.05, 0.3, 0.999, 1.0, 1.2, 2.0}) {
         const auto k = levysgd::detail::make_cms_coefficients<T>(T(a), T(0));
@@ -602,8 +608,9 @@ TEMPLATE_TEST_CASE("the beta = 0 kernel equals the general kernel at beta = 0", 
             if (std::isinf(g)) {
                 REQUIRE(sym == g);
             } else {
+                const long double ref = reference_s0(T(a), 0.0L, u1, u2);
                 INFO("alpha " << a << " u1 " << u1 << " u2 " << u2);
-                REQUIRE(std::fabs(double(sym) - double(g)) <= tol * (std::fabs(double(g)) + 1));
+                REQUIRE(rel_err(sym, ref) <= std::max(tol, rel_err(g, ref)));
             }
         }
     }

@@ -63,6 +63,9 @@ template <class T> struct cms_coefficients {
     T se_over_1pce;   // se / (1 + ce)
     T tau;            // zeta * eps = -beta eps cot(eps pi/2), bounded
     T zeta;           // -beta tan(pi alpha / 2); 0 at alpha = 1 (unused there)
+    T pi_alpha;       // pi alpha
+    T pi_half_gamma;  // pi min(alpha, 2 - alpha) / 2 = pi (1 - |eps|) / 2
+    T pi_1m_half_alpha; // pi (1 - alpha / 2)
 };
 
 /// Beyond this |y| the G e^y + zeta branch is used (see the header comment).
@@ -146,6 +149,9 @@ LEVYSGD_HOST_DEVICE cms_coefficients<T> make_cms_coefficients(const T &alpha,
     k.se_over_1pce = k.se / (one + k.ce);
     k.tau = -beta * k.ce * k.eps_over_se;
     k.zeta = select(k.eps == zero, zero, -beta * k.ce / (k.se + is_one));
+    k.pi_alpha = T(pi) * alpha;
+    k.pi_half_gamma = T(pi / 2) * gamma;
+    k.pi_1m_half_alpha = T(pi) * (one - T(real(0.5)) * alpha); // exact product for alpha >= 1
     return k;
 }
 
@@ -166,26 +172,46 @@ template <class T> struct cms_stage {
 
 /// Stage 1 from phi = sgn (pi/2 - pi m), m in (0, 1/2], sgn = +-1, and W > 0.
 /// Symmetric = true is the beta = 0 specialisation (zeta = tau = 0, so
-/// X = G z^(eps/alpha) with G = tan(phi) cos(eps phi) - sin(eps phi)); it
-/// gives the general formula's value at beta = 0 with fewer operations.
+/// X = G z^(eps/alpha) with G = sin(alpha phi)/cos phi); it gives the general
+/// formula's value at beta = 0 (to rounding) with fewer operations.
 template <bool Symmetric, class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_stage<T> cms_s0_angles(const T &m, const T &sgn, const T &w,
                                                               const cms_coefficients<T> &k) noexcept {
+    using std::abs;
     using real = scalar_of_t<T>;
-    const T zero(real(0)), one(real(1));
-    const T pm = T(std::numbers::pi_v<real>) * m;        // in (0, pi/2]
-    const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
-    const T em = k.eps_pi * m;                           // |em| <= pi/2
-    const auto [sd, cd] = fast_sincos(em);
-    const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
-    const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
-    const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
+    constexpr real pi = std::numbers::pi_v<real>;
+    const T zero(real(0)), one(real(1)), half(real(0.5));
     cms_stage<T> st; // log_z, y, eh, h: set by the later stages
     if constexpr (Symmetric) {
-        const T num = k.ce * cd + k.se * sd; // cos(eps phi)
-        st.g = tan_phi * num - sin_ephi;
-        st.z = num * inv_wc;
+        // G = sin(alpha phi)/cos phi and z = cos(eps phi)/(W cos phi) from
+        // three sines of arguments in [0, pi/2], each a product or a sum of
+        // two terms >= 0, so relatively accurate (|phi| = pi a, a = 1/2 - m
+        // exact):
+        //   cos phi          = sin(pi m),
+        //   cos(eps phi)     = sin(pi/2 - |eps| pi a) = sin(pi gamma/2 + |eps| pi m),
+        //   sin(alpha |phi|) = sin(pi alpha a), or, where pi - pi alpha a is
+        //                      the smaller (alpha > 1), sin(pi - pi alpha a)
+        //                      = sin(pi (1 - alpha/2) + pi alpha m).
+        // Fewer operations than the general branch's two sin/cos pairs and
+        // tan phi, and no cancellation where alpha phi is small (there G =
+        // tan(phi) cos(eps phi) - sin(eps phi) loses 1/alpha of its digits).
+        const T a = half - m;
+        const T x_near = k.pi_alpha * a;
+        const T x_far = madd(k.pi_alpha, m, k.pi_1m_half_alpha);
+        const T cos_phi = fast_sincos(T(pi) * m).sin;
+        const T cos_ephi = fast_sincos(madd(abs(k.eps_pi), m, k.pi_half_gamma)).sin;
+        const T sin_aphi = fast_sincos(select(x_far < x_near, x_far, x_near)).sin;
+        const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
+        st.g = sgn * sin_aphi * (w * inv_wc);
+        st.z = cos_ephi * inv_wc;
     } else {
+        const T pm = T(pi) * m;                              // in (0, pi/2]
+        const auto [cos_phi, abs_sin_phi] = fast_sincos(pm); // sin(pi m), cos(pi m)
+        const T em = k.eps_pi * m;                           // |em| <= pi/2
+        const auto [sd, cd] = fast_sincos(em);
+        const T inv_wc = recip(w * cos_phi, bits_tag{}); // w cos_phi > 0 normal
+        const T tan_phi = sgn * abs_sin_phi * (w * inv_wc);
+        const T sin_ephi = sgn * (k.se * cd - k.ce * sd);
         const T sinc = select(em == zero, one, sd / em);
         const T rho = sinc * pm * k.eps_over_se; // sd / se, continuous at alpha = 1
         const T bs = k.beta * sgn;
@@ -270,10 +296,11 @@ template <class T> struct cms_phi { T m, sgn; };
 template <class T>
 LEVYSGD_HOST_DEVICE LEVYSGD_INLINE cms_phi<T> cms_phi_from_u1(const T &u1) noexcept {
     using std::abs;
+    using std::copysign;
     using real = scalar_of_t<T>;
     const T half(real(0.5));
     const T v = u1 - half; // exact on levysgd's uniform grid, never 0
-    return {half - abs(v), select(v < T(real(0)), T(real(-1)), T(real(1)))}; // m exact
+    return {half - abs(v), copysign(T(real(1)), v)}; // m exact
 }
 
 /// out(X0) from an open uniform u1 (-> phi) and W > 0.

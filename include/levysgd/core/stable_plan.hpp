@@ -113,7 +113,8 @@ LEVYSGD_HOST_DEVICE stable_plan<Real> make_stable_plan(double a, double b, doubl
               Real(kd.ce),           Real(kd.se),
               Real(kd.eps_pi),       Real(kd.eps_over_se),
               Real(kd.se_over_1pce), Real(kd.tau),
-              Real(kd.zeta)};
+              Real(kd.zeta),         Real(kd.pi_alpha),
+              Real(kd.pi_half_gamma), Real(kd.pi_1m_half_alpha)};
     // far_add = the edge image, clamped: beyond Real's range only for
     // |beta| < 1 (a law with no edge), where +-max keeps inf + far_add from NaN.
     constexpr double top = double(real_max<Real>);

@@ -30,6 +30,19 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T uniform_float_of(const W &w) noexcept {
     return from_bits((w >> 9) | W(0x3F800000u), T{}, bits_tag{}) - T(1.0f - 0x1p-24f);
 }
 
+/// hi:lo as one 64-bit value from two wide words (each in the low 32 bits of
+/// its lane, the high 32 bits don't-care), by a shift and a masked OR. The
+/// default of the join_words hook (detail/simd_bits.hpp: one two-source dword
+/// permute on AVX-512).
+template <class W>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE W join_words_bits(const W &hi, const W &lo) noexcept {
+    return (hi << 32) | (lo & W(0xFFFFFFFFull));
+}
+template <class W>
+LEVYSGD_HOST_DEVICE LEVYSGD_INLINE W join_words(const W &hi, const W &lo, bits_tag) noexcept {
+    return join_words_bits(hi, lo);
+}
+
 /// Open-interval uniform double from two 32-bit words (hi first): (2k+1) 2^-53
 /// with k the top 52 of the 64 bits hi:lo. T = double with W = uint32_t, or a
 /// double batch with W a 64-bit batch holding each word in the low 32 bits of
@@ -40,7 +53,7 @@ LEVYSGD_HOST_DEVICE LEVYSGD_INLINE T uniform_double_of(const W &hi, const W &lo)
         const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 32) | lo;
         return bits_to_double((bits >> 12) | 0x3FF0000000000000ull) - (1.0 - 0x1p-53);
     } else {
-        const W bits = (((hi << 32) | (lo & W(0xFFFFFFFFull))) >> 12) | W(0x3FF0000000000000ull);
+        const W bits = (join_words(hi, lo, bits_tag{}) >> 12) | W(0x3FF0000000000000ull);
         return from_bits(bits, T{}, bits_tag{}) - T(1.0 - 0x1p-53);
     }
 }

@@ -10,6 +10,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../core/fast_math.hpp"
+#include "../core/transforms.hpp"
 
 namespace levysgd::core { // next to bits_tag, for argument-dependent lookup
 
@@ -30,6 +31,20 @@ template <class A>
 inline xsimd::batch<float, A> from_bits(const xsimd::batch<std::uint32_t, A> &u,
                                         const xsimd::batch<float, A> &, bits_tag) noexcept {
     return xsimd::bitwise_cast<xsimd::batch<float, A>>(u);
+}
+
+/// join_words on 64-bit batches: on AVX-512 one two-source dword permute
+/// puts lo's and hi's low words side by side (instead of a shift and a masked OR).
+template <class A>
+inline xsimd::batch<std::uint64_t, A> join_words(const xsimd::batch<std::uint64_t, A> &hi,
+                                                 const xsimd::batch<std::uint64_t, A> &lo,
+                                                 bits_tag) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
+        return xsimd::batch<std::uint64_t, A>(_mm512_permutex2var_epi32(
+            lo, _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), hi));
+#endif
+    return join_words_bits(hi, lo);
 }
 
 /// 1 / x for finite, normal, nonzero x (see the scalar recip in

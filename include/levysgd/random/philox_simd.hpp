@@ -131,6 +131,12 @@ template <class A> class philox_batch_stream {
             k0_[round] = W(std::uint64_t{key[0]});
             k1_[round] = W(std::uint64_t{key[1]});
         }
+        // Round 0 multiplies the stream word, the same in every block: its
+        // product and the words it is XORed with are constants of the stream.
+        const W p1 = mul_low32<A>(s0_, philox_m1);
+        r0_x0_ = high_to_low<A>(p1) ^ k0_[0];
+        r0_x1_ = p1;
+        r0_x2_ = s1_ ^ k1_[0];
         alignas(A::alignment()) std::array<std::uint64_t, half> iota{};
         for (std::size_t j = 0; j < half; ++j)
             iota[j] = j;
@@ -148,11 +154,17 @@ template <class A> class philox_batch_stream {
             // lane is don't-care), word 1 = high 32 bits; 64-bit adds carry.
             b.x0[h] = W(first + h * half) + iota_;
             b.x1[h] = b.x0[h] >> 32;
-            b.x2[h] = s0_;
-            b.x3[h] = s1_;
         }
         LEVYSGD_UNROLL
-        for (int round = 0; round < 10; ++round) {
+        for (std::size_t h = 0; h < N; ++h) { // round 0 (see the constructor)
+            const W p0 = mul_low32<A>(b.x0[h], philox_m0);
+            b.x0[h] = r0_x0_ ^ b.x1[h];
+            b.x1[h] = r0_x1_;
+            b.x2[h] = high_to_low<A>(p0) ^ r0_x2_;
+            b.x3[h] = p0;
+        }
+        LEVYSGD_UNROLL
+        for (int round = 1; round < 10; ++round) {
             LEVYSGD_UNROLL
             for (std::size_t h = 0; h < N; ++h) { // N independent chains
                 const W p0 = mul_low32<A>(b.x0[h], philox_m0);
@@ -176,6 +188,7 @@ template <class A> class philox_batch_stream {
   private:
     W k0_[10], k1_[10];
     W s0_, s1_, iota_;
+    W r0_x0_, r0_x1_, r0_x2_; // round 0's stream constants
 };
 
 /// Blocks first, first+1, ..., first+size-1 of (seed, stream), one per lane.

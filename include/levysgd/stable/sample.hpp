@@ -71,7 +71,8 @@ template <class Real>
 cms_coefficients<real_batch<Real>> broadcast(const cms_coefficients<Real> &k) {
     using B = real_batch<Real>;
     return {B(k.eps),    B(k.eps_over_alpha), B(k.inv_alpha),    B(k.beta), B(k.ce),  B(k.se),
-            B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta)};
+            B(k.eps_pi), B(k.eps_over_se),    B(k.se_over_1pce), B(k.tau),  B(k.zeta),
+            B(k.pi_alpha), B(k.pi_half_gamma), B(k.pi_1m_half_alpha)};
 }
 
 /// Per-chunk CMS inputs: the uniform u1 (-> phi) and W = -log(u2) of every
