@@ -125,7 +125,7 @@ stable_series_sum stable_series(const LogCoef &log_coef, double log_z, double an
         double lc = lc1, s = sn1;
         if (m > 1)
             coef(m, lc, s);
-        const double lm = m == 1 ? l1 : lc + m * log_z;
+        const double lm = lc + m * log_z;     // l1 itself at m = 1
         const double mag = std::exp(lm - l1); // |term| / |first coefficient|, sine aside
         const double arg = m * angle;
         if (alternate && m % 2 == 0)

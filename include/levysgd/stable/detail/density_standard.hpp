@@ -431,18 +431,12 @@ class stable_standard {
     /// way). A second integral is needed only where the first one is > 1/2.
     template <class F>
     static double smaller_first(const F &direct, bool near, bool far_first = false) {
-        if (far_first) {
-            const double f = direct(false);
-            if (f <= 0.5)
-                return near ? 1 - f : f;
-            const double t = direct(true);
-            return near ? t : 1 - t;
-        }
-        const double t = direct(true);
-        if (t <= 0.5)
-            return near ? t : 1 - t;
-        const double f = direct(false);
-        return near ? 1 - f : f;
+        // direct(true) is the near side's tail, direct(false) the far side's
+        const bool first = !far_first;
+        if (const double v = direct(first); v <= 0.5)
+            return near == first ? v : 1 - v;
+        const double v = direct(!first);
+        return near == !first ? v : 1 - v;
     }
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
