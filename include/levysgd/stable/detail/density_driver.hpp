@@ -15,9 +15,15 @@ namespace levysgd::detail {
 /// Root of lg(h, v) = 0 for v in (0, vmax] on one half, where lg is monotone;
 /// searched in log v (lg is close to linear in log v near the ends).
 /// Returns 0 if lg has the same sign at the ends (no root: the peak is at an end).
-template <class F> double stable_log_root(const F &f, double vmax, double &slope) {
+/// f_vmax: f(vmax) if the caller has it (NaN: evaluated here); f_root: f at
+/// the returned root where that was evaluated, else NaN.
+template <class F>
+double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = NAN,
+                       double *f_root = nullptr) {
     slope = 0;
-    double hi = vmax, fhi = f(hi);
+    if (f_root)
+        *f_root = NAN;
+    double hi = vmax, fhi = std::isnan(f_vmax) ? f(hi) : f_vmax;
     if (fhi == 0)
         return hi;
     // lg is monotone: if it has fhi's sign at the walk's last point, the
@@ -61,6 +67,8 @@ template <class F> double stable_log_root(const F &f, double vmax, double &slope
         const double e = std::abs(c - a) > std::abs(c - b) ? b : a;
         const double fe = e == a ? r.fa0 : r.fb0;
         slope = e != c ? (fe - fc) / (e - c) : (r.fb0 - r.fa0) / (b - a);
+        if (f_root)
+            *f_root = fc; // f(exp(c)): the same operations as the caller's f(root)
         return std::exp(c);
     }
     slope = (r.fb0 - r.fa0) / (b - a);
@@ -83,13 +91,15 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // lg at the ends of each half: sign tells where the root is
     auto f0 = [&](double v) { return lg(0, v); };
     auto f1 = [&](double v) { return lg(1, v); };
-    double slope = 0;
-    const double r0 = stable_log_root(f0, half, slope);
+    // (both halves end at the midpoint: lg(1, half) is l_mid, bitwise, since
+    // len - half = half exactly)
+    double slope = 0, l_root = NAN;
+    const double r0 = stable_log_root(f0, half, slope, l_mid, &l_root);
     if (r0 > 0 && r0 < half) {
         peak_h = 0;
         peak_v = r0;
     } else {
-        const double r1 = stable_log_root(f1, half, slope);
+        const double r1 = stable_log_root(f1, half, slope, l_mid, &l_root);
         if (r1 > 0 && r1 < half) {
             peak_h = 1;
             peak_v = r1;
@@ -99,7 +109,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     bool light = false; // g > 1 everywhere, smallest at an end
     double l_ref = 0; // log g there: the density integrand is scaled by exp(-(l_ref - e^l_ref))
     if (peak_h >= 0) {
-        l_ref = lg(peak_h, peak_v);
+        l_ref = std::isnan(l_root) ? lg(peak_h, peak_v) : l_root;
         shift = l_ref - std::exp(l_ref);
         g_ref = std::exp(l_ref);
     } else {
@@ -170,10 +180,17 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // the integrands at the peak over 10 k (their integrals are ~ e / k times
     // that), and where the steep side starts to be probed
     double ref[3] = {0, 0, 0}, s_steep = 0;
-    const bool probe = peak_h >= 0 && slope != 0 && !(want & want_upper);
+    const bool probe = peak_h >= 0 && slope != 0;
     if (probe) {
         const double sp = std::log(peak_v), k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
-        q.values(peak_h, sp, ref);
+        if (light) {
+            q.values(peak_h, sp, ref);
+        } else {
+            // at the peak log g = l_ref: the density and e^-g integrands
+            // (scaled by their references) are both v there
+            ref[0] = ref[1] = peak_v;
+            ref[2] = -std::expm1(-g_ref) * peak_v;
+        }
         for (double &r : ref)
             r /= 10 * std::max(k, 1.0);
         s_steep = sp - 3 / k;
@@ -181,7 +198,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
 
     for (int k = 0; k < 2; ++k) {
         const int h = peak_h == 1 ? 1 - k : k; // the peak's half first
-        double bp[24];
+        double bp[32];
         int n = 0;
         if (h == peak_h) {
             // log g ~ sp' (s - sp) near the peak: on the side where g > 1 the
@@ -233,15 +250,49 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                     bp[n++] = other[i];
         }
         bp[n++] = s_end;
-        // Pieces far out on the steep side (g > 1 growing towards this
-        // half's end: below the peak on its half if the slope is negative,
-        // the whole other half if it is positive) that hold nothing are
-        // left out, judged from the integrands at their upper ends.
-        int first = 0;
-        if (probe && (slope < 0) == (h == peak_h))
+        // g grows towards this half's end (below the peak on its half if
+        // the slope is negative, the whole other half if it is positive)?
+        const bool g_up = (slope < 0) == (h == peak_h);
+        // The end where the wanted tail integrand tends to 1 (e^-g where
+        // g -> 0, 1 - e^-g where g -> infinity) is flipped: its pieces
+        // integrate the complement, which decays fast (flip_plan).
+        int first = 0, flip = 0;
+        if (peak_h >= 0 && slope != 0 && !light && want == (g_up ? want_upper : want_lower)) {
+            double rate = 1;
+            flip = q.flip_point(h, bp, n, h == peak_h ? std::log(peak_v) : s_end, slope,
+                                probe ? ref : nullptr, first, rate);
+            if (flip > 0 && want == want_lower) {
+                // The complement (1 - e^-g) v ~ g v decays like e^{rate s}
+                // below s_c, more slowly than the steep side's exp(-e^s):
+                // breakpoints at depths D / rate whose widths keep G7's
+                // error on e^{rate s} (~2e-15 (rate w / 2)^15 relative)
+                // times the piece's share e^-D below ~1e-13, down to e^-50;
+                // the old lowest one kept below in case the rate drops
+                // further out; then the negligible ones dropped.
+                double nb[32];
+                int m = 0;
+                const double sc = bp[flip];
+                if (bp[0] < sc - 50 / rate)
+                    nb[m++] = bp[0];
+                for (double d : {50.0, 32.0, 21.0, 14.4, 9.5, 5.7, 2.6})
+                    nb[m++] = sc - d / rate;
+                const int new_flip = m;
+                for (int i = flip; i < n; ++i)
+                    nb[m++] = bp[i];
+                std::copy(nb, nb + m, bp);
+                n = m;
+                flip = new_flip;
+                first = probe ? q.negligible_flipped(h, bp, flip, ref) : 0;
+
+            }
+        }
+        // Pieces far out on the steep side (or in the flipped end) that
+        // hold nothing are left out, judged from the integrands at their
+        // upper ends. (1 - e^-g tends to v on the steep side: never there.)
+        if (probe && g_up && flip == 0 && !(want & want_upper))
             first = q.negligible_below(h, bp, n, h == peak_h ? s_steep : s_end, ref);
         for (int i = first; i + 1 < n; ++i)
-            q.add(h, bp[i], bp[i + 1]);
+            q.add(i < flip ? h | q.flipped : h, bp[i], bp[i + 1]);
     }
     return q.run(tol);
 }

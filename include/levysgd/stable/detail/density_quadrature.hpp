@@ -48,15 +48,83 @@ template <class LogG> class stable_quadrature {
         : lg_(lg), want_(want), shift_(l_ref - std::exp(l_ref)), l_ref_(l_ref),
           e_ref_(std::exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
 
-    /// Adds the piece [a, b] of half h.
-    void add(int h, double a, double b) {
+    /// Adds the piece [a, b] of half h (tag: h, plus flipped if the piece
+    /// integrates the complement, see flip_point).
+    void add(int tag, double a, double b) {
         if (b > a && n_ < max_pieces)
-            p_[n_++] = rule(h, a, b);
+            p_[n_++] = rule(tag, a, b);
     }
+
+    /// Flipped end (the cdf integrands only). Towards the end of a half
+    /// where the wanted tail integrand F tends to 1 (e^-g where g -> 0,
+    /// 1 - e^-g where g -> infinity), F v decays in s = log v only like
+    /// e^s, and the wide log-spaced pieces there cost the most nodes.
+    /// Below a breakpoint s_c the integral is instead written as
+    ///   int_{-inf}^{s_c} F v ds = e^{s_c} - int_{-inf}^{s_c} (1 - F) v ds,
+    /// an identity; 1 - F <= g (or e^-g) makes the complement decay like
+    /// e^{(1 + k) s}, k the slope of log g (or faster), so its pieces hold
+    /// little and most of them are dropped. s_c is the highest of the
+    /// breakpoints bp[1..n) at or below s_hi with 1 - F <= 1/2 there
+    /// (g <= ln 2, resp. >= ln 2; 1 - F shrinks towards the end, so the
+    /// flipped total keeps at least half of e^{s_c}: no cancellation).
+    /// Returns its index c (0: none); rate: the decay rate 1 + k of the
+    /// complement just below s_c (from log g at the next breakpoint, else
+    /// 1 + |slope|); first: the index below which the flipped pieces hold
+    /// less than 1e-15 of ref (as negligible_flipped; 0 if ref is null).
+    int flip_point(int h, const double *bp, int n, double s_hi, double slope, const double *ref,
+                   int &first, double &rate) {
+        first = 0;
+        rate = 1 + std::abs(slope);
+        if (single_ != 1 && single_ != 2)
+            return 0;
+        probe_values pv;
+        const int m = pv.eval(*this, h | flipped, bp, n, s_hi);
+        constexpr double l_half = -0.36651292058166435; // log(log 2): 1 - F = 1/2
+        int c = -1;
+        for (int j = 0; j < m && c < 0; ++j)
+            if (single_ == 1 ? pv.l[j] <= l_half : pv.l[j] >= l_half) // false for NaN
+                c = j;
+        if (c < 0)
+            return 0;
+        if (c + 1 < m && std::isfinite(pv.l[c + 1]) && pv.x[c] > pv.x[c + 1])
+            rate = std::max(1.0, 1 + (pv.l[c] - pv.l[c + 1]) / (pv.x[c] - pv.x[c + 1]));
+        if (ref)
+            first = pv.negligible(c + 1, ref[single_]);
+        base_s_ = pv.x[c];
+        return pv.idx[c];
+    }
+
+    /// The index below which the flipped pieces of half h under bp[c]
+    /// hold less than 1e-15 of ref (each integral's value near the peak, a
+    /// few % of the integral),
+    /// judged from the highest breakpoints bp[1..c); 0 if none. The
+    /// complement grows at least like v = e^s towards s_c, so the integral
+    /// below a breakpoint b is at most its value there.
+    int negligible_flipped(int h, const double *bp, int c, const double *ref) const {
+        if (single_ != 1 && single_ != 2)
+            return 0;
+        probe_values pv;
+        pv.eval(*this, h | flipped, bp, c, INFINITY);
+        return pv.negligible(0, ref[single_]);
+    }
+
+    /// The tag bit of a flipped piece.
+    static constexpr int flipped = 2;
 
     /// Refines until the relative error estimate of each wanted integral is
     /// below tol (or the piece budget is spent); returns the integrals.
     stable_integrals run(double tol) {
+        if (base_s_ > -INFINITY && n_ < max_pieces) {
+            // the e^{s_c} part of a flipped end (flip_point): a piece of zero
+            // width, never extended, whose error 0 never makes it the worst
+            piece &p = p_[n_++];
+            p.tag = 0;
+            p.level = 1;
+            p.a = p.b = base_s_;
+            for (int q = 0; q < 3; ++q)
+                p.val[q] = p.err[q] = 0;
+            p.val[single_] = single_ == 1 ? std::exp(g_ref_ + base_s_) : std::exp(base_s_);
+        }
         double tot[3];
         core::gk_adaptive(
             p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); },
@@ -126,12 +194,46 @@ template <class LogG> class stable_quadrature {
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
 
+    // The wanted integrand and log g at up to `lanes` of the highest
+    // breakpoints bp[1..n) at or below s_hi, in one batch (descending).
+    struct probe_values {
+        alignas(64) double x[lanes], f[lanes], l[lanes];
+        int idx[lanes];
+        int m = 0;
+        int eval(const stable_quadrature &q, int tag, const double *bp, int n, double s_hi) {
+            for (int i = n - 1; i >= 1 && m < int(lanes); --i)
+                if (bp[i] <= s_hi) {
+                    idx[m] = i;
+                    x[m++] = bp[i];
+                }
+            if (m == 0)
+                return 0;
+            for (int j = m; j < int(lanes); ++j)
+                x[j] = x[0];
+            batch o[3], lb;
+            q.eval(tag, batch::load_aligned(x), o, &lb);
+            o[q.single_].store_aligned(f);
+            lb.store_aligned(l);
+            return m;
+        }
+        // the highest index (from position j0 on) whose value is <= 1e-15 ref
+        int negligible(int j0, double ref) const {
+            for (int j = j0; j < m; ++j)
+                if (!std::isnan(l[j]) && std::abs(f[j]) <= 1e-15 * ref)
+                    return idx[j];
+            return 0;
+        }
+    };
+
     // The three integrands at s = log v (times the Jacobian v), for a batch
-    // of nodes. NaN (an end of the range reached in rounding) counts as 0.
-    // l_out: log g at the nodes, if wanted.
-    LEVYSGD_INLINE void eval(int h, const batch &s, batch out[3], batch *l_out = nullptr) const {
+    // of nodes on half tag & 1; a flipped piece (tag & flipped) gives the
+    // tail integrands' complements, negated: (e^-g - 1) v and -e^-g v (see
+    // flip_point). NaN (an end of the range reached in rounding) counts as
+    // 0. l_out: log g at the nodes, if wanted.
+    LEVYSGD_INLINE void eval(int tag, const batch &s, batch out[3], batch *l_out = nullptr) const {
         const batch v = xsimd::max(fast_exp(s), batch(1e-300));
-        const batch l = lg_(h, v);
+        const batch l = lg_(tag & 1, v);
+        const bool flip = tag & flipped;
         if (l_out)
             *l_out = l;
         const auto bad = is_nan(l); // never l != l: ordered on AVX (see is_nan)
@@ -149,11 +251,12 @@ template <class LogG> class stable_quadrature {
             return;
         const batch g = fast_exp(l);
         if (want_ & want_lower) {
-            const batch lo = fast_exp(batch(g_ref_) - g + s);
+            const batch lo = flip ? fast_expm1(-g) * fast_exp(batch(g_ref_) + s)
+                                  : fast_exp(batch(g_ref_) - g + s);
             out[1] = select(bad || is_nan(lo), zero, lo);
         }
         if (want_ & want_upper) {
-            const batch up = -fast_expm1(-g) * v;
+            const batch up = flip ? -fast_exp(s - g) : -fast_expm1(-g) * v;
             out[2] = select(bad || is_nan(up), zero, up);
         }
     }
@@ -218,6 +321,7 @@ template <class LogG> class stable_quadrature {
                   : want_ == want_upper ? 2
                                         : -1;
     double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
+    double base_s_ = -INFINITY; // s_c of the flipped end (flip_point), if any
     piece p_[max_pieces];
     int n_ = 0;
 };
