@@ -8,6 +8,7 @@
 #include <initializer_list>
 
 #include "../../core/roots.hpp"
+#include "density_integrand.hpp"
 #include "density_quadrature.hpp"
 
 namespace levysgd::detail {
@@ -58,8 +59,8 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
     o.max_iter = 60;
     o.xtol_abs = o.xtol_rel = 1e-9;
     o.ftol = 1e-3;
-    const auto r = core::bracket_root([&](double s) { return f(std::exp(s)); }, std::log(lo),
-                                      std::log(hi), flo, fhi, o);
+    const auto r = core::bracket_root([&](double s) { return f(fast_exp(s)); }, stable_log(lo),
+                                      stable_log(hi), flo, fhi, o);
     const double a = r.a, b = r.b;
     if (r.stop == core::root_stop::f_tol) {
         // slope from the nearer bracket end (true, unhalved values)
@@ -69,10 +70,10 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
         slope = e != c ? (fe - fc) / (e - c) : (r.fb0 - r.fa0) / (b - a);
         if (f_root)
             *f_root = fc; // f(exp(c)): the same operations as the caller's f(root)
-        return std::exp(c);
+        return fast_exp(c);
     }
     slope = (r.fb0 - r.fa0) / (b - a);
-    return std::exp(0.5 * (a + b));
+    return fast_exp(0.5 * (a + b));
 }
 
 /// The integrals of one evaluation: the theta interval of length len, split
@@ -110,15 +111,15 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     double l_ref = 0; // log g there: the density integrand is scaled by exp(-(l_ref - e^l_ref))
     if (peak_h >= 0) {
         l_ref = std::isnan(l_root) ? lg(peak_h, peak_v) : l_root;
-        shift = l_ref - std::exp(l_ref);
-        g_ref = std::exp(l_ref);
+        shift = l_ref - fast_exp(l_ref);
+        g_ref = fast_exp(l_ref);
     } else {
         // no root: g stays on one side of 1; the maximum of l - e^l is at the
         // end where g is closest to 1. Probe both ends close in.
         const double la = lg(0, half * 1e-12), lb = lg(1, half * 1e-12);
-        const double ma = std::isfinite(la) ? la - std::exp(la) : -INFINITY;
-        const double mb = std::isfinite(lb) ? lb - std::exp(lb) : -INFINITY;
-        const double mm = l_mid - std::exp(l_mid);
+        const double ma = std::isfinite(la) ? la - fast_exp(la) : -INFINITY;
+        const double mb = std::isfinite(lb) ? lb - fast_exp(lb) : -INFINITY;
+        const double mm = l_mid - fast_exp(l_mid);
         shift = mm;
         double lr = l_mid;
         int h_end = -1;
@@ -137,7 +138,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
             lr = lb;
             h_end = 1;
         }
-        g_ref = std::min(std::exp(lr), 700.0);
+        g_ref = std::min(fast_exp(lr), 700.0);
         l_ref = lr;
         if (h_end >= 0 && lr > 0) {
             light = true;
@@ -149,7 +150,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
             const double le = lg(h_end, 1e-300);
             if (std::isfinite(le))
                 l_ref = std::min(le, lr);
-            const double G = std::exp(l_ref);
+            const double G = fast_exp(l_ref);
             shift = l_ref - G;
             if (std::isfinite(G)) {
                 auto fe = [&](double v) { return G * (lg(h_end, v) - l_ref) - 1; };
@@ -170,7 +171,8 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // the peak and 2 and 8 units from it keep every piece's mass visible to
     // its Gauss-Kronrod nodes.
     stable_quadrature<LogG> q(lg, want, l_ref, g_ref, light);
-    const double s_end = std::log(half);
+    const double s_end = stable_log(half);
+    const double s_peak = peak_h >= 0 ? stable_log(peak_v) : 0; // the peak's s = log v
     // Breakpoints of the peak's half that fall beyond the midpoint (a peak
     // within a few widths of it) belong to the other half: v' = len - v.
     // Without them the other half's end piece, 2 units wide in s, can hold
@@ -182,7 +184,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     double ref[3] = {0, 0, 0}, s_steep = 0;
     const bool probe = peak_h >= 0 && slope != 0;
     if (probe) {
-        const double sp = std::log(peak_v), k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
+        const double sp = s_peak, k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
         if (light) {
             q.values(peak_h, sp, ref);
         } else {
@@ -205,7 +207,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
             // integrands die like exp(-e^(|k| ds)), on the other like
             // e^(-|k| ds); breakpoints at multiples of 1/|k| resolve both
             // however steep g is (|k| ~ 1 / |alpha - 1| near alpha = 1).
-            const double sp = std::log(peak_v);
+            const double sp = s_peak;
             const double k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
             const double lo = sp - 40;
             // the steep side (where g > 1, in the direction of the slope's
@@ -230,9 +232,9 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                 if (cand[i] > bp[n - 1] + 1e-12 * (1 + std::abs(cand[i])) && cand[i] < s_end) {
                     bp[n++] = cand[i];
                 } else if (cand[i] >= s_end) {
-                    const double vm = 2 * half - std::exp(cand[i]);
+                    const double vm = 2 * half - fast_exp(cand[i]);
                     if (vm > 0 && vm < half)
-                        mirrored[n_mirrored++] = std::log(vm);
+                        mirrored[n_mirrored++] = stable_log(vm);
                 }
             }
         } else {
@@ -259,7 +261,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         int first = 0, flip = 0;
         if (peak_h >= 0 && slope != 0 && !light && want == (g_up ? want_upper : want_lower)) {
             double rate = 1;
-            flip = q.flip_point(h, bp, n, h == peak_h ? std::log(peak_v) : s_end, slope,
+            flip = q.flip_point(h, bp, n, h == peak_h ? s_peak : s_end, slope,
                                 probe ? ref : nullptr, first, rate);
             if (flip > 0 && want == want_lower) {
                 // The complement (1 - e^-g) v ~ g v decays like e^{rate s}

@@ -49,6 +49,7 @@
 // interpolates in alpha instead (density_standard.hpp).
 
 #include <array>
+#include <cfloat>
 #include <cmath>
 #include <numbers>
 
@@ -58,6 +59,13 @@
 #include "../../core/stable_plan.hpp"
 
 namespace levysgd::detail {
+
+/// Scalar log for the driver and the series: fast_log for positive normal
+/// numbers (glibc's calls between the wide vector code cost ~25 % of a
+/// quadrature point), std::log for the rest (0, subnormal, inf, NaN).
+inline double stable_log(double x) {
+    return x >= DBL_MIN && x <= DBL_MAX ? fast_log(x) : std::log(x);
+}
 
 /// sin(x) for x in [0, pi/2] (the fast_math_constants::sin_c polynomial, <= 4 ulp).
 template <class T> LEVYSGD_INLINE T stable_sin(const T &x) {

@@ -45,8 +45,8 @@ template <class LogG> class stable_quadrature {
     /// dl >= 0 and the exponent is <= 0 exactly; it is capped there, since
     /// for a huge e_ref rounding noise in log g would push it far above.
     stable_quadrature(const LogG &lg, unsigned want, double l_ref, double g_ref, bool light)
-        : lg_(lg), want_(want), shift_(l_ref - std::exp(l_ref)), l_ref_(l_ref),
-          e_ref_(std::exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
+        : lg_(lg), want_(want), shift_(l_ref - fast_exp(l_ref)), l_ref_(l_ref),
+          e_ref_(fast_exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
 
     /// Adds the piece [a, b] of half h (tag: h, plus flipped if the piece
     /// integrates the complement, see flip_point).
@@ -123,7 +123,7 @@ template <class LogG> class stable_quadrature {
             p.a = p.b = base_s_;
             for (int q = 0; q < 3; ++q)
                 p.val[q] = p.err[q] = 0;
-            p.val[single_] = single_ == 1 ? std::exp(g_ref_ + base_s_) : std::exp(base_s_);
+            p.val[single_] = single_ == 1 ? fast_exp(g_ref_ + base_s_) : fast_exp(base_s_);
         }
         double tot[3];
         core::gk_adaptive(
