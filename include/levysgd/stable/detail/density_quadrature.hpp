@@ -231,33 +231,57 @@ template <class LogG> class stable_quadrature {
     // flip_point). NaN (an end of the range reached in rounding) counts as
     // 0. l_out: log g at the nodes, if wanted.
     LEVYSGD_INLINE void eval(int tag, const batch &s, batch out[3], batch *l_out = nullptr) const {
-        const batch v = xsimd::max(fast_exp(s), batch(1e-300));
-        const batch l = lg_(tag & 1, v);
+        batch o[1][3];
+        eval_n<1>(tag, &s, o, l_out);
+        for (int q = 0; q < 3; ++q)
+            out[q] = o[0][q];
+    }
+
+    // eval on N batches at once, step by step (their dependency chains,
+    // exp -> log g -> exp -> exp, interleave instead of running one after
+    // the other)
+    template <int N>
+    LEVYSGD_INLINE void eval_n(int tag, const batch *s, batch (*out)[3],
+                               batch *l_out = nullptr) const {
+        batch v[N], l[N];
+        for (int k = 0; k < N; ++k)
+            v[k] = xsimd::max(fast_exp(s[k]), batch(1e-300));
+        for (int k = 0; k < N; ++k)
+            l[k] = lg_(tag & 1, v[k]);
         const bool flip = tag & flipped;
-        if (l_out)
-            *l_out = l;
-        const auto bad = is_nan(l); // never l != l: ordered on AVX (see is_nan)
         const batch zero(0.0);
-        out[0] = out[1] = out[2] = zero;
+        for (int k = 0; k < N; ++k) {
+            if (l_out)
+                l_out[k] = l[k];
+            out[k][0] = out[k][1] = out[k][2] = zero;
+        }
         if (want_ & want_density) {
-            // e_ref = 0 (g < 1e-308 everywhere): e^-g = 1, and 0 * expm1 = NaN avoided
-            const batch dl = l - batch(l_ref_);
-            const batch e = e_ref_ > 0 ? dl - batch(e_ref_) * fast_expm1(dl) : dl;
-            // NaN e: e_ref = inf times expm1(0) (log f < -DBL_MAX: contributes 0)
-            const batch d = fast_exp(xsimd::min(e, batch(e_cap_)) + s);
-            out[0] = select(bad || is_nan(e) || is_nan(d), zero, d);
+            for (int k = 0; k < N; ++k) {
+                // e_ref = 0 (g < 1e-308 everywhere): e^-g = 1, and 0 * expm1 = NaN avoided
+                const batch dl = l[k] - batch(l_ref_);
+                const batch e = e_ref_ > 0 ? dl - batch(e_ref_) * fast_expm1(dl) : dl;
+                // NaN e: e_ref = inf times expm1(0) (log f < -DBL_MAX: contributes 0)
+                const batch d = fast_exp(xsimd::min(e, batch(e_cap_)) + s[k]);
+                out[k][0] = select(is_nan(l[k]) || is_nan(e) || is_nan(d), zero, d);
+            }
         }
         if (!(want_ & (want_lower | want_upper)))
             return;
-        const batch g = fast_exp(l);
+        batch g[N];
+        for (int k = 0; k < N; ++k)
+            g[k] = fast_exp(l[k]);
         if (want_ & want_lower) {
-            const batch lo = flip ? fast_expm1(-g) * fast_exp(batch(g_ref_) + s)
-                                  : fast_exp(batch(g_ref_) - g + s);
-            out[1] = select(bad || is_nan(lo), zero, lo);
+            for (int k = 0; k < N; ++k) {
+                const batch lo = flip ? fast_expm1(-g[k]) * fast_exp(batch(g_ref_) + s[k])
+                                      : fast_exp(batch(g_ref_) - g[k] + s[k]);
+                out[k][1] = select(is_nan(l[k]) || is_nan(lo), zero, lo);
+            }
         }
         if (want_ & want_upper) {
-            const batch up = flip ? -fast_exp(s - g) : -fast_expm1(-g) * v;
-            out[2] = select(bad || is_nan(up), zero, up);
+            for (int k = 0; k < N; ++k) {
+                const batch up = flip ? -fast_exp(s[k] - g[k]) : -fast_expm1(-g[k]) * v[k];
+                out[k][2] = select(is_nan(l[k]) || is_nan(up), zero, up);
+            }
         }
     }
 
@@ -268,12 +292,14 @@ template <class LogG> class stable_quadrature {
         for (std::size_t i = 15; i < nodes; ++i)
             xs[i] = xs[7];
         alignas(64) double f[3][nodes];
-        for (std::size_t i = 0; i < nodes; i += lanes) {
-            batch o[3];
-            eval(h, batch::load_aligned(xs + i), o);
+        constexpr int nb = int(nodes / lanes);
+        batch sb[nb], o[nb][3];
+        for (int k = 0; k < nb; ++k)
+            sb[k] = batch::load_aligned(xs + k * lanes);
+        eval_n<nb>(h, sb, o);
+        for (int k = 0; k < nb; ++k)
             for (int q = 0; q < 3; ++q)
-                o[q].store_aligned(f[q] + i);
-        }
+                o[k][q].store_aligned(f[q] + k * lanes);
         piece p;
         p.tag = h;
         p.level = 0;
@@ -301,11 +327,13 @@ template <class LogG> class stable_quadrature {
         static_assert(16 % lanes == 0, "the 16 added nodes fill whole batches");
         alignas(64) double ys[16], g[16];
         const double hw = core::gk31_abscissae(p.a, p.b, ys);
-        for (std::size_t i = 0; i < 16; i += lanes) {
-            batch o[3];
-            eval(p.tag, batch::load_aligned(ys + i), o);
-            o[single_].store_aligned(g + i);
-        }
+        constexpr int nb = int(16 / lanes);
+        batch sb[nb], o[nb][3];
+        for (int k = 0; k < nb; ++k)
+            sb[k] = batch::load_aligned(ys + k * lanes);
+        eval_n<nb>(p.tag, sb, o);
+        for (int k = 0; k < nb; ++k)
+            o[k][single_].store_aligned(g + k * lanes);
         const core::gk15_estimate e = core::gk31_combine(p.keep, g, hw);
         p.val[single_] = e.value;
         p.err[single_] = e.error;
