@@ -293,8 +293,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         // upper ends. (1 - e^-g tends to v on the steep side: never there.)
         if (probe && g_up && flip == 0 && !(want & want_upper))
             first = q.negligible_below(h, bp, n, h == peak_h ? s_steep : s_end, ref);
-        for (int i = first; i + 1 < n; ++i)
-            q.add(i < flip ? h | q.flipped : h, bp[i], bp[i + 1]);
+        q.add_pieces(h, bp, first, n, flip);
     }
     return q.run(tol);
 }

@@ -55,6 +55,20 @@ template <class LogG> class stable_quadrature {
             p_[n_++] = rule(tag, a, b);
     }
 
+    /// Adds the pieces [bp[i], bp[i + 1]] of half h for i in [first, n - 1),
+    /// flipped below index flip, two panels at a time (their nodes in
+    /// lockstep, as within a panel).
+    void add_pieces(int h, const double *bp, int first, int n, int flip) {
+        int i = first;
+        for (; i + 2 < n && n_ + 2 <= max_pieces; i += 2) {
+            const int tags[2] = {i < flip ? h | flipped : h, i + 1 < flip ? h | flipped : h};
+            rules<2>(tags, bp + i, p_ + n_);
+            n_ += 2;
+        }
+        for (; i + 1 < n; ++i)
+            add(i < flip ? h | flipped : h, bp[i], bp[i + 1]);
+    }
+
     /// Flipped end (the cdf integrands only). Towards the end of a half
     /// where the wanted tail integrand F tends to 1 (e^-g where g -> 0,
     /// 1 - e^-g where g -> infinity), F v decays in s = log v only like
@@ -243,12 +257,20 @@ template <class LogG> class stable_quadrature {
     template <int N>
     LEVYSGD_INLINE void eval_n(int tag, const batch *s, batch (*out)[3],
                                batch *l_out = nullptr) const {
+        int tags[N];
+        for (int k = 0; k < N; ++k)
+            tags[k] = tag;
+        eval_n<N>(tags, s, out, l_out);
+    }
+    // the same with a tag per batch
+    template <int N>
+    LEVYSGD_INLINE void eval_n(const int *tags, const batch *s, batch (*out)[3],
+                               batch *l_out = nullptr) const {
         batch v[N], l[N];
         for (int k = 0; k < N; ++k)
             v[k] = xsimd::max(fast_exp(s[k]), batch(1e-300));
         for (int k = 0; k < N; ++k)
-            l[k] = lg_(tag & 1, v[k]);
-        const bool flip = tag & flipped;
+            l[k] = lg_(tags[k] & 1, v[k]);
         const batch zero(0.0);
         for (int k = 0; k < N; ++k) {
             if (l_out)
@@ -272,50 +294,67 @@ template <class LogG> class stable_quadrature {
             g[k] = fast_exp(l[k]);
         if (want_ & want_lower) {
             for (int k = 0; k < N; ++k) {
-                const batch lo = flip ? fast_expm1(-g[k]) * fast_exp(batch(g_ref_) + s[k])
-                                      : fast_exp(batch(g_ref_) - g[k] + s[k]);
+                const batch lo = tags[k] & flipped
+                                     ? fast_expm1(-g[k]) * fast_exp(batch(g_ref_) + s[k])
+                                     : fast_exp(batch(g_ref_) - g[k] + s[k]);
                 out[k][1] = select(is_nan(l[k]) || is_nan(lo), zero, lo);
             }
         }
         if (want_ & want_upper) {
             for (int k = 0; k < N; ++k) {
-                const batch up = flip ? -fast_exp(s[k] - g[k]) : -fast_expm1(-g[k]) * v[k];
+                const batch up =
+                    tags[k] & flipped ? -fast_exp(s[k] - g[k]) : -fast_expm1(-g[k]) * v[k];
                 out[k][2] = select(is_nan(l[k]) || is_nan(up), zero, up);
             }
         }
     }
 
     piece rule(int h, double a, double b) const {
-        // the 15 abscissae, padded to whole batches by repeating the centre
-        alignas(64) double xs[nodes];
-        const double hw = core::gk15_abscissae(a, b, xs);
-        for (std::size_t i = 15; i < nodes; ++i)
-            xs[i] = xs[7];
-        alignas(64) double f[3][nodes];
-        constexpr int nb = int(nodes / lanes);
-        batch sb[nb], o[nb][3];
-        for (int k = 0; k < nb; ++k)
-            sb[k] = batch::load_aligned(xs + k * lanes);
-        eval_n<nb>(h, sb, o);
-        for (int k = 0; k < nb; ++k)
-            for (int q = 0; q < 3; ++q)
-                o[k][q].store_aligned(f[q] + k * lanes);
         piece p;
-        p.tag = h;
-        p.level = 0;
-        p.a = a;
-        p.b = b;
-        if (single_ >= 0)
-            for (int i = 0; i < 15; ++i)
-                p.keep[i] = f[single_][i];
-        for (int q = 0; q < 3; ++q) {
-            // an integral not wanted is 0 (eval leaves it so): no need to combine
-            const core::gk15_estimate e =
-                (want_ >> q) & 1u ? core::gk15_combine(f[q], hw) : core::gk15_estimate{};
-            p.val[q] = e.value;
-            p.err[q] = e.error;
-        }
+        const double ab[2] = {a, b};
+        rules<1>(&h, ab, &p);
         return p;
+    }
+
+    // P panels [ab[j], ab[j + 1]] (tags[j]) at once, into out[0..P)
+    template <int P> void rules(const int *tags, const double *ab, piece *out) const {
+        // the 15 abscissae of each panel, padded to whole batches by repeating the centre
+        constexpr int nb = int(nodes / lanes);
+        alignas(64) double xs[P][nodes];
+        double hw[P];
+        batch sb[P * nb], o[P * nb][3];
+        int tb[P * nb];
+        for (int j = 0; j < P; ++j) {
+            hw[j] = core::gk15_abscissae(ab[j], ab[j + 1], xs[j]);
+            for (std::size_t i = 15; i < nodes; ++i)
+                xs[j][i] = xs[j][7];
+            for (int k = 0; k < nb; ++k) {
+                sb[j * nb + k] = batch::load_aligned(xs[j] + k * lanes);
+                tb[j * nb + k] = tags[j];
+            }
+        }
+        eval_n<P * nb>(tb, sb, o);
+        for (int j = 0; j < P; ++j) {
+            alignas(64) double f[3][nodes];
+            for (int k = 0; k < nb; ++k)
+                for (int q = 0; q < 3; ++q)
+                    o[j * nb + k][q].store_aligned(f[q] + k * lanes);
+            piece &p = out[j];
+            p.tag = tags[j];
+            p.level = 0;
+            p.a = ab[j];
+            p.b = ab[j + 1];
+            if (single_ >= 0)
+                for (int i = 0; i < 15; ++i)
+                    p.keep[i] = f[single_][i];
+            for (int q = 0; q < 3; ++q) {
+                // an integral not wanted is 0 (eval leaves it so): no need to combine
+                const core::gk15_estimate e =
+                    (want_ >> q) & 1u ? core::gk15_combine(f[q], hw[j]) : core::gk15_estimate{};
+                p.val[q] = e.value;
+                p.err[q] = e.error;
+            }
+        }
     }
 
     // The worst piece, instead of its bisection (30 new nodes), once: the
