@@ -146,11 +146,14 @@ template <int N, int K = 0> struct gk_piece {
 /// the next bisection would exceed max_pieces), the piece with the largest
 /// error relative to the total (over the wanted integrands) is bisected.
 /// On return tot[k] holds the totals of the wanted integrands (where only
-/// one is wanted, the others are 0).
-template <int N, int K, class Rule, class Refine>
-LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, const Rule &rule,
-                                     const Refine &refine, unsigned want, double tol,
-                                     double abs_floor, double *tot) {
+/// one is wanted, the others are 0). gk_adaptive_split: the same with the
+/// bisection by bisect(piece, new_piece), which replaces a piece by its
+/// lower half and writes its upper half to new_piece (e.g. both halves'
+/// nodes evaluated together).
+template <int N, int K, class Refine, class Bisect>
+LEVYSGD_HOST_DEVICE void
+gk_adaptive_split(gk_piece<N, K> *p, int &n, int max_pieces, const Refine &refine,
+                  const Bisect &bisect, unsigned want, double tol, double abs_floor, double *tot) {
     // one wanted integrand: the worst piece is the one with the largest error
     int single = -1;
     for (int k = 0; k < N; ++k)
@@ -200,11 +203,24 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, 
         }
         if (refine(p[worst]))
             continue;
-        const gk_piece<N, K> old = p[worst];
-        const double mid = 0.5 * (old.a + old.b);
-        p[worst] = rule(old.tag, old.a, mid);
-        p[n++] = rule(old.tag, mid, old.b);
+        bisect(p[worst], p[n++]);
     }
+}
+
+/// gk_adaptive_split with the bisection by rule on each half.
+template <int N, int K, class Rule, class Refine>
+LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, const Rule &rule,
+                                     const Refine &refine, unsigned want, double tol,
+                                     double abs_floor, double *tot) {
+    gk_adaptive_split(
+        p, n, max_pieces, refine,
+        [&rule](gk_piece<N, K> &lo, gk_piece<N, K> &hi) {
+            const gk_piece<N, K> old = lo;
+            const double mid = 0.5 * (old.a + old.b);
+            lo = rule(old.tag, old.a, mid);
+            hi = rule(old.tag, mid, old.b);
+        },
+        want, tol, abs_floor, tot);
 }
 
 /// Adaptive Gauss-Kronrod (7-15) over the panels between consecutive

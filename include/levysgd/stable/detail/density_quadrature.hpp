@@ -48,25 +48,13 @@ template <class LogG> class stable_quadrature {
         : lg_(lg), want_(want), shift_(l_ref - fast_exp(l_ref)), l_ref_(l_ref),
           e_ref_(fast_exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
 
-    /// Adds the piece [a, b] of half h (tag: h, plus flipped if the piece
-    /// integrates the complement, see flip_point).
-    void add(int tag, double a, double b) {
-        if (b > a && n_ < max_pieces)
-            p_[n_++] = rule(tag, a, b);
-    }
-
-    /// Adds the pieces [bp[i], bp[i + 1]] of half h for i in [first, n - 1),
-    /// flipped below index flip, two panels at a time (their nodes in
-    /// lockstep, as within a panel).
+    /// Queues the pieces [bp[i], bp[i + 1]] of half h for i in [first, n - 1),
+    /// flipped below index flip; run() evaluates them two panels at a time
+    /// (their nodes in lockstep, as within a panel).
     void add_pieces(int h, const double *bp, int first, int n, int flip) {
-        int i = first;
-        for (; i + 2 < n && n_ + 2 <= max_pieces; i += 2) {
-            const int tags[2] = {i < flip ? h | flipped : h, i + 1 < flip ? h | flipped : h};
-            rules<2>(tags, bp + i, p_ + n_);
-            n_ += 2;
-        }
-        for (; i + 1 < n; ++i)
-            add(i < flip ? h | flipped : h, bp[i], bp[i + 1]);
+        for (int i = first; i + 1 < n; ++i)
+            if (bp[i + 1] > bp[i] && n_ + nq_ < max_pieces)
+                queue_[nq_++] = {i < flip ? h | flipped : h, bp[i], bp[i + 1]};
     }
 
     /// Flipped end (the cdf integrands only). Towards the end of a half
@@ -128,6 +116,14 @@ template <class LogG> class stable_quadrature {
     /// Refines until the relative error estimate of each wanted integral is
     /// below tol (or the piece budget is spent); returns the integrals.
     stable_integrals run(double tol) {
+        int i = 0;
+        for (; i + 1 < nq_; i += 2) {
+            rules<2>(&queue_[i], p_ + n_);
+            n_ += 2;
+        }
+        if (i < nq_)
+            rules<1>(&queue_[i], p_ + n_++);
+        nq_ = 0;
         if (base_s_ > -INFINITY && n_ < max_pieces) {
             // the e^{s_c} part of a flipped end (flip_point): a piece of zero
             // width, never extended, whose error 0 never makes it the worst
@@ -140,9 +136,17 @@ template <class LogG> class stable_quadrature {
             p.val[single_] = single_ == 1 ? fast_exp(g_ref_ + base_s_) : fast_exp(base_s_);
         }
         double tot[3];
-        core::gk_adaptive(
-            p_, n_, max_pieces, [this](int h, double a, double b) { return rule(h, a, b); },
-            [this](piece &p) { return extend(p); }, want_, tol, 1e-300, tot);
+        core::gk_adaptive_split(
+            p_, n_, max_pieces, [this](piece &p) { return extend(p); },
+            [this](piece &lo, piece &hi) {
+                const double mid = 0.5 * (lo.a + lo.b);
+                const panel two[2] = {{lo.tag, lo.a, mid}, {lo.tag, mid, lo.b}};
+                piece out[2];
+                rules<2>(two, out);
+                lo = out[0];
+                hi = out[1];
+            },
+            want_, tol, 1e-300, tot);
         stable_integrals r;
         r.dens = tot[0];
         r.shift = shift_;
@@ -204,6 +208,11 @@ template <class LogG> class stable_quadrature {
     // tag: the half; level 1: extended to 31 points; keep: the 15 values of
     // the wanted integral (one wanted) for the extension
     using piece = core::gk_piece<3, 15>;
+    // a panel to integrate: tag (the half, flipped or not) and ends
+    struct panel {
+        int tag;
+        double a, b;
+    };
     using batch = xsimd::batch<double>;
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
@@ -309,15 +318,8 @@ template <class LogG> class stable_quadrature {
         }
     }
 
-    piece rule(int h, double a, double b) const {
-        piece p;
-        const double ab[2] = {a, b};
-        rules<1>(&h, ab, &p);
-        return p;
-    }
-
-    // P panels [ab[j], ab[j + 1]] (tags[j]) at once, into out[0..P)
-    template <int P> void rules(const int *tags, const double *ab, piece *out) const {
+    // the panels pn[0..P) at once, into out[0..P)
+    template <int P> void rules(const panel *pn, piece *out) const {
         // the 15 abscissae of each panel, padded to whole batches by repeating the centre
         constexpr int nb = int(nodes / lanes);
         alignas(64) double xs[P][nodes];
@@ -325,12 +327,12 @@ template <class LogG> class stable_quadrature {
         batch sb[P * nb], o[P * nb][3];
         int tb[P * nb];
         for (int j = 0; j < P; ++j) {
-            hw[j] = core::gk15_abscissae(ab[j], ab[j + 1], xs[j]);
+            hw[j] = core::gk15_abscissae(pn[j].a, pn[j].b, xs[j]);
             for (std::size_t i = 15; i < nodes; ++i)
                 xs[j][i] = xs[j][7];
             for (int k = 0; k < nb; ++k) {
                 sb[j * nb + k] = batch::load_aligned(xs[j] + k * lanes);
-                tb[j * nb + k] = tags[j];
+                tb[j * nb + k] = pn[j].tag;
             }
         }
         eval_n<P * nb>(tb, sb, o);
@@ -340,10 +342,10 @@ template <class LogG> class stable_quadrature {
                 for (int q = 0; q < 3; ++q)
                     o[j * nb + k][q].store_aligned(f[q] + k * lanes);
             piece &p = out[j];
-            p.tag = tags[j];
+            p.tag = pn[j].tag;
             p.level = 0;
-            p.a = ab[j];
-            p.b = ab[j + 1];
+            p.a = pn[j].a;
+            p.b = pn[j].b;
             if (single_ >= 0)
                 for (int i = 0; i < 15; ++i)
                     p.keep[i] = f[single_][i];
@@ -391,6 +393,9 @@ template <class LogG> class stable_quadrature {
     double base_s_ = -INFINITY; // s_c of the flipped end (flip_point), if any
     piece p_[max_pieces];
     int n_ = 0;
+    // pieces queued by add_pieces, evaluated by run
+    panel queue_[max_pieces];
+    int nq_ = 0;
 };
 
 } // namespace levysgd::detail
