@@ -107,7 +107,6 @@ class stable_standard {
             // cos(theta0) = 0 at |beta| = 1 gave NaN)
             log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
                           std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
-            zeta_lo_ = stable_zeta_lo(alpha, beta);
             // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
             const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
             log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
@@ -122,6 +121,7 @@ class stable_standard {
             light_ = stable_light_tail(alpha);
         if (near && kind_ == kind::general && std::abs(alpha - 1) < near_one_band) {
             kind_ = kind::near_one;
+            zeta_lo_ = stable_zeta_lo(alpha, beta); // the S0 coordinate's exact zeta
             near_ = std::make_shared<const near_nodes>(alpha, beta);
         }
     }
@@ -130,8 +130,12 @@ class stable_standard {
     double beta() const { return beta_; }
     /// zeta = -beta tan(pi alpha / 2): S0 coordinate z = y + zeta (alpha != 1).
     double zeta() const { return zeta_; }
-    /// The part of zeta its double rounds away (stable_zeta_lo).
-    double zeta_lo() const { return zeta_lo_; }
+    /// The part of zeta its double rounds away (stable_zeta_lo): kept where
+    /// this law's own coordinate needs it (near alpha = 1), else computed
+    /// here (a long double tangent, ~40 ns: only S0 callers need it).
+    double zeta_lo() const {
+        return kind_ == kind::near_one ? zeta_lo_ : stable_zeta_lo(alpha_, beta_);
+    }
     /// Whether the coordinate u of logpdf/tail is the S0 z (near alpha = 1)
     /// rather than the S1 y.
     bool s0_coordinate() const { return kind_ == kind::near_one; }
