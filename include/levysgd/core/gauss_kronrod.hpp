@@ -224,36 +224,73 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, 
 }
 
 /// Adaptive Gauss-Kronrod (7-15) over the panels between consecutive
-/// breaks[0..nb) (nb <= MaxPieces + 1) of a smooth function given panel by
-/// panel: f(x, y) sets y[i] = f(x[i]) for the 15 abscissae x of a panel (so
-/// that a caller can evaluate them together, e.g. as SIMD batches). Bisects
-/// the worst piece until the summed |K - G| estimate is below tol times the
-/// total (or MaxPieces pieces).
+/// breaks[0..nb) (nb <= MaxPieces + 1) of a smooth function given P panels
+/// at a time: f(x, y, k) sets y[i] = f(x[i]) for the 15 k abscissae of k <= P
+/// panels (panel j's at x + 15 j), so that a caller can evaluate them
+/// together (e.g. as SIMD batches whose dependency chains interleave). The
+/// initial panels go P at a time, a bisection's two halves together (P >=
+/// 2). Bisects the worst piece until the summed |K - G| estimate is below
+/// tol times the total (or MaxPieces pieces).
+template <int MaxPieces = 64, int P = 1, class F>
+LEVYSGD_HOST_DEVICE double gk15_adaptive_panels(const F &f, const double *breaks, int nb,
+                                                double tol) {
+    static_assert(P >= 1, "at least one panel at a time");
+    gk_piece<1> p[MaxPieces];
+    // the k panels [a[j], b[j]] into out[0..k)
+    auto rules = [&f](const double *a, const double *b, int k, gk_piece<1> *out) {
+        double x[15 * P], v[15 * P], hw[P];
+        for (int j = 0; j < k; ++j)
+            hw[j] = gk15_abscissae(a[j], b[j], x + 15 * j);
+        f(static_cast<const double *>(x), static_cast<double *>(v), k);
+        for (int j = 0; j < k; ++j) {
+            const gk15_estimate e = gk15_combine(v + 15 * j, hw[j]);
+            gk_piece<1> &q = out[j];
+            q.tag = 0;
+            q.level = 0;
+            q.a = a[j];
+            q.b = b[j];
+            q.val[0] = e.value;
+            q.err[0] = e.error;
+        }
+    };
+    int n = 0;
+    for (int i = 0; i + 1 < nb && n < MaxPieces;) {
+        double a[P], b[P];
+        int k = 0;
+        for (; k < P && i + 1 < nb && n + k < MaxPieces; ++k, ++i) {
+            a[k] = breaks[i];
+            b[k] = breaks[i + 1];
+        }
+        rules(a, b, k, p + n);
+        n += k;
+    }
+    double tot = 0;
+    gk_adaptive_split(
+        p, n, MaxPieces, [](gk_piece<1> &) { return false; },
+        [&rules](gk_piece<1> &lo, gk_piece<1> &hi) {
+            const double mid = 0.5 * (lo.a + lo.b);
+            const double a[2] = {lo.a, mid}, b[2] = {mid, lo.b};
+            if constexpr (P >= 2) {
+                gk_piece<1> out[2];
+                rules(a, b, 2, out);
+                lo = out[0];
+                hi = out[1];
+            } else {
+                rules(a, b, 1, &lo);
+                rules(a + 1, b + 1, 1, &hi);
+            }
+        },
+        1u, tol, 0.0, &tot);
+    return tot;
+}
+
+/// gk15_adaptive_panels one panel at a time: f(x, y) sets y[i] = f(x[i])
+/// for the 15 abscissae x of a panel.
 template <int MaxPieces = 64, class F>
 LEVYSGD_HOST_DEVICE double gk15_adaptive_nodes(const F &f, const double *breaks, int nb,
                                                double tol) {
-    gk_piece<1> p[MaxPieces];
-    auto rule = [&f](int, double a, double b) {
-        double x[15], v[15];
-        const double hw = gk15_abscissae(a, b, x);
-        f(static_cast<const double *>(x), static_cast<double *>(v));
-        const gk15_estimate e = gk15_combine(v, hw);
-        gk_piece<1> q;
-        q.tag = 0;
-        q.level = 0;
-        q.a = a;
-        q.b = b;
-        q.val[0] = e.value;
-        q.err[0] = e.error;
-        return q;
-    };
-    int n = 0;
-    for (int i = 0; i + 1 < nb && n < MaxPieces; ++i)
-        p[n++] = rule(0, breaks[i], breaks[i + 1]);
-    double tot = 0;
-    gk_adaptive(
-        p, n, MaxPieces, rule, [](gk_piece<1> &) { return false; }, 1u, tol, 0.0, &tot);
-    return tot;
+    return gk15_adaptive_panels<MaxPieces, 1>([&f](const double *x, double *y, int) { f(x, y); },
+                                              breaks, nb, tol);
 }
 
 /// Adaptive Gauss-Kronrod (7-15) of a smooth scalar f over the panels

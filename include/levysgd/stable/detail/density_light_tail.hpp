@@ -88,16 +88,16 @@ template <class T> T sin_minus_xcos(T x, T sx, T cx) {
     // and term_(n+1) / term_n = -x^2 (2n + 2) / ((2n) (2n + 2) (2n + 3))
     const T x2 = x * x;
     return select(x >= T(1.0), T(sx - x * cx), alternating_series(T(x * x2 / 3), x2, [](int n) {
-                    return double(2 * n) * double(2 * n + 3);
-                }));
+                      return double(2 * n) * double(2 * n + 3);
+                  }));
 }
 
 /// x - sin x, without cancellation for small |x|.
 template <class T> T x_minus_sin(T x) {
     const T x2 = x * x;
     return select(abs(x) >= T(1.0), T(x - sin(x)), alternating_series(T(x * x2 / 6), x2, [](int n) {
-                    return double(2 * n + 2) * double(2 * n + 3);
-                }));
+                      return double(2 * n + 2) * double(2 * n + 3);
+                  }));
 }
 
 /// ls(x) = log(sin x / x), x in [0, pi).
@@ -210,21 +210,26 @@ class stable_light_tail {
                 br[n++] = k * sig;
         br[n++] = vmax_;
         const double g = double(G);
-        // the nodes of a panel as batches (padded)
+        // the nodes of two panels as batches (padded)
         using batch = xsimd::batch<double>;
-        constexpr std::size_t lanes = batch::size, nodes = ((15 + lanes - 1) / lanes) * lanes;
+        constexpr std::size_t lanes = batch::size, nodes = ((30 + lanes - 1) / lanes) * lanes;
         // the integrand (e^Delta for the density) e^(-G expm1(Delta)) at the
-        // n (<= nodes) points x
+        // m (<= nodes) points x; Delta of every batch first, then the rest
+        // (their dependency chains interleave)
         auto values = [&](const double *x, int m, double *out, bool dens) {
             alignas(64) double xs[nodes], ys[nodes];
-            for (int i = 0; i < int(nodes); ++i)
+            const int nb = int((m + lanes - 1) / lanes);
+            for (int i = 0; i < nb * int(lanes); ++i)
                 xs[i] = x[i < m ? i : 0];
-            for (std::size_t i = 0; i < nodes; i += lanes) {
-                const batch dl = delta(batch::load_aligned(xs + i));
+            batch dls[nodes / lanes];
+            for (int k = 0; k < nb; ++k)
+                dls[k] = delta(batch::load_aligned(xs + k * lanes));
+            for (int k = 0; k < nb; ++k) {
+                const batch dl = dls[k];
                 const batch e = batch(-g) * fast_expm1(dl) + (dens ? dl : batch(0.0));
                 // e < -800: below any double; dl NaN or huge (v at the far end): 0
                 const auto zero = (e < batch(-800.0)) || !(dl < batch(800.0));
-                xsimd::select(zero, batch(0.0), fast_exp(e)).store_aligned(ys + i);
+                xsimd::select(zero, batch(0.0), fast_exp(e)).store_aligned(ys + k * lanes);
             }
             for (int i = 0; i < m; ++i)
                 out[i] = ys[i];
@@ -245,9 +250,9 @@ class stable_light_tail {
             return n;
         };
         auto integral = [&](bool dens) {
-            return core::gk15_adaptive_nodes(
-                [&](const double *x, double *y) { values(x, 15, y, dens); }, br, last_break(dens),
-                1e-14);
+            return core::gk15_adaptive_panels<64, 2>(
+                [&](const double *x, double *y, int k) { values(x, 15 * k, y, dens); }, br,
+                last_break(dens), 1e-14);
         };
         if (want_dens) {
             const double j1 = integral(true);
