@@ -77,19 +77,23 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
         const T rest = (right ? T(K) : T(-K)) * cot_minus_inv(v) - vcot;
         return r + rest + T(L2) + log(a / sv);
     };
-    // the 15 nodes of a panel as batches (padded with the centre)
+    // the 15 k nodes of k <= 2 panels as batches (padded with the first
+    // centre); log g of every batch first, then the integrands (their
+    // dependency chains interleave)
     using batch = xsimd::batch<double>;
-    constexpr std::size_t lanes = batch::size, nodes = ((15 + lanes - 1) / lanes) * lanes;
-    auto panel = [&](const double *x, double *out, auto integrand) {
+    constexpr std::size_t lanes = batch::size, nodes = ((30 + lanes - 1) / lanes) * lanes;
+    auto panel = [&](const double *x, double *out, int k, auto integrand) {
         alignas(64) double xs[nodes], ys[nodes];
-        for (std::size_t i = 0; i < nodes; ++i)
-            xs[i] = x[i < 15 ? i : 7];
-        for (std::size_t i = 0; i < nodes; i += lanes) {
-            batch jac;
-            const batch l = log_g(batch::load_aligned(xs + i), jac);
-            integrand(l, jac).store_aligned(ys + i);
-        }
-        for (int i = 0; i < 15; ++i)
+        const int m = 15 * k, nb = int((m + lanes - 1) / lanes);
+        for (int i = 0; i < nb * int(lanes); ++i)
+            xs[i] = x[i < m ? i : 7];
+        // (the bound from the type, not the locals: GCC 12 fails on those here)
+        batch ls[(30 + batch::size - 1) / batch::size], jacs[(30 + batch::size - 1) / batch::size];
+        for (int j = 0; j < nb; ++j)
+            ls[j] = log_g(batch::load_aligned(xs + j * lanes), jacs[j]);
+        for (int j = 0; j < nb; ++j)
+            integrand(ls[j], jacs[j]).store_aligned(ys + j * lanes);
+        for (int i = 0; i < m; ++i)
             out[i] = ys[i];
     };
     // log g = r + c(r) with c slowly varying (~3.5 at beta = 0.5): the
@@ -109,9 +113,9 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
             breaks[nb++] = rp + d;
     breaks[nb++] = r_hi;
     if (want_dens)
-        dens = core::gk15_adaptive_nodes(
-            [&](const double *x, double *y) {
-                panel(x, y, [](const batch &l, const batch &jac) {
+        dens = core::gk15_adaptive_panels<64, 2>(
+            [&](const double *x, double *y, int k) {
+                panel(x, y, k, [](const batch &l, const batch &jac) {
                     return fast_exp(l - fast_exp(l)) * jac;
                 });
             },
@@ -123,9 +127,9 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
     if (!want_near)
         return true;
     const double end_piece = K / (right ? r_hi - X : X - r_lo);
-    near_tail = end_piece + core::gk15_adaptive_nodes(
-                                [&](const double *x, double *y) {
-                                    panel(x, y, [right](const batch &l, const batch &jac) {
+    near_tail = end_piece + core::gk15_adaptive_panels<64, 2>(
+                                [&](const double *x, double *y, int k) {
+                                    panel(x, y, k, [right](const batch &l, const batch &jac) {
                                         const batch g = fast_exp(l);
                                         return (right ? -fast_expm1(-g) : fast_exp(-g)) * jac;
                                     });
