@@ -82,6 +82,7 @@ struct stable_side {
     double pi_m_a_len = 0;  // pi - alpha * len, computed without cancellation
     double log_cos_at0 = 0; // log cos(alpha theta0) = -log(1 + zeta^2) / 2
     double inv_am1 = 0;     // 1 / (alpha - 1)
+    double tan_half = 0;    // tan(pi alpha / 2) (core::tan_pi_alpha_half)
 
     stable_side() = default;
     stable_side(double a, double b) { *this = pair(a, b)[0]; }
@@ -127,6 +128,7 @@ struct stable_side {
             s.log_bt = log_bt;
             s.log_rest = log_rest;
             s.inv_am1 = 1 / (a - 1);
+            s.tan_half = t;
         }
         return r;
     }

@@ -99,14 +99,8 @@ class stable_standard {
             neg_ = sides[1];
         }
         if (alpha != 1 && alpha != 2) {
-            zeta_ = core::stable_zeta(alpha, beta);
-            // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a)))
-            // cos(theta0) = sin(pi/2 - theta0) = sin(pi/2 + theta0): the smaller is exact
-            const double c0 = std::sin(std::min(pos_.head, pos_.len));
-            // in logs: Gamma(1 + 1/a) overflows for a < 0.0058 (and times
-            // cos(theta0) = 0 at |beta| = 1 gave NaN)
-            log_f_zero_ = std::lgamma(1 + 1 / alpha) + std::log(c0) -
-                          std::log1p(zeta_ * zeta_) / (2 * alpha) - std::log(std::numbers::pi);
+            // -beta tan(pi alpha / 2), from the sides' tangent where they have it
+            zeta_ = kind_ == kind::general ? -beta * pos_.tan_half : core::stable_zeta(alpha, beta);
             // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
             const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
             log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
@@ -135,6 +129,16 @@ class stable_standard {
     /// here (a long double tangent, ~40 ns: only S0 callers need it).
     double zeta_lo() const {
         return kind_ == kind::near_one ? zeta_lo_ : stable_zeta_lo(alpha_, beta_);
+    }
+    /// log f(0) of the general kind (computed where asked: only y = 0 needs it)
+    double log_f_zero() const {
+        // f(0) = Gamma(1 + 1/a) cos(theta0) / (pi (1 + zeta^2)^(1/(2a)))
+        // cos(theta0) = sin(pi/2 - theta0) = sin(pi/2 + theta0): the smaller is exact
+        const double c0 = std::sin(std::min(pos_.head, pos_.len));
+        // in logs: Gamma(1 + 1/a) overflows for a < 0.0058 (and times
+        // cos(theta0) = 0 at |beta| = 1 gave NaN)
+        return std::lgamma(1 + 1 / alpha_) + std::log(c0) -
+               std::log1p(zeta_ * zeta_) / (2 * alpha_) - std::log(std::numbers::pi);
     }
     /// Whether the coordinate u of logpdf/tail is the S0 z (near alpha = 1)
     /// rather than the S1 y.
@@ -302,7 +306,7 @@ class stable_standard {
             break;
         }
         if (y == 0)
-            return log_f_zero_;
+            return log_f_zero();
         const stable_side &s = y > 0 ? pos_ : neg_;
         const double ay = std::abs(y);
         if (s.len <= 0)
@@ -444,7 +448,7 @@ class stable_standard {
     }
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
-    double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0, log_f_zero_ = 0;
+    double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0;
     double log_c_far_ = 0;                   // far(): log C
     double far_y_[2] = {INFINITY, INFINITY}; // far(): from |y| above, y < 0 and y > 0
     kind kind_ = kind::gauss;
