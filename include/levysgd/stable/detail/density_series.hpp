@@ -102,9 +102,10 @@ struct stable_series_coef {
 /// stable_series_rule::tol times the sum, the terms rise before they are
 /// negligible, or the term budget runs out.
 /// memo: the coefficients kept from earlier points of a span (or null).
-/// The coefficients and sines come 8 terms at a time, as xsimd batches
-/// (xsimd's lgamma and sin: within an ulp as glibc's; one block is ~3 scalar
-/// lgamma calls' time).
+/// The terms come 8 at a time as xsimd batches: the coefficients and sines
+/// (xsimd's lgamma and sin: within an ulp as glibc's), the magnitudes and
+/// their rounding bounds; the memo's values are those of the batches, so a
+/// sum is bitwise the same with or without it.
 inline stable_series_sum stable_series(const stable_series_coef &cf, double log_z, double angle,
                                        bool alternate, stable_series_memo *memo = nullptr) {
     constexpr double eps = std::numeric_limits<double>::epsilon();
@@ -112,95 +113,102 @@ inline stable_series_sum stable_series(const stable_series_coef &cf, double log_
     using batch = xsimd::batch<double>;
     constexpr int block = 8, lanes = int(batch::size);
     static_assert(block % lanes == 0, "whole batches per block");
-    alignas(64) double blc[block], bsn[block];
-    int b0 = 0; // the m of blc[0] (0: none yet)
-    auto fill = [&](int m0) {
-        alignas(64) double xs[block], ms[block];
-        for (int j = 0; j < block; ++j) {
-            ms[j] = m0 + j;
-            xs[j] = ms[j] * cf.c + cf.d;
-        }
-        for (int j = 0; j < block; j += lanes) {
-            xsimd::lgamma(batch::load_aligned(xs + j)).store_aligned(blc + j);
-            xsimd::sin(batch::load_aligned(ms + j) * batch(angle)).store_aligned(bsn + j);
-        }
-        for (int j = 0; j < block; ++j)
-            blc[j] -= stable_log_factorial(m0 + j + cf.e);
-        b0 = m0;
-    };
-    // log_coef(m) and sin(m angle), from the memo where it has them
-    auto coef = [&](int m, double &lc, double &sn) {
-        if (memo && m <= memo->n) {
-            lc = memo->log_coef[m];
-            sn = memo->sine[m];
-            return;
-        }
-        if (b0 == 0 || m < b0 || m >= b0 + block)
-            fill(m);
-        lc = blc[m - b0];
-        sn = bsn[m - b0];
-        if (memo && m == memo->n + 1) {
-            memo->log_coef[m] = lc;
-            memo->sine[m] = sn;
-            memo->n = m;
-        }
-    };
     stable_series_sum r;
-    double lc1, sn1;
-    coef(1, lc1, sn1);
-    const double l1 = lc1 + log_z;
-    if (!std::isfinite(l1))
-        return r;
-    double sum = 0, err = 0, prev = INFINITY, l_prev = 0;
-    for (int m = 1; m <= stable_series_rule::max_terms; ++m) {
-        double lc = lc1, s = sn1;
-        if (m > 1)
-            coef(m, lc, s);
-        const double lm = lc + m * log_z;     // l1 itself at m = 1
-        const double mag = fast_exp(lm - l1); // |term| / |first coefficient|, sine aside
-        const double arg = m * angle;
-        if (alternate && m % 2 == 0)
-            s = -s;
-        sum += mag * s;
-        // lgamma's and log's rounding (~ eps |L|) in the magnitude, the
-        // argument's rounding (~ eps m angle) in the sine
-        err += eps * mag * ((std::abs(lm) + std::abs(l1) + 4) * std::abs(s) + 2 * arg);
-        if (m == 1) {
-            prev = mag;
-            l_prev = lm;
-            continue;
-        }
-        // the rounding already exceeds what the sum so far and this term
-        // allow: the terms cancel (or the sum is 0)
-        if (!(err <= stable_series_rule::tol * (std::abs(sum) + mag)))
-            return r;
-        if (mag < prev) {
-            const double ratio = mag / prev;
-            if (mag <= negligible * std::abs(sum)) {
-                // the omitted terms fall at least as fast (both series'
-                // ratios decrease with m while they converge)
-                if (ratio < 0.8 && err <= stable_series_rule::tol * std::abs(sum)) {
-                    r.ok = std::isfinite(sum);
-                    r.log_lead = l1;
-                    r.sum = sum;
+    double l1 = 0, sum = 0, err = 0, prev = INFINITY, l_prev = 0;
+    for (int m0 = 1; m0 <= stable_series_rule::max_terms; m0 += block) {
+        // log_coef(m) and sin(m angle) for m = m0 .. m0 + 7: from the memo
+        // where it has them all, else computed (and kept)
+        alignas(64) double lc[block], sn[block], ms[block];
+        for (int j = 0; j < block; ++j)
+            ms[j] = m0 + j;
+        if (memo && m0 + block - 1 <= memo->n) {
+            for (int j = 0; j < block; ++j) {
+                lc[j] = memo->log_coef[m0 + j];
+                sn[j] = memo->sine[m0 + j];
+            }
+        } else {
+            alignas(64) double xs[block];
+            for (int j = 0; j < block; ++j)
+                xs[j] = ms[j] * cf.c + cf.d;
+            for (int j = 0; j < block; j += lanes) {
+                xsimd::lgamma(batch::load_aligned(xs + j)).store_aligned(lc + j);
+                xsimd::sin(batch::load_aligned(ms + j) * batch(angle)).store_aligned(sn + j);
+            }
+            for (int j = 0; j < block; ++j)
+                lc[j] -= stable_log_factorial(m0 + j + cf.e);
+            if (memo && memo->n >= m0 - 1)
+                for (int j = memo->n + 1 - m0; j < block && m0 + j <= stable_series_rule::max_terms;
+                     ++j) {
+                    memo->log_coef[m0 + j] = lc[j];
+                    memo->sine[m0 + j] = sn[j];
+                    memo->n = m0 + j;
                 }
-                return r;
-            }
-            // the terms still needed at this ratio exceed the budget: in
-            // logs, log(negligible |sum| / mag) / log(ratio), with log mag =
-            // lm - l1 and log ratio = lm - l_prev (one log per term)
-            if (m >= 4) {
-                constexpr double log_negligible = -39.14394658089878; // log(1e-17)
-                const double need =
-                    (log_negligible + stable_log(std::abs(sum)) - (lm - l1)) / (lm - l_prev);
-                if (!(m + need <= stable_series_rule::max_terms))
-                    return r;
-            }
-        } else if (m >= 4 && mag > 1) {
-            return r; // rising past the first term: no use within the budget
         }
-        prev = mag;
-        l_prev = lm;
+        if (m0 == 1) {
+            l1 = lc[0] + log_z;
+            if (!std::isfinite(l1))
+                return r;
+        }
+        // L(m), the magnitude exp(L(m) - L(1)) (|term| / |first coefficient|,
+        // sine aside) and its rounding: lgamma's and log's (~ eps |L|) in the
+        // magnitude, the argument's (~ eps m angle) in the sine
+        alignas(64) double lm[block], mag[block], rnd[block];
+        for (int j = 0; j < block; j += lanes) {
+            const batch l =
+                batch::load_aligned(lc + j) + batch::load_aligned(ms + j) * batch(log_z);
+            const batch g = fast_exp(l - batch(l1));
+            const batch arg = batch::load_aligned(ms + j) * batch(angle);
+            const batch sa = xsimd::abs(batch::load_aligned(sn + j));
+            l.store_aligned(lm + j);
+            g.store_aligned(mag + j);
+            (batch(eps) * g * ((xsimd::abs(l) + batch(std::abs(l1) + 4)) * sa + batch(2.0) * arg))
+                .store_aligned(rnd + j);
+        }
+        for (int j = 0; j < block; ++j) {
+            const int m = m0 + j;
+            if (m > stable_series_rule::max_terms)
+                return r;
+            const double s = alternate && m % 2 == 0 ? -sn[j] : sn[j];
+            sum += mag[j] * s;
+            err += rnd[j];
+            if (m == 1) {
+                prev = mag[j];
+                l_prev = lm[j];
+                continue;
+            }
+            // the rounding already exceeds what the sum so far and this term
+            // allow: the terms cancel (or the sum is 0)
+            if (!(err <= stable_series_rule::tol * (std::abs(sum) + mag[j])))
+                return r;
+            if (mag[j] < prev) {
+                const double ratio = mag[j] / prev;
+                if (mag[j] <= negligible * std::abs(sum)) {
+                    // the omitted terms fall at least as fast (both series'
+                    // ratios decrease with m while they converge)
+                    if (ratio < 0.8 && err <= stable_series_rule::tol * std::abs(sum)) {
+                        r.ok = std::isfinite(sum);
+                        r.log_lead = l1;
+                        r.sum = sum;
+                    }
+                    return r;
+                }
+                // the terms still needed at this ratio exceed the budget: in
+                // logs, log(negligible |sum| / mag) / log(ratio), with log mag
+                // = L(m) - L(1) and log ratio = L(m) - L(m - 1) (one log per term)
+                if (m >= 4) {
+                    constexpr double log_negligible = -39.14394658089878; // log(1e-17)
+                    const double need =
+                        (log_negligible + stable_log(std::abs(sum)) - (lm[j] - l1)) /
+                        (lm[j] - l_prev);
+                    if (!(m + need <= stable_series_rule::max_terms))
+                        return r;
+                }
+            } else if (m >= 4 && mag[j] > 1) {
+                return r; // rising past the first term: no use within the budget
+            }
+            prev = mag[j];
+            l_prev = lm[j];
+        }
     }
     return r;
 }
