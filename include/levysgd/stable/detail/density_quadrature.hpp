@@ -167,31 +167,16 @@ template <class LogG> class stable_quadrature {
     int negligible_below(int h, const double *bp, int n, double s_hi, const double *ref) const {
         if (want_ & want_upper)
             return 0;
-        alignas(64) double xs[lanes];
-        int idx[lanes], m = 0;
-        for (int i = n - 1; i >= 1 && m < int(lanes); --i)
-            if (bp[i] <= s_hi) {
-                idx[m] = i;
-                xs[m++] = bp[i];
-            }
-        if (m == 0)
-            return 0;
-        for (int j = m; j < int(lanes); ++j)
-            xs[j] = xs[0];
-        batch o[3], l;
-        eval(h, batch::load_aligned(xs), o, &l);
-        alignas(64) double f[3][lanes], lv[lanes];
-        for (int q = 0; q < 3; ++q)
-            o[q].store_aligned(f[q]);
-        l.store_aligned(lv);
-        for (int j = 0; j < m; ++j) {
+        probe_values pv;
+        pv.eval(*this, h, bp, n, s_hi);
+        for (int j = 0; j < pv.m; ++j) {
             // log g must be a number >= 0 there (NaN reads as 0 in eval)
-            bool neg = lv[j] >= 0;
+            bool neg = pv.l[j] >= 0;
             for (int q = 0; q < 2; ++q)
                 if ((want_ >> q) & 1u)
-                    neg = neg && f[q][j] * (xs[j] - bp[0]) <= 1e-17 * ref[q];
+                    neg = neg && pv.f[q][j] * (pv.x[j] - bp[0]) <= 1e-17 * ref[q];
             if (neg)
-                return idx[j];
+                return pv.idx[j];
         }
         return 0;
     }
@@ -217,13 +202,14 @@ template <class LogG> class stable_quadrature {
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
 
-    // The wanted integrand and log g at up to `lanes` of the highest
+    // The three integrands and log g at up to `lanes` of the highest
     // breakpoints bp[1..n) at or below s_hi, in one batch (descending).
     struct probe_values {
-        alignas(64) double x[lanes], f[lanes], l[lanes];
+        alignas(64) double x[lanes], f[3][lanes], l[lanes];
         int idx[lanes];
-        int m = 0;
+        int m = 0, single = 0;
         int eval(const stable_quadrature &q, int tag, const double *bp, int n, double s_hi) {
+            single = q.single_;
             for (int i = n - 1; i >= 1 && m < int(lanes); --i)
                 if (bp[i] <= s_hi) {
                     idx[m] = i;
@@ -235,14 +221,15 @@ template <class LogG> class stable_quadrature {
                 x[j] = x[0];
             batch o[3], lb;
             q.eval(tag, batch::load_aligned(x), o, &lb);
-            o[q.single_].store_aligned(f);
+            for (int k = 0; k < 3; ++k)
+                o[k].store_aligned(f[k]);
             lb.store_aligned(l);
             return m;
         }
         // the highest index (from position j0 on) whose value is <= 1e-15 ref
         int negligible(int j0, double ref) const {
             for (int j = j0; j < m; ++j)
-                if (!std::isnan(l[j]) && std::abs(f[j]) <= 1e-15 * ref)
+                if (!std::isnan(l[j]) && std::abs(f[single][j]) <= 1e-15 * ref)
                     return idx[j];
             return 0;
         }
