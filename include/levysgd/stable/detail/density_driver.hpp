@@ -257,12 +257,14 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         const bool g_up = (slope < 0) == (h == peak_h);
         // The end where the wanted tail integrand tends to 1 (e^-g where
         // g -> 0, 1 - e^-g where g -> infinity) is flipped: its pieces
-        // integrate the complement, which decays fast (flip_plan).
+        // integrate the complement, which decays fast (flip_point).
         int first = 0, flip = 0;
         if (peak_h >= 0 && slope != 0 && !light && want == (g_up ? want_upper : want_lower)) {
             double rate = 1;
+            // (the lower tail's negligible pieces are judged after the new
+            // breakpoints below, not from these)
             flip = q.flip_point(h, bp, n, h == peak_h ? s_peak : s_end, slope,
-                                probe ? ref : nullptr, first, rate);
+                                probe && want == want_upper ? ref : nullptr, first, rate);
             if (flip > 0 && want == want_lower) {
                 // The complement (1 - e^-g) v ~ g v decays like e^{rate s}
                 // below s_c, more slowly than the steep side's exp(-e^s):
@@ -285,7 +287,6 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                 n = m;
                 flip = new_flip;
                 first = probe ? q.negligible_flipped(h, bp, flip, ref) : 0;
-
             }
         }
         // Pieces far out on the steep side (or in the flipped end) that

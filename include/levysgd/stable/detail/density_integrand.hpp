@@ -61,7 +61,7 @@
 namespace levysgd::detail {
 
 /// Scalar log for the driver and the series: fast_log for positive normal
-/// numbers (glibc's calls between the wide vector code cost ~25 % of a
+/// numbers (glibc's calls between the wide vector code cost ~15 % of a
 /// quadrature point), std::log for the rest (0, subnormal, inf, NaN).
 inline double stable_log(double x) {
     return x >= DBL_MIN && x <= DBL_MAX ? fast_log(x) : std::log(x);

@@ -98,8 +98,8 @@ template <class LogG> class stable_quadrature {
 
     /// The index below which the flipped pieces of half h under bp[c]
     /// hold less than 1e-15 of ref (each integral's value near the peak, a
-    /// few % of the integral),
-    /// judged from the highest breakpoints bp[1..c); 0 if none. The
+    /// few % of the integral), judged from the highest breakpoints
+    /// bp[1..c); 0 if none. The
     /// complement grows at least like v = e^s towards s_c, so the integral
     /// below a breakpoint b is at most its value there.
     int negligible_flipped(int h, const double *bp, int c, const double *ref) const {

@@ -57,11 +57,11 @@ struct stable_series_rule {
 };
 
 /// The coefficients of one series of one law, kept across the points of a
-/// span: log_coef(m) and sin(m angle) for m = 1..n, filled as far as a point
-/// needed them. They are the very numbers stable_series computes without
-/// it, so a sum is bitwise the same with or without the memo; it saves the
-/// lgamma and sine of every term (most of a series' cost) from the second
-/// point on. Not to be shared between threads.
+/// span: log_coef(m) and sin(m angle) for m = 1..n, filled a block of 8
+/// terms at a time as far as a point needed them. They are the very numbers
+/// stable_series computes without it, so a sum is bitwise the same with or
+/// without the memo; it saves the lgamma and sine of every term (most of a
+/// series' cost) from the second point on. Not to be shared between threads.
 struct stable_series_memo {
     int n = 0;
     double log_coef[stable_series_rule::max_terms + 1];
