@@ -19,7 +19,18 @@ levysgd's streams do not depend on the thread count, so on one build the
 output is bit-identical; 1e-9 leaves room only for libm/compiler differences
 in the last printed digits of derived values (densities, theory curves,
 means), far below any statistical change (one path more or less through x_1
-moves a probability by 1e-3, a mean exit time by ~1e-4 relative).
+moves a probability by 1e-3, a mean exit time by ~1e-4 relative). Two
+exceptions, both in real_gradient_noise (a network trained with Eigen
+products, whose rounding follows the compiler's tuning for the CPU, e.g.
+-march=native on an Intel Xeon against an AMD EPYC): the covariance rows
+are sums that cancel to ~1e-18, so they are compared to 1e-9 of their
+series' largest value (SCALED); and the SaS fits' SSE and chi^2 follow
+the density's last digits through a maximum-likelihood fit that stops at
+steps of 1e-6 and is ill-conditioned in the hidden layers
+(docs/real-networks.md: one fit's chi^2 moved by a factor 40 between two
+CPUs; the output layer's by 7e-10), so those cells are only required to be
+positive and finite, or null, in both (UNSTABLE). The Gaussian fits next
+to them and everything else are compared as above.
 
 Needs Python 3 with numpy and matplotlib (scipy for the throughput figure's
 scipy row): cmake/install-deps.sh installs the Debian packages.
@@ -54,6 +65,12 @@ DETERMINISTIC = {
 }
 THROUGHPUT_ALPHAS = ['0.5', '1', '1.5', '1.9']
 REL_TOL = 1e-9
+# name -> row kinds (first column) compared to REL_TOL of the largest |value|
+# of their (kind, series) group and column (see the module docstring)
+SCALED = {'real_gradient_noise': {'covariance'}}
+# name -> (row kind, column, series prefix) cells required only to be
+# positive and finite, or null, in both files (see the module docstring)
+UNSTABLE = {'real_gradient_noise': {('fit_sse', 'low', ''), ('fit_chi2', 'low', '')}}
 # The SIMD instruction set the committed data were made with: the sampler's
 # SIMD kernels round differently on another width (values agree to rounding,
 # not bit for bit), and a study amplifies that into other paths, so --check
@@ -194,15 +211,36 @@ def compare(name, committed, fresh):
     if len(a) != len(b):
         diffs.append('%s: %d rows committed, %d fresh' % (name, len(a) - 1, len(b) - 1))
     header = a[0]
+    scaled, unstable = SCALED.get(name, set()), UNSTABLE.get(name, set())
+    scale = {}  # (kind, series, column) -> largest |value| in either file
+    for r in a[1:] + b[1:]:
+        if r and r[0] in scaled:
+            for col, x in zip(header[2:], r[2:]):
+                try:
+                    key = (r[0], r[1], col)
+                    scale[key] = max(scale.get(key, 0.0), abs(float(x)))
+                except ValueError:
+                    pass
+
+    def positive(v):
+        try:
+            return 0 < float(v) < float('inf')
+        except ValueError:
+            return False
+
     for i, (ra, rb) in enumerate(zip(a[1:], b[1:]), start=2):
         for col, x, y in zip(header, ra, rb):
             if x == y:
                 continue
             ok = False
-            if not (is_int(x) and is_int(y)):
+            if any(ra[0] == k and col == c and ra[1].startswith(p) and rb[:2] == ra[:2]
+                   for k, c, p in unstable):
+                ok = positive(x) and positive(y)
+            elif not (is_int(x) and is_int(y)):
                 try:
                     fx, fy = float(x), float(y)
-                    ok = abs(fx - fy) <= REL_TOL * max(abs(fx), abs(fy))
+                    ref = max(abs(fx), abs(fy), scale.get((ra[0], ra[1], col), 0.0))
+                    ok = abs(fx - fy) <= REL_TOL * ref
                 except ValueError:
                     ok = False
             if not ok:
