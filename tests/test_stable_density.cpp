@@ -705,3 +705,57 @@ TEST_CASE("stable density regressions of issue 16", "[stable][density]") {
         CHECK(quantile(c, 1e-300) > -top);
     }
 }
+
+TEST_CASE("stable density: the batched peak search finds the root and slope of log g",
+          "[stable][density]") {
+    using levysgd::detail::stable_log_root;
+    // lg(v) = k (log v - log r) in s = log v: the root r and slope k exactly
+    // (any batch width: the search's points are the same on every ISA).
+    // r from just below vmax (the first batch) down to 1e-200 (the walk),
+    // both signs of k, shallow and steep (|k| ~ 1/|alpha - 1| near alpha 1).
+    const double vmax = 1.3;
+    for (double r : {1.29, 1.0, 0.4, 0.0812, 0.08, 1e-3, 1e-9, 1e-40, 1e-200})
+        for (double k : {-1e6, -3.0, -0.01, 0.5, 40.0}) {
+            CAPTURE(r, k);
+            auto f = [&](auto v) {
+                using T = decltype(v);
+                using std::log;
+                return T(k) * (log(v) - T(std::log(r)));
+            };
+            double slope = 0, f_root = NAN;
+            const double root = stable_log_root(f, vmax, slope, NAN, &f_root);
+            CHECK(std::abs(std::log(root / r)) < 1e-9);
+            CHECK(slope == Approx(k).epsilon(1e-9));
+            CHECK(std::abs(f_root) < 1e-6 * std::max(1.0, std::abs(k)));
+        }
+    // Curved: lg = e^(s - s_r) - 1 (the Gumbel side), root s_r; the false
+    // position on the last bracket (<= 0.04 wide) is within a few 1e-4.
+    for (double r : {0.9, 0.05, 1e-7}) {
+        CAPTURE(r);
+        auto f = [&](auto v) {
+            using T = decltype(v);
+            return v / T(r) - T(1.0);
+        };
+        double slope = 0;
+        const double root = stable_log_root(f, vmax, slope);
+        CHECK(std::abs(std::log(root / r)) < 1e-3);
+        CHECK(slope == Approx(1.0).epsilon(0.03));
+    }
+    // No sign change (the peak at an end), and a NaN before the sign change
+    auto pos = [](auto v) {
+        using T = decltype(v);
+        return v + T(1.0);
+    };
+    double slope = 1;
+    CHECK(stable_log_root(pos, vmax, slope) == 0);
+    CHECK(slope == 0);
+    // lg NaN below 1e-3 (the walk meets it before the sign change at 1e-5)
+    auto nan_below = [](auto v) {
+        using T = decltype(v);
+        using levysgd::core::select;
+        using std::log;
+        return select(v < T(1e-3), T(NAN), log(v) - T(std::log(1e-5)));
+    };
+    slope = 1;
+    CHECK(stable_log_root(nan_below, vmax, slope) == 0);
+}
