@@ -83,7 +83,13 @@ def gauss_fit_errors(x, bins):
     edges[-1] = hi
     pdf = np.exp(-((mid - mean) / sd) ** 2 / 2) / sd / math.sqrt(2 * math.pi)
     cdf = np.array([0.5 * math.erfc(-(e - mean) / sd / math.sqrt(2)) for e in edges])
-    expct = n * np.diff(cdf)
+    ccdf = np.array([0.5 * math.erfc((e - mean) / sd / math.sqrt(2)) for e in edges])
+    # a bin's probability without cancellation: from the ccdf above the median
+    upper = ccdf[:-1] <= 0.5
+    below = cdf[1:] <= 0.5
+    mass = np.where(upper, ccdf[:-1] - ccdf[1:],
+                    np.where(below, cdf[1:] - cdf[:-1], (1 - cdf[:-1]) - ccdf[1:]))
+    expct = n * np.maximum(mass, 0.0)
     ok = expct > 0
     return ((dens - pdf) ** 2).sum(), ((counts[ok] - expct[ok]) ** 2 / expct[ok]).sum()
 

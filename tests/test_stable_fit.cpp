@@ -402,6 +402,38 @@ TEST_CASE("stable_gaussian_gof with a 1e200 outlier (issue 16 item 22)", "[stabl
     CHECK(std::isfinite(r.sas_error.sse));
 }
 
+TEST_CASE("stable_gaussian_gof: a bin's probability in a far upper tail does not round to 0",
+          "[stable][fit][hardening]") {
+    // 2000 N(0, 2) values and 5 at 20 (11.6 fitted sds out): the Gaussian cdf
+    // is 1 to the last bit at both edges of their bin, so F(b') - F(b) was 0
+    // and chi2 infinite; from the complements the bin's probability is ~1e-31
+    // and chi2 finite and huge. The same bins in the lower tail (mirrored
+    // data) give the same chi2: both tails take their differences where they
+    // do not cancel.
+    auto x = draw(2.0, 0.0, 2000, 12, 1, 0);
+    for (int i = 0; i < 5; ++i)
+        x.push_back(20.25);
+    levysgd::stable_gof_options o;
+    o.lower = -10;
+    o.upper = 21;
+    o.bins = 62; // width 0.5: [20, 20.5) holds the five
+    o.mle.grid_points = 100;
+    const auto r = levysgd::stable_gaussian_gof(x, o);
+    REQUIRE(r.counts[60] == 5);
+    CHECK(std::isfinite(r.gauss_error.chi2));
+    CHECK(r.gauss_error.chi2 > 1e25);
+    CHECK(std::isfinite(r.sas_error.chi2));
+    std::vector<double> m(x);
+    for (double &v : m)
+        v = -v;
+    levysgd::stable_gof_options om = o;
+    om.lower = -21;
+    om.upper = 10;
+    const auto rm = levysgd::stable_gaussian_gof(m, om);
+    REQUIRE(rm.counts[1] == 5);
+    CHECK(rm.gauss_error.chi2 == Approx(r.gauss_error.chi2).epsilon(1e-6));
+}
+
 TEST_CASE("fitting entry points refuse bad input, naming the parameter",
           "[stable][fit][validation]") {
     using Catch::Matchers::Contains;

@@ -55,7 +55,10 @@ struct stable_gof_result {
 ///     Chi2 = sum_k (c_k - E_k)^2 / E_k,  E_k = n (F(b_{k+1}) - F(b_k)),
 /// with c_k the count in bin k = [b_k, b_{k+1}), w the bin width, m_k its
 /// centre, n the number of all samples (those outside the range count in n
-/// but in no bin), f and F the fitted pdf and cdf. A bin with E_k = 0 and
+/// but in no bin), f and F the fitted pdf and cdf. F(b_{k+1}) - F(b_k) is
+/// taken as S(b_k) - S(b_{k+1}) above the median (S = 1 - F, the law's
+/// ccdf), so a far upper-tail bin gets its small probability instead of 0.
+/// A bin with E_k = 0 (its probability below the smallest double) and
 /// c_k > 0 makes Chi2 infinite. Throws std::invalid_argument for fewer
 /// than 20 samples, non-finite data, bins < 2, lower >= upper, or
 /// tail_fraction outside [0, 0.5).
@@ -145,12 +148,22 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     }
     edges[nb] = r.upper;
 
-    auto score = [&](std::span<const double> pdf_mid, std::span<const double> cdf_edges) {
+    // A bin's probability from the law's cdf F and complement S at its
+    // edges, each difference taken where it does not cancel: F(b') - F(b)
+    // below the median, S(b) - S(b') above it, 1 - F(b) - S(b') across it.
+    // (F(b') - F(b) alone rounds to 0 in an upper tail where F is within
+    // 1e-16 of 1, and a bin with counts would then make chi2 infinite:
+    // an SaS fit with alpha 0.2 and scale 1e-79 to a gradient's noise did.)
+    auto score = [&](std::span<const double> pdf_mid, std::span<const double> cdf_edges,
+                     std::span<const double> ccdf_edges) {
         histogram_fit_error e;
         for (std::size_t k = 0; k < nb; ++k) {
             const double d = r.density[k] - pdf_mid[k];
             e.sse += d * d;
-            const double expct = n * (cdf_edges[k + 1] - cdf_edges[k]);
+            const double fa = cdf_edges[k], fb = cdf_edges[k + 1];
+            const double sa = ccdf_edges[k], sb = ccdf_edges[k + 1];
+            const double mass = sa <= 0.5 ? sa - sb : fb <= 0.5 ? fb - fa : (1 - fa) - sb;
+            const double expct = n * std::max(mass, 0.0);
             const double c = double(r.counts[k]);
             if (expct > 0)
                 e.chi2 += (c - expct) * (c - expct) / expct;
@@ -159,11 +172,12 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
         }
         return e;
     };
-    std::vector<double> pm(nb), ce(nb + 1);
+    std::vector<double> pm(nb), ce(nb + 1), se(nb + 1);
     const auto law = r.sas.distribution<double>();
     levysgd::pdf(law, std::span<const double>(mid), std::span<double>(pm));
     levysgd::cdf(law, std::span<const double>(edges), std::span<double>(ce));
-    r.sas_error = score(pm, ce);
+    levysgd::ccdf(law, std::span<const double>(edges), std::span<double>(se));
+    r.sas_error = score(pm, ce, se);
     const double gsd = r.gauss_sd > 0 ? r.gauss_sd : std::numeric_limits<double>::min();
     for (std::size_t k = 0; k < nb; ++k) {
         const auto [d, f] = dev(mid[k], mean);
@@ -173,8 +187,9 @@ stable_gof_result stable_gaussian_gof(std::span<const Real> x, const stable_gof_
     for (std::size_t k = 0; k <= nb; ++k) {
         const auto [d, f] = dev(edges[k], mean);
         ce[k] = 0.5 * std::erfc(-(d / gsd * f) / std::numbers::sqrt2);
+        se[k] = 0.5 * std::erfc((d / gsd * f) / std::numbers::sqrt2);
     }
-    r.gauss_error = score(pm, ce);
+    r.gauss_error = score(pm, ce, se);
     return r;
 }
 
