@@ -8,7 +8,8 @@
 #include <initializer_list>
 #include <numbers>
 
-#include "../../core/roots.hpp"
+#include <xsimd/xsimd.hpp>
+
 #include "density_integrand.hpp"
 #include "density_quadrature.hpp"
 
@@ -81,13 +82,12 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
     }
     v[P - 1] = vmax / 16;
     sv[P - 1] = stable_log(v[P - 1]);
-    double b = s_max, fb = fhi, a = b, fa = fb;
+    // the bracket's upper end in s, and lg there
+    double b = s_max, fb = fhi;
     auto changes = [&](int j) { return std::isnan(fv[j]) || (fv[j] < 0) != (fhi < 0); };
     int i = stable_scan(f, v, fv, changes);
-    if (i == P) { // the walk from vmax/16 on
-        double vk = v[P - 1];
-        b = sv[P - 1];
-        fb = fv[P - 1];
+    if (i == P) { // the walk from vmax/16 on, its last point before the change kept as v_hi
+        double vk = v[P - 1], v_hi = vk, f_hi = fv[P - 1];
         for (double step = 1.0 / 16; i == P;) {
             for (int j = 0; j < P; ++j) {
                 step *= 1.0 / 16;
@@ -95,15 +95,14 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
                 v[j] = vk;
             }
             i = stable_scan(f, v, fv, [&](int j) { return changes(j) || v[j] < 1e-300; });
-            if (i == P) {
-                b = stable_log(v[P - 1]);
-                fb = fv[P - 1];
+            const int last = i == P ? P - 1 : i - 1; // -1: the previous batch's last
+            if (last >= 0) {
+                v_hi = v[last];
+                f_hi = fv[last];
             }
         }
-        if (i > 0) {
-            b = stable_log(v[i - 1]);
-            fb = fv[i - 1];
-        }
+        b = stable_log(v_hi);
+        fb = f_hi;
         sv[i] = stable_log(v[i]);
     } else if (i > 0) {
         b = sv[i - 1];
@@ -111,8 +110,7 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
     }
     if (std::isnan(fv[i]) || (fv[i] < 0) == (fhi < 0))
         return 0; // a NaN, or below 1e-300 without a sign change
-    a = sv[i];
-    fa = fv[i];
+    double a = sv[i], fa = fv[i];
     if (fa == 0) {
         slope = (fb - fa) / (b - a);
         if (f_root)
