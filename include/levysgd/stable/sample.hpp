@@ -57,10 +57,13 @@ template <class Real> using real_batch = xsimd::batch<Real, simd_arch>;
 
 /// Kernel batches per SIMD chunk: double 8 (64 draws on AVX-512), whose
 /// independent dependency chains the out-of-order core overlaps (1.3x the
-/// rate of 2 batches, docs/development.md); float 2 (one Philox batch, two
-/// draws per block).
+/// rate of 2 batches), but 6 on 4-lane batches (AVX2: eight chains of Philox
+/// state spill its 16 registers; 6 draws 7-15 % more than 8 on a Zen 3,
+/// docs/development.md); float 2 (one Philox batch, two draws per block).
+/// The draws do not depend on it (the index rule is per sample).
 template <class Real>
-inline constexpr std::size_t stable_halves = std::is_same_v<Real, float> ? 2 : 8;
+inline constexpr std::size_t stable_halves =
+    std::is_same_v<Real, float> ? 2 : (real_batch<Real>::size == 4 ? 6 : 8);
 
 /// Samples per SIMD chunk: stable_halves batches of real_batch<Real>::size.
 template <class Real>
