@@ -41,6 +41,7 @@
 #include <numbers>
 #include <optional>
 
+#include "../../config.hpp"
 #include "density_alpha1_tail.hpp"
 #include "density_driver.hpp"
 #include "density_integrand.hpp"
@@ -294,7 +295,7 @@ class stable_standard {
             if (stable_one_far(b, x, dens, near, true, false))
                 return std::log(dens / (2 * b));
             const stable_side1 s{b};
-            auto lg = [&](int h, auto v) {
+            auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
                 using T = decltype(v);
                 return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
             };
@@ -314,7 +315,7 @@ class stable_standard {
         if (double ld, lc, lu; series(y, true, false, ld, lc, lu, memo))
             return ld;
         const double ly = std::log(ay);
-        auto lg = [&](int h, auto v) {
+        auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
             using T = decltype(v);
             return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
         };
@@ -355,7 +356,7 @@ class stable_standard {
                 return (up == near_is_up ? near : pi - near) / pi;
             }
             const stable_side1 s{b};
-            auto lg = [&](int h, auto v) {
+            auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
                 using T = decltype(v);
                 return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
             };
@@ -386,7 +387,7 @@ class stable_standard {
             return log_out ? l : std::exp(l);
         }
         const double ly = std::log(std::abs(y));
-        auto lg = [&](int h, auto v) {
+        auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
             using T = decltype(v);
             return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
         };
