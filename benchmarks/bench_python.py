@@ -12,7 +12,9 @@ Compares (issue 21 goals in brackets):
   overhead     a 1-element call from Python (< 2 us)
   studies      escape_study on the generic path (python/src/sde_generic.hpp)
                vs the fast path, the same study (no goal: documents the cost)
-Prints one line per comparison: rates, ratio and goal.
+Prints one line per comparison: rates, ratio and goal. Each comparison times
+levysgd and its peer in turn, round after round (best of each), so the ratio
+holds on a VM whose speed drifts.
 """
 import argparse
 import os
@@ -29,6 +31,20 @@ import levysgd
 
 def best(fn, repeat=5, number=1):
     return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+
+
+def best_interleaved(fns, rounds=5):
+    """Best time of each of fns, called in turn round after round (ours, the
+    peer, ours, ...), so that a slow spell of a shared VM (seen to halve every
+    rate for a second or more) hits both sides of a ratio alike instead of
+    whichever happened to run then. Each turn is two calls back to back, so
+    that the second finds its data in cache as in a plain repeat (the memory-
+    bound tail index otherwise paid for the peer's temporaries evicting it)."""
+    times = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            times[i] = min(times[i], *timeit.repeat(fn, repeat=2, number=1))
+    return times
 
 
 def numpy_cms(alpha, n, rng):
@@ -65,12 +81,14 @@ def main():
     out = np.empty(n)
 
     # --- rvs ---------------------------------------------------------------
-    t1 = best(lambda: d.rvs(n, seed=1, out=out, threads=1))
-    tall = best(lambda: d.rvs(n, seed=1, out=out))
     ns = n // 10
-    ts = best(lambda: levy_stable.rvs(1.5, 0.0, size=ns, random_state=1), repeat=3) * (n / ns)
     rng = np.random.default_rng(1)
-    tn = best(lambda: numpy_cms(1.5, n, rng))
+    t1, tall, ts, tn = best_interleaved([
+        lambda: d.rvs(n, seed=1, out=out, threads=1),
+        lambda: d.rvs(n, seed=1, out=out),
+        lambda: levy_stable.rvs(1.5, 0.0, size=ns, random_state=1),
+        lambda: numpy_cms(1.5, n, rng)], rounds=7)
+    ts *= n / ns
     row("rvs vs scipy (levysgd all threads)", n / tall, n / ts, "samples/s", 30)
     row("rvs vs scipy (levysgd 1 thread)", n / t1, n / ts, "samples/s", 30)
     row("rvs vs NumPy CMS (levysgd 1 thread)", n / t1, n / tn, "samples/s", 5)
@@ -84,24 +102,23 @@ def main():
     k = 200
     xk = np.linspace(-10, 10, k)
     for name, ours, theirs in (("pdf", d2.pdf, levy_stable.pdf), ("cdf", d2.cdf, levy_stable.cdf)):
-        to1 = best(lambda: ours(xs, threads=1), repeat=3)
-        to = best(lambda: ours(xs), repeat=3)
-        tt = best(lambda: theirs(xk, 1.5, 0.5), repeat=2)
+        to1, to, tt = best_interleaved([lambda: ours(xs, threads=1), lambda: ours(xs),
+                                        lambda: theirs(xk, 1.5, 0.5)], rounds=3)
         row(f"{name} vs scipy (levysgd all threads)", xs.size / to, k / tt, "points/s", 100)
         row(f"{name} vs scipy (levysgd 1 thread)", xs.size / to1, k / tt, "points/s", 100)
 
     # --- tail index --------------------------------------------------------
     x = d.rvs(n, seed=2)
     k1 = 1000
-    tl = best(lambda: levysgd.tail_index(x, k1=k1))
-    tl1 = best(lambda: levysgd.tail_index(x, k1=k1, threads=1))
-    tnp = best(lambda: numpy_mohammadi(x, k1))
+    tl, tl1, tnp = best_interleaved([lambda: levysgd.tail_index(x, k1=k1),
+                                     lambda: levysgd.tail_index(x, k1=k1, threads=1),
+                                     lambda: numpy_mohammadi(x, k1)])
     row("tail_index vs NumPy (levysgd all threads)", n / tl, n / tnp, "values/s", 10)
     row("tail_index vs NumPy (levysgd 1 thread)", n / tl1, n / tnp, "values/s", 10)
     g = d.rvs((1000, n // 1000), seed=3)
-    tg = best(lambda: levysgd.tail_index(g, axis=0, k1=40))
-    tg1 = best(lambda: levysgd.tail_index(g, axis=0, k1=40, threads=1))
-    tgn = best(lambda: numpy_mohammadi(g, 40))
+    tg, tg1, tgn = best_interleaved([lambda: levysgd.tail_index(g, axis=0, k1=40),
+                                     lambda: levysgd.tail_index(g, axis=0, k1=40, threads=1),
+                                     lambda: numpy_mohammadi(g, 40)])
     row(f"tail_index axis=0, 1000 x {n // 1000} (all threads)", g.size / tg, g.size / tgn,
         "values/s", 10)
     row(f"tail_index axis=0, 1000 x {n // 1000} (1 thread)", g.size / tg1, g.size / tgn,
