@@ -62,8 +62,9 @@ template <class Real> using real_batch = xsimd::batch<Real, simd_arch>;
 /// docs/development.md); float 2 (one Philox batch, two draws per block).
 /// The draws do not depend on it (the index rule is per sample).
 template <class Real>
-inline constexpr std::size_t stable_halves =
-    std::is_same_v<Real, float> ? 2 : (real_batch<Real>::size == 4 ? 6 : 8);
+inline constexpr std::size_t stable_halves = std::is_same_v<Real, float>
+                                                 ? 2
+                                                 : (real_batch<Real>::size == 4 ? 6 : 8);
 
 /// Samples per SIMD chunk: stable_halves batches of real_batch<Real>::size.
 template <class Real>
