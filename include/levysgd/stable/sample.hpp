@@ -58,7 +58,7 @@ template <class Real> using real_batch = xsimd::batch<Real, simd_arch>;
 /// Kernel batches per SIMD chunk: double 8 (64 draws on AVX-512), whose
 /// independent dependency chains the out-of-order core overlaps (1.3x the
 /// rate of 2 batches), but 6 on 4-lane batches (AVX2: eight chains of Philox
-/// state spill its 16 registers; 6 draws 7-15 % more than 8 on a Zen 3,
+/// state spill its 16 registers; 6 draws 7-20 % more than 8 on a Zen 3,
 /// docs/development.md); float 2 (one Philox batch, two draws per block).
 /// The draws do not depend on it (the index rule is per sample).
 template <class Real>

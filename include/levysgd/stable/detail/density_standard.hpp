@@ -71,6 +71,17 @@ inline double stable_zeta_lo(double alpha, double beta) {
     }
 }
 
+/// log g on half h of a theta range of length len (h = 0: v measured from
+/// the lower end, 1: from the upper) for the integrand side s (stable_side at
+/// log y, or stable_side1 at the alpha = 1 x), as stable_integrate takes it;
+/// always inlined into the quadrature's node stages.
+template <class Side> auto stable_half_log_g(const Side &s, double x, double len) {
+    return [&s, x, len](int h, auto v) LEVYSGD_INLINE_LAMBDA {
+        using T = decltype(v);
+        return h == 0 ? s.log_g(T(x), v, T(len) - v) : s.log_g(T(x), T(len) - v, v);
+    };
+}
+
 /// The standard alpha-stable law in the S1 coordinate y (coordinates as in
 /// stable_side: Nolan 1997 with the power of y folded into g): pdf, log pdf, cdf and ccdf; the
 /// per-(alpha, beta) setup is done once.
@@ -295,10 +306,7 @@ class stable_standard {
             if (stable_one_far(b, x, dens, near, true, false))
                 return std::log(dens / (2 * b));
             const stable_side1 s{b};
-            auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
-                using T = decltype(v);
-                return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
-            };
+            const auto lg = stable_half_log_g(s, x, pi);
             const auto r = stable_integrate(lg, pi, want_density, tol);
             return std::log(r.dens) + r.shift - std::log(2 * b);
         }
@@ -315,10 +323,7 @@ class stable_standard {
         if (double ld, lc, lu; series(y, true, false, ld, lc, lu, memo))
             return ld;
         const double ly = std::log(ay);
-        auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
-            using T = decltype(v);
-            return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
-        };
+        const auto lg = stable_half_log_g(s, ly, s.len);
         const auto r = stable_integrate(lg, s.len, want_density, tol);
         return std::log(r.dens) + r.shift + std::log(alpha_ / (pi * std::abs(alpha_ - 1))) - ly;
     }
@@ -356,10 +361,7 @@ class stable_standard {
                 return (up == near_is_up ? near : pi - near) / pi;
             }
             const stable_side1 s{b};
-            auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
-                using T = decltype(v);
-                return h == 0 ? s.log_g(T(x), v, T(pi) - v) : s.log_g(T(x), T(pi) - v, v);
-            };
+            const auto lg = stable_half_log_g(s, x, pi);
             // the tail on the x > 0 side (u = true) or the x < 0 side
             auto direct = [&](bool u) {
                 const auto r = stable_integrate(lg, pi, u ? want_upper : want_lower, tol);
@@ -387,10 +389,7 @@ class stable_standard {
             return log_out ? l : std::exp(l);
         }
         const double ly = std::log(std::abs(y));
-        auto lg = [&](int h, auto v) LEVYSGD_INLINE_LAMBDA {
-            using T = decltype(v);
-            return h == 0 ? s.log_g(T(ly), v, T(s.len) - v) : s.log_g(T(ly), T(s.len) - v, v);
-        };
+        const auto lg = stable_half_log_g(s, ly, s.len);
         // alpha < 1: cdf = head/pi + I(e^-g)/pi, ccdf = I(1 - e^-g)/pi
         // alpha > 1: cdf = head/pi + I(1 - e^-g)/pi, ccdf = I(e^-g)/pi
         const bool far_is_lower = alpha_ > 1;
