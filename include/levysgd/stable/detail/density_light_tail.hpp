@@ -32,8 +32,14 @@
 // the nodes of each Gauss-Kronrod panel evaluated as xsimd batches; used only
 // where G >= light_min_G (f < ~1e-4). The integrands fall monotonically in
 // v, so the panels past 8-20 sigma that hold < 1e-17 of the value are left
-// out: ~100 integrand evaluations per value, ~5 us (was 17-19 us scalar).
+// out: ~100 integrand evaluations per value. Where the nodes of a call lie
+// within 0.6 vmax, Delta is its power series in (v / vmax)^2
+// (delta_series: positive terms, <= 9e-16 relative against mpmath), a Horner
+// sum of 40 terms or fewer instead of ~7 sines and logs per node: the cdf
+// at alpha = 1, beta = 1, x = -100 took 2.4 us instead of 11.6 us, at
+// alpha = 1.5, beta = 1, y = -6 4.1 us instead of 7.5 us (AVX2 EPYC).
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <initializer_list>
@@ -57,6 +63,7 @@ namespace light_tail_series {
 // xsimd's functions for batches by argument-dependent lookup.
 using std::abs;
 using std::cos;
+using std::fma;
 using std::log;
 using std::log1p;
 using std::sin;
@@ -125,6 +132,82 @@ template <class T> T divided_log_sinc(T v, double delta, T sv, T cv) {
     // log1p(r) / r -> 1 as r -> 0 (r = 0 exactly only if delta = 0 or M = 0)
     return select(r == T(0.0), base, T(base * (log1p(r) / r)));
 }
+
+/// zeta(2n) for n = 1..40 (mpmath, 20 digits; 1 to double from n = 28 on).
+// clang-format off
+inline constexpr double zeta_even[40] = {
+    1.6449340668482264365, 1.0823232337111381915, 1.0173430619844491397,
+    1.0040773561979443394, 1.0009945751278180853, 1.0002460865533080483,
+    1.0000612481350587048, 1.0000152822594086519, 1.0000038172932649998,
+    1.0000009539620338728, 1.0000002384505027277, 1.0000000596081890513,
+    1.0000000149015548284, 1.0000000037253340248, 1.0000000009313274324,
+    1.0000000002328311834, 1.0000000000582077209, 1.0000000000145519219,
+    1.0000000000036379795, 1.0000000000009094948, 1.0000000000002273737,
+    1.0000000000000568434, 1.0000000000000142109, 1.0000000000000035527,
+    1.0000000000000008882, 1.000000000000000222,  1.0000000000000000555,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+// clang-format on
+
+/// The power series of Delta (stable_light_tail) in t = (v / vmax)^2:
+/// with -ls(x) = sum_{n >= 1} zeta(2n) / (n pi^2n) x^2n (radius pi),
+///   Delta(v) = sum_n zeta(2n) / (n pi^2n) [alpha S_2n(alpha) + 1 - |d|^2n] v^2n,
+///   S_m(x) = sum_{k < m} x^k = (x^m - 1) / (x - 1),
+/// every coefficient positive (alpha (alpha^2n - 1) / d and 1 - |d|^2n = (1 - |d|)
+/// S_2n(|d|) are sums of positive terms; no cancellation, also as d -> 0),
+/// radius vmax = pi / max(1, alpha). In t the coefficients b_n stay below
+/// a few (alpha > 1 scales by alpha^-2n: alpha S_2n(alpha) alpha^-2n =
+/// alpha sum_{j=1..2n} alpha^-j), and n terms leave at most
+/// (max b / b_1) t^n / (1 - t) of the sum (its first term is b_1 t): a sum
+/// of positive terms, accurate to a few ulps relative.
+struct delta_series {
+    static constexpr int max_terms = 40;
+    double b[max_terms];
+    double ratio = 1; // max b_n / b_1
+    explicit delta_series(double alpha) {
+        const double d = std::abs(alpha - 1), c = 1 - d; // c = 1 - |d|: alpha or 2 - alpha
+        const double rho = alpha > 1 ? 1 / alpha : 1.0;  // t-scaling per power of v
+        // sa: alpha S_2n(alpha) alpha^-2n (alpha > 1) or alpha S_2n(alpha);
+        // sd: S_2n(|d|); pd = |d|^k; pr = rho^2n
+        double sa = 0, sd = 0, pa = 1, pd = 1, pr = 1, bmax = 0;
+        for (int n = 1; n <= max_terms; ++n) {
+            for (int k = 0; k < 2; ++k) {
+                if (alpha > 1) {
+                    pa *= rho; // rho^j, j = 2n - 1, 2n
+                    sa += alpha * pa;
+                } else {
+                    sa += alpha * pa; // alpha^k, k = 2n - 2, 2n - 1
+                    pa *= alpha;
+                }
+                sd += pd;
+                pd *= d;
+                pr *= rho;
+            }
+            b[n - 1] = zeta_even[n - 1] / n * (sa + c * sd * pr);
+            bmax = std::max(bmax, b[n - 1]);
+        }
+        ratio = bmax / b[0];
+    }
+    /// Terms for t <= t_max: the rest below 1e-17 of the sum; 0 where
+    /// max_terms do not reach that (t_max too close to 1).
+    int terms(double t_max) const {
+        if (!(t_max < 1))
+            return 0;
+        if (!(t_max > 0))
+            return 1;
+        double p = t_max; // t^n
+        for (int n = 1; n <= max_terms; ++n, p *= t_max)
+            if (ratio * p <= 1e-17 * (1 - t_max))
+                return n;
+        return 0;
+    }
+    /// Delta at t (Horner, n terms).
+    template <class T> T operator()(const T &t, int n) const {
+        T acc(b[n - 1]);
+        for (int k = n - 2; k >= 0; --k)
+            acc = fma(acc, t, T(b[k]));
+        return acc * t;
+    }
+};
 
 } // namespace light_tail_series
 
@@ -210,6 +293,7 @@ class stable_light_tail {
                 br[n++] = k * sig;
         br[n++] = vmax_;
         const double g = double(G);
+        const light_tail_series::delta_series ser(alpha_);
         // the nodes of two panels as batches (padded)
         using batch = xsimd::batch<double>;
         constexpr std::size_t lanes = batch::size, nodes = ((30 + lanes - 1) / lanes) * lanes;
@@ -222,8 +306,22 @@ class stable_light_tail {
             for (int i = 0; i < nb * int(lanes); ++i)
                 xs[i] = x[i < m ? i : 0];
             batch dls[nodes / lanes];
-            for (int k = 0; k < nb; ++k)
-                dls[k] = delta(batch::load_aligned(xs + k * lanes));
+            // the series where it converges within its terms (all of a
+            // point's panels where G is large), else the closed form
+            double x_max = 0;
+            for (int i = 0; i < m; ++i)
+                x_max = std::max(x_max, x[i]);
+            const double inv_vmax = 1 / vmax_;
+            const int terms = ser.terms(x_max * inv_vmax * (x_max * inv_vmax));
+            for (int k = 0; k < nb; ++k) {
+                const batch v = batch::load_aligned(xs + k * lanes);
+                if (terms > 0) {
+                    const batch r = v * batch(inv_vmax);
+                    dls[k] = ser(r * r, terms);
+                } else {
+                    dls[k] = delta(v);
+                }
+            }
             for (int k = 0; k < nb; ++k) {
                 const batch dl = dls[k];
                 const batch e = batch(-g) * fast_expm1(dl) + (dens ? dl : batch(0.0));
