@@ -118,10 +118,11 @@ struct stable_side {
             if (s.a_len < 0)
                 s.a_len = 0;
             s.len = s.a_len / a;
-            // pi - a len = -(atan t + atan(b t)) for a > 1; for a < 1 it is
-            // pi - pi a/2 - atan(bt) = pi (1 - a/2) - atan(bt): no cancellation.
-            s.pi_m_a_len =
-                a > 1 ? std::atan2(-t * (1 + bk), 1 - bk * t * t) : pi - s.a_len;
+            // pi - a len = -(atan t + atan(b t)) for a > 1, i.e.
+            // atan2(-t (1 + bk), 1 - bk t^2) = -(the atan2 of l: atan2 is odd
+            // in its first argument); for a < 1 it is pi - pi a/2 - atan(bt)
+            // = pi (1 - a/2) - atan(bt): no cancellation.
+            s.pi_m_a_len = a > 1 ? -l : pi - s.a_len;
             if (s.pi_m_a_len < 0)
                 s.pi_m_a_len = 0;
             s.log_cos_at0 = log_cos_at0;

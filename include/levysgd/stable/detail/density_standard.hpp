@@ -59,8 +59,8 @@ inline double stable_zeta_lo(double alpha, double beta) {
     if constexpr (std::numeric_limits<long double>::digits <= 53) {
         return 0;
     } else {
-        if (alpha == 1 || alpha == 2)
-            return 0;
+        if (alpha == 1 || alpha == 2 || beta == 0)
+            return 0; // zeta is exact (0): no long double tangent (~100 ns)
         // the branches of core::tan_pi_alpha_half, in long double (1 - a, 2 - a exact)
         constexpr long double pi = std::numbers::pi_v<long double>;
         const long double a = alpha;
