@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -385,9 +386,15 @@ TEST_CASE("corrupted, truncated, mismatched and other-version files are refused"
         // resumed, it ends bitwise as the uninterrupted run.
         auto st = levysgd::detail::empty_state(plan, {});
         levysgd::detail::progress_bar bar(0, levysgd::progress_mode::never, "");
+        // on_block runs on the thread that ran the block (opt.threads = 2):
+        // the state is merged under a lock, as run_study does
+        std::mutex m;
         plan.run_blocks(
             0, 5, bar, [](std::size_t b) { return b != 1 && b != 3; },
-            [&](std::size_t b, auto &&r) { levysgd::detail::add_block(plan, st, b, std::move(r)); });
+            [&](std::size_t b, auto &&r) {
+                const std::lock_guard<std::mutex> lk(m);
+                levysgd::detail::add_block(plan, st, b, std::move(r));
+            });
         const std::string ck = tmp("ck");
         write_all(ck, levysgd::detail::encode_state(plan, st));
         const auto info = levysgd::read_study_file_info(ck);
