@@ -261,8 +261,8 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     double mirrored[16];
     int n_mirrored = 0;
     // the integrands at the peak over 10 k (their integrals are ~ e / k times
-    // that), and where the steep side starts to be probed
-    double ref[3] = {0, 0, 0}, s_steep = 0;
+    // that), and where the steep and the shallow side start to be probed
+    double ref[3] = {0, 0, 0}, s_steep = 0, s_shallow = 0;
     const bool probe = peak_h >= 0 && slope != 0;
     if (probe) {
         const double sp = s_peak, k = std::abs(slope) > 1e-3 ? std::abs(slope) : 1.0;
@@ -277,6 +277,7 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         for (double &r : ref)
             r /= 10 * std::max(k, 1.0);
         s_steep = sp - 3 / k;
+        s_shallow = sp - 1 / k;
     }
 
     for (int k = 0; k < 2; ++k) {
@@ -375,6 +376,8 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
         // upper ends. (1 - e^-g tends to v on the steep side: never there.)
         if (probe && g_up && flip == 0 && !(want & want_upper))
             first = q.negligible_below(h, bp, n, h == peak_h ? s_steep : s_end, ref);
+        else if (probe && !g_up && flip == 0 && !(want & want_lower))
+            first = q.negligible_shallow(h, bp, n, h == peak_h ? s_shallow : s_end, ref);
         q.add_pieces(h, bp, first, n, flip);
     }
     return q.run(tol);

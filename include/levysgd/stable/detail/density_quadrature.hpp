@@ -72,6 +72,8 @@ template <class LogG> class stable_quadrature {
     /// breakpoints bp[1..n) at or below s_hi with 1 - F <= 1/2 there
     /// (g <= ln 2, resp. >= ln 2; 1 - F shrinks towards the end, so the
     /// flipped total keeps at least half of e^{s_c}: no cancellation).
+    /// s_c is sought among the probe_points highest breakpoints (those
+    /// below them are the flipped end's depths, added by the caller).
     /// Returns its index c (0: none); rate: the decay rate 1 + k of the
     /// complement just below s_c (from log g at the next breakpoint, else
     /// 1 + |slope|); first: the index below which the flipped pieces hold
@@ -83,7 +85,7 @@ template <class LogG> class stable_quadrature {
         if (single_ != 1 && single_ != 2)
             return 0;
         probe_values pv;
-        const int m = pv.eval(*this, h | flipped, bp, n, s_hi);
+        const int m = pv.eval(*this, h | flipped, bp, n, s_hi, probe_points);
         constexpr double l_half = -0.36651292058166435; // log(log 2): 1 - F = 1/2
         int c = -1;
         for (int j = 0; j < m && c < 0; ++j)
@@ -101,15 +103,17 @@ template <class LogG> class stable_quadrature {
 
     /// The index below which the flipped pieces of half h under bp[c]
     /// hold less than 1e-15 of ref (each integral's value near the peak, a
-    /// few % of the integral), judged from the highest breakpoints
-    /// bp[1..c); 0 if none. The
-    /// complement grows at least like v = e^s towards s_c, so the integral
+    /// few % of the integral), judged from the probe_points highest
+    /// breakpoints bp[1..c) (all eight depths of a flipped end and the
+    /// lowest breakpoint below them: four left the two or three deepest
+    /// pieces, ~1e-18 and ~1e-26 of the integral, to be integrated); 0 if
+    /// none. The complement grows at least like v = e^s towards s_c, so the integral
     /// below a breakpoint b is at most its value there.
     int negligible_flipped(int h, const double *bp, int c, const double *ref) const {
         if (single_ != 1 && single_ != 2)
             return 0;
         probe_values pv;
-        pv.eval(*this, h | flipped, bp, c, INFINITY);
+        pv.eval(*this, h | flipped, bp, c, INFINITY, probe_points);
         return pv.negligible(0, ref[single_]);
     }
 
@@ -180,7 +184,7 @@ template <class LogG> class stable_quadrature {
     /// side of the peak), the density and e^-g integrands times v shrink
     /// towards v -> 0: each is at most its value at s times the width below
     /// s. Returns the highest of the breakpoints bp[1..n) (ascending, those
-    /// above s_hi and all but the last lanes - 1 highest ignored) below which
+    /// above s_hi and all but the four highest ignored) below which
     /// the wanted integrals hold less than 1e-17 of the reference values ref
     /// (each integral's value near the peak), as an index; 0 if none. Not
     /// for the 1 - e^-g integrand, which tends to v there.
@@ -188,13 +192,39 @@ template <class LogG> class stable_quadrature {
         if (want_ & want_upper)
             return 0;
         probe_values pv;
-        pv.eval(*this, h, bp, n, s_hi);
+        pv.eval(*this, h, bp, n, s_hi, 4);
         for (int j = 0; j < pv.m; ++j) {
             // log g must be a number >= 0 there (NaN reads as 0 in eval)
             bool neg = pv.l[j] >= 0;
             for (int q = 0; q < 2; ++q)
                 if ((want_ >> q) & 1u)
                     neg = neg && pv.f[q][j] * (pv.x[j] - bp[0]) <= 1e-17 * ref[q];
+            if (neg)
+                return pv.idx[j];
+        }
+        return 0;
+    }
+
+    /// On a stretch of half h where g <= 1 falls towards v -> 0 (the shallow
+    /// side of the peak, or a whole half with g < 1), the density and
+    /// 1 - e^-g integrands times v fall at least like v = e^s towards
+    /// v -> 0 (g e^-g and 1 - e^-g grow with g below 1), so the integral
+    /// below a breakpoint is at most the integrand's value there. Returns
+    /// the highest of the probe_points highest breakpoints bp[1..n) at or
+    /// below s_hi below which the wanted integrals hold less than 1e-15 of the
+    /// reference values ref, as an index; 0 if none. Not for the e^-g
+    /// integrand, which tends to v there (the flipped end's case).
+    int negligible_shallow(int h, const double *bp, int n, double s_hi, const double *ref) const {
+        if (want_ & want_lower)
+            return 0;
+        probe_values pv;
+        pv.eval(*this, h, bp, n, s_hi, probe_points);
+        for (int j = 0; j < pv.m; ++j) {
+            // log g must be a number <= 0 there (NaN reads as 0 in eval)
+            bool neg = pv.l[j] <= 0;
+            for (int q = 0; q < 3; q += 2)
+                if ((want_ >> q) & 1u)
+                    neg = neg && std::abs(pv.f[q][j]) <= 1e-15 * ref[q];
             if (neg)
                 return pv.idx[j];
         }
@@ -222,28 +252,35 @@ template <class LogG> class stable_quadrature {
     static constexpr std::size_t lanes = batch::size;
     static constexpr std::size_t nodes = ((15 + lanes - 1) / lanes) * lanes;
 
-    // The three integrands and log g at up to `lanes` of the highest
-    // breakpoints bp[1..n) at or below s_hi, in one batch (descending).
+    // The three integrands and log g at up to np (<= probe_points) of the
+    // highest breakpoints bp[1..n) at or below s_hi (descending), in as few
+    // batches as hold them: the same points on every instruction set.
+    static constexpr int probe_points = 8;
+    static constexpr int probe_size = int((probe_points + lanes - 1) / lanes * lanes);
     struct probe_values {
-        alignas(64) double x[lanes], f[3][lanes], l[lanes];
-        int idx[lanes];
+        alignas(64) double x[probe_size], f[3][probe_size], l[probe_size];
+        int idx[probe_size];
         int m = 0, single = 0;
-        int eval(const stable_quadrature &q, int tag, const double *bp, int n, double s_hi) {
+        int eval(const stable_quadrature &q, int tag, const double *bp, int n, double s_hi,
+                 int np) {
             single = q.single_;
-            for (int i = n - 1; i >= 1 && m < int(lanes); --i)
+            for (int i = n - 1; i >= 1 && m < np; --i)
                 if (bp[i] <= s_hi) {
                     idx[m] = i;
                     x[m++] = bp[i];
                 }
             if (m == 0)
                 return 0;
-            for (int j = m; j < int(lanes); ++j)
+            const int nb = int((std::size_t(m) + lanes - 1) / lanes);
+            for (int j = m; j < nb * int(lanes); ++j)
                 x[j] = x[0];
-            batch o[3], lb;
-            q.eval(tag, batch::load_aligned(x), o, &lb);
-            for (int k = 0; k < 3; ++k)
-                o[k].store_aligned(f[k]);
-            lb.store_aligned(l);
+            for (int b = 0; b < nb; ++b) {
+                batch o[3], lb;
+                q.eval(tag, batch::load_aligned(x + b * lanes), o, &lb);
+                for (int k = 0; k < 3; ++k)
+                    o[k].store_aligned(f[k] + b * lanes);
+                lb.store_aligned(l + b * lanes);
+            }
             return m;
         }
         // the highest index (from position j0 on) whose value is <= 1e-15 ref
