@@ -15,13 +15,18 @@ stable_reference_dense.csv and stable_reference_light.csv
 region.
 
     /usr/bin/python3 benchmarks/bench_stable_density_scipy.py \\
-        [--bench build/release/benchmarks/bench_stable_density] [--repeat 3] \\
+        [--bench build/release/benchmarks/bench_stable_density] [--repeat 3] [--rounds 3] \\
         [--python /usr/bin/python3 --python VENV/bin/python] [--write-docs]
 
 Each --python is an interpreter with its own scipy (e.g. Debian's and the
-latest release from PyPI in a venv); all of them run in the same invocation,
-next to the same C++ run. --write-docs replaces the tables between the
-density-* markers of docs/performance.md and docs/accuracy.md.
+latest release from PyPI in a venv); all of them run in the same invocation.
+The speed runs are interleaved: --rounds rounds (default 3), each one C++ run
+followed by one run of every scipy, so that a machine whose speed drifts
+(shared VMs drift by 10-20 % within minutes) affects both sides of a ratio
+alike. Rates are the medians over the rounds; the "all points" ratios are the
+medians of the per-round ratios, printed with their range. --write-docs
+replaces the tables between the density-* markers of docs/performance.md and
+docs/accuracy.md.
 
 One core on both sides: the C++ benchmark is single-threaded, and scipy's
 levy_stable (default "piecewise" methods: Nolan's integral, scipy.integrate.quad
@@ -134,6 +139,12 @@ def classify(r, value):
     return ['main'] + (['near1'] if 0 < abs(a - 1) <= 1e-3 else [])
 
 
+def median(xs):
+    v = sorted(xs)
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
+
+
 def rel(got, ref):
     if ref == 0:
         return 0.0 if got == 0 else math.inf
@@ -215,6 +226,8 @@ def main():
     ap.add_argument('--bench', default=os.path.join(ROOT, 'build', 'release', 'benchmarks',
                                                     'bench_stable_density'))
     ap.add_argument('--repeat', type=int, default=3, help='scipy calls per group (best is kept)')
+    ap.add_argument('--rounds', type=int, default=3,
+                    help='interleaved rounds of the C++ run and the scipy runs (medians kept)')
     ap.add_argument('--min-time', default='0.5', help='--benchmark_min_time of the C++ run')
     ap.add_argument('--python', action='append', default=None,
                     help='interpreter with scipy (repeatable; default: this one)')
@@ -230,6 +243,9 @@ def main():
             worker_accuracy(args.worker[1], REFS)
         return 0
     pythons = args.python or [sys.executable]
+    if args.rounds < 1:
+        print('--rounds must be >= 1, got %d' % args.rounds)
+        return 2
     if not os.access(args.bench, os.X_OK):
         print('%s not found: build it first (cmake --build --preset release '
               '--target bench_stable_density)' % args.bench)
@@ -238,17 +254,26 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         pts_path = os.path.join(tmp, 'points.csv')
         env = dict(os.environ, LEVYSGD_BENCH_DUMP=pts_path)
-        out = subprocess.run([args.bench, '--benchmark_format=json',
-                              '--benchmark_min_time=' + args.min_time],
-                             env=env, check=True, capture_output=True, text=True).stdout
-        res = json.loads(out)
+        # rounds[i] = (C++ rates by benchmark name, per peer its scipy times)
+        rounds = []
+        versions = [None] * len(pythons)
+        for i in range(args.rounds):
+            out = subprocess.run([args.bench, '--benchmark_format=json',
+                                  '--benchmark_min_time=' + args.min_time],
+                                 env=env, check=True, capture_output=True, text=True).stdout
+            rate_i = {b['name']: b['items_per_second'] for b in json.loads(out)['benchmarks']
+                      if 'items_per_second' in b}
+            times_i = []
+            for j, py in enumerate(pythons):
+                sp = os.path.join(tmp, 'speed%d.json' % j)
+                run_worker(py, ['speed', pts_path, sp, str(args.repeat)])
+                with open(sp) as f:
+                    w = json.load(f)
+                versions[j] = w['version']
+                times_i.append(w['times'])
+            rounds.append((rate_i, times_i))
         rows = read_rows(pts_path)
-        peers = []
-        for j, py in enumerate(pythons):
-            sp = os.path.join(tmp, 'speed%d.json' % j)
-            run_worker(py, ['speed', pts_path, sp, str(args.repeat)])
-            with open(sp) as f:
-                peers.append({'python': py, **json.load(f)})
+        peers = [{'python': py, 'version': versions[j]} for j, py in enumerate(pythons)]
         levy_vals = {}
         if not args.no_accuracy:
             for path in REFS:
@@ -261,7 +286,13 @@ def main():
                 run_worker(py, ['accuracy', ac])
                 with open(ac) as f:
                     peers[j]['values'] = json.load(f)['values']
-    rate = {b['name']: b['items_per_second'] for b in res['benchmarks'] if 'items_per_second' in b}
+    rate = {k: median([r[0].get(k, 0.0) for r in rounds]) for k in rounds[0][0]}
+
+    def scipy_time(j, q, par, a, b, i=None):
+        """A group's scipy time: round i's, or the median over the rounds."""
+        ts = [[x[5] for x in r[1][j] if x[0] == q and x[1] == par and x[2] == a and
+               x[3] == b][0] for r in rounds]
+        return ts[i] if i is not None else median(ts)
     n_law = {}
     for r in rows:
         k = (r['param'], float(r['alpha']), float(r['beta']))
@@ -271,44 +302,65 @@ def main():
         return '%.10g' % v
 
     names = ['scipy %s' % p['version'] for p in peers]
-    print('levysgd (%s, one thread) vs %s levy_stable (one core), %s: points per second'
-          % (os.path.basename(args.bench), ', '.join(names), cpu_name()))
+    print('levysgd (%s, one thread) vs %s levy_stable (one core), %s: points per second, '
+          'medians of %d interleaved rounds'
+          % (os.path.basename(args.bench), ', '.join(names), cpu_name(), len(rounds)))
     summary = []
     for q in ('pdf', 'cdf'):
         for par in ('S0', 'S1'):
-            tot = [0.0] * len(peers)
-            n = 0
-            for key, cnt in n_law.items():
-                if key[0] != par:
-                    continue
-                n += cnt
+            keys = [k for k in n_law if k[0] == par]
+            n = sum(n_law[k] for k in keys)
+            for key in keys:
+                cnt = n_law[key]
                 lv = rate.get('%s/%s/alpha:%s/beta:%s' % (q, par, g(key[1]), g(key[2])), 0.0)
                 line = '%-4s %-3s %5g %4g | levysgd %9.0f' % (q, par, key[1], key[2], lv)
-                for j, p in enumerate(peers):
-                    t = [x[5] for x in p['times'] if x[0] == q and x[1] == par and
-                         x[2] == key[1] and x[3] == key[2]][0]
-                    tot[j] += t
+                for j in range(len(peers)):
+                    t = scipy_time(j, q, par, key[1], key[2])
                     line += ' | %s %7.0f (%6.1fx)' % (names[j], cnt / t, lv * t / cnt)
                 print(line)
+            # per round: scipy's rate on all points (the sum of its group
+            # times) and the ratios of the two levysgd rates of that round
+            sc_r, ratio_r = [], []
+            for i, (rate_i, _) in enumerate(rounds):
+                sc = [n / sum(scipy_time(j, q, par, k[1], k[2], i) for k in keys)
+                      for j in range(len(peers))]
+                sc_r.append(sc)
+                ratio_r.append([(rate_i.get('%s/%s/all' % (q, par), 0.0) / s_,
+                                 rate_i.get('%s/%s/all/scalar' % (q, par), 0.0) / s_)
+                                for s_ in sc])
             summary.append((q, par, n, rate.get('%s/%s/all' % (q, par), 0.0),
                             rate.get('%s/%s/all/scalar' % (q, par), 0.0),
-                            [n / t for t in tot]))
-    print('\nall points: levysgd span API (one-point calls on a new distribution each); ratio')
-    for q, par, n, lv, lvs, sc in summary:
+                            [median([sc[j] for sc in sc_r]) for j in range(len(peers))],
+                            ratio_r))
+    print('\nall points: levysgd span API (one-point calls on a new distribution each); '
+          'ratio: median of the rounds [range]')
+    for q, par, n, lv, lvs, sc, ratio_r in summary:
+        parts = []
+        for j, s_ in enumerate(sc):
+            span_r = [r[j][0] for r in ratio_r]
+            one_r = [r[j][1] for r in ratio_r]
+            parts.append('%s %.0f /s: %.1fx [%.1f-%.1f] (%.1fx [%.1f-%.1f])' % (
+                names[j], s_, median(span_r), min(span_r), max(span_r), median(one_r),
+                min(one_r), max(one_r)))
         print('%s %s: %d points, levysgd %.0f /s (%.0f /s), ' % (q, par, n, lv, lvs) +
-              ', '.join('%s %.0f /s: %.1fx (%.1fx)' % (names[j], s, lv / s, lvs / s)
-                        for j, s in enumerate(sc)))
+              ', '.join(parts))
 
     perf = ['Measured by `benchmarks/bench_stable_density_scipy.py --write-docs` on %s, '
-            'one core, %d points per row:' % (cpu_name(), summary[0][2]), '',
+            'one core, %d points per row, medians of %d interleaved rounds (each one C++ run '
+            'and one run of each scipy):' % (cpu_name(), summary[0][2], len(rounds)), '',
             '| | ' + ' | '.join(names) + ' | levysgd span | levysgd one-point | ratio |',
             '|---|' + '---|' * (len(names) + 3)]
-    for q, par, n, lv, lvs, sc in summary:
+    for q, par, n, lv, lvs, sc, ratio_r in summary:
+        rs = []
+        for j in range(len(sc)):
+            one_r = [r[j][1] for r in ratio_r]
+            rs.append('%.0f× (%.0f–%.0f)' % (median(one_r), min(one_r), max(one_r)))
         perf.append('| %s %s | %s | %s | %s | %s |' % (
-            q, par, ' | '.join('{:,.0f}'.format(s) for s in sc), '{:,.0f}'.format(lv),
-            '{:,.0f}'.format(lvs), ', '.join('%.0f×' % (lvs / s) for s in sc)))
+            q, par, ' | '.join('{:,.0f}'.format(s_) for s_ in sc), '{:,.0f}'.format(lv),
+            '{:,.0f}'.format(lvs), ', '.join(rs)))
     perf.append('')
-    perf.append('(ratio: one-point calls against each scipy in turn.)')
+    perf.append('(ratio: one-point calls against each scipy in turn, the median of the rounds\' '
+                'ratios and their range.)')
     perf.append('')
 
     acc = []
