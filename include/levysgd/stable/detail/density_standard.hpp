@@ -88,8 +88,9 @@ template <class Side> auto stable_half_log_g(const Side &s, double x, double len
 class stable_standard {
   public:
     // relative, per integral (estimate); the |K15 - G7| estimate is loose
-    // for these smooth integrands, and at 1e-12 the true error is <= 1e-13
-    // on the reference grids (at 1e-10 it reached 2e-11)
+    // for these smooth integrands: on the reference grids the maxima are
+    // the same at 1e-12, 3e-12 and 1e-11 (3.1e-13, from elsewhere), 5e-13
+    // at 3e-11 and 1.0e-12 at 1e-10 (docs/development.md, ninth pass)
     static constexpr double tol = 1e-12;
     static constexpr double near_one_band = 5e-3; // |alpha - 1| below: S0 interpolation
     static constexpr int near_one_nodes = 16;
