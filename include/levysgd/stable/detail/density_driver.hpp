@@ -371,13 +371,15 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                 first = probe ? q.negligible_flipped(h, bp, flip, ref) : 0;
             }
         }
-        // Pieces far out on the steep side (or in the flipped end) that
-        // hold nothing are left out, judged from the integrands at their
-        // upper ends. (1 - e^-g tends to v on the steep side: never there.)
-        if (probe && g_up && flip == 0 && !(want & want_upper))
-            first = q.negligible_below(h, bp, n, h == peak_h ? s_steep : s_end, ref);
-        else if (probe && !g_up && flip == 0 && !(want & want_lower))
-            first = q.negligible_shallow(h, bp, n, h == peak_h ? s_shallow : s_end, ref);
+        // Pieces far out on the steep or the shallow side (or in the flipped
+        // end) that hold nothing are left out, judged from the integrands at
+        // their upper ends (not the tail integrand that tends to v there).
+        if (probe && flip == 0)
+            first = q.negligible_below(h, bp, n,
+                                       h != peak_h ? s_end
+                                       : g_up      ? s_steep
+                                                   : s_shallow,
+                                       ref, g_up);
         q.add_pieces(h, bp, first, n, flip);
     }
     return q.run(tol);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 
 #include <xsimd/xsimd.hpp>
 
@@ -107,8 +108,8 @@ template <class LogG> class stable_quadrature {
     /// breakpoints bp[1..c) (all eight depths of a flipped end and the
     /// lowest breakpoint below them: four left the two or three deepest
     /// pieces, ~1e-18 and ~1e-26 of the integral, to be integrated); 0 if
-    /// none. The complement grows at least like v = e^s towards s_c, so the integral
-    /// below a breakpoint b is at most its value there.
+    /// none. The complement grows at least like v = e^s towards s_c, so
+    /// the integral below a breakpoint b is at most its value there.
     int negligible_flipped(int h, const double *bp, int c, const double *ref) const {
         if (single_ != 1 && single_ != 2)
             return 0;
@@ -180,51 +181,37 @@ template <class LogG> class stable_quadrature {
         return r;
     }
 
-    /// On a stretch of half h where g >= 1 grows towards v -> 0 (the steep
-    /// side of the peak), the density and e^-g integrands times v shrink
-    /// towards v -> 0: each is at most its value at s times the width below
-    /// s. Returns the highest of the breakpoints bp[1..n) (ascending, those
-    /// above s_hi and all but the four highest ignored) below which
-    /// the wanted integrals hold less than 1e-17 of the reference values ref
-    /// (each integral's value near the peak), as an index; 0 if none. Not
-    /// for the 1 - e^-g integrand, which tends to v there.
-    int negligible_below(int h, const double *bp, int n, double s_hi, const double *ref) const {
-        if (want_ & want_upper)
+    /// Pieces of half h towards v -> 0 that hold nothing, judged from the
+    /// integrands at breakpoints (their values times v):
+    /// - steep (g >= 1 grows towards v -> 0, the steep side of the peak):
+    ///   the density and e^-g integrands shrink towards v -> 0, each at
+    ///   most its value at s times the width below s; the four highest
+    ///   breakpoints are probed, the bound is 1e-17 of ref. Not for the
+    ///   1 - e^-g integrand, which tends to v there.
+    /// - shallow (g <= 1 falls towards v -> 0: the shallow side of the
+    ///   peak, or a whole half with g < 1): the density and 1 - e^-g
+    ///   integrands fall at least like v = e^s (g e^-g and 1 - e^-g grow
+    ///   with g below 1), so the integral below a breakpoint is at most the
+    ///   value there; probe_points breakpoints, bound 1e-15 of ref. Not for
+    ///   the e^-g integrand, which tends to v there (the flipped end's case).
+    /// Returns the highest of the probed breakpoints bp[1..n) at or below
+    /// s_hi below which the wanted integrals hold less than the bound times
+    /// the reference values ref (each integral's value near the peak), as
+    /// an index; 0 if none.
+    int negligible_below(int h, const double *bp, int n, double s_hi, const double *ref,
+                         bool steep) const {
+        if (want_ & (steep ? want_upper : want_lower))
             return 0;
         probe_values pv;
-        pv.eval(*this, h, bp, n, s_hi, 4);
+        pv.eval(*this, h, bp, n, s_hi, steep ? 4 : probe_points);
+        const int q_tail = steep ? 1 : 2; // the tail integrand next to the density
         for (int j = 0; j < pv.m; ++j) {
-            // log g must be a number >= 0 there (NaN reads as 0 in eval)
-            bool neg = pv.l[j] >= 0;
-            for (int q = 0; q < 2; ++q)
+            // log g must be a number >= 0 (steep) or <= 0 there (NaN reads as 0 in eval)
+            bool neg = steep ? pv.l[j] >= 0 : pv.l[j] <= 0;
+            for (int q : {0, q_tail})
                 if ((want_ >> q) & 1u)
-                    neg = neg && pv.f[q][j] * (pv.x[j] - bp[0]) <= 1e-17 * ref[q];
-            if (neg)
-                return pv.idx[j];
-        }
-        return 0;
-    }
-
-    /// On a stretch of half h where g <= 1 falls towards v -> 0 (the shallow
-    /// side of the peak, or a whole half with g < 1), the density and
-    /// 1 - e^-g integrands times v fall at least like v = e^s towards
-    /// v -> 0 (g e^-g and 1 - e^-g grow with g below 1), so the integral
-    /// below a breakpoint is at most the integrand's value there. Returns
-    /// the highest of the probe_points highest breakpoints bp[1..n) at or
-    /// below s_hi below which the wanted integrals hold less than 1e-15 of the
-    /// reference values ref, as an index; 0 if none. Not for the e^-g
-    /// integrand, which tends to v there (the flipped end's case).
-    int negligible_shallow(int h, const double *bp, int n, double s_hi, const double *ref) const {
-        if (want_ & want_lower)
-            return 0;
-        probe_values pv;
-        pv.eval(*this, h, bp, n, s_hi, probe_points);
-        for (int j = 0; j < pv.m; ++j) {
-            // log g must be a number <= 0 there (NaN reads as 0 in eval)
-            bool neg = pv.l[j] <= 0;
-            for (int q = 0; q < 3; q += 2)
-                if ((want_ >> q) & 1u)
-                    neg = neg && std::abs(pv.f[q][j]) <= 1e-15 * ref[q];
+                    neg = neg && (steep ? pv.f[q][j] * (pv.x[j] - bp[0]) <= 1e-17 * ref[q]
+                                        : std::abs(pv.f[q][j]) <= 1e-15 * ref[q]);
             if (neg)
                 return pv.idx[j];
         }
