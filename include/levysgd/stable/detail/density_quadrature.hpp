@@ -50,7 +50,8 @@ template <class LogG> class stable_quadrature {
     /// for a huge e_ref rounding noise in log g would push it far above.
     stable_quadrature(const LogG &lg, unsigned want, double l_ref, double g_ref, bool light)
         : lg_(lg), want_(want), shift_(l_ref - fast_exp(l_ref)), l_ref_(l_ref),
-          e_ref_(fast_exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref) {}
+          e_ref_(fast_exp(l_ref)), e_cap_(light ? 0.0 : INFINITY), g_ref_(g_ref),
+          exp_g_ref_(fast_exp(g_ref)) {}
 
     /// Queues the pieces [bp[i], bp[i + 1]] of half h for i in [first, n - 1),
     /// flipped below index flip; run() evaluates them two panels at a time
@@ -104,11 +105,10 @@ template <class LogG> class stable_quadrature {
 
     /// The index below which the flipped pieces of half h under bp[c]
     /// hold less than 1e-15 of ref (each integral's value near the peak, a
-    /// few % of the integral), judged from the probe_points highest
-    /// breakpoints bp[1..c) (all eight depths of a flipped end and the
-    /// lowest breakpoint below them: four left the two or three deepest
-    /// pieces, ~1e-18 and ~1e-26 of the integral, to be integrated); 0 if
-    /// none. The complement grows at least like v = e^s towards s_c, so
+    /// few % of the integral), judged from up to probe_points highest
+    /// breakpoints bp[1..c) (the depths of a flipped end and the lowest
+    /// breakpoint below them, the same points on every instruction set);
+    /// 0 if none. The complement grows at least like v = e^s towards s_c, so
     /// the integral below a breakpoint b is at most its value there.
     int negligible_flipped(int h, const double *bp, int c, const double *ref) const {
         if (single_ != 1 && single_ != 2)
@@ -334,9 +334,11 @@ template <class LogG> class stable_quadrature {
             g[k] = fast_exp(l[k]);
         if (want_ & want_lower) {
             for (int k = 0; k < N; ++k) {
-                const batch lo = tags[k] & flipped
-                                     ? fast_expm1(-g[k]) * fast_exp(batch(g_ref_) + s[k])
-                                     : fast_exp(batch(g_ref_) - g[k] + s[k]);
+                // times v, not exp(... + s): no rounding of a sum of size |s|
+                // in the exponent, and one exp fewer a flipped node (-1 % of
+                // the cdf's instructions); g_ref <= 700, v <= pi: no overflow
+                const batch lo = tags[k] & flipped ? fast_expm1(-g[k]) * (batch(exp_g_ref_) * v[k])
+                                                   : fast_exp(batch(g_ref_) - g[k]) * v[k];
                 out[k][1] = select(is_nan(l[k]) || is_nan(lo), zero, lo);
             }
         }
@@ -420,7 +422,7 @@ template <class LogG> class stable_quadrature {
                   : want_ == want_lower ? 1
                   : want_ == want_upper ? 2
                                         : -1;
-    double shift_, l_ref_, e_ref_, e_cap_, g_ref_;
+    double shift_, l_ref_, e_ref_, e_cap_, g_ref_, exp_g_ref_;
     double base_s_ = -INFINITY; // s_c of the flipped end (flip_point), if any
     piece p_[max_pieces];
     int n_ = 0;
