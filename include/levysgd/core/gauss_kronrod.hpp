@@ -161,14 +161,31 @@ gk_adaptive_split(gk_piece<N, K> *p, int &n, int max_pieces, const Refine &refin
             single = k;
     for (;;) {
         double err[N];
-        for (int k = 0; k < N; ++k) {
+        int worst = 0;
+        double wv = -1;
+        for (int k = 0; k < N; ++k)
             tot[k] = err[k] = 0;
-            if (single >= 0 && k != single)
-                continue; // not wanted (and not summed: the caller ignores it)
+        if (single >= 0) {
+            // the sums and the worst piece in one pass (an integrand not
+            // wanted is not summed: the caller ignores it)
             for (int i = 0; i < n; ++i) {
-                tot[k] += p[i].val[k];
-                err[k] += p[i].err[k];
+                tot[single] += p[i].val[single];
+                const double e = p[i].err[single];
+                err[single] += e;
+                const double v = e > 0 ? e : 0.0; // NaN as 0
+                if (v > wv) {
+                    wv = v;
+                    worst = i;
+                }
             }
+            if (tot[single] == 0)
+                worst = 0;
+        } else {
+            for (int k = 0; k < N; ++k)
+                for (int i = 0; i < n; ++i) {
+                    tot[k] += p[i].val[k];
+                    err[k] += p[i].err[k];
+                }
         }
         bool ok = true;
         for (int k = 0; k < N; ++k)
@@ -176,18 +193,7 @@ gk_adaptive_split(gk_piece<N, K> *p, int &n, int max_pieces, const Refine &refin
                 ok = ok && err[k] <= tol * std::fabs(tot[k]) + abs_floor;
         if (ok || n + 1 >= max_pieces)
             return;
-        int worst = 0;
-        double wv = -1;
-        if (single >= 0 && tot[single] != 0) {
-            for (int i = 0; i < n; ++i) {
-                const double e = p[i].err[single];
-                const double v = e > 0 ? e : 0.0; // NaN as 0
-                if (v > wv) {
-                    wv = v;
-                    worst = i;
-                }
-            }
-        } else if (single < 0) {
+        if (single < 0) {
             for (int i = 0; i < n; ++i) {
                 double v = 0;
                 for (int k = 0; k < N; ++k)
