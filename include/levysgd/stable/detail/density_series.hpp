@@ -90,6 +90,77 @@ inline double stable_log_factorial(int m) {
     return m < 64 ? table.v[m] : std::lgamma(m + 1.0);
 }
 
+/// log Gamma(x) for a batch of finite x > 0, within 2.1 eps of max(1, |log
+/// Gamma|) (1.9 with FMA; xsimd's lgamma: 1.5; measured against mpmath on
+/// 19,000 points of (0, 1300) that include every argument m alpha, m alpha +
+/// 1 and m / alpha of the series for 95 alphas, and 16,000 of 200 alphas) at
+/// 1.6-2.4x its speed, without its branches for negative and non-finite x:
+/// - x >= 10: Stirling's series (Abramowitz & Stegun 6.1.41) to z^-13, whose
+///   next term is below 3e-17 there;
+/// - x < 10: shifted into [2, 3) by Gamma(x + 1) = x Gamma(x) (the
+///   subtractions x - k are exact, the additions round by at most an ulp of
+///   3), with log Gamma on [2, 3] a Chebyshev fit of degree 15 in t - 5/2
+///   (mpmath.chebyfit, error 1.8e-17).
+template <class B> B stable_lgamma(const B &x) {
+    const auto big = x >= B(10.0);
+    B r_big(0.0), r_small(0.0);
+    if (xsimd::any(big)) {
+        // (z - 1/2) log z - z + log(2 pi)/2 + sum_k B_2k / (2k (2k - 1) z^(2k - 1))
+        constexpr double c[] = {0x1.5555555555555p-4,  -0x1.6c16c16c16c17p-9,
+                                0x1.a01a01a01a01ap-11, -0x1.3813813813814p-11,
+                                0x1.b951e2b18ff23p-11, -0x1.f6ab0d9993c7dp-10,
+                                0x1.a41a41a41a41ap-8};
+        const B z = xsimd::select(big, x, B(10.0));
+        const B r = B(1.0) / z;
+        r_big = xsimd::fma(z - B(0.5), fast_log(z), B(0.91893853320467274178) - z) +
+                r * core::poly(r * r, c);
+    }
+    if (!xsimd::all(big)) {
+        // x < 2: log Gamma(t) - log(x (x + 1)...), t = x + n in [2, 3);
+        // x >= 3: log Gamma(t) + log((x - 1)...(x - n)), t = x - n in [2, 3)
+        const auto up = x < B(2.0);
+        B t = xsimd::select(big, B(2.5), x), q(1.0);
+        for (auto m = t < B(2.0); xsimd::any(m); m = t < B(2.0)) {
+            q = xsimd::select(m, q * t, q);
+            t = xsimd::select(m, t + B(1.0), t);
+        }
+        for (auto m = t >= B(3.0); xsimd::any(m); m = t >= B(3.0)) {
+            t = xsimd::select(m, t - B(1.0), t);
+            q = xsimd::select(m, q * t, q);
+        }
+        constexpr double c[] = {
+            0.2846828704729191,      0.7031566406452432,      0.24517887805012487,
+            -0.03936734194029069,    0.009329410366762794,    -0.002614633328988404,
+            0.0008035683234374626,   -0.00026150915580209285, 8.842320980860741e-05,
+            -3.0715355717268554e-05, 1.0885216621804577e-05,  -3.914871394262627e-06,
+            1.411818412382815e-06,   -5.183743204837541e-07,  2.2292060367821534e-07,
+            -8.311478512512818e-08};
+        const B lq = fast_log(q);
+        r_small = core::poly(t - B(2.5), c) + xsimd::select(up, -lq, lq);
+    }
+    return xsimd::select(big, r_big, r_small);
+}
+
+/// sin(x) for a batch of 0 <= x < 2^20 (the series' m angle <= 60 pi):
+/// r = x - k pi, k = round(x / pi), with pi in two parts (k pi_hi exact),
+/// then (-1)^k sin(r) by the fast_math polynomial. Within 1.6 eps absolute
+/// (measured against mpmath on 18,000 multiples m angle, m <= 60), the
+/// accuracy the series' rounding bound asks (its argument's own rounding is
+/// m angle eps); at half xsimd::sin's cost (no cosine branch, no third part
+/// of pi for the relative accuracy next to the multiples of pi).
+template <class B> B stable_sin_reduced(const B &x) {
+    constexpr double pi_hi = 0x1.921fb54400000p+1;  // 33 bits
+    constexpr double pi_lo = 0x1.0b4611a626331p-33; // pi - pi_hi, to 7e-27
+    using C = core::fast_math_constants<double>;
+    const B kt = x * B(std::numbers::inv_pi) + B(C::round_magic);
+    const B k = kt - B(C::round_magic);
+    const B r = (x - k * B(pi_hi)) - k * B(pi_lo);
+    // the sign bit flipped where k is odd (the lowest mantissa bit of kt)
+    const B sr = r * C::sin_c(r * r);
+    return from_bits(to_bits(sr, core::bits_tag{}) ^ (to_bits(kt, core::bits_tag{}) << 63), sr,
+                     core::bits_tag{});
+}
+
 /// The coefficients log Gamma(m c + d) - log (m + e)! of a series.
 struct stable_series_coef {
     double c, d;
@@ -103,7 +174,7 @@ struct stable_series_coef {
 /// negligible, or the term budget runs out.
 /// memo: the coefficients kept from earlier points of a span (or null).
 /// The terms come 8 at a time as xsimd batches: the coefficients and sines
-/// (xsimd's lgamma and sin: within an ulp as glibc's), the magnitudes and
+/// (stable_lgamma and stable_sin_reduced: within 2 eps), the magnitudes and
 /// their rounding bounds; the memo's values are those of the batches, so a
 /// sum is bitwise the same with or without it.
 inline stable_series_sum stable_series(const stable_series_coef &cf, double log_z, double angle,
@@ -131,8 +202,9 @@ inline stable_series_sum stable_series(const stable_series_coef &cf, double log_
             for (int j = 0; j < block; ++j)
                 xs[j] = ms[j] * cf.c + cf.d;
             for (int j = 0; j < block; j += lanes) {
-                xsimd::lgamma(batch::load_aligned(xs + j)).store_aligned(lc + j);
-                xsimd::sin(batch::load_aligned(ms + j) * batch(angle)).store_aligned(sn + j);
+                stable_lgamma(batch::load_aligned(xs + j)).store_aligned(lc + j);
+                stable_sin_reduced(batch::load_aligned(ms + j) * batch(angle))
+                    .store_aligned(sn + j);
             }
             for (int j = 0; j < block; ++j)
                 lc[j] -= stable_log_factorial(m0 + j + cf.e);

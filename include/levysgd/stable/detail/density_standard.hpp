@@ -114,15 +114,9 @@ class stable_standard {
         if (alpha != 1 && alpha != 2) {
             // -beta tan(pi alpha / 2), from the sides' tangent where they have it
             zeta_ = kind_ == kind::general ? -beta * pos_.tan_half : core::stable_zeta(alpha, beta);
-            // sin(pi alpha / 2) from the nearer of 0 and 2 (exact argument)
-            const double sn = std::sin(std::numbers::pi / 2 * (alpha > 1 ? 2 - alpha : alpha));
-            log_c_far_ = std::lgamma(alpha) + std::log(sn) - std::log(std::numbers::pi);
-            // far() from |y| > far_y_[side]: |y|^-alpha (1 + |zeta|) / (1 +- beta) < 1e-30
-            const double lmin = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
-            for (int side = 0; side < 2; ++side) {
-                const double w = side ? 1 + beta : 1 - beta;
-                far_y_[side] = w > 0 ? std::exp((lmin - std::log(w)) / alpha) : INFINITY;
-            }
+            // far()'s constants (a sine, lgamma, logs and exps: 38 % of
+            // this constructor's instructions) are computed there, where
+            // |y| > far_floor: no other call needs them
         }
         if (std::abs(beta) == 1 && kind_ != kind::gauss && kind_ != kind::levy)
             light_ = stable_light_tail(alpha);
@@ -240,11 +234,22 @@ class stable_standard {
         if (kind_ != kind::general && kind_ != kind::near_one)
             return false;
         const double y = kind_ == kind::near_one ? (u - zeta_) - zeta_lo_ : u;
-        if (!(std::abs(y) > far_y_[y > 0]))
+        if (!(std::abs(y) > far_floor))
             return false;
+        // from |y| > y_far: |y|^-alpha (1 + |zeta|) / (1 +- beta) < 1e-30 (y_far
+        // >= (1e30 / 2)^(1/2) > far_floor for every alpha < 2 and beta)
         const double w = y > 0 ? 1 + beta_ : 1 - beta_;
+        if (!(w > 0))
+            return false;
+        const double lmin = 30 * std::log(10.0) + std::log1p(std::abs(zeta_));
+        if (!(std::abs(y) > std::exp((lmin - std::log(w)) / alpha_)))
+            return false;
+        // log C = log(Gamma(alpha) sin(pi alpha / 2) / pi), the sine from the
+        // nearer of 0 and 2 (exact argument)
+        const double sn = std::sin(std::numbers::pi / 2 * (alpha_ > 1 ? 2 - alpha_ : alpha_));
+        const double log_c = std::lgamma(alpha_) + std::log(sn) - std::log(std::numbers::pi);
         const long double lay = std::log(std::abs((long double)y));
-        const long double lt = log_c_far_ + std::log((long double)w) - alpha_ * lay;
+        const long double lt = log_c + std::log((long double)w) - alpha_ * lay;
         log_tail = double(lt);
         log_dens = double(lt + std::log((long double)alpha_) - lay);
         return true;
@@ -455,8 +460,7 @@ class stable_standard {
 
     enum class kind { gauss, cauchy, levy, one, general, near_one };
     double alpha_ = 2, beta_ = 0, zeta_ = 0, zeta_lo_ = 0;
-    double log_c_far_ = 0;                   // far(): log C
-    double far_y_[2] = {INFINITY, INFINITY}; // far(): from |y| above, y < 0 and y > 0
+    static constexpr double far_floor = 1e14; // far() never applies at or below
     kind kind_ = kind::gauss;
     stable_side pos_, neg_;
     std::shared_ptr<const near_nodes> near_; // near_one only
