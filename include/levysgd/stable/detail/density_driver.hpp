@@ -59,8 +59,17 @@ double stable_log_root(const F &f, double vmax, double &slope, double f_vmax = N
     if (f_root)
         *f_root = NAN;
     double hi = vmax, fhi = std::isnan(f_vmax) ? f(hi) : f_vmax;
-    if (fhi == 0)
+    if (fhi == 0) {
+        // the root is vmax itself (alpha = 1 at x = 0: log g = 0 at the
+        // midpoint exactly); the slope from a point 0.04 below in s
+        constexpr double ds = 0.04;
+        const double f_lo = f(vmax * std::exp(-ds));
+        if (std::isfinite(f_lo))
+            slope = (fhi - f_lo) / ds;
+        if (f_root)
+            *f_root = 0;
         return hi;
+    }
     // lg is monotone: if it has fhi's sign at the walk's last point, the
     // walk below would find no sign change
     double v_last = vmax;
@@ -174,7 +183,11 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
     // len - half = half exactly)
     double slope = 0, l_root = NAN;
     const double r0 = stable_log_root(f0, half, slope, l_mid, &l_root);
-    if (r0 > 0 && r0 < half) {
+    // (r0 = half: the root is the midpoint itself, a peak on half 0 whose
+    // breakpoints beyond it are mirrored onto half 1; without it the
+    // evaluation took the end pieces of a law without a root and bisected:
+    // cdf at alpha = 1, beta = 0.5, x = 0 in 336 nodes)
+    if (r0 > 0 && r0 <= half) {
         peak_h = 0;
         peak_v = r0;
     } else {
