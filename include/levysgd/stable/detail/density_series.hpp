@@ -174,7 +174,7 @@ struct stable_series_coef {
 /// negligible, or the term budget runs out.
 /// memo: the coefficients kept from earlier points of a span (or null).
 /// The terms come 8 at a time as xsimd batches: the coefficients and sines
-/// (stable_lgamma and stable_sin_reduced: within 2 eps), the magnitudes and
+/// (stable_lgamma and stable_sin_reduced: within 2.1 eps), the magnitudes and
 /// their rounding bounds; the memo's values are those of the batches, so a
 /// sum is bitwise the same with or without it.
 inline stable_series_sum stable_series(const stable_series_coef &cf, double log_z, double angle,
