@@ -76,6 +76,77 @@ LEVYSGD_HOST_DEVICE inline gk15_estimate gk15_combine(const double *f, double hw
     return {k * hw, d < 0 ? -d : d};
 }
 
+/// Kronrod value and a sharper error estimate, from the same 15 values.
+/// |K15 - G7| is the error of G7 (exact to degree 13), not of K15 (exact to
+/// degree 22): on a panel where f is resolved, K15 is often right to the
+/// last digits while G7 is off by 1e-9. Null rules (Berntsen and Espelid
+/// 1991) read how fast f is resolved: f's coefficients c_j in the
+/// polynomials q_j orthonormal on the 15 nodes under the Kronrod weights
+/// (c_j = sum_i n_j[i] f_i, the null rule n_j of degree j annihilating
+/// every polynomial of degree < j; tests/scripts/gk15_null_rules.py), with
+/// |K15 - G7| = |c_14| |G7(q_14)| exactly. From the pairs
+/// R_1 = c_13^2 + c_14^2, R_2 = c_11^2 + c_12^2, R_3 = c_9^2 + c_10^2
+/// (pairs, so that an even or odd f reads right) r^2 = max(R_1 / R_2,
+/// R_2 / R_3) is the decay over two degrees; K15's error, about the
+/// coefficient of degree 23, is then about |c_14| r^4.5. The estimate is
+/// Berntsen and Espelid's 10 r_c^(1 - a) r^a |K15 - G7| for r < r_c = 1/4,
+/// with a = 4 (below the 4.5 steps: a margin), capped at |K15 - G7|, so it
+/// is never larger than gk15_combine's; a coefficient of 0 (R_2 or R_3 = 0)
+/// or NaN leaves it there. Returns the factor (<= 1) for |K15 - G7|, from
+/// the 15 values f at gk15_abscissae; gk15_combine_sharp applies it.
+LEVYSGD_HOST_DEVICE inline double gk15_sharp_factor(const double *f) noexcept {
+    // n_9 .. n_14 on the positive half of the nodes (descending x, then the
+    // centre for even j), to 17 digits
+    constexpr double n9[7] = {4.5965007870745328e-2, -5.3940771447892490e-2, -5.8867741859852891e-2,
+                              1.3617322773261726e-1, -4.7735206021151735e-2, -1.1759566200044747e-1,
+                              1.5045316360263724e-1};
+    constexpr double n10[8] = {4.3227498240990474e-2, -7.3794268837947185e-2, 4.9226528943312891e-4,
+                               1.0971277351287044e-1, -1.4296304865580074e-1, 4.9812396374427379e-2,
+                               9.7036568207859527e-2, -1.6704836826366604e-1};
+    constexpr double n11[7] = {3.9652671446735852e-2, -8.5980164419982119e-2, 5.9731148752389995e-2,
+                               2.6339869100637424e-2, -1.1965884239135120e-1, 1.5801168326892277e-1,
+                               -1.1020208365466767e-1};
+    constexpr double n12[8] = {3.4785683358911391e-2,  -8.7898482218680830e-2,
+                               1.0116873974550034e-1,  -6.9622186427797280e-2,
+                               2.8039963671602238e-3,  7.7129214214242103e-2,
+                               -1.4063007211912789e-1, 1.6452621415958389e-1};
+    constexpr double n13[7] = {2.7654609623467613e-2, -7.6634897360810099e-2,
+                               1.1021924610058126e-1, -1.2539972729753975e-1,
+                               1.2046215667753684e-1, -9.4508768588945149e-2,
+                               5.1660010911722927e-2};
+    constexpr double n14[8] = {1.6178520002172884e-2, -4.6833370469251139e-2,
+                               7.3918616762743588e-2, -9.8087033363369637e-2,
+                               1.1921552045966083e-1, -1.3506915113113625e-1,
+                               1.4420649549166351e-1, -1.4705919550496758e-1};
+    double c9 = 0, c10 = n10[7] * f[7], c11 = 0, c12 = n12[7] * f[7], c13 = 0, c14 = n14[7] * f[7];
+    for (int i = 0; i < 7; ++i) {
+        const double s = f[14 - i] + f[i], d = f[14 - i] - f[i];
+        c9 += n9[i] * d;
+        c10 += n10[i] * s;
+        c11 += n11[i] * d;
+        c12 += n12[i] * s;
+        c13 += n13[i] * d;
+        c14 += n14[i] * s;
+    }
+    const double r1 = c13 * c13 + c14 * c14, r2 = c11 * c11 + c12 * c12, r3 = c9 * c9 + c10 * c10;
+    if (r2 > 0 && r3 > 0) {
+        const double q1 = r1 / r2, q2 = r2 / r3;
+        const double rr = q1 > q2 ? q1 : q2; // r^2
+        // 10 r_c^-3 r^4 = 640 r^4, below 1 for r < 0.198
+        const double factor = 640 * rr * rr;
+        if (factor < 1) // false for NaN
+            return factor;
+    }
+    return 1;
+}
+
+/// gk15_combine with the error estimate of gk15_sharp_factor.
+LEVYSGD_HOST_DEVICE inline gk15_estimate gk15_combine_sharp(const double *f, double hw) noexcept {
+    gk15_estimate e = gk15_combine(f, hw);
+    e.error *= gk15_sharp_factor(f);
+    return e;
+}
+
 /// Patterson's extension of the Kronrod (7-15) rule: the 16 added abscissae
 /// of [a, b] in ascending order, y[j] = c - hw xp[j], y[15 - j] = c + hw xp[j].
 /// Returns the half width hw. Nodes computed by tests/scripts/gk_patterson31.py.
@@ -236,8 +307,9 @@ LEVYSGD_HOST_DEVICE void gk_adaptive(gk_piece<N, K> *p, int &n, int max_pieces, 
 /// together (e.g. as SIMD batches whose dependency chains interleave). The
 /// initial panels go P at a time, a bisection's two halves together (P >=
 /// 2). Bisects the worst piece until the summed |K - G| estimate is below
-/// tol times the total (or MaxPieces pieces).
-template <int MaxPieces = 64, int P = 1, class F>
+/// tol times the total (or MaxPieces pieces). Sharp: the error of each
+/// panel from gk15_combine_sharp (never larger than |K - G|).
+template <int MaxPieces = 64, int P = 1, bool Sharp = false, class F>
 LEVYSGD_HOST_DEVICE double gk15_adaptive_panels(const F &f, const double *breaks, int nb,
                                                 double tol) {
     static_assert(P >= 1, "at least one panel at a time");
@@ -249,7 +321,8 @@ LEVYSGD_HOST_DEVICE double gk15_adaptive_panels(const F &f, const double *breaks
             hw[j] = gk15_abscissae(a[j], b[j], x + 15 * j);
         f(static_cast<const double *>(x), static_cast<double *>(v), k);
         for (int j = 0; j < k; ++j) {
-            const gk15_estimate e = gk15_combine(v + 15 * j, hw[j]);
+            const gk15_estimate e =
+                Sharp ? gk15_combine_sharp(v + 15 * j, hw[j]) : gk15_combine(v + 15 * j, hw[j]);
             gk_piece<1> &q = out[j];
             q.tag = 0;
             q.level = 0;

@@ -113,7 +113,7 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
             breaks[nb++] = rp + d;
     breaks[nb++] = r_hi;
     if (want_dens)
-        dens = core::gk15_adaptive_panels<64, 2>(
+        dens = core::gk15_adaptive_panels<64, 2, true>(
             [&](const double *x, double *y, int k) {
                 panel(x, y, k, [](const batch &l, const batch &jac) {
                     return fast_exp(l - fast_exp(l)) * jac;
@@ -127,7 +127,7 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
     if (!want_near)
         return true;
     const double end_piece = K / (right ? r_hi - X : X - r_lo);
-    near_tail = end_piece + core::gk15_adaptive_panels<64, 2>(
+    near_tail = end_piece + core::gk15_adaptive_panels<64, 2, true>(
                                 [&](const double *x, double *y, int k) {
                                     panel(x, y, k, [right](const batch &l, const batch &jac) {
                                         const batch g = fast_exp(l);

@@ -344,15 +344,20 @@ stable_integrals stable_integrate(const LogG &lg, double len, unsigned want, dou
                 }
             }
         } else {
-            // the end pieces, and the peak's breakpoints mirrored onto this half
+            // the end pieces, and the peak's breakpoints mirrored onto this
+            // half. The end pieces at s_end - {38, 13, 4.5, 1.25} (were
+            // -{40, 8, 2}): a half without the peak falls from the midpoint
+            // at the peak's shallow rate and then like e^s or faster; nodes
+            // on the benchmark's 468 points, pdf / cdf -4.9 % / -4.0 %, on
+            // 600 random points -2.3 % / -1.5 %, values within 1.3e-14.
             double other[18];
             int m = 0;
             for (int i = 0; i < n_mirrored; ++i)
                 other[m++] = mirrored[i];
-            other[m++] = s_end - 8;
-            other[m++] = s_end - 2;
+            for (double d : {13.0, 4.5, 1.25})
+                other[m++] = s_end - d;
             std::sort(other, other + m);
-            bp[n++] = s_end - 40;
+            bp[n++] = s_end - 38;
             for (int i = 0; i < m; ++i)
                 if (other[i] > bp[n - 1] + 1e-12 * (1 + std::abs(other[i])) && other[i] < s_end)
                     bp[n++] = other[i];

@@ -348,7 +348,7 @@ class stable_light_tail {
             return n;
         };
         auto integral = [&](bool dens) {
-            return core::gk15_adaptive_panels<64, 2>(
+            return core::gk15_adaptive_panels<64, 2, true>(
                 [&](const double *x, double *y, int k) { values(x, 15 * k, y, dens); }, br,
                 last_break(dens), 1e-14);
         };

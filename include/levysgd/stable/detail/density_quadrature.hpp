@@ -156,12 +156,24 @@ template <class LogG> class stable_quadrature {
             for (int i = 0; i < n_; ++i)
                 t += p_[i].val[single_];
             extend_max = extend_factor * tol * std::abs(t);
+            // K15's own error from the null rules of the kept values
+            // (gk15_sharp_factor: no new nodes) for the pieces whose
+            // |K15 - G7| counts, here in one pass (one step of the loop
+            // below each costs a pass over all pieces); later pieces in
+            // the loop, when they are the worst
+            const double counts = 1e-3 * tol * std::abs(t);
+            for (int i = 0; i < n_; ++i)
+                if (p_[i].level == 0 && p_[i].err[single_] > counts &&
+                    p_[i].err[single_] <= extend_max)
+                    sharpen(p_[i]);
         }
         double tot[3];
         core::gk_adaptive_split(
             p_, n_, max_pieces,
             [this, extend_max](piece &p) {
-                return single_ >= 0 && p.err[single_] <= extend_max && extend(p);
+                if (single_ < 0 || p.err[single_] > extend_max)
+                    return false;
+                return (p.level == 0 && sharpen(p)) || extend(p);
             },
             [this](piece &lo, piece &hi) {
                 const double mid = 0.5 * (lo.a + lo.b);
@@ -227,7 +239,8 @@ template <class LogG> class stable_quadrature {
     }
 
   private:
-    // tag: the half; level 1: extended to 31 points; keep: the 15 values of
+    // tag: the half; level 1: extended to 31 points, 2: K15 with the
+    // error of gk15_sharp_factor, 0: with |K15 - G7|; keep: the 15 values of
     // the wanted integral (one wanted) for the extension
     using piece = core::gk_piece<3, 15>;
     // a panel to integrate: tag (the half, flipped or not) and ends
@@ -392,11 +405,22 @@ template <class LogG> class stable_quadrature {
         }
     }
 
+    // K15's error of a piece from gk15_sharp_factor (one wanted integral,
+    // level 0 -> 2); true if it is smaller than |K15 - G7|
+    bool sharpen(piece &p) const {
+        p.level = 2;
+        const double f = core::gk15_sharp_factor(p.keep);
+        if (!(f < 1))
+            return false;
+        p.err[single_] *= f;
+        return true;
+    }
+
     // The worst piece, instead of its bisection (30 new nodes), once: the
     // Patterson extension of its Kronrod rule (16 new nodes, Patterson 1968),
     // with |P31 - K15| as the error estimate.
     bool extend(piece &p) const {
-        if (p.level != 0 || single_ < 0)
+        if (p.level == 1 || single_ < 0)
             return false;
         static_assert(16 % lanes == 0, "the 16 added nodes fill whole batches");
         alignas(64) double ys[16], g[16];
