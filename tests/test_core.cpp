@@ -132,53 +132,94 @@ TEST_CASE("Kronrod (7-15) null-rule error estimate: a bound, and sharper than |K
     using namespace levysgd::core;
     double x[15], f[15];
     const double hw = gk15_abscissae(-1, 1, x);
-    // smooth functions on [-1, 1] with closed-form integrals, from resolved
-    // (K15 right to rounding, G7 not) to barely resolved (K15 off by 1e-4)
+    // twelve families of smooth functions on [-1, 1] with closed-form
+    // integrals, k = 0.25 * 1.25^i up to 40: from resolved (K15 right to
+    // rounding, G7 not) to unresolved (K15 off by 1e-1)
     struct fn {
         const char *name;
         double (*f)(double, double);
+        double (*integral)(double);
     };
     const fn fns[] = {
-        {"exp(k x)", [](double t, double k) { return std::exp(k * t); }},
-        {"cos(k x)", [](double t, double k) { return std::cos(k * t); }},
-        {"1/(1 + k^2 x^2)", [](double t, double k) { return 1 / (1 + k * k * t * t); }},
-        {"exp(-e^(k x))", [](double t, double k) { return std::exp(-std::exp(k * t)); }},
+        {"exp(k x)", [](double t, double k) { return std::exp(k * t); },
+         [](double k) { return 2 * std::sinh(k) / k; }},
+        {"cos(k x)", [](double t, double k) { return std::cos(k * t); },
+         [](double k) { return 2 * std::sin(k) / k; }},
+        {"1/(1 + k^2 x^2)", [](double t, double k) { return 1 / (1 + k * k * t * t); },
+         [](double k) { return 2 * std::atan(k) / k; }},
+        {"1/(1 + k^2 (x - 0.3)^2)",
+         [](double t, double k) { return 1 / (1 + k * k * (t - 0.3) * (t - 0.3)); },
+         [](double k) { return (std::atan(0.7 * k) + std::atan(1.3 * k)) / k; }},
+        {"exp(-e^(k x))", [](double t, double k) { return std::exp(-std::exp(k * t)); },
+         // (E1(e^-k) - E1(e^k)) / k, E1(z) = -Ei(-z)
+         [](double k) { return (std::expint(-std::exp(k)) - std::expint(-std::exp(-k))) / k; }},
+        {"exp(k x - e^(k x))", [](double t, double k) { return std::exp(k * t - std::exp(k * t)); },
+         [](double k) { return (std::exp(-std::exp(-k)) - std::exp(-std::exp(k))) / k; }},
+        {"exp(k u - e^(k u)), u = x - 0.4",
+         [](double t, double k) { return std::exp(k * (t - 0.4) - std::exp(k * (t - 0.4))); },
+         [](double k) {
+             return (std::exp(-std::exp(-1.4 * k)) - std::exp(-std::exp(0.6 * k))) / k;
+         }},
+        {"e^(k x) cos(3 k x)",
+         [](double t, double k) { return std::exp(k * t) * std::cos(3 * k * t); },
+         [](double k) {
+             auto F = [k](double t) {
+                 return std::exp(k * t) * (k * std::cos(3 * k * t) + 3 * k * std::sin(3 * k * t)) /
+                        (10 * k * k);
+             };
+             return F(1) - F(-1);
+         }},
+        {"sqrt(x + 1 + 1/k)", [](double t, double k) { return std::sqrt(t + 1 + 1 / k); },
+         [](double k) { return 2.0 / 3 * (std::pow(2 + 1 / k, 1.5) - std::pow(1 / k, 1.5)); }},
+        {"log(x + 1 + 1/k)", [](double t, double k) { return std::log(t + 1 + 1 / k); },
+         [](double k) {
+             const double c = 1 + 1 / k;
+             return (c + 1) * std::log(c + 1) - (c - 1) * std::log(c - 1) - 2;
+         }},
+        {"exp(-k^2 (x - 0.2)^2)",
+         [](double t, double k) { return std::exp(-k * k * (t - 0.2) * (t - 0.2)); },
+         [](double k) {
+             return std::sqrt(std::numbers::pi) / (2 * k) * (std::erf(0.8 * k) + std::erf(1.2 * k));
+         }},
+        {"tanh(k (x + 0.1))", [](double t, double k) { return std::tanh(k * (t + 0.1)); },
+         [](double k) {
+             return (std::log(std::cosh(1.1 * k)) - std::log(std::cosh(0.9 * k))) / k;
+         }},
     };
-    auto exact = [](int i, double k) {
-        switch (i) {
-        case 0:
-            return 2 * std::sinh(k) / k;
-        case 1:
-            return 2 * std::sin(k) / k;
-        case 2:
-            return 2 * std::atan(k) / k;
-        default: // (E1(e^-k) - E1(e^k)) / k, E1(z) = -Ei(-z)
-            return (-std::expint(-std::exp(-k)) + std::expint(-std::exp(k))) / k;
-        }
-    };
-    int sharper = 0, cases = 0;
-    for (int i = 0; i < 4; ++i)
-        for (double k : {0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 16.0, 24.0}) {
+    int cases = 0, reduced = 0, sharper = 0;
+    double margin = INFINITY;
+    for (const fn &g : fns)
+        for (double k = 0.25; k <= 40; k *= 1.25) {
             for (int j = 0; j < 15; ++j)
-                f[j] = fns[i].f(x[j], k);
+                f[j] = g.f(x[j], k);
             const gk15_estimate e = gk15_combine(f, hw), s = gk15_combine_sharp(f, hw);
-            const double ref = exact(i, k), err = std::abs(e.value - ref);
-            INFO(fns[i].name << ", k = " << k << ": |K15 - I| = " << err
-                             << ", |K15 - G7| = " << e.error << ", sharp " << s.error);
+            const double ref = g.integral(k), err = std::abs(e.value - ref);
+            double fa[15]; // rounding is relative to the integral of |f|
+            for (int j = 0; j < 15; ++j)
+                fa[j] = std::abs(f[j]);
+            const double scale = gk15_combine(fa, hw).value;
+            INFO(g.name << ", k = " << k << ": |K15 - I| = " << err << ", |K15 - G7| = " << e.error
+                        << ", sharp " << s.error);
             CHECK(s.value == e.value);
             CHECK(s.error <= e.error);
-            // a bound wherever K15's error is above rounding and |K15 - G7|
-            // is one (at exp(-e^(8 x)) neither is: 7.4e-4 against 9.0e-4)
-            if (err > 2e-15 * std::abs(ref) && e.error >= err)
-                CHECK(s.error >= err);
             ++cases;
+            reduced += s.error < e.error;
             sharper += s.error < 1e-3 * e.error;
+            // a bound with a margin wherever K15's error is above rounding
+            // and |K15 - G7| is one (it is not at some unresolved ones,
+            // e.g. exp(-e^(8 x)): 7.4e-4 against 9.0e-4)
+            if (err > 2e-15 * scale && e.error >= err && s.error < e.error) {
+                CHECK(s.error >= 10 * err);
+                margin = std::min(margin, s.error / err);
+            }
         }
-    // and 1e3 times sharper or more on the resolved ones (9 of the 36:
-    // exp(k x) and cos(k x) at k <= 3, exp(-e^(k x)) at k <= 1; there K15 is
-    // right to rounding and |K15 - G7| says 1e-16 to 1e-8)
-    CHECK(cases == 36);
-    CHECK(sharper >= 8);
+    // measured (AVX2 with FMA / x86-64): 276 cases, 144 / 142 with a
+    // smaller estimate, 77 / 75 of them by 1e3 or more; the smallest margin
+    // over K15's true error 761
+    CHECK(cases == 276);
+    CHECK(reduced >= 130);
+    CHECK(sharper >= 65);
+    CHECK(margin >= 100);
     // polynomials of degree < 9 leave c_9 .. c_14 at 0: no decay to read
     for (int j = 0; j < 15; ++j)
         f[j] = 1 + x[j] * x[j] * (2 - x[j] * x[j]);

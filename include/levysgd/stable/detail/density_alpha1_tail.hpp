@@ -20,20 +20,19 @@
 
 namespace levysgd::detail {
 
-/// cot(x) - 1/x without cancellation for small x; T = double or an xsimd
+/// cot(x) - 1/x without cancellation for small x, given cot = cos(x) /
+/// sin(x) (the caller has the sine and cosine); T = double or an xsimd
 /// batch (the branch a select).
-template <class T> T cot_minus_inv(const T &x) {
+template <class T> T cot_minus_inv(const T &x, const T &cot) {
     using std::abs;
-    using std::cos;
-    using std::sin;
     const T x2 = x * x; // -x/3 - x^3/45 - 2x^5/945 - x^7/4725 - 2x^9/93555
     const T series =
         -x * (T(1.0 / 3) +
               x2 * (T(1.0 / 45) + x2 * (T(2.0 / 945) + x2 * (T(1.0 / 4725) + x2 * (2.0 / 93555)))));
     if constexpr (std::is_floating_point_v<T>)
-        return abs(x) < 0.1 ? series : cos(x) / sin(x) - 1 / x;
+        return abs(x) < 0.1 ? series : cot - 1 / x;
     else
-        return xsimd::select(abs(x) < T(0.1), series, T(cos(x) / sin(x) - T(1.0) / x));
+        return xsimd::select(abs(x) < T(0.1), series, T(cot - T(1.0) / x));
 }
 
 /// alpha = 1, beta > 0, far tails: with X = -pi x / (2 beta), log g contains
@@ -70,11 +69,21 @@ inline bool stable_one_far(double b, double x, double &dens, double &near_tail, 
         const T v = T(K) / d;                    // w (right) or u (left)
         jac = T(K) / (d * d);
         const T a = T(b) * (T(K) + (right ? -v : v)); // pi/2 + beta theta
-        const T sv = sin(v);
+        // sin and cos once (they were taken twice, here and in
+        // cot_minus_inv: the same values, half the calls)
+        T sv, cv;
+        if constexpr (std::is_floating_point_v<T>) {
+            sv = sin(v);
+            cv = cos(v);
+        } else {
+            const auto sc = xsimd::sincos(v);
+            sv = sc.first;
+            cv = sc.second;
+        }
         // right: (K - w) cot w = K/w + K (cot w - 1/w) - w cot w
         // left: -(K + u) cot u = -K/u - K (cot u - 1/u) - u cot u
-        const T vcot = v * cos(v) / sv;
-        const T rest = (right ? T(K) : T(-K)) * cot_minus_inv(v) - vcot;
+        const T vcot = v * cv / sv;
+        const T rest = (right ? T(K) : T(-K)) * cot_minus_inv(v, T(cv / sv)) - vcot;
         return r + rest + T(L2) + log(a / sv);
     };
     // the 15 k nodes of k <= 2 panels as batches (padded with the first
