@@ -220,7 +220,8 @@ TEST_CASE("Kronrod (7-15) null-rule error estimate: a bound, and sharper than |K
     CHECK(reduced >= 130);
     CHECK(sharper >= 65);
     CHECK(margin >= 100);
-    // polynomials of degree < 9 leave c_9 .. c_14 at 0: no decay to read
+    // polynomials of degree < 9 leave c_9 .. c_14 at 0 up to rounding: no
+    // decay to read, the factor stays 1
     for (int j = 0; j < 15; ++j)
         f[j] = 1 + x[j] * x[j] * (2 - x[j] * x[j]);
     CHECK(gk15_sharp_factor(f) == 1.0);
